@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Config } from './config.ts';
+import { createDemoOrganization } from './core/demo.ts';
+import { createEventBus, type EventBus } from './core/events.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
+import { attachWebSocketServer } from './http/websocket.ts';
+import { createGraphQLServer } from './http/yoga.ts';
+import type { Logger } from './logger.ts';
+
+export interface App {
+  /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
+  url: string;
+  db: Database;
+  eventBus: EventBus;
+  /** Stops accepting, lets in-flight requests finish, closes sockets and the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens and migrates the database, then serves GraphQL over HTTP, SSE and WebSocket on one port. */
+export async function startApp(config: Config, log: Logger): Promise<App> {
+  const db = await openDatabase(config);
+  let eventBus: EventBus | undefined;
+  let server: Server | undefined;
+  try {
+    const migrations = await readMigrations();
+    const { applied } = await migrate(db.sql, migrations);
+    if (applied.length > 0) log.info({ applied }, `Applied ${applied.length} migration(s)`);
+
+    if (db.kind === 'pglite' && config.demoOrganization) {
+      const demo = await createDemoOrganization(db.prisma, config.dataDir);
+      if (demo) {
+        log.info(`Created the demo organisation. Its admin token, shown this once, is ${demo.token} — also saved in ${demo.file}`);
+      }
+    }
+
+    eventBus = createEventBus({ redisUrl: config.redisUrl, log });
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    const isReady = async () => {
+      try {
+        return (await pendingMigrations(db.sql, migrations)).length === 0;
+      } catch {
+        return false;
+      }
+    };
+    const yoga = createGraphQLServer({ config, prisma: db.prisma, events: eventBus.events, log, metrics, isReady });
+    server = createServer(yoga);
+    server.requestTimeout = config.requestTimeoutMs;
+    server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+    const websocket = attachWebSocketServer({
+      server,
+      yoga,
+      prisma: db.prisma,
+      events: eventBus.events,
+      log,
+      metrics,
+      initTimeoutMs: config.wsInitTimeoutMs,
+    });
+
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = listening.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const bus = eventBus;
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+        listening.closeIdleConnections();
+        await websocket.close();
+        const deadline = setTimeout(() => listening.closeAllConnections(), config.shutdownTimeoutMs - 1000);
+        await closed;
+        clearTimeout(deadline);
+        await yoga.dispose();
+        await bus.close();
+        await db.close();
+      })());
+
+    return { url: `http://${host}:${port}`, db, eventBus: bus, stop };
+  } catch (error) {
+    server?.close();
+    await eventBus?.close();
+    await db.close();
+    throw error;
+  }
+}

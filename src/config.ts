@@ -1,0 +1,164 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    error: 'expected true or false',
+  })
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const positiveInt = (max: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(max, `expected at most ${max}`);
+
+const commaList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'expected a postgresql:// connection URL');
+
+const redisUrl = z.string().refine((value) => /^rediss?:\/\//.test(value), 'expected a redis:// or rediss:// URL');
+
+/** `id:base64key` entries; each key must decode to 32 bytes (AES-256). The first one encrypts. */
+const encryptionKeys = z.string().transform((value, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const entry of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const separator = entry.indexOf(':');
+    const id = entry.slice(0, separator);
+    const key = Buffer.from(entry.slice(separator + 1), 'base64');
+    if (separator < 1 || !/^[A-Za-z0-9_-]+$/.test(id) || key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'expected id:base64key entries, each key 32 bytes in base64' });
+      return z.NEVER;
+    }
+    keys.push({ id, key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected at least one id:base64key entry' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int('expected a port number')
+    .min(0, 'expected a port number from 0 to 65535')
+    .max(65535, 'expected a port number from 0 to 65535')
+    .default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: positiveInt(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: redisUrl.optional(),
+  ENCRYPTION_KEYS: encryptionKeys.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: booleanFlag.optional(),
+  BOARD_PLUGINS: commaList.default([]),
+  GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+  GRAPHIQL: booleanFlag.optional(),
+  CORS_ORIGINS: commaList.default([]),
+  REQUEST_TIMEOUT_MS: positiveInt(600_000).default(30_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(60_000).default(10_000),
+  MAX_QUERY_DEPTH: positiveInt(100).default(12),
+  MAX_ALIASES: positiveInt(1000).default(30),
+  MAX_TOKENS: positiveInt(100_000).default(2000),
+  MAX_DIRECTIVES: positiveInt(1000).default(20),
+  MAX_COST: positiveInt(1_000_000).default(5000),
+  WS_INIT_TIMEOUT_MS: positiveInt(60_000).default(5_000),
+  DEMO_ORGANIZATION: booleanFlag.default(true),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  env: Environment['NODE_ENV'];
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  dataDir: string;
+  redisUrl: string | undefined;
+  encryptionKeys: { id: string; key: Buffer }[] | undefined;
+  log: { level: Environment['LOG_LEVEL']; pretty: boolean };
+  boardPlugins: string[];
+  graphql: {
+    introspection: boolean;
+    graphiql: boolean;
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+  };
+  corsOrigins: string[];
+  requestTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  wsInitTimeoutMs: number;
+  demoOrganization: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from environment variables; throws ConfigError with one line per bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const given = typeof present[name] === 'string' && !/KEY|URL|SECRET|TOKEN/.test(name) ? ` (got "${present[name]}")` : '';
+        return `${name}: ${issue.message}${given}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    redisUrl: env.REDIS_URL,
+    encryptionKeys: env.ENCRYPTION_KEYS,
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? (Boolean(process.stdout.isTTY) && !production) },
+    boardPlugins: env.BOARD_PLUGINS,
+    graphql: {
+      introspection: env.GRAPHQL_INTROSPECTION ?? !production,
+      graphiql: env.GRAPHIQL ?? !production,
+      maxDepth: env.MAX_QUERY_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxTokens: env.MAX_TOKENS,
+      maxDirectives: env.MAX_DIRECTIVES,
+      maxCost: env.MAX_COST,
+    },
+    corsOrigins: env.CORS_ORIGINS,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    wsInitTimeoutMs: env.WS_INIT_TIMEOUT_MS,
+    demoOrganization: env.DEMO_ORGANIZATION,
+  };
+}

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+
+/** Expected failures. The GraphQL layer returns each as a typed member of a mutation's result union. */
+export class DomainError extends Error {
+  override name = 'DomainError';
+}
+
+export interface FieldError {
+  /** Path of the offending field in the input, e.g. ["input", "email"]. */
+  path: string[];
+  message: string;
+}
+
+export class ValidationError extends DomainError {
+  override name = 'ValidationError';
+  constructor(readonly fieldErrors: FieldError[]) {
+    super(fieldErrors.map((error) => `${error.path.join('.') || 'input'}: ${error.message}`).join('; '));
+  }
+}
+
+export class NotFoundError extends DomainError {
+  override name = 'NotFoundError';
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(`No ${resource} with id ${id} in this organisation.`);
+  }
+}
+
+/** Parses external input with a zod schema; failures become a ValidationError whose paths start at `root`. */
+export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, root: string[] = ['input']): z.infer<Schema> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({ path: [...root, ...issue.path.map(String)], message: issue.message })),
+  );
+}

@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { lockDirectory } from './directory-lock.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { pgliteRunner, poolRunner, type SqlRunner } from './sql.ts';
+
+export { PrismaClient };
+
+/** Whether a Prisma error is a unique-constraint violation (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}
+export type { Prisma } from './generated/prisma/client.ts';
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  /** True when the embedded database was created by this open (first start). */
+  created: boolean;
+  close(): Promise<void>;
+}
+
+/** Opens the database the configuration names: embedded PGlite under DATA_DIR, or PostgreSQL at DATABASE_URL. */
+export async function openDatabase(config: Pick<Config, 'database'>): Promise<Database> {
+  const target = config.database;
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 10_000 });
+    // An idle client that loses its server (restart, network) emits here; without a listener it would crash the process.
+    pool.on('error', () => undefined);
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      kind: 'postgres',
+      prisma,
+      sql: poolRunner(pool),
+      created: false,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+
+  const release = lockDirectory(target.dataDir);
+  try {
+    mkdirSync(target.dataDir, { recursive: true });
+    const pglite = await PGlite.create({ dataDir: target.dataDir });
+    const existing = await pglite.query<{ exists: boolean }>("SELECT to_regclass('_migrations') IS NOT NULL AS exists");
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return {
+      kind: 'pglite',
+      prisma,
+      sql: pgliteRunner(pglite),
+      created: !existing.rows[0]?.exists,
+      async close() {
+        try {
+          await prisma.$disconnect();
+          await pglite.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

@@ -1,0 +1,79 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.ts';
+import type { Viewer } from '../core/auth/viewer.ts';
+import type { Events } from '../core/events.ts';
+import type { PrismaClient } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import type { Context } from '../schema/context.ts';
+import { buildSchema } from '../schema/index.ts';
+import { useAuthentication } from './authentication.ts';
+import { useEndSubscriptionsOnRevocation } from './revocation.ts';
+
+/** What the WebSocket server passes as initial context: it authenticated the connection itself. */
+export interface WebSocketInitialContext {
+  viewer: Viewer;
+}
+
+export type Yoga = YogaServerInstance<Record<string, unknown>, Context>;
+
+export function createGraphQLServer(options: {
+  config: Config;
+  prisma: PrismaClient;
+  events: Events;
+  log: Logger;
+  metrics: Registry;
+  isReady: () => Promise<boolean>;
+}): Yoga {
+  const { config, prisma, events, log, metrics } = options;
+  const authentication = useAuthentication({ prisma, introspection: config.graphql.introspection });
+  const limits = config.graphql;
+  return createYoga<Record<string, unknown>, Context>({
+    schema: buildSchema(),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: limits.graphiql ? { title: 'Multiposting API', subscriptionsProtocol: 'WS' } : false,
+    // Unexpected errors reach the client as "Unexpected error." with no stack, SQL or message, in every mode.
+    maskedErrors: { isDev: false },
+    logging: log.child({ component: 'graphql' }),
+    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false } : false,
+    batching: { limit: 10 },
+    context: (initial): Context => ({
+      prisma,
+      events,
+      log,
+      viewer: 'viewer' in initial ? (initial as unknown as WebSocketInitialContext).viewer : authentication.viewerOf(initial.request),
+    }),
+    plugins: [
+      authentication,
+      useEndSubscriptionsOnRevocation(events),
+      EnvelopArmorPlugin({
+        maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
+        maxAliases: { n: limits.maxAliases },
+        maxTokens: { n: limits.maxTokens },
+        maxDirectives: { n: limits.maxDirectives },
+        costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+        blockFieldSuggestion: { enabled: config.env === 'production' },
+      }),
+      ...(limits.introspection ? [] : [useDisableIntrospection()]),
+      useReadinessCheck({ endpoint: '/ready', check: options.isReady }),
+      usePrometheus({
+        endpoint: '/metrics',
+        registry: metrics,
+        metrics: {
+          graphql_yoga_http_duration: true,
+          graphql_envelop_request: true,
+          graphql_envelop_request_duration: true,
+          graphql_envelop_phase_execute: true,
+          graphql_envelop_phase_subscribe: true,
+          graphql_envelop_error_result: true,
+        },
+        labels: { operationName: true, operationType: true, method: true, statusCode: true, url: false },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,18 @@
+import type { Viewer } from '../core/auth/viewer.ts';
+import type { Events } from '../core/events.ts';
+import type { PrismaClient } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+
+export interface Context {
+  prisma: PrismaClient;
+  events: Events;
+  log: Logger;
+  /** Null only for introspection-only operations, which the server lets through without a token. */
+  viewer: Viewer | null;
+}
+
+/** The viewer of an operation the server authenticated; every resolver outside introspection has one. */
+export function viewerOf(context: Context): Viewer {
+  if (!context.viewer) throw new Error('Resolver reached without an authenticated viewer.');
+  return context.viewer;
+}

@@ -1,0 +1,55 @@
+import { startApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DirectoryInUseError } from './db/directory-lock.ts';
+import { MigrationError } from './db/migrate.ts';
+import { createLogger } from './logger.ts';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error:\n  ${error.problems.join('\n  ')}`);
+    process.exit(1);
+  }
+}
+
+const config = readConfig();
+const log = createLogger(config);
+
+try {
+  const app = await startApp(config, log);
+  const database = config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL';
+  log.info(
+    `Listening on ${app.url} (${database}${config.redisUrl ? ', events through Redis' : ''}).` +
+      (config.graphql.graphiql ? ` GraphiQL: ${app.url}/graphql` : ''),
+  );
+
+  let shuttingDown = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info(`${signal} received: finishing in-flight requests`);
+    setTimeout(() => {
+      log.error(`Shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    app.stop().then(
+      () => {
+        log.info('Stopped cleanly');
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'Error while stopping');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  // Errors we raise on purpose explain themselves; only unexpected ones need their stack.
+  const expected = error instanceof DirectoryInUseError || error instanceof MigrationError;
+  log.fatal(expected ? {} : { err: error }, `Could not start: ${(error as Error).message}`);
+  process.exitCode = 1;
+}
