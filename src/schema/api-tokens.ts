@@ -12,6 +12,7 @@ export const TokenScopeEnum = builder.enumType(TokenScope, {
 });
 
 const ApiTokenRef = builder.prismaNode('ApiToken', {
+  nullable: true,
   id: { field: 'id' },
   description: 'An API token. Only its hash is stored; the token itself is shown once, when it is created.',
   findUnique: (id, context) => inOrganization(id, context),

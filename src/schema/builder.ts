@@ -24,6 +24,7 @@ export const builder = new SchemaBuilder<{
       admin: context.viewer?.role === 'ADMIN',
       write: context.viewer?.scopes.includes('WRITE') ?? false,
     }),
+    authorizeOnSubscribe: true,
     unauthorizedError: (_parent, _context, info) =>
       new GraphQLError(`Not allowed to access ${info.parentType.name}.${info.fieldName}.`, {
         extensions: { code: 'FORBIDDEN' },

@@ -12,6 +12,7 @@ export const RoleEnum = builder.enumType(Role, {
 });
 
 export const UserRef = builder.prismaNode('User', {
+  nullable: true,
   id: { field: 'id' },
   findUnique: (id, context) => inOrganization(id, context),
   fields: (t) => ({
