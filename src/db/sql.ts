@@ -21,7 +21,15 @@ export function pgliteRunner(db: PGlite): SqlRunner {
       await db.exec(text);
     },
   };
-  return { withSession: (fn) => fn(session) };
+  // PGlite is one connection: sessions take turns, or two callers would share one transaction and lock.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    withSession(fn) {
+      const turn = queue.then(() => fn(session));
+      queue = turn.catch(() => undefined);
+      return turn;
+    },
+  };
 }
 
 export function poolRunner(pool: pg.Pool): SqlRunner {

@@ -1,0 +1,65 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  test('defaults: embedded database under ./data, port 4000, development tools on', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: expect.stringMatching(/data[/\\]pglite$/) });
+    expect(config.graphql.introspection).toBe(true);
+    expect(config.graphql.graphiql).toBe(true);
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  test('production turns introspection and GraphiQL off unless asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).graphql).toMatchObject({ introspection: false, graphiql: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
+  });
+
+  test('DATABASE_URL selects PostgreSQL; lists are comma-separated', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://u@h/db', BOARD_PLUGINS: 'a, ./b.js ,', CORS_ORIGINS: 'https://x.example' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://u@h/db', poolSize: 10 });
+    expect(config.boardPlugins).toEqual(['a', './b.js']);
+    expect(config.corsOrigins).toEqual(['https://x.example']);
+  });
+
+  test('ENCRYPTION_KEYS takes id:base64 entries of 32-byte keys', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ ENCRYPTION_KEYS: `k2:${key},k1:${key}` }).encryptionKeys?.map((entry) => entry.id)).toEqual(['k2', 'k1']);
+  });
+
+  test('each bad value gives one line naming the variable and what is expected, never a secret', () => {
+    const lines = problems({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://root:hunter2@db/x',
+      REDIS_URL: 'http://cache',
+      LOG_LEVEL: 'loud',
+      ENCRYPTION_KEYS: 'k1:c2hvcnQ=',
+      GRAPHQL_INTROSPECTION: 'maybe',
+      MAX_QUERY_DEPTH: '0',
+    });
+    expect(lines).toHaveLength(7);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'PORT: expected a port number (got "eighty")',
+        'DATABASE_URL: expected a postgresql:// connection URL',
+        'REDIS_URL: expected a redis:// or rediss:// URL',
+        'ENCRYPTION_KEYS: expected id:base64key entries, each key 32 bytes in base64',
+        'GRAPHQL_INTROSPECTION: expected true or false (got "maybe")',
+        'MAX_QUERY_DEPTH: expected at least 1 (got "0")',
+      ]),
+    );
+    expect(lines.find((line) => line.startsWith('LOG_LEVEL:'))).toMatch(/LOG_LEVEL: .*"loud"/);
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
+});

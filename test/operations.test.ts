@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+describe('operational endpoints and safety limits', () => {
+  let server: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { LOG_LEVEL: 'trace', MAX_QUERY_DEPTH: '4', MAX_ALIASES: '3', MAX_TOKENS: '300' } });
+    token = await server.tokenFor('ops');
+  });
+  afterAll(() => server?.stop());
+
+  test('/health answers while the process is up, /ready once the database answers with every migration applied', async () => {
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+  });
+
+  test('/metrics counts requests per operation and open WebSocket connections', async () => {
+    await server.graphql('query ViewerForMetrics { viewer { role } }', { token });
+    const body = await (await fetch(`${server.url}/metrics`)).text();
+    expect(body).toMatch(/graphql_envelop_request\{[^}]*operationName="ViewerForMetrics"[^}]*\} 1/);
+    expect(body).toMatch(/graphql_yoga_http_duration_count\{[^}]*operationName="ViewerForMetrics"/);
+    expect(body).toContain('graphql_ws_connections 0');
+    expect(body).toContain('process_cpu_user_seconds_total');
+    expect(body).not.toContain(token);
+  });
+
+  test.each([
+    ['depth', '{ viewer { user { id } organization { id } } apiTokens { edges { node { user { id } } } } }', /depth/i],
+    ['aliases', '{ a: viewer { role } b: viewer { role } c: viewer { role } d: viewer { role } }', /aliases/i],
+    ['tokens', `{ viewer { ${'role '.repeat(400)} } }`, /token/i],
+  ])('an operation over the %s limit is refused before execution', async (_limit, query, message) => {
+    const response = await server.graphql(query, { token });
+    expect(response.body.data ?? null).toBeNull();
+    expect(response.body.errors?.[0]?.message).toMatch(message);
+  });
+
+  test('batched requests are limited', async () => {
+    const operation = { query: '{ viewer { role } }' };
+    const send = (count: number) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(Array.from({ length: count }, () => operation)),
+      });
+    const small = await send(2);
+    expect(await small.json()).toEqual([{ data: { viewer: { role: 'ADMIN' } } }, { data: { viewer: { role: 'ADMIN' } } }]);
+    const large = await send(11);
+    expect(large.status).toBe(413);
+  });
+
+  test('malformed GraphQL gets a clear 400 error', async () => {
+    const response = await server.graphql('{ viewer { role ', { token });
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.message).toMatch(/Syntax Error/);
+  });
+
+  test('logs never contain the token, even at trace level', async () => {
+    await server.graphql('{ viewer { role } }', { token });
+    expect(server.logs.length).toBeGreaterThan(0);
+    expect(server.logs.join('\n')).not.toContain(token);
+  });
+});
+
+describe('unexpected errors', () => {
+  test('are masked: no message, stack or SQL reaches the client', async () => {
+    const server = await startTestServer();
+    const token = await server.tokenFor('broken');
+    // Break the data layer under the running server: the next query fails inside a resolver.
+    await server.app.db.sql.withSession((session) => session.exec('ALTER TABLE "user" RENAME TO user_gone'));
+    const response = await server.graphql('{ viewer { user { email } } }', { token });
+    const text = JSON.stringify(response.body);
+    expect(response.body.errors?.[0]?.message).toBe('Unexpected error.');
+    expect(text).not.toMatch(/user_gone|relation|SELECT|at .*\.ts|stack/i);
+    await server.app.db.sql.withSession((session) => session.exec('ALTER TABLE user_gone RENAME TO "user"'));
+    await server.stop();
+  });
+});
+
+describe('production mode', () => {
+  let server: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { NODE_ENV: 'production' } });
+    token = await server.tokenFor('prod');
+  });
+  afterAll(() => server?.stop());
+
+  test('serves no GraphiQL page', async () => {
+    const response = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await response.text()).not.toMatch(/graphiql/i);
+  });
+
+  test('refuses introspection, with or without a token', async () => {
+    expect((await server.graphql('{ __schema { types { name } } }')).status).toBe(401);
+    const response = await server.graphql('{ __schema { types { name } } }', { token });
+    expect(response.body.data ?? null).toBeNull();
+    expect(response.body.errors?.[0]?.message).toMatch(/introspection/i);
+  });
+
+  test('gives no field suggestions', async () => {
+    const response = await server.graphql('{ viewr { role } }', { token });
+    expect(response.body.errors?.[0]?.message).toMatch(/Cannot query field/);
+    expect(JSON.stringify(response.body)).not.toMatch(/Did you mean/);
+  });
+});
