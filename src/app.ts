@@ -73,10 +73,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const stop = () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
-        listening.closeIdleConnections();
+        // Keep-alive connections become idle as their in-flight responses finish; close them as they do.
+        const reaper = setInterval(() => listening.closeIdleConnections(), 50);
         await websocket.close();
         const deadline = setTimeout(() => listening.closeAllConnections(), config.shutdownTimeoutMs - 1000);
         await closed;
+        clearInterval(reaper);
         clearTimeout(deadline);
         await yoga.dispose();
         await bus.close();

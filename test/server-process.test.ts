@@ -1,0 +1,121 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import http from 'node:http';
+import { runScript, type RunningProcess } from './support/process.ts';
+import { createTestDatabase, TEST_DB } from './support/server.ts';
+
+async function query(url: string, token: string, body: string, variables?: Record<string, unknown>) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: body, variables }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function startServer(dataDir: string): Promise<{ process: RunningProcess; url: string }> {
+  const server = runScript('src/server.ts', { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+  const [, url] = await server.waitFor(/Listening on (http:\/\/\S+) /);
+  return { process: server, url: url! };
+}
+
+// These tests are about the embedded database: one process per data directory, demo set-up, crash safety.
+describe.runIf(TEST_DB === 'pglite')('the server process on the embedded database', () => {
+  let dataDir: string;
+  let server: { process: RunningProcess; url: string } | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'mp-process-'));
+  });
+  afterAll(async () => {
+    server?.process.child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('first start creates the demo organisation and prints its admin token once', async () => {
+    server = await startServer(dataDir);
+    const [, token] = await server.process.waitFor(/admin token, shown this once, is (mpa_\S+)/);
+    const file = path.join(dataDir, 'demo-admin-token.txt');
+    expect((await readFile(file, 'utf8')).trim()).toBe(token);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const answer = await query(server.url, token!, '{ viewer { organization { name } } }');
+    expect(answer.body).toEqual({ data: { viewer: { organization: { name: 'Demo organisation' } } } });
+  });
+
+  test('token:create refuses with a clear message while the server holds the database', async () => {
+    const cli = runScript('scripts/token-create.ts', { DATA_DIR: dataDir }, ['--org', 'acme', '--role', 'ADMIN']);
+    const { code } = await cli.exited;
+    expect(code).toBe(1);
+    expect(cli.output()).toMatch(/in use by process \d+/);
+    expect(cli.output()).not.toMatch(/mpa_/);
+  });
+
+  test('after SIGKILL, a restart keeps every committed row and starts cleanly', async () => {
+    const token = (await readFile(path.join(dataDir, 'demo-admin-token.txt'), 'utf8')).trim();
+    const created = await query(server!.url, token, 'mutation { createUser(input: { email: "kept@demo.example", name: "Kept", role: RECRUITER }) { __typename } }');
+    expect(created.body.data.createUser.__typename).toBe('User');
+
+    server!.process.child.kill('SIGKILL');
+    await server!.process.exited;
+    server = await startServer(dataDir);
+    expect(server.process.output()).not.toMatch(/shown this once/);
+    const users = await query(server.url, token, '{ users { edges { node { email } } } }');
+    expect(users.body.data.users.edges.map((edge: { node: { email: string } }) => edge.node.email)).toContain('kept@demo.example');
+  });
+
+  test('SIGTERM stops within the shutdown timeout and releases the database to other processes', async () => {
+    const started = Date.now();
+    server!.process.child.kill('SIGTERM');
+    const { code } = await server!.process.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server!.process.output()).toMatch(/Stopped cleanly/);
+    server = undefined;
+
+    const cli = runScript('scripts/token-create.ts', { DATA_DIR: dataDir }, ['--org', 'acme', '--role', 'RECRUITER']);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.output().trim().split('\n').at(-1)).toMatch(/^mpa_[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe('start-up failures', () => {
+  test('a bad configuration value stops the process with one line naming it', async () => {
+    const bad = runScript('src/server.ts', { PORT: 'eighty', DATA_DIR: tmpdir() });
+    const { code } = await bad.exited;
+    expect(code).toBe(1);
+    expect(bad.output()).toContain('PORT: expected a port number (got "eighty")');
+    expect(bad.output()).not.toMatch(/\n\s+at /);
+  });
+
+  test('a request in flight when SIGTERM arrives is answered before the process exits', async () => {
+    const database = await createTestDatabase();
+    try {
+      const running = runScript('src/server.ts', { ...database.env, PORT: '0', HOST: '127.0.0.1' });
+      const [, url] = await running.waitFor(/Listening on (http:\/\/\S+) /);
+      const body = JSON.stringify({ query: '{ __typename }' });
+      const { hostname, port } = new URL(url!);
+      const request = http.request({ hostname, port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+      const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        request.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        });
+        request.on('error', reject);
+      });
+      // Half the body now, SIGTERM, the other half after: the server must wait for it and answer.
+      request.write(body.slice(0, 10));
+      await new Promise((resolve) => request.once('socket', (socket) => socket.once('connect', resolve)));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      running.child.kill('SIGTERM');
+      await running.waitFor(/SIGTERM received/);
+      request.end(body.slice(10));
+      expect(await answered).toEqual({ status: 200, text: '{"data":{"__typename":"Query"}}' });
+      expect((await running.exited).code).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  });
+});
