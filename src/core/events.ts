@@ -1,4 +1,3 @@
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
@@ -38,12 +37,63 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
   const publishClient = connect('publish');
   const subscribeClient = connect('subscribe');
   return {
-    events: createPubSub<EventTopics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }),
+    events: createPubSub<EventTopics>({ eventTarget: redisEventTarget(publishClient, subscribeClient, log) as PubSubEventTarget }),
     async close() {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };
 }
+
+/**
+ * An event target over Redis pub/sub. @graphql-yoga/redis-event-target does the same but leaves the promises of
+ * publish/subscribe unhandled, so a Redis outage would crash the process; here each failure is logged instead.
+ */
+function redisEventTarget(publishClient: Redis, subscribeClient: Redis, log: Logger): EventTarget {
+  const listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
+  const warn = (action: string, topic: string) => (error: Error) => log.warn({ topic, err: error.message }, `Redis ${action} failed`);
+  subscribeClient.on('message', (topic: string, message: string) => {
+    const callbacks = listeners.get(topic);
+    if (!callbacks) return;
+    let detail: unknown;
+    try {
+      detail = JSON.parse(message);
+    } catch {
+      log.warn({ topic }, 'Ignored a malformed event from Redis');
+      return;
+    }
+    for (const listener of callbacks) {
+      const event = new CustomEvent(topic, { detail });
+      if (typeof listener === 'function') listener(event);
+      else listener.handleEvent(event);
+    }
+  });
+  return {
+    addEventListener(topic: string, listener: EventListenerOrEventListenerObject | null) {
+      if (!listener) return;
+      let callbacks = listeners.get(topic);
+      if (!callbacks) {
+        callbacks = new Set();
+        listeners.set(topic, callbacks);
+        subscribeClient.subscribe(topic).catch(warn('subscribe', topic));
+      }
+      callbacks.add(listener);
+    },
+    removeEventListener(topic: string, listener: EventListenerOrEventListenerObject | null) {
+      const callbacks = listeners.get(topic);
+      if (!callbacks || !listener) return;
+      callbacks.delete(listener);
+      if (callbacks.size > 0) return;
+      listeners.delete(topic);
+      if (subscribeClient.status === 'ready') subscribeClient.unsubscribe(topic).catch(warn('unsubscribe', topic));
+    },
+    dispatchEvent(event: Event) {
+      publishClient.publish(event.type, JSON.stringify((event as CustomEvent).detail ?? null)).catch(warn('publish', event.type));
+      return true;
+    },
+  };
+}
+
+type PubSubEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<EventTopics>>[0]>['eventTarget']>;
 
 type Publication = { [Topic in keyof EventTopics]: [Topic, ...EventTopics[Topic]] }[keyof EventTopics];
 

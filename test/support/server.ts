@@ -149,11 +149,15 @@ export function subscribe<Data = Record<string, any>>(client: Client, query: str
     },
     unsubscribe,
     /** Resolves once `count` results have arrived (or the subscription ended); rejects after `timeoutMs`. */
-    async waitFor(count: number, timeoutMs = 10_000) {
+    waitFor(count: number, timeoutMs = 10_000) {
+      return this.waitUntil(() => received.length >= count, timeoutMs, `${count} results`);
+    },
+    /** Resolves with the first result that satisfies `predicate` (or once the subscription ended). */
+    async waitUntil(predicate: (results: typeof received) => boolean, timeoutMs = 10_000, what = 'a matching result') {
       const deadline = Date.now() + timeoutMs;
-      while (received.length < count && !done) {
+      while (!predicate(received) && !done) {
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`Timed out with ${received.length} of ${count} results`);
+        if (left <= 0) throw new Error(`Timed out waiting for ${what}; got ${JSON.stringify(received)}`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, left);

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestDatabase, eventually, startTestServer, subscribe, TEST_DB, type TestDatabase, type TestServer } from './support/server.ts';
+
+const CREATE_TOKEN = `mutation ($name: String!) {
+  createApiToken(input: { name: $name, scopes: [READ] }) { ... on CreateApiTokenPayload { token apiToken { id } } }
+}`;
+
+// Several API processes share one PostgreSQL; PGlite is one process per database, so this is PostgreSQL only.
+describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL and Redis', () => {
+  let database: TestDatabase;
+  let first: TestServer;
+  let second: TestServer;
+  let admin: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    first = await startTestServer({ database, redis: true });
+    second = await startTestServer({ database, redis: true });
+    admin = await first.tokenFor('fanout');
+  });
+  afterAll(async () => {
+    await first?.stop();
+    await second?.stop();
+    await database?.drop();
+  });
+
+  test('a subscriber on the first sees a change made through the second, and is cut off by a revocation there', async () => {
+    const created = (await second.graphql(CREATE_TOKEN, { token: admin, variables: { name: 'listener' } })).body.data!.createApiToken;
+    const events = subscribe(first.wsClient({ token: admin }), 'subscription { apiTokenChanged { action apiToken { id name } } }');
+
+    await eventually(async () => {
+      await second.graphql(CREATE_TOKEN, { token: admin, variables: { name: 'ping' } });
+      return events.received.length > 0;
+    }, 10_000, 'the first event across processes');
+    const made = (await second.graphql(CREATE_TOKEN, { token: admin, variables: { name: 'made on second' } })).body.data!.createApiToken;
+    await events.waitUntil((results) => results.some((result) => result.data?.apiTokenChanged.apiToken.id === made.apiToken.id));
+    expect(events.received.find((result) => result.data?.apiTokenChanged.apiToken.id === made.apiToken.id)?.data).toEqual({
+      apiTokenChanged: { action: 'CREATED', apiToken: { id: made.apiToken.id, name: 'made on second' } },
+    });
+
+    let revokedSocketClosed: number | undefined;
+    const watched = first.wsClient({ token: created.token }, { onClose: (code) => (revokedSocketClosed = code) });
+    const held = subscribe(watched, 'subscription { apiTokenChanged { action } }');
+    await eventually(async () => {
+      await second.graphql(CREATE_TOKEN, { token: admin, variables: { name: 'ping 2' } });
+      return held.received.length > 0 || held.done;
+    }, 10_000, 'the watched socket to be live');
+    await second.graphql('mutation ($id: ID!) { revokeApiToken(id: $id) { __typename } }', { token: admin, variables: { id: created.apiToken.id } });
+    await eventually(() => revokedSocketClosed !== undefined, 5000, 'the revoked socket to close on the other process');
+    expect(revokedSocketClosed).toBe(4403);
+    expect(events.done).toBe(false);
+  });
+});
