@@ -47,9 +47,15 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       }
     };
     const yoga = createGraphQLServer({ config, prisma: db.prisma, events: eventBus.events, log, metrics, isReady });
-    server = createServer(yoga);
-    server.requestTimeout = config.requestTimeoutMs;
-    server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+    server = createServer(
+      {
+        requestTimeout: config.requestTimeoutMs,
+        headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+        // How often Node checks those timeouts (30 s by default), so a slow client is cut off close to its limit.
+        connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      },
+      yoga,
+    );
     const websocket = attachWebSocketServer({
       server,
       yoga,

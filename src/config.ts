@@ -58,7 +58,6 @@ const environmentSchema = z.object({
     .max(65535, 'expected a port number from 0 to 65535')
     .default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  PUBLIC_URL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: positiveInt(200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -87,7 +86,6 @@ export interface Config {
   env: Environment['NODE_ENV'];
   port: number;
   host: string;
-  publicUrl: string | undefined;
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   redisUrl: string | undefined;
@@ -137,7 +135,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
-    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -104,5 +105,25 @@ describe('production mode', () => {
     const response = await server.graphql('{ viewr { role } }', { token });
     expect(response.body.errors?.[0]?.message).toMatch(/Cannot query field/);
     expect(JSON.stringify(response.body)).not.toMatch(/Did you mean/);
+  });
+});
+
+describe('slow clients', () => {
+  test('a request not received in full within REQUEST_TIMEOUT_MS is cut off', async () => {
+    const server = await startTestServer({ env: { REQUEST_TIMEOUT_MS: '1000' } });
+    try {
+      const { hostname, port } = new URL(server.url);
+      const socket = net.connect(Number(port), hostname);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const started = Date.now();
+      socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      await new Promise((resolve) => socket.once('close', resolve));
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await server.stop();
+    }
   });
 });
