@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Config } from './config.ts';
+import { BoardRegistry } from './core/boards.ts';
+import { loadKeyring } from './core/crypto.ts';
 import { createDemoOrganization } from './core/demo.ts';
+import { loadPlugins } from './core/plugins/loader.ts';
 import { createEventBus, type EventBus } from './core/events.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
@@ -21,6 +24,9 @@ export interface App {
 
 /** Opens and migrates the database, then serves GraphQL over HTTP, SSE and WebSocket on one port. */
 export async function startApp(config: Config, log: Logger): Promise<App> {
+  const plugins = await loadPlugins(config.boardPlugins);
+  const { keyring, file: keyFile, generated } = await loadKeyring(config.encryptionKeys, config.dataDir);
+  if (generated) log.warn(`Generated an encryption key for credentials in ${keyFile}; set ENCRYPTION_KEYS in production and keep a copy of this key`);
   const db = await openDatabase(config);
   let eventBus: EventBus | undefined;
   let server: Server | undefined;
@@ -46,7 +52,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         return false;
       }
     };
-    const yoga = createGraphQLServer({ config, prisma: db.prisma, events: eventBus.events, log, metrics, isReady });
+    const boards = new BoardRegistry(plugins, { baseUrls: config.boardBaseUrls, timeoutMs: config.boardTimeoutMs, log });
+    const yoga = createGraphQLServer({ config, prisma: db.prisma, events: eventBus.events, log, boards, keyring, metrics, isReady });
     server = createServer(
       {
         requestTimeout: config.requestTimeoutMs,

@@ -66,6 +66,10 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFlag.optional(),
   BOARD_PLUGINS: commaList.default([]),
+  BOARD_BASE_URLS: commaList
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*(:[A-Z][A-Z0-9_]*)?=https?:\/\/\S+$/, 'expected board-id[:ENVIRONMENT]=http(s)://url entries')))
+    .default([]),
+  BOARD_TIMEOUT_MS: positiveInt(120_000).default(10_000),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
   GRAPHIQL: booleanFlag.optional(),
   CORS_ORIGINS: commaList.default([]),
@@ -92,6 +96,9 @@ export interface Config {
   encryptionKeys: { id: string; key: Buffer }[] | undefined;
   log: { level: Environment['LOG_LEVEL']; pretty: boolean };
   boardPlugins: string[];
+  /** Overrides of board API base URLs, keyed `id:ENVIRONMENT` or `id`. */
+  boardBaseUrls: Record<string, string>;
+  boardTimeoutMs: number;
   graphql: {
     introspection: boolean;
     graphiql: boolean;
@@ -143,6 +150,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     encryptionKeys: env.ENCRYPTION_KEYS,
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? (Boolean(process.stdout.isTTY) && !production) },
     boardPlugins: env.BOARD_PLUGINS,
+    boardBaseUrls: Object.fromEntries(env.BOARD_BASE_URLS.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
+    boardTimeoutMs: env.BOARD_TIMEOUT_MS,
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ?? !production,
       graphiql: env.GRAPHIQL ?? !production,

@@ -5,6 +5,8 @@ import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { Viewer } from '../core/auth/viewer.ts';
+import type { BoardRegistry } from '../core/boards.ts';
+import type { Keyring } from '../core/crypto.ts';
 import type { Events } from '../core/events.ts';
 import type { PrismaClient } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
@@ -25,14 +27,16 @@ export function createGraphQLServer(options: {
   prisma: PrismaClient;
   events: Events;
   log: Logger;
+  boards: BoardRegistry;
+  keyring: Keyring;
   metrics: Registry;
   isReady: () => Promise<boolean>;
 }): Yoga {
-  const { config, prisma, events, log, metrics } = options;
+  const { config, prisma, events, log, metrics, boards, keyring } = options;
   const authentication = useAuthentication({ prisma, introspection: config.graphql.introspection });
   const limits = config.graphql;
   return createYoga<Record<string, unknown>, Context>({
-    schema: buildSchema(),
+    schema: buildSchema(boards.plugins),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -46,6 +50,8 @@ export function createGraphQLServer(options: {
       prisma,
       events,
       log,
+      boards,
+      keyring,
       viewer: 'viewer' in initial ? (initial as unknown as WebSocketInitialContext).viewer : authentication.viewerOf(initial.request),
     }),
     plugins: [

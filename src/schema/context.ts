@@ -1,4 +1,6 @@
 import type { Viewer } from '../core/auth/viewer.ts';
+import type { BoardRegistry } from '../core/boards.ts';
+import type { Keyring } from '../core/crypto.ts';
 import type { Events } from '../core/events.ts';
 import type { PrismaClient } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
@@ -7,6 +9,8 @@ export interface Context {
   prisma: PrismaClient;
   events: Events;
   log: Logger;
+  boards: BoardRegistry;
+  keyring: Keyring;
   /** Null only for introspection-only operations, which the server lets through without a token. */
   viewer: Viewer | null;
 }

@@ -1,0 +1,12 @@
+import { describeBoardPlugin } from 'multiposting-api/plugin-sdk/test-kit';
+import plugin from './plugin.ts';
+import { startFjordJobsSimulator } from './simulator.ts';
+
+describeBoardPlugin({
+  plugin,
+  startSimulator: startFjordJobsSimulator,
+  credentials: {
+    valid: { employerNumber: '123456', apiKey: 'fj-live-7d1f0c2a9b8e4c55' },
+    refused: { employerNumber: '123456', apiKey: 'fj-live-wrong-key-000000' },
+  },
+});

@@ -1,0 +1,90 @@
+import type { Logger } from '../logger.ts';
+import { createHttpClient } from '../plugin-sdk/http.ts';
+import type { BoardPlugin, Credentials, PluginContext, PluginLogger } from '../plugin-sdk/types.ts';
+
+/** Lower-case, without accents or punctuation: "FORÊM" and "forem" compare equal. */
+export function normalizeForSearch(text: string): string {
+  return text
+    .replace(/[øØđĐłŁßæÆœŒ]/g, (letter) => UNDECOMPOSED[letter]!)
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{Letter}\p{Number}]+/gu, ' ')
+    .trim();
+}
+
+/** Letters that Unicode does not decompose into a base letter and an accent. */
+const UNDECOMPOSED: Record<string, string> = { ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE' };
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** Replaces every occurrence of each secret in a string with [redacted]. */
+function redactor(secrets: string[]): (text: string) => string {
+  const values = secrets.filter((value) => value.length >= 3).sort((a, b) => b.length - a.length);
+  return (text) => values.reduce((result, value) => result.split(value).join('[redacted]'), text);
+}
+
+/** A plugin logger that never lets a credential value through, in the message or in the fields. */
+export function redactingLogger(log: Logger, credentials: Credentials): PluginLogger {
+  const redact = redactor(Object.values(credentials).map(String));
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
+    const safeFields = fields ? JSON.parse(redact(JSON.stringify(fields))) : {};
+    log[level](safeFields, redact(message));
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** The loaded board plugins, searchable, and the context every plugin call gets. */
+export class BoardRegistry {
+  private readonly byId: Map<string, BoardPlugin>;
+  private readonly searchText: Map<string, string>;
+
+  constructor(
+    readonly plugins: readonly BoardPlugin[],
+    private readonly options: { baseUrls: Record<string, string>; timeoutMs: number; log: Logger },
+  ) {
+    this.byId = new Map(plugins.map((plugin) => [plugin.id, plugin]));
+    this.searchText = new Map(
+      plugins.map((plugin) => [
+        plugin.id,
+        normalizeForSearch([plugin.id, plugin.name, plugin.country, regionNames.of(plugin.country) ?? '', plugin.description].join(' ')),
+      ]),
+    );
+  }
+
+  get(id: string): BoardPlugin | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Boards whose id, name, country (code or English name) or description contain every word searched for. */
+  search(query: string | null | undefined): BoardPlugin[] {
+    const words = normalizeForSearch(query ?? '').split(' ').filter(Boolean);
+    return this.plugins
+      .filter((plugin) => words.every((word) => this.searchText.get(plugin.id)!.includes(word)))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Where the board's API is for an environment: BOARD_BASE_URLS first (`id:ENV=url` or `id=url`), then the plugin's own. */
+  baseUrl(plugin: BoardPlugin, environment: string): string | undefined {
+    return this.options.baseUrls[`${plugin.id}:${environment}`] ?? this.options.baseUrls[plugin.id] ?? plugin.baseUrls?.[environment];
+  }
+
+  context(plugin: BoardPlugin, environment: string, credentials: Credentials, signal: AbortSignal = new AbortController().signal) {
+    const baseUrl = this.baseUrl(plugin, environment) ?? '';
+    const context: PluginContext & { baseUrl: string } = {
+      environment,
+      credentials,
+      baseUrl,
+      http: createHttpClient({ ...(baseUrl ? { baseUrl } : {}), timeoutMs: this.options.timeoutMs, signal, boardName: plugin.name }),
+      log: redactingLogger(this.options.log.child({ board: plugin.id }), credentials),
+      now: () => new Date(),
+      signal,
+    };
+    return context;
+  }
+
+  /** Removes every credential value from text a plugin produced (e.g. an error message) before it is shown or logged. */
+  redact(text: string, credentials: Credentials): string {
+    return redactor(Object.values(credentials).map(String))(text);
+  }
+}

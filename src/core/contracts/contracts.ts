@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import type { Prisma, PrismaClient } from '../../db/database.ts';
+import type { Contract, ContractStatus } from '../../db/generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+import { BoardError } from '../../plugin-sdk/board-error.ts';
+import type { BoardPlugin, Credentials } from '../../plugin-sdk/types.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import type { BoardRegistry } from '../boards.ts';
+import type { Keyring } from '../crypto.ts';
+import { DomainError, NotFoundError, parseInput, ValidationError } from '../errors.ts';
+import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
+
+export interface ContractDeps {
+  prisma: PrismaClient;
+  keyring: Keyring;
+  boards: BoardRegistry;
+  log: Logger;
+}
+
+/** The contract is not in a state that allows the operation (e.g. disconnecting one already disconnected). */
+export class ContractStateError extends DomainError {
+  override name = 'ContractStateError';
+  constructor(
+    readonly status: ContractStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+const commonFields = {
+  alias: z.string().trim().max(100, 'must be at most 100 characters').nullish(),
+  expiresAt: z
+    .date()
+    .refine((date) => date.getTime() > Date.now(), 'must be in the future')
+    .nullish(),
+  purchasePrice: z
+    .object({
+      amount: z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a non-negative amount with at most 2 decimals, e.g. "1250.00"'),
+      currency: z
+        .string()
+        .transform((code) => code.toUpperCase())
+        .refine((code) => CURRENCIES.has(code), 'must be an ISO 4217 currency code such as EUR'),
+    })
+    .nullish(),
+  credits: z.number().int('must be a whole number').min(0, 'must not be negative').max(10_000_000).nullish(),
+};
+
+export interface ContractFieldsInput {
+  alias?: string | null;
+  expiresAt?: Date | null;
+  purchasePrice?: { amount: string; currency: string } | null;
+  credits?: number | null;
+}
+
+export interface ConnectInput extends ContractFieldsInput {
+  environment: string;
+  credentials: Record<string, unknown>;
+  confirmations: Record<string, boolean | null | undefined>;
+}
+
+export interface UpdateInput extends ContractFieldsInput {
+  /** Only the fields to change; secrets left out keep their stored values. */
+  credentials?: Record<string, unknown> | null;
+}
+
+/** The status as callers see it: a contract past its expiry date is EXPIRED whatever was stored. */
+export function effectiveStatus(contract: Pick<Contract, 'status' | 'expiresAt'>, now = new Date()): ContractStatus {
+  if (contract.expiresAt && contract.expiresAt <= now && contract.status !== 'NOT_CONFIGURED') return 'EXPIRED';
+  return contract.status;
+}
+
+type Change = { field: string; from?: string | null; to?: string | null };
+
+function contractColumns(input: z.infer<z.ZodObject<typeof commonFields>>, provided: ContractFieldsInput) {
+  const data: Prisma.ContractUncheckedUpdateInput = {};
+  if ('alias' in provided) data.alias = input.alias || null;
+  if ('expiresAt' in provided) data.expiresAt = input.expiresAt ?? null;
+  if ('purchasePrice' in provided) {
+    data.purchasePriceAmount = input.purchasePrice?.amount ?? null;
+    data.purchasePriceCurrency = input.purchasePrice?.currency ?? null;
+  }
+  if ('credits' in provided) data.creditsTotal = input.credits ?? null;
+  return data;
+}
+
+const display = (value: unknown): string | null =>
+  value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
+
+/** What changed among the contract's own fields, for the history. */
+function describeChanges(before: Contract | undefined, data: Prisma.ContractUncheckedUpdateInput): Change[] {
+  const changes: Change[] = [];
+  const compare = (field: string, from: unknown, to: unknown) => {
+    if (display(from) !== display(to)) changes.push({ field, from: display(from), to: display(to) });
+  };
+  if ('alias' in data) compare('alias', before?.alias, data.alias);
+  if ('expiresAt' in data) compare('expiresAt', before?.expiresAt, data.expiresAt);
+  if ('purchasePriceAmount' in data) {
+    const price = (amount: unknown, currency: unknown) => (amount === null || amount === undefined ? null : `${display(amount)} ${currency}`);
+    compare('purchasePrice', price(before?.purchasePriceAmount, before?.purchasePriceCurrency), price(data.purchasePriceAmount, data.purchasePriceCurrency));
+  }
+  if ('creditsTotal' in data) compare('credits', before?.creditsTotal, data.creditsTotal);
+  return changes;
+}
+
+function validateCredentials(plugin: BoardPlugin, credentials: Record<string, unknown>, root: string[]): Credentials {
+  return parseInput(credentialsSchema(plugin), credentials, root) as Credentials;
+}
+
+async function record(
+  db: PrismaClient | Prisma.TransactionClient,
+  contract: Pick<Contract, 'id' | 'organizationId'>,
+  actor: Viewer | null,
+  type: string,
+  changes: Change[],
+) {
+  await db.contractEvent.create({
+    data: { contractId: contract.id, organizationId: contract.organizationId, actorUserId: actor?.userId ?? null, type, changes },
+  });
+}
+
+export async function findContract(prisma: PrismaClient, organizationId: string, contractId: string): Promise<Contract> {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const contract = UUID.test(contractId) ? await prisma.contract.findFirst({ where: { id: contractId, organizationId } }) : null;
+  if (!contract) throw new NotFoundError('contract', contractId);
+  return contract;
+}
+
+function pluginOf(deps: ContractDeps, contract: Contract): BoardPlugin {
+  const plugin = deps.boards.get(contract.boardId);
+  if (!plugin) throw new ContractStateError(contract.status, `The board plugin "${contract.boardId}" is not loaded on this server.`);
+  return plugin;
+}
+
+/** Stores a new contract with its encrypted credentials, then verifies them with the board. */
+export async function connectContract(deps: ContractDeps, actor: Viewer, plugin: BoardPlugin, input: ConnectInput): Promise<Contract> {
+  const fields = parseInput(z.object(commonFields), input);
+  const problems: { path: string[]; message: string }[] = [];
+  if (!plugin.environments.includes(input.environment)) {
+    problems.push({ path: ['input', 'environment'], message: `must be one of ${plugin.environments.join(', ')}` });
+  }
+  for (const confirmation of plugin.confirmations ?? []) {
+    if (input.confirmations[confirmation.key] !== true) problems.push({ path: ['input', confirmation.key], message: `must be confirmed: ${confirmation.label}` });
+  }
+  let credentials: Credentials = {};
+  try {
+    credentials = validateCredentials(plugin, input.credentials, ['input', 'credentials']);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.fieldErrors);
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const now = new Date();
+  const confirmations = Object.fromEntries((plugin.confirmations ?? []).map((confirmation) => [confirmation.key, now.toISOString()]));
+  const columns = contractColumns(fields, input);
+  const contract = await deps.prisma.$transaction(async (tx) => {
+    const created = await tx.contract.create({
+      data: {
+        ...(columns as Prisma.ContractUncheckedCreateInput),
+        organizationId: actor.organizationId,
+        boardId: plugin.id,
+        environment: input.environment,
+        status: 'PENDING_VERIFICATION',
+        confirmations,
+      },
+    });
+    await tx.contractCredential.createMany({ data: sealCredentials(deps.keyring, plugin, created.id, credentials) });
+    await record(tx, created, actor, 'CONNECTED', [
+      { field: 'environment', from: null, to: input.environment },
+      ...describeChanges(undefined, columns),
+      ...Object.keys(credentials).map((key) => ({ field: `credentials.${key}` })),
+      ...Object.keys(confirmations).map((key) => ({ field: key, from: null, to: 'confirmed' })),
+    ]);
+    return created;
+  });
+  return verify(deps, actor, plugin, contract, credentials);
+}
+
+/** Changes contract fields and/or credentials; changed credentials are verified again. */
+export async function updateContract(deps: ContractDeps, actor: Viewer, contractId: string, input: UpdateInput): Promise<Contract> {
+  const contract = await findContract(deps.prisma, actor.organizationId, contractId);
+  const plugin = pluginOf(deps, contract);
+  const fields = parseInput(z.object(commonFields), input);
+  const columns = contractColumns(fields, input);
+
+  let credentials: Credentials | undefined;
+  if (input.credentials) {
+    const stored = await deps.prisma.contractCredential.findMany({ where: { contractId } });
+    const merged = { ...openCredentials(deps.keyring, contractId, stored), ...input.credentials };
+    const unknown = Object.keys(input.credentials).filter((key) => !plugin.credentials.some((field) => field.key === key));
+    if (unknown.length > 0) throw new ValidationError(unknown.map((key) => ({ path: ['input', 'credentials', key], message: 'is not a credential of this board' })));
+    credentials = validateCredentials(plugin, merged, ['input', 'credentials']);
+  }
+  if (columns.creditsTotal !== undefined && columns.creditsTotal !== null) {
+    const used = await deps.prisma.creditEntry.count({ where: { contractId, kind: 'RESERVE' } }) - (await deps.prisma.creditEntry.count({ where: { contractId, kind: 'RELEASE' } }));
+    if ((columns.creditsTotal as number) < used) {
+      throw new ValidationError([{ path: ['input', 'credits'], message: `must be at least the ${used} credits already used` }]);
+    }
+  }
+
+  const changedKeys = credentials ? Object.keys(input.credentials ?? {}) : [];
+  const updated = await deps.prisma.$transaction(async (tx) => {
+    const next = await tx.contract.update({
+      where: { id: contractId },
+      data: { ...columns, ...(credentials ? { status: 'PENDING_VERIFICATION', statusReason: null } : {}) },
+    });
+    if (credentials) {
+      await tx.contractCredential.deleteMany({ where: { contractId } });
+      await tx.contractCredential.createMany({ data: sealCredentials(deps.keyring, plugin, contractId, credentials) });
+    }
+    const changes = [...describeChanges(contract, columns), ...changedKeys.map((key) => ({ field: `credentials.${key}` }))];
+    if (changes.length > 0) await record(tx, contract, actor, 'UPDATED', changes);
+    return next;
+  });
+  return credentials ? verify(deps, actor, plugin, updated, credentials) : updated;
+}
+
+/** Checks the stored credentials with the board again. */
+export async function verifyContract(deps: ContractDeps, actor: Viewer, contractId: string): Promise<Contract> {
+  const contract = await findContract(deps.prisma, actor.organizationId, contractId);
+  if (contract.status === 'NOT_CONFIGURED') {
+    throw new ContractStateError(contract.status, 'The contract has no credentials: update it with credentials first.');
+  }
+  const plugin = pluginOf(deps, contract);
+  const stored = await deps.prisma.contractCredential.findMany({ where: { contractId } });
+  return verify(deps, actor, plugin, contract, openCredentials(deps.keyring, contractId, stored));
+}
+
+/** Erases the credentials and returns the contract to NOT_CONFIGURED; its history and postings stay. */
+export async function disconnectContract(deps: ContractDeps, actor: Viewer, contractId: string): Promise<Contract> {
+  const contract = await findContract(deps.prisma, actor.organizationId, contractId);
+  if (contract.status === 'NOT_CONFIGURED') throw new ContractStateError(contract.status, 'The contract is already disconnected.');
+  return deps.prisma.$transaction(async (tx) => {
+    await tx.contractCredential.deleteMany({ where: { contractId } });
+    const updated = await tx.contract.update({
+      where: { id: contractId },
+      data: { status: 'NOT_CONFIGURED', statusReason: 'Disconnected: the credentials were erased.', verifiedAt: null },
+    });
+    await record(tx, contract, actor, 'DISCONNECTED', [{ field: 'status', from: contract.status, to: 'NOT_CONFIGURED' }]);
+    return updated;
+  });
+}
+
+async function verify(deps: ContractDeps, actor: Viewer | null, plugin: BoardPlugin, contract: Contract, credentials: Credentials): Promise<Contract> {
+  let status: ContractStatus = 'ACTIVE';
+  let reason: string | null = null;
+  if (plugin.verifyCredentials) {
+    try {
+      const result = await plugin.verifyCredentials(deps.boards.context(plugin, contract.environment, credentials));
+      if (!result.ok) {
+        status = 'INVALID_CREDENTIALS';
+        reason = deps.boards.redact(result.reason, credentials);
+      }
+    } catch (error) {
+      if (error instanceof BoardError && !error.retryable && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) {
+        status = 'INVALID_CREDENTIALS';
+        reason = deps.boards.redact(error.userMessage, credentials);
+      } else {
+        status = 'PENDING_VERIFICATION';
+        const message = error instanceof BoardError ? error.userMessage : 'the board plugin failed unexpectedly';
+        reason = deps.boards.redact(`Could not verify the credentials: ${message} Try verifyContract again later.`, credentials);
+        if (!(error instanceof BoardError)) {
+          deps.log.error({ board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin failed in verifyCredentials');
+        }
+      }
+    }
+  }
+  return deps.prisma.$transaction(async (tx) => {
+    const updated = await tx.contract.update({
+      where: { id: contract.id },
+      data: { status, statusReason: reason, ...(status === 'ACTIVE' ? { verifiedAt: new Date() } : {}) },
+    });
+    await record(tx, contract, actor, 'VERIFIED', [{ field: 'status', from: contract.status, to: status }, ...(reason ? [{ field: 'statusReason', from: null, to: reason }] : [])]);
+    return updated;
+  });
+}

@@ -1,0 +1,67 @@
+import type { Prisma, PrismaClient } from '../db/database.ts';
+import { DomainError } from './errors.ts';
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export class NotEnoughCredits extends DomainError {
+  override name = 'NotEnoughCredits';
+  constructor(
+    readonly contractId: string,
+    readonly total: number,
+    readonly used: number,
+  ) {
+    super(`The contract has no credit left (${used} of ${total} used).`);
+  }
+}
+
+export interface CreditBalance {
+  /** Credits bought; null when the contract does not count credits. */
+  total: number | null;
+  /** Reserved or consumed and not released. */
+  used: number;
+  remaining: number | null;
+}
+
+/** The balance, derived from the ledger; never stored. */
+export async function creditBalance(db: Db, contract: { id: string; creditsTotal: number | null }): Promise<CreditBalance> {
+  const counts = await db.creditEntry.groupBy({ by: ['kind'], where: { contractId: contract.id }, _count: { _all: true } });
+  const count = (kind: string) => counts.find((row) => row.kind === kind)?._count._all ?? 0;
+  const used = count('RESERVE') - count('RELEASE');
+  return { total: contract.creditsTotal, used, remaining: contract.creditsTotal === null ? null : Math.max(contract.creditsTotal - used, 0) };
+}
+
+/**
+ * Reserves one credit for `reference` (e.g. a posting). The contract row is locked for the length of the
+ * transaction, so concurrent reservations are counted one after another and never exceed the total.
+ * Reserving twice for one reference reserves once.
+ */
+export async function reserveCredit(prisma: PrismaClient, contractId: string, reference: string): Promise<CreditBalance> {
+  return prisma.$transaction(async (tx) => {
+    const [contract] = await tx.$queryRaw<{ id: string; credits_total: number | null; organization_id: string }[]>`
+      SELECT id, credits_total, organization_id FROM contract WHERE id = ${contractId}::uuid FOR UPDATE`;
+    if (!contract) throw new Error(`Contract ${contractId} does not exist.`);
+    const current = { id: contract.id, creditsTotal: contract.credits_total };
+    const existing = await tx.creditEntry.findUnique({ where: { contractId_kind_reference: { contractId, kind: 'RESERVE', reference } } });
+    if (existing) return creditBalance(tx, current);
+    const balance = await creditBalance(tx, current);
+    if (balance.remaining !== null && balance.remaining <= 0) throw new NotEnoughCredits(contractId, balance.total!, balance.used);
+    await tx.creditEntry.create({ data: { contractId, organizationId: contract.organization_id, kind: 'RESERVE', reference } });
+    return creditBalance(tx, current);
+  });
+}
+
+async function settle(db: Db, contractId: string, reference: string, kind: 'CONSUME' | 'RELEASE'): Promise<void> {
+  const entries = await db.creditEntry.findMany({ where: { contractId, reference } });
+  const reservation = entries.find((entry) => entry.kind === 'RESERVE');
+  if (!reservation) throw new Error(`No credit is reserved for ${reference} on contract ${contractId}.`);
+  if (entries.some((entry) => entry.kind === kind)) return;
+  const other = kind === 'CONSUME' ? 'RELEASE' : 'CONSUME';
+  if (entries.some((entry) => entry.kind === other)) throw new Error(`The credit for ${reference} was already ${other.toLowerCase()}d.`);
+  await db.creditEntry.create({ data: { contractId, organizationId: reservation.organizationId, kind, reference } });
+}
+
+/** The reserved credit is spent (the board accepted the posting). Idempotent. */
+export const consumeCredit = (db: Db, contractId: string, reference: string) => settle(db, contractId, reference, 'CONSUME');
+
+/** The reserved credit comes back (the posting failed for good). Idempotent. */
+export const releaseCredit = (db: Db, contractId: string, reference: string) => settle(db, contractId, reference, 'RELEASE');

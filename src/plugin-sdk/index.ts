@@ -1,0 +1,28 @@
+// The public contract for board plugins: the only import a plugin needs (`multiposting-api/plugin-sdk`).
+import type { BoardPlugin } from './types.ts';
+
+/** Semver of this SDK; a plugin states the range it supports in `sdkVersion`. */
+export const SDK_VERSION = '1.0.0';
+
+/** Declares a board plugin. The default export of a plugin module is the value this returns. */
+export function definePlugin<Plugin extends BoardPlugin>(plugin: Plugin): Plugin {
+  return plugin;
+}
+
+export { BoardError, boardErrorForStatus, type BoardErrorCode } from './board-error.ts';
+export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './http.ts';
+export type {
+  BoardPlugin,
+  Capability,
+  Confirmation,
+  CredentialField,
+  CredentialFieldType,
+  Credentials,
+  CredentialValue,
+  PluginContext,
+  PluginLogger,
+  PluginManifest,
+  VerifyResult,
+} from './types.ts';
+/** The zod the core validates with: plugins declare postingFields with it. */
+export { z } from 'zod';

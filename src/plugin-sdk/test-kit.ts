@@ -1,0 +1,152 @@
+// The conformance kit (`multiposting-api/plugin-sdk/test-kit`): the checks every built-in board plugin passes,
+// runnable with vitest against a third-party plugin and its simulator. Call describeBoardPlugin() in a test file.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import { BoardRegistry } from '../core/boards.ts';
+import { credentialsSchema } from '../core/contracts/credentials.ts';
+import { validatePlugin } from '../core/plugins/loader.ts';
+import { generatedNames } from '../core/plugins/naming.ts';
+import type { Fault } from '../sandbox/simulator.ts';
+import { BoardError } from './board-error.ts';
+import type { BoardPlugin, Credentials } from './types.ts';
+
+/** What the kit needs of a board simulator (`startSimulator` from the sandbox provides it). */
+export interface KitSimulator {
+  url: string;
+  inject(fault: Fault, options?: { times?: number }): void;
+  close(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+  plugin: BoardPlugin;
+  /** Starts the plugin's simulator; called once. */
+  startSimulator: () => Promise<KitSimulator>;
+  /** The environment to test in (the plugin's first by default). */
+  environment?: string;
+  /** Credentials the simulator accepts, and credentials that are well-formed but that it refuses. */
+  credentials: { valid: Credentials; refused: Credentials };
+}
+
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+function captureLogs() {
+  const lines: string[] = [];
+  const log = pino(
+    { level: 'trace' },
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  return { log, lines };
+}
+
+/** Defines the conformance tests for one plugin. */
+export function describeBoardPlugin(options: ConformanceOptions): void {
+  const { plugin } = options;
+  const environment = options.environment ?? plugin.environments[0]!;
+  const secretValues = [options.credentials.valid, options.credentials.refused].flatMap((credentials) =>
+    plugin.credentials.filter((field) => field.secret && credentials[field.key] !== undefined).map((field) => String(credentials[field.key])),
+  );
+
+  describe(`board plugin "${plugin.id}" conformance`, () => {
+    let simulator: KitSimulator;
+    const logs = captureLogs();
+    const outputs: string[] = [];
+    const registry = (timeoutMs = 2000) =>
+      new BoardRegistry([plugin], { baseUrls: { [plugin.id]: simulator.url }, timeoutMs, log: logs.log });
+    const verify = async (credentials: Credentials, timeoutMs?: number) => {
+      try {
+        const result = await plugin.verifyCredentials!(registry(timeoutMs).context(plugin, environment, credentials));
+        outputs.push(JSON.stringify(result));
+        return result;
+      } catch (error) {
+        outputs.push(JSON.stringify({ message: (error as Error).message, ...(error as object) }));
+        throw error;
+      }
+    };
+
+    beforeAll(async () => {
+      simulator = await options.startSimulator();
+    });
+    afterAll(() => simulator?.close());
+
+    test('the manifest is valid and its sdkVersion accepts this SDK', () => {
+      expect(() => validatePlugin(plugin, 'conformance kit')).not.toThrow();
+    });
+
+    test('its generated GraphQL names are valid and share its prefix', () => {
+      const names = generatedNames(plugin.id);
+      for (const name of Object.values(names)) expect(name).toMatch(GRAPHQL_NAME);
+      expect(names.credentialsInput.startsWith(names.prefix)).toBe(true);
+      for (const field of plugin.credentials) expect(field.key).toMatch(GRAPHQL_NAME);
+    });
+
+    test('the valid test credentials pass its credential schema; each missing required field is reported by key', () => {
+      const schema = credentialsSchema(plugin);
+      expect(schema.safeParse(options.credentials.valid).success).toBe(true);
+      for (const field of plugin.credentials.filter((candidate) => candidate.required)) {
+        const { [field.key]: _omitted, ...rest } = options.credentials.valid;
+        const result = schema.safeParse(rest);
+        expect(result.success).toBe(false);
+        expect(result.error?.issues.map((issue) => issue.path.join('.'))).toContain(field.key);
+      }
+      expect(schema.safeParse({ ...options.credentials.valid, notAField: 'x' }).success).toBe(false);
+    });
+
+    describe.runIf(Boolean(plugin.verifyCredentials))('verifyCredentials', () => {
+      test('accepts the credentials the board accepts', async () => {
+        expect(await verify(options.credentials.valid)).toEqual({ ok: true });
+      });
+
+      test('refuses the credentials the board refuses, with a reason', async () => {
+        let refused: { ok: boolean; reason?: string } | undefined;
+        try {
+          refused = await verify(options.credentials.refused);
+        } catch (error) {
+          expect(error).toBeInstanceOf(BoardError);
+          expect((error as BoardError).retryable).toBe(false);
+          refused = { ok: false, reason: (error as BoardError).userMessage };
+        }
+        expect(refused.ok).toBe(false);
+        expect(refused.reason?.length).toBeGreaterThan(0);
+      });
+
+      test.each([
+        ['a server error', { type: 'error', status: 503 } as Fault, 'UNAVAILABLE'],
+        ['a rate limit', { type: 'rateLimit', retryAfterSeconds: 7 } as Fault, 'RATE_LIMITED'],
+        ['a reset connection', { type: 'reset' } as Fault, 'NETWORK'],
+        ['a malformed answer', { type: 'garbage' } as Fault, 'BAD_RESPONSE'],
+      ])('maps %s to a retryable BoardError', async (_case, fault, code) => {
+        simulator.inject(fault);
+        const error = await verify(options.credentials.valid).then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+        expect(error).toBeInstanceOf(BoardError);
+        expect((error as BoardError).retryable).toBe(true);
+        expect((error as BoardError).code).toBe(code);
+        if (fault.type === 'rateLimit') expect((error as BoardError).retryAfterSeconds).toBe(7);
+      });
+
+      test('maps a board that does not answer to a retryable timeout', async () => {
+        simulator.inject({ type: 'hang' });
+        const error = await verify(options.credentials.valid, 300).then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+        expect(error).toBeInstanceOf(BoardError);
+        expect((error as BoardError)).toMatchObject({ code: 'TIMEOUT', retryable: true });
+      });
+
+      test('never puts a secret in a result, an error or a log line', () => {
+        expect(outputs.length).toBeGreaterThan(0);
+        const everything = [...outputs, ...logs.lines].join('\n');
+        for (const secret of secretValues) expect(everything).not.toContain(secret);
+      });
+    });
+  });
+}

@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import type { BoardError } from './board-error.ts';
+import type { HttpClient } from './http.ts';
+
+export type Capability = 'publish' | 'update' | 'withdraw' | 'linkExisting' | 'webhooks' | 'candidates' | 'feed' | 'statusPolling';
+
+export type CredentialFieldType = 'string' | 'number' | 'boolean' | 'email' | 'url' | 'enum';
+
+/** One field of a board's connect form. The core derives the GraphQL input, validation and encrypted storage. */
+export interface CredentialField {
+  /** camelCase; the GraphQL input field name. */
+  key: string;
+  label: string;
+  help?: string;
+  type: CredentialFieldType;
+  required: boolean;
+  /** Write-only: never returned, logged or shown; the API returns only whether it is set and a masked hint. */
+  secret: boolean;
+  /** For type 'enum': the allowed values. */
+  options?: readonly string[];
+  /** For type 'string': a regular expression the whole value must match, and the message when it does not. */
+  pattern?: { regex: string; message: string };
+}
+
+/** A statement the customer must confirm to connect (e.g. "the confidentiality agreement is signed"). */
+export interface Confirmation {
+  /** camelCase; a required Boolean in the connect input that must be true. */
+  key: string;
+  label: string;
+}
+
+export type CredentialValue = string | number | boolean;
+export type Credentials = Record<string, CredentialValue>;
+
+export interface PluginLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the core hands to every plugin function. */
+export interface PluginContext {
+  /** The contract's environment, e.g. "SANDBOX" or "PRODUCTION". */
+  environment: string;
+  /** The contract's decrypted credentials. Never log or return them. */
+  credentials: Credentials;
+  /** HTTP with a timeout and the operation's abort signal; failures arrive as BoardError. */
+  http: HttpClient;
+  /** Logs with every credential value replaced by [redacted]. */
+  log: PluginLogger;
+  now(): Date;
+  signal: AbortSignal;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+export interface PluginManifest {
+  /** kebab-case, never changes; its PascalCase form prefixes the plugin's GraphQL names. */
+  id: string;
+  name: string;
+  /** The plugin's own version (semver). */
+  version: string;
+  /** Semver range of the SDK the plugin was written for; a mismatch refuses to load. */
+  sdkVersion: string;
+  /** ISO 3166-1 alpha-2 code of the board's country. */
+  country: string;
+  description: string;
+  /** Markdown shown on the connect page. */
+  instructions: string;
+  docsUrl: string;
+  /** e.g. ['SANDBOX', 'PRODUCTION']; upper-case identifiers. */
+  environments: readonly string[];
+  credentials: readonly CredentialField[];
+  confirmations?: readonly Confirmation[];
+  capabilities: readonly Capability[];
+  /** Board-only posting fields (contract-type codes, categories…): validated with it, published as JSON Schema. */
+  postingFields?: z.ZodObject;
+  /** Base URL of the board's API per environment; overridable by the core's configuration (simulators, tests). */
+  baseUrls?: Readonly<Record<string, string>>;
+}
+
+export interface BoardPlugin extends PluginManifest {
+  /** Checks the credentials against the board. Absent: credentials that pass validation are accepted as they are. */
+  verifyCredentials?(context: PluginContext & { baseUrl: string }): Promise<VerifyResult>;
+}
+
+export type { BoardError };

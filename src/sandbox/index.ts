@@ -1,0 +1,2 @@
+// Simulators of job boards' APIs for tests, benchmarks and the local demo (`multiposting-api/sandbox`).
+export { startSimulator, type Fault, type RecordedCall, type RouteHandler, type Simulator, type SimulatorRequest, type SimulatorResponse } from './simulator.ts';

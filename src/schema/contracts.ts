@@ -1,0 +1,236 @@
+import type { ContractDeps } from '../core/contracts/contracts.ts';
+import {
+  ContractStateError,
+  disconnectContract,
+  effectiveStatus,
+  updateContract,
+  verifyContract,
+} from '../core/contracts/contracts.ts';
+import { creditBalance, type CreditBalance } from '../core/credits.ts';
+import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { ContractStatus } from '../db/generated/prisma/enums.ts';
+import { BoardRef } from './boards.ts';
+import { builder } from './builder.ts';
+import { viewerOf, type Context } from './context.ts';
+import { ErrorInterface } from './errors.ts';
+import { inOrganization } from './tenancy.ts';
+
+export const contractDeps = (context: Context): ContractDeps => context;
+
+export const ContractStatusEnum = builder.enumType(ContractStatus, {
+  name: 'ContractStatus',
+  description: 'EXPIRED is reported from the expiry date on, whatever the stored status.',
+});
+
+builder.objectType(ContractStateError, {
+  name: 'ContractStateError',
+  description: 'The contract\'s status does not allow the operation. Nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ContractStateError,
+  fields: (t) => ({ status: t.field({ type: ContractStatusEnum, resolve: (error) => error.status }) }),
+});
+
+const MoneyRef = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
+  fields: (t) => ({
+    amount: t.exposeString('amount', { description: 'Decimal string, e.g. "1250.00".' }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 code.' }),
+  }),
+});
+
+export const MoneyInput = builder.inputType('MoneyInput', {
+  fields: (t) => ({
+    amount: t.string({ required: true, description: 'Decimal string, e.g. "1250.00".' }),
+    currency: t.string({ required: true, description: 'ISO 4217 code, e.g. EUR.' }),
+  }),
+});
+
+const CreditsRef = builder.objectRef<CreditBalance>('Credits').implement({
+  description:
+    'Credits counted from postings made through this API (reserved on submit, released if the posting fails). ' +
+    'Postings made directly on the board are not reconciled.',
+  fields: (t) => ({
+    total: t.exposeInt('total', { nullable: true, description: 'Credits bought; null when the contract does not count credits.' }),
+    used: t.exposeInt('used'),
+    remaining: t.exposeInt('remaining', { nullable: true }),
+  }),
+});
+
+const ContractCredentialFieldRef = builder
+  .objectRef<{ key: string; label: string; secret: boolean; required: boolean; hint: string | null }>('ContractCredentialField')
+  .implement({
+    description: 'Whether a credential is set. Secret values are write-only: only a masked hint is ever returned.',
+    fields: (t) => ({
+      key: t.exposeString('key'),
+      label: t.exposeString('label'),
+      secret: t.exposeBoolean('secret'),
+      required: t.exposeBoolean('required'),
+      configured: t.boolean({ resolve: (field) => field.hint !== null }),
+      hint: t.exposeString('hint', { nullable: true, description: 'The value of a non-secret field; "••••1234" or "••••" for a secret.' }),
+    }),
+  });
+
+const ContractChangeRef = builder.objectRef<{ field: string; from?: string | null; to?: string | null }>('ContractChange').implement({
+  description: 'One changed field. Credential changes name the field only, never a value.',
+  fields: (t) => ({
+    field: t.exposeString('field'),
+    from: t.string({ nullable: true, resolve: (change) => change.from ?? null }),
+    to: t.string({ nullable: true, resolve: (change) => change.to ?? null }),
+  }),
+});
+
+builder.prismaObject('ContractEvent', {
+  description: 'An entry of a contract\'s history.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.exposeString('type', { description: 'CONNECTED, UPDATED, VERIFIED or DISCONNECTED.' }),
+    actor: t.relation('actor', { nullable: true, description: 'The user who made the change; null for the system.' }),
+    changes: t.field({ type: [ContractChangeRef], resolve: (event) => event.changes as { field: string }[] }),
+    at: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const ContractRef = builder.prismaNode('Contract', {
+  nullable: true,
+  id: { field: 'id' },
+  findUnique: (id, context) => inOrganization(id, context),
+  description: 'An organisation\'s agreement with a job board in one environment.',
+  fields: (t) => ({
+    board: t.field({
+      type: BoardRef,
+      nullable: true,
+      description: 'Null when the board\'s plugin is not loaded on this server.',
+      resolve: (contract, _args, context) => context.boards.get(contract.boardId) ?? null,
+    }),
+    boardId: t.exposeString('boardId'),
+    environment: t.exposeString('environment'),
+    status: t.field({ type: ContractStatusEnum, resolve: (contract) => effectiveStatus(contract) }),
+    statusReason: t.string({
+      nullable: true,
+      resolve: (contract) => (effectiveStatus(contract) === 'EXPIRED' && contract.status !== 'EXPIRED' ? 'The contract expired.' : contract.statusReason),
+    }),
+    alias: t.exposeString('alias', { nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    purchasePrice: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: 'Informative only.',
+      resolve: (contract) =>
+        contract.purchasePriceAmount === null ? null : { amount: contract.purchasePriceAmount.toFixed(2), currency: contract.purchasePriceCurrency ?? '' },
+    }),
+    credits: t.loadable({
+      type: CreditsRef,
+      load: (contracts: { id: string; creditsTotal: number | null }[], context: Context) =>
+        Promise.all(contracts.map((contract) => creditBalance(context.prisma, contract))),
+      resolve: (contract) => ({ id: contract.id, creditsTotal: contract.creditsTotal }),
+    }),
+    credentialFields: t.field({
+      type: [ContractCredentialFieldRef],
+      authScopes: { admin: true },
+      select: { credentials: { select: { key: true, hint: true } } },
+      resolve: (contract, _args, context) => {
+        const plugin = context.boards.get(contract.boardId);
+        const hints = new Map(contract.credentials.map((row) => [row.key, row.hint]));
+        return (plugin?.credentials ?? []).map((field) => ({ ...field, hint: hints.get(field.key) ?? null }));
+      },
+    }),
+    verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    history: t.relatedConnection('history', { cursor: 'id', query: () => ({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }) }),
+  }),
+});
+
+const ContractFilter = builder.inputType('ContractFilter', {
+  fields: (t) => ({
+    boardId: t.id(),
+    environment: t.string(),
+    status: t.field({ type: ContractStatusEnum }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  contracts: t.prismaConnection({
+    type: 'Contract',
+    cursor: 'id',
+    description: 'The organisation\'s contracts, newest first.',
+    args: { filter: t.arg({ type: ContractFilter }) },
+    resolve: (query, _root, { filter }, context) => {
+      const now = new Date();
+      const status = filter?.status;
+      return context.prisma.contract.findMany({
+        ...query,
+        where: {
+          organizationId: viewerOf(context).organizationId,
+          ...(filter?.boardId ? { boardId: String(filter.boardId) } : {}),
+          ...(filter?.environment ? { environment: filter.environment } : {}),
+          ...(status === 'EXPIRED'
+            ? { OR: [{ status: 'EXPIRED' }, { expiresAt: { lte: now }, status: { not: 'NOT_CONFIGURED' } }] }
+            : status
+              ? { status, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }, ...(status === 'NOT_CONFIGURED' ? [{}] : [])] }
+              : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      });
+    },
+  }),
+  contract: t.prismaField({
+    type: 'Contract',
+    nullable: true,
+    args: { id: t.arg.globalID({ required: true, for: [ContractRef] }) },
+    resolve: (query, _root, { id }, context) => context.prisma.contract.findFirst({ ...query, where: inOrganization(id.id, context) }),
+  }),
+}));
+
+const UpdateContractInput = builder.inputType('UpdateContractInput', {
+  description: 'Only the fields given change; null clears an optional field.',
+  fields: (t) => ({
+    alias: t.string(),
+    expiresAt: t.field({ type: 'DateTime' }),
+    purchasePrice: t.field({ type: MoneyInput }),
+    credits: t.int(),
+    credentials: t.field({
+      type: 'JSON',
+      description: 'Credential fields to change, by key (see Board.credentialFields); the others keep their values. Changing them verifies the contract again.',
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  updateContract: t.prismaField({
+    type: 'Contract',
+    description: 'Changes a contract\'s fields or credentials (admins only).',
+    authScopes: { admin: true },
+    errors: { types: [ValidationError, NotFoundError, ContractStateError] },
+    args: { id: t.arg.globalID({ required: true, for: [ContractRef] }), input: t.arg({ type: UpdateContractInput, required: true }) },
+    resolve: async (query, _root, { id, input }, context) => {
+      const provided = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+      if (provided.credentials !== undefined && provided.credentials !== null && (typeof provided.credentials !== 'object' || Array.isArray(provided.credentials))) {
+        throw new ValidationError([{ path: ['input', 'credentials'], message: 'must be an object of credential fields' }]);
+      }
+      const contract = await updateContract(contractDeps(context), viewerOf(context), id.id, provided as Parameters<typeof updateContract>[3]);
+      return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
+    },
+  }),
+  verifyContract: t.prismaField({
+    type: 'Contract',
+    description: 'Checks the stored credentials with the board again (admins only).',
+    authScopes: { admin: true },
+    errors: { types: [NotFoundError, ContractStateError] },
+    args: { id: t.arg.globalID({ required: true, for: [ContractRef] }) },
+    resolve: async (query, _root, { id }, context) => {
+      const contract = await verifyContract(contractDeps(context), viewerOf(context), id.id);
+      return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
+    },
+  }),
+  disconnectContract: t.prismaField({
+    type: 'Contract',
+    description: 'Erases the credentials; the contract returns to NOT_CONFIGURED and keeps its history (admins only).',
+    authScopes: { admin: true },
+    errors: { types: [NotFoundError, ContractStateError] },
+    args: { id: t.arg.globalID({ required: true, for: [ContractRef] }) },
+    resolve: async (query, _root, { id }, context) => {
+      const contract = await disconnectContract(contractDeps(context), viewerOf(context), id.id);
+      return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
+    },
+  }),
+}));
