@@ -76,9 +76,29 @@ afterAll(async () => {
 });
 
 describe('boards', () => {
-  test.each(['fjord', 'FJÖRD jobs', 'norway', 'NO', 'tromso', 'TROMSØ'])('"%s" finds Fjord Jobs', async (search) => {
+  test.each(['fjord', 'FJÖRD jobs', 'norway', 'NO', 'nor', 'Jobs FJØRD'])('"%s" finds Fjord Jobs', async (search) => {
     const response = await call('query ($search: String) { boards(search: $search) { id } }', { search });
     expect(response.body.data?.boards).toEqual([{ id: 'fjord-jobs' }]);
+  });
+
+  test.each([
+    ['forem', 'le-forem'],
+    ['FORÊM', 'le-forem'],
+    ['belgium', 'le-forem'],
+    ['be', 'le-forem'],
+    ['france', 'france-travail'],
+    ['vietnam', 'topcv'],
+    ['VIỆT', 'topcv'],
+    ['netherlands', 'ingoedebanen'],
+    ['in goede', null],
+  ])('"%s" finds the built-in board %s', async (search, id) => {
+    const response = await call('query ($search: String) { boards(search: $search) { id } }', { search });
+    expect(response.body.data?.boards).toEqual(id ? [{ id }] : []);
+  });
+
+  test('without a search every loaded board is listed, by name', async () => {
+    const response = await call('{ boards { id } }');
+    expect(response.body.data?.boards.map((board: { id: string }) => board.id)).toEqual(['fjord-jobs', 'france-travail', 'ingoedebanen', 'le-forem', 'topcv']);
   });
 
   test('a search that matches nothing returns an empty list; an unknown id is null', async () => {

@@ -37,17 +37,17 @@ export function redactingLogger(log: Logger, credentials: Credentials): PluginLo
 /** The loaded board plugins, searchable, and the context every plugin call gets. */
 export class BoardRegistry {
   private readonly byId: Map<string, BoardPlugin>;
-  private readonly searchText: Map<string, string>;
+  private readonly searchWords: Map<string, string[]>;
 
   constructor(
     readonly plugins: readonly BoardPlugin[],
     private readonly options: { baseUrls: Record<string, string>; timeoutMs: number; log: Logger },
   ) {
     this.byId = new Map(plugins.map((plugin) => [plugin.id, plugin]));
-    this.searchText = new Map(
+    this.searchWords = new Map(
       plugins.map((plugin) => [
         plugin.id,
-        normalizeForSearch([plugin.id, plugin.name, plugin.country, regionNames.of(plugin.country) ?? '', plugin.description].join(' ')),
+        normalizeForSearch([plugin.id, plugin.name, plugin.country, regionNames.of(plugin.country) ?? ''].join(' ')).split(' '),
       ]),
     );
   }
@@ -56,11 +56,11 @@ export class BoardRegistry {
     return this.byId.get(id);
   }
 
-  /** Boards whose id, name, country (code or English name) or description contain every word searched for. */
+  /** Boards where every word searched for starts a word of their id, name or country (code or English name). */
   search(query: string | null | undefined): BoardPlugin[] {
     const words = normalizeForSearch(query ?? '').split(' ').filter(Boolean);
     return this.plugins
-      .filter((plugin) => words.every((word) => this.searchText.get(plugin.id)!.includes(word)))
+      .filter((plugin) => words.every((word) => this.searchWords.get(plugin.id)!.some((candidate) => candidate.startsWith(word))))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -1,4 +1,8 @@
 import type { BoardPlugin } from '../plugin-sdk/types.ts';
+import franceTravail from './france-travail/plugin.ts';
+import ingoedebanen from './ingoedebanen/plugin.ts';
+import leForem from './le-forem/plugin.ts';
+import topcv from './topcv/plugin.ts';
 
-/** The boards that ship with the server, loaded unless configured otherwise. */
-export const BUILT_IN_PLUGINS: BoardPlugin[] = [];
+/** The boards that ship with the server, always loaded; BOARD_PLUGINS adds others. */
+export const BUILT_IN_PLUGINS: BoardPlugin[] = [leForem, franceTravail, topcv, ingoedebanen];

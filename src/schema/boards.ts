@@ -65,7 +65,7 @@ export const BoardRef = builder.objectRef<BoardPlugin>('Board').implement({
 builder.queryFields((t) => ({
   boards: t.field({
     type: [BoardRef],
-    description: 'The boards this server can post to, searched by name, id, country or description (case and accents ignored).',
+    description: 'The boards this server can post to; `search` matches the start of words of the name, id or country (code or English name), ignoring case and accents.',
     args: { search: t.arg.string() },
     resolve: (_root, { search }, context) => context.boards.search(search),
   }),

@@ -247,7 +247,10 @@ export async function disconnectContract(deps: ContractDeps, actor: Viewer, cont
 async function verify(deps: ContractDeps, actor: Viewer | null, plugin: BoardPlugin, contract: Contract, credentials: Credentials): Promise<Contract> {
   let status: ContractStatus = 'ACTIVE';
   let reason: string | null = null;
-  if (plugin.verifyCredentials) {
+  if (plugin.verifyCredentials && !deps.boards.baseUrl(plugin, contract.environment)) {
+    status = 'PENDING_VERIFICATION';
+    reason = `No API address is configured for ${plugin.name} (${contract.environment}): set BOARD_BASE_URLS, then verifyContract.`;
+  } else if (plugin.verifyCredentials) {
     try {
       const result = await plugin.verifyCredentials(deps.boards.context(plugin, contract.environment, credentials));
       if (!result.ok) {

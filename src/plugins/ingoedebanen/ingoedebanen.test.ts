@@ -1,0 +1,13 @@
+import { describeBoardPlugin } from '../../plugin-sdk/test-kit.ts';
+import { startSimulator } from '../../sandbox/simulator.ts';
+import plugin from './plugin.ts';
+
+// InGoedeBanen pulls a feed and has no API to call: the kit checks the manifest and credential validation.
+describeBoardPlugin({
+  plugin,
+  startSimulator: () => startSimulator({}),
+  credentials: {
+    valid: { email: 'vacatures@acme.example', clientId: '40213' },
+    refused: { email: 'vacatures@acme.example', clientId: '99999' },
+  },
+});
