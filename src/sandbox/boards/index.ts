@@ -1,0 +1,19 @@
+import type { Simulator } from '../simulator.ts';
+import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from './france-travail.ts';
+import { LE_FOREM_PARTNERS, startLeForemSimulator } from './le-forem.ts';
+import { startTopcvSimulator, TOPCV_EMPLOYERS } from './topcv.ts';
+
+/** Every built-in board's simulator with credentials it accepts, for the demo and for tests. */
+export async function startBoardSimulators(): Promise<{ simulators: Record<string, Simulator>; credentials: Record<string, Record<string, string>> }> {
+  const [leForem, franceTravail, topcv] = await Promise.all([startLeForemSimulator(), startFranceTravailSimulator(), startTopcvSimulator()]);
+  const [clientId, client] = Object.entries(FRANCE_TRAVAIL_CLIENTS)[0]!;
+  const [employerApiKey, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
+  return {
+    simulators: { 'le-forem': leForem, 'france-travail': franceTravail, topcv },
+    credentials: {
+      'le-forem': { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.ACME01! },
+      'france-travail': { clientId, partyId: client.partyId, key: client.key },
+      topcv: { employerApiKey, secretKey: employer.secretKey },
+    },
+  };
+}
