@@ -211,26 +211,24 @@ builder.mutationFields((t) => ({
       return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
     },
   }),
-  verifyContract: t.prismaField({
-    type: 'Contract',
-    description: 'Checks the stored credentials with the board again (admins only).',
-    authScopes: { admin: true },
-    errors: { types: [NotFoundError, ContractStateError] },
-    args: { id: t.arg.globalID({ required: true, for: [ContractRef] }) },
-    resolve: async (query, _root, { id }, context) => {
-      const contract = await verifyContract(contractDeps(context), viewerOf(context), id.id);
-      return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
-    },
-  }),
-  disconnectContract: t.prismaField({
-    type: 'Contract',
-    description: 'Erases the credentials; the contract returns to NOT_CONFIGURED and keeps its history (admins only).',
-    authScopes: { admin: true },
-    errors: { types: [NotFoundError, ContractStateError] },
-    args: { id: t.arg.globalID({ required: true, for: [ContractRef] }) },
-    resolve: async (query, _root, { id }, context) => {
-      const contract = await disconnectContract(contractDeps(context), viewerOf(context), id.id);
-      return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
-    },
-  }),
 }));
+
+/** A mutation that takes a contract's id, runs a contract service and answers the contract (admins only). */
+function contractAction(name: string, description: string, run: typeof verifyContract) {
+  builder.mutationField(name, (t) =>
+    t.prismaField({
+      type: 'Contract',
+      description: `${description} (admins only).`,
+      authScopes: { admin: true },
+      errors: { types: [NotFoundError, ContractStateError] },
+      args: { id: t.arg.globalID({ required: true, for: [ContractRef] }) },
+      resolve: async (query, _root, { id }, context) => {
+        const contract = await run(contractDeps(context), viewerOf(context), id.id);
+        return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
+      },
+    }),
+  );
+}
+
+contractAction('verifyContract', 'Checks the stored credentials with the board again', verifyContract);
+contractAction('disconnectContract', 'Erases the credentials; the contract returns to NOT_CONFIGURED and keeps its history', disconnectContract);

@@ -7,7 +7,9 @@ import type { BoardPlugin, Credentials } from '../../plugin-sdk/types.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
 import type { Keyring } from '../crypto.ts';
+import { creditBalance } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError } from '../errors.ts';
+import { rowId } from '../ids.ts';
 import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
 
 export interface ContractDeps {
@@ -122,8 +124,7 @@ async function record(
 }
 
 export async function findContract(prisma: PrismaClient, organizationId: string, contractId: string): Promise<Contract> {
-  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const contract = UUID.test(contractId) ? await prisma.contract.findFirst({ where: { id: contractId, organizationId } }) : null;
+  const contract = await prisma.contract.findFirst({ where: { id: rowId(contractId), organizationId } });
   if (!contract) throw new NotFoundError('contract', contractId);
   return contract;
 }
@@ -194,9 +195,9 @@ export async function updateContract(deps: ContractDeps, actor: Viewer, contract
     if (unknown.length > 0) throw new ValidationError(unknown.map((key) => ({ path: ['input', 'credentials', key], message: 'is not a credential of this board' })));
     credentials = validateCredentials(plugin, merged, ['input', 'credentials']);
   }
-  if (columns.creditsTotal !== undefined && columns.creditsTotal !== null) {
-    const used = await deps.prisma.creditEntry.count({ where: { contractId, kind: 'RESERVE' } }) - (await deps.prisma.creditEntry.count({ where: { contractId, kind: 'RELEASE' } }));
-    if ((columns.creditsTotal as number) < used) {
+  if (typeof columns.creditsTotal === 'number') {
+    const { used } = await creditBalance(deps.prisma, contract);
+    if (columns.creditsTotal < used) {
       throw new ValidationError([{ path: ['input', 'credits'], message: `must be at least the ${used} credits already used` }]);
     }
   }

@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import fjordJobs from '../examples/fjord-jobs/plugin.ts';
-import { loadPlugins, PluginLoadError, validatePlugin } from '../src/core/plugins/loader.ts';
+import fjordJobs from '../../examples/fjord-jobs/plugin.ts';
+import { loadPlugins, PluginLoadError, validatePlugin } from '../../src/core/plugins/loader.ts';
 
 const valid = { ...fjordJobs };
 

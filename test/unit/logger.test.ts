@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect, test } from 'vitest';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../../src/logger.ts';
 
 test('credential-like fields are redacted from log lines at any usual depth', () => {
   const lines: string[] = [];
