@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import http from 'node:http';
 import { runScript, type RunningProcess } from './support/process.ts';
 import { createTestDatabase, TEST_DB } from './support/server.ts';
+import { adminQuery, databaseUrl } from './support/services.ts';
 
 async function query(url: string, token: string, body: string, variables?: Record<string, unknown>) {
   const response = await fetch(`${url}/graphql`, {
@@ -77,6 +78,25 @@ describe.runIf(TEST_DB === 'pglite')('the server process on the embedded databas
     const cli = runScript('scripts/token-create.ts', { DATA_DIR: dataDir }, ['--org', 'acme', '--role', 'RECRUITER']);
     expect((await cli.exited).code).toBe(0);
     expect(cli.output().trim().split('\n').at(-1)).toMatch(/^mpa_[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+// Two OS processes racing to migrate one PostgreSQL database: the advisory lock makes one wait for the other.
+describe.runIf(TEST_DB === 'postgres')('npm run db:migrate from two processes at once', () => {
+  test('applies each migration exactly once', async () => {
+    const name = `mp_race_${process.pid}_${Date.now()}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    try {
+      const env = { DATABASE_URL: databaseUrl(name), DATA_DIR: tmpdir() };
+      const runs = [runScript('src/db/migrate-cli.ts', env), runScript('src/db/migrate-cli.ts', env)];
+      const exits = await Promise.all(runs.map((run) => run.exited));
+      expect(exits.map((exit) => exit.code)).toEqual([0, 0]);
+      const outputs = runs.map((run) => run.output());
+      expect(outputs.filter((output) => /Applied 0001_init, /.test(output))).toHaveLength(1);
+      expect(outputs.filter((output) => /The database is up to date/.test(output))).toHaveLength(1);
+    } finally {
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
   });
 });
 
