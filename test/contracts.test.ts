@@ -191,6 +191,16 @@ describe('connecting a contract', () => {
     expect(simulator.calls.length).toBe(calls);
   });
 
+  test('every invalid field is reported at once', async () => {
+    const result = await connect({ termsAccepted: false, credits: -1, credentials: { ...VALID, employerNumber: 'x' }, purchasePrice: { amount: '1', currency: 'ABC' } });
+    expect(result.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual([
+      'input.credentials.employerNumber',
+      'input.credits',
+      'input.purchasePrice.currency',
+      'input.termsAccepted',
+    ]);
+  });
+
   test('a missing required credential or an unknown board is refused by GraphQL validation, naming it', async () => {
     const missing = await call(CONNECT, { input: connectInput({ credentials: { employerNumber: '123456' } }) });
     expect(missing.status).toBe(400);

@@ -33,6 +33,10 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ValidationError(
-    result.error.issues.map((issue) => ({ path: [...root, ...issue.path.map(String)], message: issue.message })),
+    result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: [...root, ...issue.path.map(String), key], message: 'is not a known field' }))
+        : [{ path: [...root, ...issue.path.map(String)], message: issue.message }],
+    ),
   );
 }

@@ -8,7 +8,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
 import type { Keyring } from '../crypto.ts';
 import { creditBalance } from '../credits.ts';
-import { DomainError, NotFoundError, parseInput, ValidationError } from '../errors.ts';
+import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
 import { rowId } from '../ids.ts';
 import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
 
@@ -74,6 +74,17 @@ export function effectiveStatus(contract: Pick<Contract, 'status' | 'expiresAt'>
   return contract.status;
 }
 
+/** Runs a validation, adding its field errors to `problems` instead of throwing them; undefined when it failed. */
+function collect<T>(problems: FieldError[], validate: () => T): T | undefined {
+  try {
+    return validate();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.fieldErrors);
+    return undefined;
+  }
+}
+
 type Change = { field: string; from?: string | null; to?: string | null };
 
 function contractColumns(input: z.infer<z.ZodObject<typeof commonFields>>, provided: ContractFieldsInput) {
@@ -137,21 +148,16 @@ function pluginOf(deps: ContractDeps, contract: Contract): BoardPlugin {
 
 /** Stores a new contract with its encrypted credentials, then verifies them with the board. */
 export async function connectContract(deps: ContractDeps, actor: Viewer, plugin: BoardPlugin, input: ConnectInput): Promise<Contract> {
-  const fields = parseInput(z.object(commonFields), input);
-  const problems: { path: string[]; message: string }[] = [];
+  const problems: FieldError[] = [];
+  const fields = collect(problems, () => parseInput(z.object(commonFields), input));
   if (!plugin.environments.includes(input.environment)) {
     problems.push({ path: ['input', 'environment'], message: `must be one of ${plugin.environments.join(', ')}` });
   }
   for (const confirmation of plugin.confirmations ?? []) {
     if (input.confirmations[confirmation.key] !== true) problems.push({ path: ['input', confirmation.key], message: `must be confirmed: ${confirmation.label}` });
   }
-  let credentials: Credentials = {};
-  try {
-    credentials = validateCredentials(plugin, input.credentials, ['input', 'credentials']);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    problems.push(...error.fieldErrors);
-  }
+  const credentials = collect(problems, () => validateCredentials(plugin, input.credentials, ['input', 'credentials']));
+  if (!fields || !credentials) throw new ValidationError(problems);
   if (problems.length > 0) throw new ValidationError(problems);
 
   const now = new Date();
@@ -184,17 +190,19 @@ export async function connectContract(deps: ContractDeps, actor: Viewer, plugin:
 export async function updateContract(deps: ContractDeps, actor: Viewer, contractId: string, input: UpdateInput): Promise<Contract> {
   const contract = await findContract(deps.prisma, actor.organizationId, contractId);
   const plugin = pluginOf(deps, contract);
-  const fields = parseInput(z.object(commonFields), input);
-  const columns = contractColumns(fields, input);
+  const problems: FieldError[] = [];
+  const fields = collect(problems, () => parseInput(z.object(commonFields), input));
 
   let credentials: Credentials | undefined;
   if (input.credentials) {
     const stored = await deps.prisma.contractCredential.findMany({ where: { contractId } });
     const merged = { ...openCredentials(deps.keyring, contractId, stored), ...input.credentials };
     const unknown = Object.keys(input.credentials).filter((key) => !plugin.credentials.some((field) => field.key === key));
-    if (unknown.length > 0) throw new ValidationError(unknown.map((key) => ({ path: ['input', 'credentials', key], message: 'is not a credential of this board' })));
-    credentials = validateCredentials(plugin, merged, ['input', 'credentials']);
+    problems.push(...unknown.map((key) => ({ path: ['input', 'credentials', key], message: 'is not a credential of this board' })));
+    if (unknown.length === 0) credentials = collect(problems, () => validateCredentials(plugin, merged, ['input', 'credentials']));
   }
+  if (!fields || problems.length > 0) throw new ValidationError(problems);
+  const columns = contractColumns(fields, input);
   if (typeof columns.creditsTotal === 'number') {
     const { used } = await creditBalance(deps.prisma, contract);
     if (columns.creditsTotal < used) {
