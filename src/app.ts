@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { BoardRegistry } from './core/boards.ts';
 import { loadKeyring } from './core/crypto.ts';
 import { createDemoOrganization } from './core/demo.ts';
+import { DeliveryWorker } from './core/delivery/worker.ts';
 import { loadPlugins } from './core/plugins/loader.ts';
 import { createEventBus, type EventBus } from './core/events.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -73,6 +74,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       initTimeoutMs: config.wsInitTimeoutMs,
     });
 
+    const worker = config.worker.inProcess
+      ? new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: eventBus.events, log }, config.worker)
+      : undefined;
+    worker?.start();
+
     const listening = server;
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);
@@ -86,11 +92,13 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const stop = () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+        const workerStopped = worker?.stop(config.shutdownTimeoutMs / 2);
         // Keep-alive connections become idle as their in-flight responses finish; close them as they do.
         const reaper = setInterval(() => listening.closeIdleConnections(), 50);
         await websocket.close();
         const deadline = setTimeout(() => listening.closeAllConnections(), config.shutdownTimeoutMs - 1000);
         await closed;
+        await workerStopped;
         clearInterval(reaper);
         clearTimeout(deadline);
         await yoga.dispose();

@@ -82,6 +82,13 @@ const environmentSchema = z.object({
   MAX_COST: positiveInt(1_000_000).default(5000),
   WS_INIT_TIMEOUT_MS: positiveInt(60_000).default(5_000),
   DEMO_ORGANIZATION: booleanFlag.default(true),
+  WORKER: booleanFlag.default(true),
+  WORKER_CONCURRENCY: positiveInt(200).default(8),
+  WORKER_POLL_MS: positiveInt(60_000).default(1000),
+  DELIVERY_MAX_ATTEMPTS: positiveInt(100).default(8),
+  DELIVERY_LEASE_MS: positiveInt(3_600_000).default(60_000),
+  DELIVERY_RETRY_BASE_MS: positiveInt(3_600_000).default(2000),
+  DELIVERY_RETRY_MAX_MS: positiveInt(86_400_000).default(600_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -113,6 +120,16 @@ export interface Config {
   shutdownTimeoutMs: number;
   wsInitTimeoutMs: number;
   demoOrganization: boolean;
+  worker: {
+    /** Run the delivery worker inside the API process. */
+    inProcess: boolean;
+    concurrency: number;
+    pollMs: number;
+    maxAttempts: number;
+    leaseMs: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -166,5 +183,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     wsInitTimeoutMs: env.WS_INIT_TIMEOUT_MS,
     demoOrganization: env.DEMO_ORGANIZATION,
+    worker: {
+      inProcess: env.WORKER,
+      concurrency: env.WORKER_CONCURRENCY,
+      pollMs: env.WORKER_POLL_MS,
+      maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+      leaseMs: env.DELIVERY_LEASE_MS,
+      retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
+      retryMaxMs: env.DELIVERY_RETRY_MAX_MS,
+    },
   };
 }

@@ -20,11 +20,15 @@ export default definePlugin({
     { key: 'apiKey', label: 'API key', type: 'string', required: true, secret: true },
   ],
   confirmations: [{ key: 'termsAccepted', label: 'The Fjord Jobs publication terms are accepted.' }],
-  capabilities: [],
+  capabilities: ['publish'],
   postingFields: z.object({
     sector: z.enum(['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC']).describe('Fjord Jobs sector code'),
     remote: z.boolean().default(false),
+    municipality: z.string().min(2).max(60).describe('Where the job is, e.g. Bergen'),
   }),
+
+  /** The municipality defaults to the job's city. */
+  postingDefaults: (job) => (job.location.city ? { municipality: job.location.city } : {}),
   baseUrls: { SANDBOX: 'https://sandbox.fjordjobs.example', PRODUCTION: 'https://api.fjordjobs.example' },
 
   async verifyCredentials({ http, credentials, log }) {
@@ -41,5 +45,26 @@ export default definePlugin({
     }
     log.info('Verified employer', { employerNumber: credentials.employerNumber });
     return employer.active ? { ok: true } : { ok: false, reason: 'The employer account is not active on Fjord Jobs.' };
+  },
+
+  async publish({ http, credentials, posting, idempotencyKey }) {
+    const response = await http.request({
+      method: 'POST',
+      url: `/v1/employers/${encodeURIComponent(String(credentials.employerNumber))}/jobs`,
+      headers: { 'x-api-key': String(credentials.apiKey), 'idempotency-key': idempotencyKey },
+      json: {
+        title: posting.job.title,
+        descriptionHtml: posting.job.description,
+        sector: posting.boardFields.sector,
+        remote: posting.boardFields.remote,
+        municipality: posting.boardFields.municipality,
+        applyUrl: posting.job.applyUrl,
+      },
+    });
+    const created = response.body as { id?: unknown; url?: unknown };
+    if (typeof created?.id !== 'string') {
+      throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'Fjord Jobs did not return the new job\'s id.' });
+    }
+    return { externalId: created.id, status: 'PUBLISHED', ...(typeof created.url === 'string' ? { externalUrl: created.url } : {}) };
   },
 });

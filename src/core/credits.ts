@@ -35,19 +35,22 @@ export async function creditBalance(db: Db, contract: { id: string; creditsTotal
  * transaction, so concurrent reservations are counted one after another and never exceed the total.
  * Reserving twice for one reference reserves once.
  */
-export async function reserveCredit(prisma: PrismaClient, contractId: string, reference: string): Promise<CreditBalance> {
-  return prisma.$transaction(async (tx) => {
-    const [contract] = await tx.$queryRaw<{ id: string; credits_total: number | null; organization_id: string }[]>`
-      SELECT id, credits_total, organization_id FROM contract WHERE id = ${contractId}::uuid FOR UPDATE`;
-    if (!contract) throw new Error(`Contract ${contractId} does not exist.`);
-    const current = { id: contract.id, creditsTotal: contract.credits_total };
-    const existing = await tx.creditEntry.findUnique({ where: { contractId_kind_reference: { contractId, kind: 'RESERVE', reference } } });
-    if (existing) return creditBalance(tx, current);
-    const balance = await creditBalance(tx, current);
-    if (balance.remaining !== null && balance.remaining <= 0) throw new NotEnoughCredits(contractId, balance.total!, balance.used);
-    await tx.creditEntry.create({ data: { contractId, organizationId: contract.organization_id, kind: 'RESERVE', reference } });
-    return creditBalance(tx, current);
-  });
+export function reserveCredit(prisma: PrismaClient, contractId: string, reference: string): Promise<CreditBalance> {
+  return prisma.$transaction((tx) => reserveCreditWithin(tx, contractId, reference));
+}
+
+/** reserveCredit inside the caller's transaction (which then holds the contract's row lock until it ends). */
+export async function reserveCreditWithin(tx: Prisma.TransactionClient, contractId: string, reference: string): Promise<CreditBalance> {
+  const [contract] = await tx.$queryRaw<{ id: string; credits_total: number | null; organization_id: string }[]>`
+    SELECT id, credits_total, organization_id FROM contract WHERE id = ${contractId}::uuid FOR UPDATE`;
+  if (!contract) throw new Error(`Contract ${contractId} does not exist.`);
+  const current = { id: contract.id, creditsTotal: contract.credits_total };
+  const existing = await tx.creditEntry.findUnique({ where: { contractId_kind_reference: { contractId, kind: 'RESERVE', reference } } });
+  if (existing) return creditBalance(tx, current);
+  const balance = await creditBalance(tx, current);
+  if (balance.remaining !== null && balance.remaining <= 0) throw new NotEnoughCredits(contractId, balance.total!, balance.used);
+  await tx.creditEntry.create({ data: { contractId, organizationId: contract.organization_id, kind: 'RESERVE', reference } });
+  return creditBalance(tx, current);
 }
 
 async function settle(db: Db, contractId: string, reference: string, kind: 'CONSUME' | 'RELEASE'): Promise<void> {

@@ -7,12 +7,24 @@ export interface ApiTokenChanged {
   tokenId: string;
 }
 
+export interface PostingStatusChanged {
+  postingId: string;
+  jobId: string;
+  contractId: string;
+  boardId: string;
+  from: string | null;
+  to: string;
+}
+
 /**
  * Every event the API publishes. Topics with an organisation id are only ever subscribed to with the
  * subscriber's own organisation, which is what scopes events to a tenant.
  */
 export type EventTopics = {
   'apiToken.changed': [organizationId: string, event: ApiTokenChanged];
+  'posting.statusChanged': [organizationId: string, event: PostingStatusChanged];
+  /** Internal: a delivery is waiting; workers in every process look at the outbox now instead of at their next poll. */
+  'delivery.queued': [event: { deliveryId: string }];
   /** Internal: every process closes the connections that authenticated with this token. */
   'token.revoked': [event: { tokenId: string }];
 };

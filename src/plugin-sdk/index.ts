@@ -13,6 +13,7 @@ export { BoardError, boardErrorForStatus, type BoardErrorCode } from './board-er
 export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './http.ts';
 export type {
   BoardPlugin,
+  BoardPostingStatus,
   Capability,
   Confirmation,
   CredentialField,
@@ -22,6 +23,10 @@ export type {
   PluginContext,
   PluginLogger,
   PluginManifest,
+  PostingJob,
+  PostingPayload,
+  PostingState,
+  PublishResult,
   VerifyResult,
 } from './types.ts';
 /** The zod the core validates with: plugins declare postingFields with it. */

@@ -80,9 +80,55 @@ export interface PluginManifest {
   baseUrls?: Readonly<Record<string, string>>;
 }
 
+/** The ATS job a posting is made from, as plugins see it. */
+export interface PostingJob {
+  id: string;
+  title: string;
+  /** Sanitised HTML. */
+  description: string;
+  location: { city: string | null; region: string | null; countryCode: string | null; postalCode: string | null };
+  employmentType: string | null;
+  hoursPerWeek: number | null;
+  salary: { min: number | null; max: number | null; currency: string; period: string } | null;
+  category: string | null;
+  applyUrl: string | null;
+}
+
+export interface PostingPayload {
+  job: PostingJob;
+  /** The board-only fields, validated against `postingFields` (defaults applied). */
+  boardFields: Record<string, unknown>;
+}
+
+/** Where a posting stands on the board. */
+export type BoardPostingStatus = 'PENDING_REVIEW' | 'PUBLISHED' | 'REJECTED' | 'EXPIRED' | 'WITHDRAWN';
+
+export interface PublishResult {
+  /** The board's id of the posting. */
+  externalId: string;
+  externalUrl?: string;
+  /** PENDING_REVIEW when the board reviews postings before they go live. */
+  status: 'PUBLISHED' | 'PENDING_REVIEW';
+}
+
+export interface PostingState {
+  status: BoardPostingStatus;
+  externalUrl?: string;
+  rejectionReason?: string;
+}
+
 export interface BoardPlugin extends PluginManifest {
   /** Checks the credentials against the board. Absent: credentials that pass validation are accepted as they are. */
   verifyCredentials?(context: PluginContext & { baseUrl: string }): Promise<VerifyResult>;
+  /** Board-field defaults derived from the job; what the user gives overrides them. */
+  postingDefaults?(job: PostingJob): Record<string, unknown>;
+  /**
+   * Creates the posting on the board. Send `idempotencyKey` so that a repeated call (after a timeout, a crash)
+   * returns the posting created the first time instead of a second one.
+   */
+  publish?(context: PluginContext & { posting: PostingPayload; idempotencyKey: string }): Promise<PublishResult>;
+  /** Reads a posting's state on the board; null when the board does not know it. */
+  fetchPosting?(context: PluginContext & { externalId: string }): Promise<PostingState | null>;
 }
 
 export type { BoardError };

@@ -41,15 +41,20 @@ export type Fault =
   | { type: 'rateLimit'; retryAfterSeconds: number }
   | { type: 'hang' }
   | { type: 'reset' }
-  | { type: 'garbage' };
+  | { type: 'garbage' }
+  /** The board handles the request but its answer never arrives: the client times out after the effect. */
+  | { type: 'lost' };
 
 export interface Simulator {
   url: string;
   calls: RecordedCall[];
   /** Answers the next `times` requests (optionally only those whose path starts with `pathPrefix`) with `fault`. */
   inject(fault: Fault, options?: { times?: number; pathPrefix?: string }): void;
-  /** Answers a share of requests with `fault`, at random, until cleared with rate 0. */
-  injectRandomly(fault: Fault, rate: number): void;
+  /**
+   * Answers a share of requests (of one method, if given) with each fault, at random, until cleared with
+   * `injectRandomly([])`; shares add up, e.g. 20 % errors and 10 % lost answers.
+   */
+  injectRandomly(faults: { fault: Fault; rate: number; method?: string }[]): void;
   close(): Promise<void>;
 }
 
@@ -89,10 +94,10 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
   });
   const calls: RecordedCall[] = [];
   const queued: { fault: Fault; times: number; pathPrefix?: string }[] = [];
-  let random: { fault: Fault; rate: number } | undefined;
+  let random: { fault: Fault; rate: number; method?: string }[] = [];
   const hanging = new Set<ServerResponse>();
 
-  const takeFault = (path: string): Fault | undefined => {
+  const takeFault = (path: string, method: string): Fault | undefined => {
     const index = queued.findIndex((entry) => !entry.pathPrefix || path.startsWith(entry.pathPrefix));
     if (index >= 0) {
       const entry = queued[index]!;
@@ -100,7 +105,12 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
       if (entry.times <= 0) queued.splice(index, 1);
       return entry.fault;
     }
-    if (random && Math.random() < random.rate) return random.fault;
+    let draw = Math.random();
+    for (const entry of random) {
+      if (entry.method && entry.method !== method) continue;
+      if (draw < entry.rate) return entry.fault;
+      draw -= entry.rate;
+    }
     return undefined;
   };
 
@@ -109,7 +119,7 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
     const body = await readBody(request);
     const call: RecordedCall = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers, body };
     calls.push(call);
-    const fault = takeFault(url.pathname);
+    const fault = takeFault(url.pathname, call.method);
     if (fault) {
       call.fault = fault.type;
       switch (fault.type) {
@@ -129,6 +139,10 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
         case 'garbage':
           response.writeHead(200, { 'content-type': 'application/json' }).end('{"unterminated": ');
           return;
+        case 'lost':
+          hanging.add(response);
+          response.once('close', () => hanging.delete(response));
+          break;
       }
     }
     for (const route of compiled) {
@@ -138,6 +152,7 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
       const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
       try {
         const result = await route.handler({ method: call.method, path: url.pathname, params, query: url.searchParams, headers: request.headers, body });
+        if (fault?.type === 'lost') return;
         const headers = { ...result.headers };
         if (result.json !== undefined) headers['content-type'] ??= 'application/json';
         response.writeHead(result.status ?? 200, headers).end(result.json !== undefined ? JSON.stringify(result.json) : (result.text ?? ''));
@@ -157,8 +172,8 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
     inject(fault, { times = 1, pathPrefix } = {}) {
       queued.push({ fault, times, ...(pathPrefix ? { pathPrefix } : {}) });
     },
-    injectRandomly(fault, rate) {
-      random = rate > 0 ? { fault, rate } : undefined;
+    injectRandomly(faults) {
+      random = faults;
     },
     async close() {
       for (const response of hanging) response.destroy();

@@ -7,6 +7,8 @@ import './api-tokens.ts';
 import './viewer.ts';
 import './boards.ts';
 import './contracts.ts';
+import './jobs.ts';
+import './postings.ts';
 import type { BoardPlugin } from '../plugin-sdk/types.ts';
 import { BUILT_IN_PLUGINS } from '../plugins/index.ts';
 import { registerBoardPlugins } from './board-plugins.ts';

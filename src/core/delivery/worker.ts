@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../config.ts';
+import type { PrismaClient } from '../../db/database.ts';
+import type { Delivery } from '../../db/generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+import { BoardError } from '../../plugin-sdk/board-error.ts';
+import type { BoardRegistry } from '../boards.ts';
+import { openCredentials } from '../contracts/credentials.ts';
+import { consumeCredit, releaseCredit } from '../credits.ts';
+import type { Keyring } from '../crypto.ts';
+import { publishAfter, type Events } from '../events.ts';
+import { postingJob } from '../jobs.ts';
+import { transition } from '../postings/postings.ts';
+
+export interface WorkerDeps {
+  prisma: PrismaClient;
+  boards: BoardRegistry;
+  keyring: Keyring;
+  events: Events;
+  log: Logger;
+}
+
+export type WorkerOptions = Omit<Config['worker'], 'inProcess'>;
+
+interface Claimed {
+  id: string;
+  posting_id: string;
+  operation: Delivery['operation'];
+  idempotency_key: string;
+  attempts: number;
+  lease_token: string;
+}
+
+/** Delay before the next attempt: exponential, with jitter, never shorter than what the board asked for. */
+export function retryDelay(attempt: number, options: Pick<WorkerOptions, 'retryBaseMs' | 'retryMaxMs'>, retryAfterSeconds?: number): number {
+  const exponential = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+  const jittered = exponential / 2 + Math.random() * (exponential / 2);
+  return Math.max(jittered, (retryAfterSeconds ?? 0) * 1000);
+}
+
+/** A failure of the call to the board, as the outbox records it. */
+class DeliveryFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Delivers the outbox: claims due rows with FOR UPDATE SKIP LOCKED under a lease (rows of a worker that died
+ * are claimed again once their lease ends), calls the board with the row's idempotency key, and records the
+ * outcome in one transaction. Rows of one posting are delivered in the order they were written.
+ */
+export class DeliveryWorker {
+  private running = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private readonly log: Logger;
+  private readonly workerId = randomUUID().slice(0, 8);
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly options: WorkerOptions,
+  ) {
+    this.log = deps.log.child({ component: 'delivery', worker: this.workerId });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const queued = this.deps.events.subscribe('delivery.queued');
+    void (async () => {
+      for await (const _event of queued) this.wake?.();
+    })();
+    this.loop = this.run().finally(() => queued.return?.());
+  }
+
+  /** Stops claiming, waits for in-flight deliveries (aborting them after `graceMs`); unfinished rows are retried later. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    const timer = setTimeout(() => this.abort.abort(), graceMs);
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    clearTimeout(timer);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const free = this.options.concurrency - this.inFlight.size;
+      let claimed: Claimed[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.claim(free);
+        } catch (error) {
+          this.log.warn({ err: (error as Error).message }, 'Could not claim deliveries; retrying');
+        }
+      }
+      for (const delivery of claimed) {
+        const task = this.deliver(delivery)
+          .catch((error: unknown) => this.log.error({ err: (error as Error).message, delivery: delivery.id }, 'Delivery outcome not recorded; it will be retried after its lease'))
+          .finally(() => {
+            this.inFlight.delete(task);
+            this.wake?.();
+          });
+        this.inFlight.add(task);
+      }
+      if (claimed.length > 0 && claimed.length === free) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          this.wake = undefined;
+          resolve();
+        };
+      });
+    }
+  }
+
+  private claim(limit: number): Promise<Claimed[]> {
+    const token = randomUUID();
+    return this.deps.prisma.$queryRaw<Claimed[]>`
+      UPDATE delivery AS d
+      SET status = 'PROCESSING', attempts = d.attempts + 1, lease_token = ${token}::uuid,
+          lease_until = now() + (${this.options.leaseMs}::int * interval '1 millisecond'), updated_at = now()
+      WHERE d.id IN (
+        SELECT c.id FROM delivery AS c
+        WHERE ((c.status = 'PENDING' AND c.available_at <= now()) OR (c.status = 'PROCESSING' AND c.lease_until < now()))
+          AND NOT EXISTS (
+            SELECT 1 FROM delivery AS e
+            WHERE e.posting_id = c.posting_id AND e.created_at < c.created_at AND e.status IN ('PENDING', 'PROCESSING')
+          )
+        ORDER BY c.available_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING d.id, d.posting_id, d.operation, d.idempotency_key, d.attempts, d.lease_token::text AS lease_token`;
+  }
+
+  private async deliver(delivery: Claimed): Promise<void> {
+    const { prisma, boards, keyring, events } = this.deps;
+    const posting = await prisma.posting.findUniqueOrThrow({
+      where: { id: delivery.posting_id },
+      include: { job: true, contract: { include: { credentials: true } } },
+    });
+    const plugin = boards.get(posting.boardId);
+    const credentials = openCredentials(keyring, posting.contractId, posting.contract.credentials);
+
+    if (delivery.operation === 'PUBLISH' && posting.status === 'QUEUED') {
+      await publishAfter(events, (emit) =>
+        prisma.$transaction((tx) => transition(tx, emit, posting, 'SUBMITTED', { message: `Sending to ${plugin?.name ?? posting.boardId}.`, attempt: delivery.attempts })),
+      );
+      posting.status = 'SUBMITTED';
+    }
+
+    let outcome: Awaited<ReturnType<NonNullable<NonNullable<typeof plugin>['publish']>>> | undefined;
+    let failure: DeliveryFailure | undefined;
+    try {
+      if (!plugin?.publish) throw new DeliveryFailure(`The board plugin "${posting.boardId}" cannot publish on this server.`, false);
+      outcome = await plugin.publish({
+        ...boards.context(plugin, posting.contract.environment, credentials, this.abort.signal),
+        posting: { job: postingJob(posting.job), boardFields: posting.boardFields as Record<string, unknown> },
+        idempotencyKey: delivery.idempotency_key,
+      });
+    } catch (error) {
+      failure =
+        error instanceof DeliveryFailure
+          ? error
+          : error instanceof BoardError
+            ? new DeliveryFailure(boards.redact(error.userMessage, credentials), error.retryable, error.retryAfterSeconds)
+            : new DeliveryFailure('The board plugin failed unexpectedly.', false);
+      if (!(error instanceof BoardError) && !(error instanceof DeliveryFailure)) {
+        this.log.error({ board: posting.boardId, err: boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin threw');
+      }
+    }
+
+    await publishAfter(events, (emit) =>
+      prisma.$transaction(async (tx) => {
+        const owned = await tx.delivery.updateMany({
+          where: { id: delivery.id, status: 'PROCESSING', leaseToken: delivery.lease_token },
+          data: outcome
+            ? { status: 'DONE', leaseToken: null, leaseUntil: null, lastError: null }
+            : failure!.retryable && delivery.attempts < this.options.maxAttempts
+              ? { status: 'PENDING', leaseToken: null, leaseUntil: null, lastError: failure!.message, availableAt: new Date(Date.now() + retryDelay(delivery.attempts, this.options, failure!.retryAfterSeconds)) }
+              : { status: 'FAILED', leaseToken: null, leaseUntil: null, lastError: failure!.message },
+        });
+        // Our lease ran out and another worker owns the row now: its outcome counts, not ours.
+        if (owned.count === 0) return;
+        if (outcome) {
+          await consumeCredit(tx, posting.contractId, posting.id);
+          await transition(tx, emit, posting, outcome.status, {
+            message: outcome.status === 'PUBLISHED' ? 'Published.' : 'Awaiting the board\'s review.',
+            attempt: delivery.attempts,
+            data: { externalId: outcome.externalId, externalUrl: outcome.externalUrl ?? null, lastError: null },
+          });
+        } else if (failure!.retryable && delivery.attempts < this.options.maxAttempts) {
+          await tx.postingEvent.create({
+            data: { postingId: posting.id, type: 'DELIVERY_RETRY', message: failure!.message, attempt: delivery.attempts },
+          });
+        } else {
+          await releaseCredit(tx, posting.contractId, posting.id);
+          await transition(tx, emit, posting, 'FAILED', { message: failure!.message, attempt: delivery.attempts, data: { lastError: failure!.message } });
+        }
+      }),
+    );
+  }
+}

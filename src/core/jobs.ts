@@ -1,0 +1,128 @@
+import sanitizeHtml from 'sanitize-html';
+import { z } from 'zod';
+import type { PrismaClient } from '../db/database.ts';
+import type { Job } from '../db/generated/prisma/client.ts';
+import type { PostingJob } from '../plugin-sdk/types.ts';
+import { NotFoundError, parseInput } from './errors.ts';
+import { rowId } from './ids.ts';
+
+export const DEFAULT_STAGES = ['Applied', 'Screening', 'Interview', 'Offer', 'Hired'];
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** Job descriptions keep structure and links, nothing that runs or styles. */
+export function sanitizeDescription(html: string): string {
+  return sanitizeHtml(html, {
+    allowedTags: ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'ol', 'li', 'h2', 'h3', 'h4', 'blockquote', 'a'],
+    allowedAttributes: { a: ['href', 'rel'] },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer' }) },
+  }).trim();
+}
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const amount = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a non-negative amount with at most 2 decimals');
+
+const jobFields = {
+  title: text(200),
+  description: z
+    .string()
+    .max(100_000, 'must be at most 100000 characters')
+    .transform(sanitizeDescription)
+    .refine((html) => html.replace(/<[^>]*>/g, '').trim().length > 0, 'must contain text'),
+  location: z
+    .object({
+      city: text(100).nullish(),
+      region: text(100).nullish(),
+      countryCode: z
+        .string()
+        .transform((code) => code.toUpperCase())
+        .refine((code) => /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== code, 'must be an ISO 3166-1 alpha-2 country code')
+        .nullish(),
+      postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{2,10}$/, 'must be a postal code').nullish(),
+    })
+    .nullish(),
+  employmentType: z.enum(['FULL_TIME', 'PART_TIME', 'TEMPORARY', 'INTERNSHIP', 'FREELANCE']).nullish(),
+  hoursPerWeek: z.number().positive('must be positive').max(80, 'must be at most 80').nullish(),
+  salary: z
+    .object({
+      min: amount.nullish(),
+      max: amount.nullish(),
+      currency: z
+        .string()
+        .transform((code) => code.toUpperCase())
+        .refine((code) => CURRENCIES.has(code), 'must be an ISO 4217 currency code'),
+      period: z.enum(['HOUR', 'MONTH', 'YEAR']),
+    })
+    .refine((salary) => salary.min != null || salary.max != null, { message: 'needs a minimum or a maximum', path: ['min'] })
+    .refine((salary) => salary.min == null || salary.max == null || Number(salary.min) <= Number(salary.max), { message: 'must not be above the maximum', path: ['min'] })
+    .nullish(),
+  category: text(100).nullish(),
+  applyUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).nullish(),
+  status: z.enum(['OPEN', 'CLOSED']).nullish(),
+  stages: z
+    .array(text(60))
+    .min(1, 'must name at least one stage')
+    .max(20)
+    .refine((stages) => new Set(stages.map((stage) => stage.toLowerCase())).size === stages.length, 'must not repeat a stage')
+    .nullish(),
+};
+
+export type JobInput = z.input<z.ZodObject<typeof jobFields>>;
+
+function columns(input: z.infer<z.ZodObject<typeof jobFields>>, provided: Record<string, unknown>) {
+  const data: Record<string, unknown> = {};
+  if ('title' in provided) data.title = input.title;
+  if ('description' in provided) data.description = input.description;
+  if ('location' in provided) {
+    data.city = input.location?.city ?? null;
+    data.region = input.location?.region ?? null;
+    data.countryCode = input.location?.countryCode ?? null;
+    data.postalCode = input.location?.postalCode ?? null;
+  }
+  if ('employmentType' in provided) data.employmentType = input.employmentType ?? null;
+  if ('hoursPerWeek' in provided) data.hoursPerWeek = input.hoursPerWeek ?? null;
+  if ('salary' in provided) {
+    data.salaryMin = input.salary?.min ?? null;
+    data.salaryMax = input.salary?.max ?? null;
+    data.salaryCurrency = input.salary?.currency ?? null;
+    data.salaryPeriod = input.salary?.period ?? null;
+  }
+  if ('category' in provided) data.category = input.category ?? null;
+  if ('applyUrl' in provided) data.applyUrl = input.applyUrl ?? null;
+  if ('status' in provided && input.status) data.status = input.status;
+  if ('stages' in provided && input.stages) data.stages = input.stages;
+  return data;
+}
+
+export async function createJob(prisma: PrismaClient, organizationId: string, input: JobInput): Promise<Job> {
+  const parsed = parseInput(z.object({ ...jobFields, title: jobFields.title, description: jobFields.description }), input);
+  return prisma.job.create({
+    data: { ...(columns(parsed, input) as { title: string; description: string }), stages: parsed.stages ?? DEFAULT_STAGES, organizationId },
+  });
+}
+
+export async function updateJob(prisma: PrismaClient, organizationId: string, jobId: string, input: Partial<JobInput>): Promise<Job> {
+  const job = await prisma.job.findFirst({ where: { id: rowId(jobId), organizationId } });
+  if (!job) throw new NotFoundError('job', jobId);
+  const parsed = parseInput(z.object(jobFields).partial(), input);
+  return prisma.job.update({ where: { id: job.id }, data: columns(parsed as z.infer<z.ZodObject<typeof jobFields>>, input) });
+}
+
+/** The job as board plugins see it. */
+export function postingJob(job: Job): PostingJob {
+  return {
+    id: job.id,
+    title: job.title,
+    description: job.description,
+    location: { city: job.city, region: job.region, countryCode: job.countryCode, postalCode: job.postalCode },
+    employmentType: job.employmentType,
+    hoursPerWeek: job.hoursPerWeek === null ? null : Number(job.hoursPerWeek),
+    salary: job.salaryCurrency
+      ? { min: job.salaryMin === null ? null : Number(job.salaryMin), max: job.salaryMax === null ? null : Number(job.salaryMax), currency: job.salaryCurrency, period: job.salaryPeriod ?? 'YEAR' }
+      : null,
+    category: job.category,
+    applyUrl: job.applyUrl,
+  };
+}

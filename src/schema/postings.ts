@@ -1,0 +1,188 @@
+import { filter, pipe } from 'graphql-yoga';
+import { ContractStateError } from '../core/contracts/contracts.ts';
+import { NotEnoughCredits } from '../core/credits.ts';
+import { NotFoundError, ValidationError } from '../core/errors.ts';
+import type { PostingStatusChanged } from '../core/events.ts';
+import { PostingExists, publishPosting, UnsupportedOperation } from '../core/postings/postings.ts';
+import { PostingStatus } from '../db/generated/prisma/enums.ts';
+import { BoardRef } from './boards.ts';
+import { builder } from './builder.ts';
+import { viewerOf } from './context.ts';
+import { ContractRef } from './contracts.ts';
+import { ErrorInterface } from './errors.ts';
+import { JobRef } from './jobs.ts';
+import { inOrganization } from './tenancy.ts';
+
+const PostingStatusEnum = builder.enumType(PostingStatus, { name: 'PostingStatus' });
+
+builder.objectType(NotEnoughCredits, {
+  name: 'NotEnoughCredits',
+  description: 'The contract has no credit left. Nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof NotEnoughCredits,
+  fields: (t) => ({ total: t.exposeInt('total'), used: t.exposeInt('used') }),
+});
+
+builder.objectType(PostingExists, {
+  name: 'PostingExists',
+  description: 'The job already has a live posting on this contract. Nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof PostingExists,
+  fields: (t) => ({
+    posting: t.prismaField({ type: 'Posting', resolve: (query, error, _args, context) => context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: error.postingId } }) }),
+  }),
+});
+
+builder.objectType(UnsupportedOperation, {
+  name: 'UnsupportedOperation',
+  description: 'The board or the object does not allow the operation. Nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof UnsupportedOperation,
+  fields: () => ({}),
+});
+
+builder.prismaObject('PostingEvent', {
+  description: 'An entry of the posting log.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.exposeString('type', { description: 'STATUS_CHANGED, or DELIVERY_RETRY when a call to the board failed and will be tried again.' }),
+    from: t.expose('fromStatus', { type: PostingStatusEnum, nullable: true }),
+    to: t.expose('toStatus', { type: PostingStatusEnum, nullable: true }),
+    message: t.exposeString('message', { nullable: true }),
+    attempt: t.exposeInt('attempt', { nullable: true }),
+    at: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const PostingRef = builder.prismaNode('Posting', {
+  nullable: true,
+  id: { field: 'id' },
+  findUnique: (id, context) => inOrganization(id, context),
+  description: 'A job published, or on its way, on one board through one contract.',
+  fields: (t) => ({
+    status: t.expose('status', { type: PostingStatusEnum }),
+    externalId: t.exposeString('externalId', { nullable: true, description: 'The board\'s id of the posting.' }),
+    externalUrl: t.exposeString('externalUrl', { nullable: true }),
+    rejectionReason: t.exposeString('rejectionReason', { nullable: true }),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last call to the board failed.' }),
+    boardFields: t.field({ type: 'JSON', resolve: (posting) => posting.boardFields }),
+    board: t.field({ type: BoardRef, nullable: true, resolve: (posting, _args, context) => context.boards.get(posting.boardId) ?? null }),
+    job: t.relation('job'),
+    contract: t.relation('contract'),
+    events: t.relation('events', { description: 'The posting log, oldest first.', query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObjectField('Contract', 'postings', (t) =>
+  t.relatedConnection('postings', {
+    cursor: 'id',
+    description: 'The log of jobs posted through this contract, newest first.',
+    query: () => ({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+  }),
+);
+
+const PostingFilter = builder.inputType('PostingFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [PostingStatusEnum] }),
+    boardId: t.id(),
+    jobId: t.globalID({ for: [JobRef] }),
+    contractId: t.globalID({ for: [ContractRef] }),
+    createdAfter: t.field({ type: 'DateTime' }),
+    createdBefore: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  postings: t.prismaConnection({
+    type: 'Posting',
+    cursor: 'id',
+    description: 'The organisation\'s postings, newest first.',
+    args: { filter: t.arg({ type: PostingFilter }) },
+    resolve: (query, _root, { filter }, context) =>
+      context.prisma.posting.findMany({
+        ...query,
+        where: {
+          organizationId: viewerOf(context).organizationId,
+          ...(filter?.status?.length ? { status: { in: filter.status } } : {}),
+          ...(filter?.boardId ? { boardId: String(filter.boardId) } : {}),
+          ...(filter?.jobId ? { jobId: inOrganization(filter.jobId.id, context).id } : {}),
+          ...(filter?.contractId ? { contractId: inOrganization(filter.contractId.id, context).id } : {}),
+          ...(filter?.createdAfter || filter?.createdBefore
+            ? { createdAt: { ...(filter.createdAfter ? { gte: filter.createdAfter } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } }
+            : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+  }),
+  posting: t.prismaField({
+    type: 'Posting',
+    nullable: true,
+    args: { id: t.arg.globalID({ required: true, for: [PostingRef] }) },
+    resolve: (query, _root, { id }, context) => context.prisma.posting.findFirst({ ...query, where: inOrganization(id.id, context) }),
+  }),
+}));
+
+const PublishPostingInput = builder.inputType('PublishPostingInput', {
+  fields: (t) => ({
+    jobId: t.globalID({ required: true, for: [JobRef] }),
+    contractId: t.globalID({ required: true, for: [ContractRef] }),
+    boardFields: t.field({ type: 'JSON', description: 'The board-only fields (Board.postingFieldsSchema); defaults derived from the job fill the rest.' }),
+  }),
+});
+
+builder.mutationField('publishPosting', (t) =>
+  t.prismaField({
+    type: 'Posting',
+    description: 'Queues the job for publication on the contract\'s board and reserves a credit; follow it with postingStatusChanged.',
+    errors: { types: [ValidationError, NotFoundError, ContractStateError, NotEnoughCredits, PostingExists, UnsupportedOperation] },
+    args: { input: t.arg({ type: PublishPostingInput, required: true }) },
+    resolve: async (query, _root, { input }, context) => {
+      const boardFields = input.boardFields ?? {};
+      if (typeof boardFields !== 'object' || Array.isArray(boardFields)) {
+        throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
+      }
+      const posting = await publishPosting(context, viewerOf(context), {
+        jobId: input.jobId.id,
+        contractId: input.contractId.id,
+        boardFields: boardFields as Record<string, unknown>,
+      });
+      return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
+    },
+  }),
+);
+
+const PostingStatusChangeRef = builder.objectRef<PostingStatusChanged>('PostingStatusChange').implement({
+  fields: (t) => ({
+    from: t.field({ type: PostingStatusEnum, nullable: true, resolve: (event) => event.from as PostingStatus | null }),
+    to: t.field({ type: PostingStatusEnum, resolve: (event) => event.to as PostingStatus }),
+    posting: t.prismaField({
+      type: 'Posting',
+      resolve: (query, event, _args, context) => context.prisma.posting.findFirstOrThrow({ ...query, where: inOrganization(event.postingId, context) }),
+    }),
+  }),
+});
+
+const PostingEventFilter = builder.inputType('PostingEventFilter', {
+  fields: (t) => ({ contractId: t.globalID({ for: [ContractRef] }), boardId: t.id(), jobId: t.globalID({ for: [JobRef] }) }),
+});
+
+builder.subscriptionField('postingStatusChanged', (t) =>
+  t.field({
+    type: PostingStatusChangeRef,
+    description: 'Every status change of the organisation\'s postings, published after it is committed.',
+    args: { filter: t.arg({ type: PostingEventFilter }) },
+    subscribe: (_root, { filter: wanted }, context) =>
+      pipe(
+        context.events.subscribe('posting.statusChanged', viewerOf(context).organizationId),
+        filter(
+          (event: PostingStatusChanged) =>
+            (!wanted?.contractId || wanted.contractId.id === event.contractId) &&
+            (!wanted?.boardId || String(wanted.boardId) === event.boardId) &&
+            (!wanted?.jobId || wanted.jobId.id === event.jobId),
+        ),
+      ),
+    resolve: (event) => event,
+  }),
+);

@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../src/sandbox/boards/le-forem.ts';
+import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+
+type FjordSimulator = Awaited<ReturnType<typeof startFjordJobsSimulator>>;
+
+let fjord: FjordSimulator;
+let leForem: Awaited<ReturnType<typeof startLeForemSimulator>>;
+let server: TestServer;
+let token: string;
+let recruiter: string;
+let otherAdmin: string;
+
+const VALID = { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey };
+
+beforeAll(async () => {
+  fjord = await startFjordJobsSimulator();
+  leForem = await startLeForemSimulator();
+  server = await startTestServer({
+    env: {
+      BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
+      BOARD_BASE_URLS: `fjord-jobs=${fjord.url},le-forem=${leForem.url}`,
+      BOARD_TIMEOUT_MS: '400',
+      WORKER_CONCURRENCY: '16',
+      WORKER_POLL_MS: '50',
+      DELIVERY_RETRY_BASE_MS: '20',
+      DELIVERY_RETRY_MAX_MS: '200',
+      DELIVERY_MAX_ATTEMPTS: '40',
+    },
+  });
+  token = await server.tokenFor('posting-org');
+  recruiter = await server.tokenFor('posting-org', 'RECRUITER');
+  otherAdmin = await server.tokenFor('other-org');
+});
+afterAll(async () => {
+  await server?.stop();
+  await fjord?.close();
+  await leForem?.close();
+});
+
+async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, as = token) {
+  const response = await server.graphql<Data>(query, { token: as, variables });
+  expect(response.body.errors).toBeUndefined();
+  return response.body.data!;
+}
+
+async function createJob(overrides: Record<string, unknown> = {}, as = recruiter) {
+  const data = await gql(
+    `mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id title description stages location { city } } ... on ValidationError { fieldErrors { path message } } } }`,
+    { input: { title: 'Deckhand (m/f/x)', description: '<p>Work at sea.</p>', location: { city: 'Bergen', countryCode: 'no' }, employmentType: 'FULL_TIME', ...overrides } },
+    as,
+  );
+  return data.createJob;
+}
+
+async function connectFjord(credits: number | null = 100) {
+  const data = await gql(
+    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`,
+    { input: { environment: 'SANDBOX', termsAccepted: true, credentials: VALID, ...(credits === null ? {} : { credits }) } },
+  );
+  expect(data.connectFjordJobs.status).toBe('ACTIVE');
+  return data.connectFjordJobs.id as string;
+}
+
+const PUBLISH = `mutation ($input: PublishPostingInput!) {
+  publishPosting(input: $input) {
+    __typename
+    ... on Posting { id status boardFields }
+    ... on ValidationError { fieldErrors { path message } }
+    ... on Error { message }
+  }
+}`;
+
+const publish = async (jobId: string, contractId: string, boardFields: Record<string, unknown> = { sector: 'FISHERIES' }, as = recruiter) =>
+  (await gql(PUBLISH, { input: { jobId, contractId, boardFields } }, as)).publishPosting;
+
+const postingStatus = async (id: string) => (await gql('query ($id: ID!) { posting(id: $id) { status } }', { id })).posting.status as string;
+
+describe('jobs', () => {
+  test('a recruiter creates a job: the description is sanitised and the default pipeline is set', async () => {
+    const job = await createJob({ description: '<p onclick="steal()">Hello <script>alert(1)</script><a href="javascript:x">x</a><b>sea</b></p>' });
+    expect(job.__typename).toBe('Job');
+    expect(job.description).toBe('<p>Hello <a rel="noopener noreferrer">x</a><b>sea</b></p>');
+    expect(job.stages).toEqual(['Applied', 'Screening', 'Interview', 'Offer', 'Hired']);
+  });
+
+  test('invalid job fields are reported with their paths and nothing is stored', async () => {
+    const before = await server.app.db.prisma.job.count();
+    const result = await createJob({
+      title: ' ',
+      description: '<script>only code</script>',
+      location: { countryCode: 'XX' },
+      salary: { min: '5000', max: '4000', currency: 'EUR', period: 'MONTH' },
+      applyUrl: 'ftp://nope',
+    });
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual([
+      'input.applyUrl',
+      'input.description',
+      'input.location.countryCode',
+      'input.salary.min',
+      'input.title',
+    ]);
+    expect(await server.app.db.prisma.job.count()).toBe(before);
+  });
+
+  test('jobs are scoped to their organisation', async () => {
+    const job = await createJob();
+    expect((await gql('query ($id: ID!) { job(id: $id) { id } }', { id: job.id }, otherAdmin)).job).toBeNull();
+    const update = await gql('mutation ($id: ID!) { updateJob(id: $id, input: { title: "x" }) { __typename } }', { id: job.id }, otherAdmin);
+    expect(update.updateJob.__typename).toBe('NotFoundError');
+  });
+});
+
+describe('publishing', () => {
+  test('a posting goes QUEUED → SUBMITTED → PUBLISHED, live over the subscription, with its log and one credit spent', async () => {
+    const contractId = await connectFjord(5);
+    const job = await createJob();
+    const changes = subscribe(server.wsClient({ token: recruiter }), `subscription ($filter: PostingEventFilter) {
+      postingStatusChanged(filter: $filter) { from to posting { id externalId } }
+    }`, { filter: { contractId } });
+    const elsewhere = subscribe(server.wsClient({ token: otherAdmin }), 'subscription { postingStatusChanged { to } }');
+    // The subscription is live once the server answers a query on the same socket.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const posting = await publish(job.id, contractId);
+    expect(posting).toMatchObject({ __typename: 'Posting', status: 'QUEUED', boardFields: { sector: 'FISHERIES', remote: false, municipality: 'Bergen' } });
+    await eventually(async () => (await postingStatus(posting.id)) === 'PUBLISHED', 10_000, 'the posting to be published');
+
+    await changes.waitUntil((results) => results.some((result) => result.data?.postingStatusChanged.to === 'PUBLISHED'));
+    expect(changes.received.map((result) => [result.data?.postingStatusChanged.from, result.data?.postingStatusChanged.to])).toEqual([
+      ['DRAFT', 'QUEUED'],
+      ['QUEUED', 'SUBMITTED'],
+      ['SUBMITTED', 'PUBLISHED'],
+    ]);
+    expect(elsewhere.received).toEqual([]);
+
+    const read = await gql(`query ($id: ID!) { posting(id: $id) {
+      status externalId externalUrl job { title } contract { id credits { total used remaining } }
+      events { type from to message }
+    } }`, { id: posting.id });
+    expect(read.posting).toMatchObject({
+      status: 'PUBLISHED',
+      externalId: expect.stringMatching(/^fj-\d+$/),
+      externalUrl: expect.stringContaining('fjordjobs.example/jobs/'),
+      job: { title: 'Deckhand (m/f/x)' },
+      contract: { id: contractId, credits: { total: 5, used: 1, remaining: 4 } },
+    });
+    expect(read.posting.events.map((event: { to: string }) => event.to)).toEqual(['QUEUED', 'SUBMITTED', 'PUBLISHED']);
+    const created = [...fjord.state.jobs.values()].find((entry) => entry.id === read.posting.externalId)!;
+    expect(created).toMatchObject({ title: 'Deckhand (m/f/x)', sector: 'FISHERIES', municipality: 'Bergen' });
+
+    const log = await gql('query ($id: ID!) { contract(id: $id) { ... on Contract { postings { edges { node { id status } } } } } }', { id: contractId });
+    expect(log.contract.postings.edges).toEqual([{ node: { id: posting.id, status: 'PUBLISHED' } }]);
+  });
+
+  test.each([
+    ['an unknown board-field value', { sector: 'MINING' }, ['boardFields', 'sector']],
+    ['a missing board field without default', { sector: 'ENERGY', municipality: undefined, jobWithoutCity: true }, ['boardFields', 'municipality']],
+  ])('%s is a ValidationError with its path; nothing is queued or spent', async (_case, fields, path) => {
+    const contractId = await connectFjord(5);
+    const { jobWithoutCity, ...boardFields } = fields as Record<string, unknown>;
+    const job = await createJob(jobWithoutCity ? { location: null } : {});
+    const deliveries = await server.app.db.prisma.delivery.count();
+    const result = await publish(job.id, contractId, boardFields);
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.fieldErrors.map((error: { path: string[] }) => error.path)).toContainEqual(path);
+    expect(await server.app.db.prisma.delivery.count()).toBe(deliveries);
+    expect((await gql('query ($id: ID!) { contract(id: $id) { credits { used } } }', { id: contractId })).contract.credits.used).toBe(0);
+  });
+
+  test('refusals are typed and change nothing', async () => {
+    const job = await createJob();
+    const empty = await connectFjord(0);
+    expect(await publish(job.id, empty)).toMatchObject({ __typename: 'NotEnoughCredits', message: expect.stringMatching(/no credit left/) });
+
+    const contractId = await connectFjord(5);
+    expect((await publish(job.id, contractId)).__typename).toBe('Posting');
+    expect((await publish(job.id, contractId)).__typename).toBe('PostingExists');
+
+    await gql('mutation ($id: ID!) { disconnectContract(id: $id) { __typename } }', { id: empty });
+    expect(await publish(job.id, empty)).toMatchObject({ __typename: 'ContractStateError', message: expect.stringMatching(/NOT_CONFIGURED/) });
+
+    const foreignJob = await createJob({}, otherAdmin);
+    expect((await publish(foreignJob.id, contractId)).__typename).toBe('NotFoundError');
+
+    const leForemContract = await gql(
+      `mutation ($input: ConnectLeForemInput!) { connectLeForem(input: $input) { ... on Contract { id status } } }`,
+      { input: { environment: 'ACCEPTANCE', confidentialityAgreementSigned: true, credentials: { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.ACME01 } } },
+    );
+    expect(await publish(job.id, leForemContract.connectLeForem.id, {})).toMatchObject({ __typename: 'UnsupportedOperation' });
+
+    const closed = await createJob({ status: 'CLOSED' });
+    expect((await publish(closed.id, contractId)).__typename).toBe('UnsupportedOperation');
+  });
+
+  test('a refusal by the board fails the posting with the reason and gives the credit back', async () => {
+    const contractId = await connectFjord(3);
+    const job = await createJob();
+    fjord.inject({ type: 'error', status: 422 }, { pathPrefix: '/v1/employers/123456/jobs' });
+    const posting = await publish(job.id, contractId);
+    await eventually(async () => (await postingStatus(posting.id)) === 'FAILED', 10_000, 'the posting to fail');
+    const read = await gql('query ($id: ID!) { posting(id: $id) { lastError events { to message } contract { credits { used remaining } } } }', { id: posting.id });
+    expect(read.posting.lastError).toMatch(/refused the request \(422\)/);
+    expect(read.posting.contract.credits).toEqual({ used: 0, remaining: 3 });
+    expect(read.posting.events.at(-1)).toEqual({ to: 'FAILED', message: read.posting.lastError });
+  });
+});
+
+describe('reliability', () => {
+  test('200 postings through 20% errors, 10% lost answers and 5% rate limits: all published, each created once', async () => {
+    const contractId = await connectFjord(200);
+    const jobs: { id: string }[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      jobs.push(...(await Promise.all(Array.from({ length: 20 }, (_, index) => createJob({ title: `Fisher ${batch * 20 + index}` })))));
+    }
+    const createdBefore = fjord.state.jobs.size;
+    fjord.injectRandomly([
+      { fault: { type: 'error', status: 500 }, rate: 0.2, method: 'POST' },
+      { fault: { type: 'lost' }, rate: 0.1, method: 'POST' },
+      { fault: { type: 'rateLimit', retryAfterSeconds: 1 }, rate: 0.05, method: 'POST' },
+    ]);
+    try {
+      const postings: { id: string; __typename: string }[] = [];
+      for (let batch = 0; batch < 10; batch++) {
+        postings.push(...(await Promise.all(jobs.slice(batch * 20, batch * 20 + 20).map((job) => publish(job.id, contractId)))));
+      }
+      expect(postings.every((posting) => posting.__typename === 'Posting')).toBe(true);
+      const prisma = server.app.db.prisma;
+      const ids = postings.map((posting) => Buffer.from(posting.id, 'base64').toString().split(':')[1]!);
+      await eventually(async () => (await prisma.posting.count({ where: { id: { in: ids }, status: 'PUBLISHED' } })) === 200, 90_000, '200 published postings');
+
+      const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: ids } } });
+      const keys = deliveries.map((delivery) => delivery.idempotencyKey);
+      expect(deliveries.every((delivery) => delivery.status === 'DONE')).toBe(true);
+      expect(keys.map((key) => fjord.state.createdPerKey.get(key))).toEqual(keys.map(() => 1));
+      expect(fjord.state.jobs.size - createdBefore).toBe(200);
+      const externalIds = await prisma.posting.findMany({ where: { id: { in: ids } }, select: { externalId: true } });
+      expect(new Set(externalIds.map((posting) => posting.externalId)).size).toBe(200);
+      expect((await gql('query ($id: ID!) { contract(id: $id) { credits { total used remaining } } }', { id: contractId })).contract.credits).toEqual({ total: 200, used: 200, remaining: 0 });
+
+      const attempts = deliveries.reduce((sum, delivery) => sum + delivery.attempts, 0);
+      const faults = fjord.calls.filter((call) => call.method === 'POST' && call.fault).length;
+      const calls = fjord.calls.filter((call) => call.method === 'POST').length;
+      console.log(`reliability: 200 postings, ${attempts} delivery attempts, ${calls} calls to the board, ${faults} injected faults, ${fjord.state.jobs.size - createdBefore} created`);
+      expect(attempts).toBeGreaterThan(200);
+    } finally {
+      fjord.injectRandomly([]);
+    }
+  });
+});
