@@ -50,6 +50,8 @@ export interface Simulator {
   calls: RecordedCall[];
   /** Answers the next `times` requests (optionally only those whose path starts with `pathPrefix`) with `fault`. */
   inject(fault: Fault, options?: { times?: number; pathPrefix?: string }): void;
+  /** Delays every answer by this many milliseconds (0 to stop). */
+  setLatency(ms: number): void;
   /**
    * Answers a share of requests (of one method, if given) with each fault, at random, until cleared with
    * `injectRandomly([])`; shares add up, e.g. 20 % errors and 10 % lost answers.
@@ -96,6 +98,7 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
   const queued: { fault: Fault; times: number; pathPrefix?: string }[] = [];
   let random: { fault: Fault; rate: number; method?: string }[] = [];
   const hanging = new Set<ServerResponse>();
+  let latencyMs = 0;
 
   const takeFault = (path: string, method: string): Fault | undefined => {
     const index = queued.findIndex((entry) => !entry.pathPrefix || path.startsWith(entry.pathPrefix));
@@ -119,6 +122,7 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
     const body = await readBody(request);
     const call: RecordedCall = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers, body };
     calls.push(call);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const fault = takeFault(url.pathname, call.method);
     if (fault) {
       call.fault = fault.type;
@@ -171,6 +175,9 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
     calls,
     inject(fault, { times = 1, pathPrefix } = {}) {
       queued.push({ fault, times, ...(pathPrefix ? { pathPrefix } : {}) });
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     injectRandomly(faults) {
       random = faults;

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { runScript, type RunningProcess } from './support/process.ts';
+import { createTestDatabase, eventually, startTestServer, TEST_DB, type TestDatabase, type TestServer } from './support/server.ts';
+
+// Separate worker processes share PostgreSQL; the embedded database is one process, so this is PostgreSQL only.
+describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
+  let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
+  let database: TestDatabase;
+  let server: TestServer;
+  let env: Record<string, string>;
+  const workers: RunningProcess[] = [];
+
+  beforeAll(async () => {
+    fjord = await startFjordJobsSimulator();
+    database = await createTestDatabase();
+    env = {
+      ...database.env,
+      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
+      BOARD_BASE_URLS: `fjord-jobs=${fjord.url}`,
+    };
+    server = await startTestServer({ database, env: { ...env, WORKER: 'false' } });
+  });
+  afterAll(async () => {
+    for (const worker of workers) worker.child.kill('SIGKILL');
+    await server?.stop();
+    await fjord?.close();
+    await database?.drop();
+  });
+
+  test('a worker killed with SIGKILL while it holds deliveries: another finishes them, none lost, none doubled', async () => {
+    const token = await server.tokenFor('workers');
+    const connect = await server.graphql(
+      `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
+      { token, variables: { input: { environment: 'SANDBOX', termsAccepted: true, credits: 40, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } } },
+    );
+    const contractId = connect.body.data!.connectFjordJobs.id;
+    const postingIds: string[] = [];
+    for (let index = 0; index < 40; index++) {
+      const job = await server.graphql(`mutation { createJob(input: { title: "Welder ${index}", description: "<p>Weld.</p>", location: { city: "Stavanger" } }) { ... on Job { id } } }`, { token });
+      const posting = await server.graphql(
+        `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
+        { token, variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: { sector: 'ENERGY' } } } },
+      );
+      postingIds.push(Buffer.from(posting.body.data!.publishPosting.id, 'base64').toString().split(':')[1]!);
+    }
+
+    fjord.setLatency(400);
+    const workerEnv = { ...env, WORKER_CONCURRENCY: '8', WORKER_POLL_MS: '100', DELIVERY_LEASE_MS: '2000', DELIVERY_RETRY_BASE_MS: '50', LOG_LEVEL: 'warn' };
+    const first = runScript('src/worker.ts', workerEnv);
+    workers.push(first);
+    // Kill it once it has calls in flight to the board.
+    await eventually(() => fjord.calls.filter((call) => call.method === 'POST').length >= 12, 30_000, 'the first worker to be delivering');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const prisma = server.app.db.prisma;
+    const heldByTheDead = await prisma.delivery.count({ where: { postingId: { in: postingIds }, status: 'PROCESSING' } });
+    expect(heldByTheDead).toBeGreaterThan(0);
+
+    fjord.setLatency(0);
+    const second = runScript('src/worker.ts', workerEnv);
+    workers.push(second);
+    await eventually(async () => (await prisma.posting.count({ where: { id: { in: postingIds }, status: 'PUBLISHED' } })) === 40, 60_000, 'all 40 postings published');
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+
+    const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: postingIds } } });
+    expect(deliveries.map((delivery) => delivery.status)).toEqual(deliveries.map(() => 'DONE'));
+    expect(deliveries.map((delivery) => fjord.state.createdPerKey.get(delivery.idempotencyKey))).toEqual(deliveries.map(() => 1));
+    expect(fjord.state.jobs.size).toBe(40);
+    expect(await prisma.creditEntry.count({ where: { reference: { in: postingIds }, kind: 'CONSUME' } })).toBe(40);
+    console.log(`worker kill: ${heldByTheDead} deliveries held by the killed worker, ${fjord.calls.filter((call) => call.method === 'POST').length} calls, 40 created`);
+  });
+});
