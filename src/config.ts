@@ -89,6 +89,8 @@ const environmentSchema = z.object({
   DELIVERY_LEASE_MS: positiveInt(3_600_000).default(60_000),
   DELIVERY_RETRY_BASE_MS: positiveInt(3_600_000).default(2000),
   DELIVERY_RETRY_MAX_MS: positiveInt(86_400_000).default(600_000),
+  STATUS_POLL_BASE_MS: positiveInt(86_400_000).default(60_000),
+  STATUS_POLL_MAX_MS: positiveInt(7 * 86_400_000).default(6 * 3_600_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -129,6 +131,9 @@ export interface Config {
     leaseMs: number;
     retryBaseMs: number;
     retryMaxMs: number;
+    /** First wait before asking a board without push where a posting stands; doubles up to pollMaxMs. */
+    pollBaseMs: number;
+    pollMaxMs: number;
   };
 }
 
@@ -191,6 +196,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: env.DELIVERY_LEASE_MS,
       retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
       retryMaxMs: env.DELIVERY_RETRY_MAX_MS,
+      pollBaseMs: env.STATUS_POLL_BASE_MS,
+      pollMaxMs: env.STATUS_POLL_MAX_MS,
     },
   };
 }

@@ -1,4 +1,19 @@
-import { BoardError, definePlugin, z } from 'multiposting-api/plugin-sdk';
+import { BoardError, definePlugin, z, type BoardPostingStatus, type PostingPayload } from 'multiposting-api/plugin-sdk';
+
+/** Fjord Jobs' own job states. */
+const STATES: Record<string, BoardPostingStatus> = { LIVE: 'PUBLISHED', IN_REVIEW: 'PENDING_REVIEW', REJECTED: 'REJECTED', CLOSED: 'WITHDRAWN' };
+
+const jobBody = (posting: PostingPayload) => ({
+  title: posting.job.title,
+  descriptionHtml: posting.job.description,
+  sector: posting.boardFields.sector,
+  remote: posting.boardFields.remote,
+  municipality: posting.boardFields.municipality,
+  applyUrl: posting.job.applyUrl,
+});
+
+const jobsPath = (employerNumber: unknown, id?: string) =>
+  `/v1/employers/${encodeURIComponent(String(employerNumber))}/jobs${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
 
 /** Fjord Jobs, a fictional Norwegian job board: an API key per employer, a sandbox and production. */
 export default definePlugin({
@@ -20,7 +35,8 @@ export default definePlugin({
     { key: 'apiKey', label: 'API key', type: 'string', required: true, secret: true },
   ],
   confirmations: [{ key: 'termsAccepted', label: 'The Fjord Jobs publication terms are accepted.' }],
-  capabilities: ['publish'],
+  // Public-sector jobs are reviewed by Fjord Jobs before they go live; it has no push, so the core polls.
+  capabilities: ['publish', 'update', 'withdraw', 'linkExisting', 'statusPolling'],
   postingFields: z.object({
     sector: z.enum(['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC']).describe('Fjord Jobs sector code'),
     remote: z.boolean().default(false),
@@ -50,21 +66,42 @@ export default definePlugin({
   async publish({ http, credentials, posting, idempotencyKey }) {
     const response = await http.request({
       method: 'POST',
-      url: `/v1/employers/${encodeURIComponent(String(credentials.employerNumber))}/jobs`,
+      url: jobsPath(credentials.employerNumber),
       headers: { 'x-api-key': String(credentials.apiKey), 'idempotency-key': idempotencyKey },
-      json: {
-        title: posting.job.title,
-        descriptionHtml: posting.job.description,
-        sector: posting.boardFields.sector,
-        remote: posting.boardFields.remote,
-        municipality: posting.boardFields.municipality,
-        applyUrl: posting.job.applyUrl,
-      },
+      json: jobBody(posting),
     });
-    const created = response.body as { id?: unknown; url?: unknown };
+    const created = response.body as { id?: unknown; url?: unknown; status?: unknown };
     if (typeof created?.id !== 'string') {
       throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'Fjord Jobs did not return the new job\'s id.' });
     }
-    return { externalId: created.id, status: 'PUBLISHED', ...(typeof created.url === 'string' ? { externalUrl: created.url } : {}) };
+    return {
+      externalId: created.id,
+      status: created.status === 'IN_REVIEW' ? 'PENDING_REVIEW' : 'PUBLISHED',
+      ...(typeof created.url === 'string' ? { externalUrl: created.url } : {}),
+    };
+  },
+
+  async update({ http, credentials, posting, externalId, idempotencyKey }) {
+    const response = await http.request({
+      method: 'PUT',
+      url: jobsPath(credentials.employerNumber, externalId),
+      headers: { 'x-api-key': String(credentials.apiKey), 'idempotency-key': idempotencyKey },
+      json: jobBody(posting),
+    });
+    return { status: (response.body as { status?: unknown }).status === 'IN_REVIEW' ? 'PENDING_REVIEW' : 'PUBLISHED' };
+  },
+
+  async withdraw({ http, credentials, externalId }) {
+    // A job Fjord Jobs no longer has is as withdrawn as it gets.
+    await http.request({ method: 'DELETE', url: jobsPath(credentials.employerNumber, externalId), headers: { 'x-api-key': String(credentials.apiKey) }, acceptStatuses: [404] });
+  },
+
+  async fetchPosting({ http, credentials, externalId }) {
+    const response = await http.request({ url: jobsPath(credentials.employerNumber, externalId), headers: { 'x-api-key': String(credentials.apiKey) }, acceptStatuses: [404] });
+    if (response.status === 404) return null;
+    const job = response.body as { status?: string; url?: string; reason?: string };
+    const status = STATES[job.status ?? ''];
+    if (!status) throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'Fjord Jobs reported an unknown job state.' });
+    return { status, ...(job.url ? { externalUrl: job.url } : {}), ...(job.reason ? { rejectionReason: job.reason } : {}) };
   },
 });

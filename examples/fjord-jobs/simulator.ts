@@ -12,6 +12,8 @@ export interface FjordJob {
   title: string;
   sector: string;
   municipality: string;
+  status: 'LIVE' | 'IN_REVIEW' | 'REJECTED' | 'CLOSED';
+  reason?: string;
 }
 
 /** The simulator's state, to assert on in tests: jobs by id, and how many were created per idempotency key. */
@@ -21,6 +23,8 @@ export interface FjordJobsState {
 }
 
 const SECTORS = ['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC'];
+
+const view = (job: FjordJob) => ({ id: job.id, status: job.status, url: `https://fjordjobs.example/jobs/${job.id}`, ...(job.reason ? { reason: job.reason } : {}) });
 
 export async function startFjordJobsSimulator() {
   const state: FjordJobsState = { jobs: new Map(), createdPerKey: new Map() };
@@ -38,7 +42,7 @@ export async function startFjordJobsSimulator() {
       const key = String(headers['idempotency-key'] ?? '');
       if (!key) return { status: 400, json: { error: 'Idempotency-Key header is required' } };
       const existing = byKey.get(key);
-      if (existing) return { status: 200, json: { id: existing.id, url: `https://fjordjobs.example/jobs/${existing.id}` } };
+      if (existing) return { status: 200, json: view(existing) };
       const input = body as Record<string, unknown>;
       const problems = [
         ...(typeof input.title === 'string' && input.title.length > 0 ? [] : ['title']),
@@ -46,12 +50,63 @@ export async function startFjordJobsSimulator() {
         ...(typeof input.municipality === 'string' ? [] : ['municipality']),
       ];
       if (problems.length > 0) return { status: 422, json: { error: 'invalid fields', fields: problems } };
-      const job: FjordJob = { id: `fj-${state.jobs.size + 1}`, employer: params.number!, title: String(input.title), sector: String(input.sector), municipality: String(input.municipality) };
+      const job: FjordJob = {
+        id: `fj-${state.jobs.size + 1}`,
+        employer: params.number!,
+        title: String(input.title),
+        sector: String(input.sector),
+        municipality: String(input.municipality),
+        status: input.sector === 'PUBLIC' ? 'IN_REVIEW' : 'LIVE',
+      };
       state.jobs.set(job.id, job);
       byKey.set(key, job);
       state.createdPerKey.set(key, (state.createdPerKey.get(key) ?? 0) + 1);
-      return { status: 201, json: { id: job.id, url: `https://fjordjobs.example/jobs/${job.id}` } };
+      return { status: 201, json: view(job) };
+    },
+    'GET /v1/employers/:number/jobs/:id': ({ params, headers }) => {
+      const job = owned(params.number!, params.id!, headers['x-api-key']);
+      return typeof job === 'string' ? { status: job === 'unauthorized' ? 401 : 404, json: { error: job } } : { json: view(job) };
+    },
+    'PUT /v1/employers/:number/jobs/:id': ({ params, headers, body }) => {
+      const job = owned(params.number!, params.id!, headers['x-api-key']);
+      if (typeof job === 'string') return { status: job === 'unauthorized' ? 401 : 404, json: { error: job } };
+      if (job.status === 'CLOSED') return { status: 409, json: { error: 'job is closed' } };
+      const input = body as Record<string, unknown>;
+      Object.assign(job, { title: String(input.title ?? job.title), sector: String(input.sector ?? job.sector), municipality: String(input.municipality ?? job.municipality) });
+      updates.push(job.id);
+      return { json: view(job) };
+    },
+    'DELETE /v1/employers/:number/jobs/:id': ({ params, headers }) => {
+      const job = owned(params.number!, params.id!, headers['x-api-key']);
+      if (typeof job === 'string') return { status: job === 'unauthorized' ? 401 : 404, json: { error: job } };
+      job.status = 'CLOSED';
+      return { status: 204 };
     },
   });
-  return Object.assign(simulator, { state });
+  const updates: string[] = [];
+
+  function owned(employer: string, id: string, apiKey: unknown): FjordJob | 'unauthorized' | 'not found' {
+    const account = ACCOUNTS[employer];
+    if (!account || apiKey !== account.apiKey) return 'unauthorized';
+    const job = state.jobs.get(id);
+    return job && job.employer === employer ? job : 'not found';
+  }
+
+  return Object.assign(simulator, {
+    state,
+    updates,
+    /** Fjord Jobs' reviewer decides on a job in review. */
+    review(id: string, approved: boolean, reason?: string) {
+      const job = state.jobs.get(id);
+      if (!job || job.status !== 'IN_REVIEW') throw new Error(`Job ${id} is not in review`);
+      job.status = approved ? 'LIVE' : 'REJECTED';
+      if (reason) job.reason = reason;
+    },
+    /** A job created directly on Fjord Jobs, outside the API. */
+    createDirectly(employer: string, title: string): FjordJob {
+      const job: FjordJob = { id: `fj-${state.jobs.size + 1}`, employer, title, sector: 'TOURISM', municipality: 'Ålesund', status: 'LIVE' };
+      state.jobs.set(job.id, job);
+      return job;
+    },
+  });
 }

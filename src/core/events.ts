@@ -16,6 +16,15 @@ export interface PostingStatusChanged {
   to: string;
 }
 
+export interface PostingReviewed {
+  postingId: string;
+  jobId: string;
+  contractId: string;
+  boardId: string;
+  approved: boolean;
+  reason: string | null;
+}
+
 /**
  * Every event the API publishes. Topics with an organisation id are only ever subscribed to with the
  * subscriber's own organisation, which is what scopes events to a tenant.
@@ -23,6 +32,7 @@ export interface PostingStatusChanged {
 export type EventTopics = {
   'apiToken.changed': [organizationId: string, event: ApiTokenChanged];
   'posting.statusChanged': [organizationId: string, event: PostingStatusChanged];
+  'posting.reviewed': [organizationId: string, event: PostingReviewed];
   /** Internal: a delivery is waiting; workers in every process look at the outbox now instead of at their next poll. */
   'delivery.queued': [event: { deliveryId: string }];
   /** Internal: every process closes the connections that authenticated with this token. */

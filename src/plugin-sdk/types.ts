@@ -127,7 +127,11 @@ export interface BoardPlugin extends PluginManifest {
    * returns the posting created the first time instead of a second one.
    */
   publish?(context: PluginContext & { posting: PostingPayload; idempotencyKey: string }): Promise<PublishResult>;
-  /** Reads a posting's state on the board; null when the board does not know it. */
+  /** Changes a published posting on the board (same idempotency rule as publish). */
+  update?(context: PluginContext & { posting: PostingPayload; externalId: string; idempotencyKey: string }): Promise<{ status?: 'PUBLISHED' | 'PENDING_REVIEW' }>;
+  /** Takes a posting off the board. Withdrawing one the board already removed must succeed. */
+  withdraw?(context: PluginContext & { externalId: string; idempotencyKey: string }): Promise<void>;
+  /** Reads a posting's state on the board; null when the board does not know it (or it belongs to someone else). */
   fetchPosting?(context: PluginContext & { externalId: string }): Promise<PostingState | null>;
 }
 

@@ -5,6 +5,8 @@ import type { BoardPlugin, CredentialField } from '../plugin-sdk/types.ts';
 import { builder } from './builder.ts';
 import { viewerOf } from './context.ts';
 import { contractDeps, MoneyInput } from './contracts.ts';
+import { PostingReviewInterface, reviewedStream } from './postings.ts';
+import type { PostingReviewed } from '../core/events.ts';
 
 type FieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
@@ -46,6 +48,18 @@ function registerPlugin(plugin: BoardPlugin): void {
       credits: t.int({ description: 'How many postings were bought; omit when the contract does not count credits.' }),
     }),
   });
+  const Reviewed = builder.objectRef<PostingReviewed>(names.reviewedType).implement({
+    description: `${plugin.name}'s verdict on a posting it reviewed.`,
+    interfaces: [PostingReviewInterface],
+  });
+  builder.subscriptionField(names.reviewedSubscription, (t) =>
+    t.field({
+      type: Reviewed,
+      description: `Approvals and rejections of postings by ${plugin.name}.`,
+      subscribe: (_root, _args, context) => reviewedStream(context, plugin.id),
+      resolve: (event) => event,
+    }),
+  );
   builder.mutationField(names.connectMutation, (t) =>
     t.prismaField({
       type: 'Contract',

@@ -2,18 +2,34 @@ import { filter, pipe } from 'graphql-yoga';
 import { ContractStateError } from '../core/contracts/contracts.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
-import type { PostingStatusChanged } from '../core/events.ts';
-import { PostingExists, publishPosting, UnsupportedOperation } from '../core/postings/postings.ts';
+import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
+import { fetchBoardState } from '../core/postings/board-state.ts';
+import {
+  linkExistingPosting,
+  PostingExists,
+  PostingStateError,
+  publishPosting,
+  retryPosting,
+  UnsupportedOperation,
+  updatePosting,
+  withdrawPosting,
+  type PostingDeps,
+} from '../core/postings/postings.ts';
 import { PostingStatus } from '../db/generated/prisma/enums.ts';
 import { BoardRef } from './boards.ts';
 import { builder } from './builder.ts';
-import { viewerOf } from './context.ts';
+import { viewerOf, type Context } from './context.ts';
 import { ContractRef } from './contracts.ts';
 import { ErrorInterface } from './errors.ts';
 import { JobRef } from './jobs.ts';
 import { inOrganization } from './tenancy.ts';
 
 const PostingStatusEnum = builder.enumType(PostingStatus, { name: 'PostingStatus' });
+
+export const postingDeps = (context: Context): PostingDeps => ({
+  ...context,
+  fetchState: (plugin, contract, externalId) => fetchBoardState(context, plugin, contract, externalId),
+});
 
 builder.objectType(NotEnoughCredits, {
   name: 'NotEnoughCredits',
@@ -31,6 +47,14 @@ builder.objectType(PostingExists, {
   fields: (t) => ({
     posting: t.prismaField({ type: 'Posting', resolve: (query, error, _args, context) => context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: error.postingId } }) }),
   }),
+});
+
+builder.objectType(PostingStateError, {
+  name: 'PostingStateError',
+  description: 'The posting\'s status does not allow the operation. Nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof PostingStateError,
+  fields: (t) => ({ status: t.field({ type: PostingStatusEnum, resolve: (error) => error.status }) }),
 });
 
 builder.objectType(UnsupportedOperation, {
@@ -143,7 +167,7 @@ builder.mutationField('publishPosting', (t) =>
       if (typeof boardFields !== 'object' || Array.isArray(boardFields)) {
         throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
       }
-      const posting = await publishPosting(context, viewerOf(context), {
+      const posting = await publishPosting(postingDeps(context), viewerOf(context), {
         jobId: input.jobId.id,
         contractId: input.contractId.id,
         boardFields: boardFields as Record<string, unknown>,
@@ -183,6 +207,88 @@ builder.subscriptionField('postingStatusChanged', (t) =>
             (!wanted?.jobId || wanted.jobId.id === event.jobId),
         ),
       ),
+    resolve: (event) => event,
+  }),
+);
+
+builder.mutationFields((t) => ({
+  updatePosting: t.prismaField({
+    type: 'Posting',
+    description: 'Sends the job\'s current content and changed board fields to the board, without visiting it.',
+    errors: { types: [ValidationError, NotFoundError, PostingStateError, UnsupportedOperation] },
+    args: { id: t.arg.globalID({ required: true, for: [PostingRef] }), boardFields: t.arg({ type: 'JSON' }) },
+    resolve: async (query, _root, { id, boardFields }, context) => {
+      if (boardFields !== null && boardFields !== undefined && (typeof boardFields !== 'object' || Array.isArray(boardFields))) {
+        throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
+      }
+      const posting = await updatePosting(postingDeps(context), viewerOf(context), { postingId: id.id, boardFields: boardFields as Record<string, unknown> | null });
+      return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
+    },
+  }),
+  withdrawPosting: t.prismaField({
+    type: 'Posting',
+    description: 'Takes the posting off the board (at once when it has not been sent yet, with its credit back).',
+    errors: { types: [NotFoundError, PostingStateError, UnsupportedOperation] },
+    args: { id: t.arg.globalID({ required: true, for: [PostingRef] }) },
+    resolve: async (query, _root, { id }, context) => {
+      const posting = await withdrawPosting(postingDeps(context), viewerOf(context), id.id);
+      return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
+    },
+  }),
+  retryPosting: t.prismaField({
+    type: 'Posting',
+    description: 'Queues a FAILED posting again (a credit is reserved again).',
+    errors: { types: [NotFoundError, PostingStateError, ContractStateError, NotEnoughCredits, UnsupportedOperation] },
+    args: { id: t.arg.globalID({ required: true, for: [PostingRef] }) },
+    resolve: async (query, _root, { id }, context) => {
+      const posting = await retryPosting(postingDeps(context), viewerOf(context), id.id);
+      return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
+    },
+  }),
+  linkExistingPosting: t.prismaField({
+    type: 'Posting',
+    description: 'Links a posting made directly on the board to a job, once the board confirms it exists; spends no credit.',
+    errors: { types: [ValidationError, NotFoundError, ContractStateError, PostingExists, UnsupportedOperation] },
+    args: {
+      jobId: t.arg.globalID({ required: true, for: [JobRef] }),
+      contractId: t.arg.globalID({ required: true, for: [ContractRef] }),
+      externalId: t.arg.string({ required: true, description: 'The board\'s id of the posting.' }),
+    },
+    resolve: async (query, _root, args, context) => {
+      const posting = await linkExistingPosting(postingDeps(context), viewerOf(context), { jobId: args.jobId.id, contractId: args.contractId.id, externalId: args.externalId });
+      return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
+    },
+  }),
+}));
+
+export const PostingReviewInterface = builder.interfaceRef<PostingReviewed>('PostingReview').implement({
+  description: 'A board\'s verdict on a posting it reviewed.',
+  fields: (t) => ({
+    approved: t.exposeBoolean('approved'),
+    reason: t.exposeString('reason', { nullable: true, description: 'The board\'s reason for a rejection.' }),
+    posting: t.prismaField({
+      type: 'Posting',
+      resolve: (query, event, _args, context) => context.prisma.posting.findFirstOrThrow({ ...query, where: inOrganization(event.postingId, context) }),
+    }),
+  }),
+});
+
+const PostingReviewedRef = builder.objectRef<PostingReviewed>('PostingReviewed').implement({ interfaces: [PostingReviewInterface] });
+
+/** The organisation's review verdicts, optionally of one board, as they are committed. */
+export function reviewedStream(context: Context, boardId: string | null | undefined) {
+  return pipe(
+    context.events.subscribe('posting.reviewed', viewerOf(context).organizationId),
+    filter((event: PostingReviewed) => !boardId || event.boardId === boardId),
+  );
+}
+
+builder.subscriptionField('postingReviewed', (t) =>
+  t.field({
+    type: PostingReviewedRef,
+    description: 'Approvals and rejections of postings by every board.',
+    args: { boardId: t.arg.id() },
+    subscribe: (_root, { boardId }, context) => reviewedStream(context, boardId === null || boardId === undefined ? null : String(boardId)),
     resolve: (event) => event,
   }),
 );

@@ -49,6 +49,9 @@ CREATE TABLE "posting" (
     "external_url" TEXT,
     "rejection_reason" TEXT,
     "last_error" TEXT,
+    "credit_reference" TEXT,
+    "next_poll_at" TIMESTAMPTZ(3),
+    "poll_attempts" INTEGER NOT NULL DEFAULT 0,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
@@ -98,6 +101,9 @@ CREATE INDEX "posting_contract_id_created_at_idx" ON "posting"("contract_id", "c
 
 -- CreateIndex
 CREATE INDEX "posting_job_id_idx" ON "posting"("job_id");
+
+-- CreateIndex
+CREATE INDEX "posting_next_poll_at_idx" ON "posting"("next_poll_at");
 
 -- CreateIndex
 CREATE INDEX "posting_event_posting_id_created_at_idx" ON "posting_event"("posting_id", "created_at");

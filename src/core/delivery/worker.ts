@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import type { PrismaClient } from '../../db/database.ts';
-import type { Delivery } from '../../db/generated/prisma/client.ts';
+import type { Delivery, PostingStatus } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import { BoardError } from '../../plugin-sdk/board-error.ts';
 import type { BoardRegistry } from '../boards.ts';
@@ -10,7 +10,9 @@ import { consumeCredit, releaseCredit } from '../credits.ts';
 import type { Keyring } from '../crypto.ts';
 import { publishAfter, type Events } from '../events.ts';
 import { postingJob } from '../jobs.ts';
-import { transition } from '../postings/postings.ts';
+import { fetchBoardState } from '../postings/board-state.ts';
+import { BOARD_STATUS, LIVE_STATUSES, transition } from '../postings/postings.ts';
+import type { PostingState } from '../../plugin-sdk/types.ts';
 
 export interface WorkerDeps {
   prisma: PrismaClient;
@@ -77,7 +79,7 @@ export class DeliveryWorker {
     void (async () => {
       for await (const _event of queued) this.wake?.();
     })();
-    this.loop = this.run().finally(() => queued.return?.());
+    this.loop = Promise.all([this.run(), this.runPolls()]).then(() => undefined).finally(() => queued.return?.());
   }
 
   /** Stops claiming, waits for in-flight deliveries (aborting them after `graceMs`); unfinished rows are retried later. */
@@ -123,6 +125,60 @@ export class DeliveryWorker {
     }
   }
 
+  /** Asks boards without push where their postings in review (and, less often, the published ones) stand. */
+  private async runPolls(): Promise<void> {
+    while (this.running) {
+      try {
+        const due = await this.deps.prisma.$queryRaw<{ id: string; poll_attempts: number }[]>`
+          UPDATE posting AS p SET next_poll_at = now() + (${this.options.leaseMs}::int * interval '1 millisecond')
+          WHERE p.id IN (
+            SELECT q.id FROM posting AS q WHERE q.next_poll_at <= now() ORDER BY q.next_poll_at LIMIT 20 FOR UPDATE SKIP LOCKED
+          )
+          RETURNING p.id, p.poll_attempts`;
+        await Promise.all(due.map((row) => this.poll(row.id, row.poll_attempts)));
+        if (due.length === 20) continue;
+      } catch (error) {
+        this.log.warn({ err: (error as Error).message }, 'Could not poll posting states; retrying');
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
+    }
+  }
+
+  private async poll(postingId: string, attempts: number): Promise<void> {
+    const { prisma, boards, events } = this.deps;
+    const posting = await prisma.posting.findUniqueOrThrow({ where: { id: postingId }, include: { contract: true } });
+    const plugin = boards.get(posting.boardId);
+    const backoff = Math.min(this.options.pollMaxMs, this.options.pollBaseMs * 2 ** attempts);
+    let state: PostingState | null | undefined;
+    try {
+      if (plugin && posting.externalId && ['PENDING_REVIEW', 'PUBLISHED'].includes(posting.status)) {
+        state = await fetchBoardState(this.deps, plugin, posting.contract, posting.externalId, this.abort.signal);
+      }
+    } catch (error) {
+      const message = error instanceof BoardError ? error.userMessage : (error as Error).message;
+      this.log.warn({ posting: postingId, board: posting.boardId, err: message }, 'Could not read a posting\'s state from its board');
+      await prisma.posting.update({ where: { id: postingId }, data: { nextPollAt: new Date(Date.now() + backoff), pollAttempts: attempts + 1 } });
+      return;
+    }
+    await publishAfter(events, (emit) =>
+      prisma.$transaction(async (tx) => {
+        const current = await tx.posting.findUniqueOrThrow({ where: { id: postingId } });
+        const next = state ? BOARD_STATUS[state.status] : null;
+        const live = next === 'PENDING_REVIEW' || next === 'PUBLISHED';
+        const nextPollAt = !live ? null : new Date(Date.now() + (next === 'PUBLISHED' ? this.options.pollMaxMs : backoff));
+        if (next && next !== current.status && (current.status === 'PENDING_REVIEW' || current.status === 'PUBLISHED')) {
+          await transition(tx, emit, current, next, {
+            message: next === 'REJECTED' ? `Rejected by the board: ${state!.rejectionReason ?? 'no reason given'}` : `Reported ${next} by the board.`,
+            data: { rejectionReason: state!.rejectionReason ?? null, externalUrl: state!.externalUrl ?? current.externalUrl, nextPollAt, pollAttempts: 0 },
+            review: { reason: state!.rejectionReason ?? null },
+          });
+        } else {
+          await tx.posting.update({ where: { id: postingId }, data: { nextPollAt, pollAttempts: attempts + 1 } });
+        }
+      }),
+    );
+  }
+
   private claim(limit: number): Promise<Claimed[]> {
     const token = randomUUID();
     return this.deps.prisma.$queryRaw<Claimed[]>`
@@ -159,15 +215,27 @@ export class DeliveryWorker {
       posting.status = 'SUBMITTED';
     }
 
-    let outcome: Awaited<ReturnType<NonNullable<NonNullable<typeof plugin>['publish']>>> | undefined;
+    let outcome: { status?: PostingStatus; externalId?: string; externalUrl?: string } | undefined;
     let failure: DeliveryFailure | undefined;
     try {
-      if (!plugin?.publish) throw new DeliveryFailure(`The board plugin "${posting.boardId}" cannot publish on this server.`, false);
-      outcome = await plugin.publish({
-        ...boards.context(plugin, posting.contract.environment, credentials, this.abort.signal),
-        posting: { job: postingJob(posting.job), boardFields: posting.boardFields as Record<string, unknown> },
-        idempotencyKey: delivery.idempotency_key,
-      });
+      if (!plugin) throw new DeliveryFailure(`The board plugin "${posting.boardId}" is not loaded on this server.`, false);
+      const context = boards.context(plugin, posting.contract.environment, credentials, this.abort.signal);
+      const payload = { job: postingJob(posting.job), boardFields: posting.boardFields as Record<string, unknown> };
+      const idempotencyKey = delivery.idempotency_key;
+      if (delivery.operation === 'PUBLISH') {
+        if (!plugin.publish) throw new DeliveryFailure(`${plugin.name} cannot publish.`, false);
+        outcome = await plugin.publish({ ...context, posting: payload, idempotencyKey });
+      } else if (!posting.externalId) {
+        // The publication never reached the board: there is nothing to change or take off it.
+        outcome = {};
+      } else if (delivery.operation === 'UPDATE') {
+        if (!plugin.update) throw new DeliveryFailure(`${plugin.name} cannot update postings.`, false);
+        outcome = { status: (await plugin.update({ ...context, posting: payload, externalId: posting.externalId, idempotencyKey })).status ?? 'PUBLISHED' };
+      } else {
+        if (!plugin.withdraw) throw new DeliveryFailure(`${plugin.name} cannot withdraw postings.`, false);
+        await plugin.withdraw({ ...context, externalId: posting.externalId, idempotencyKey });
+        outcome = { status: 'WITHDRAWN' };
+      }
     } catch (error) {
       failure =
         error instanceof DeliveryFailure
@@ -179,6 +247,8 @@ export class DeliveryWorker {
         this.log.error({ board: posting.boardId, err: boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin threw');
       }
     }
+    const retry = failure !== undefined && failure.retryable && delivery.attempts < this.options.maxAttempts;
+    const polls = plugin?.capabilities.includes('statusPolling') ?? false;
 
     await publishAfter(events, (emit) =>
       prisma.$transaction(async (tx) => {
@@ -186,26 +256,45 @@ export class DeliveryWorker {
           where: { id: delivery.id, status: 'PROCESSING', leaseToken: delivery.lease_token },
           data: outcome
             ? { status: 'DONE', leaseToken: null, leaseUntil: null, lastError: null }
-            : failure!.retryable && delivery.attempts < this.options.maxAttempts
+            : retry
               ? { status: 'PENDING', leaseToken: null, leaseUntil: null, lastError: failure!.message, availableAt: new Date(Date.now() + retryDelay(delivery.attempts, this.options, failure!.retryAfterSeconds)) }
               : { status: 'FAILED', leaseToken: null, leaseUntil: null, lastError: failure!.message },
         });
         // Our lease ran out and another worker owns the row now: its outcome counts, not ours.
         if (owned.count === 0) return;
-        if (outcome) {
-          await consumeCredit(tx, posting.contractId, posting.id);
-          await transition(tx, emit, posting, outcome.status, {
-            message: outcome.status === 'PUBLISHED' ? 'Published.' : 'Awaiting the board\'s review.',
-            attempt: delivery.attempts,
-            data: { externalId: outcome.externalId, externalUrl: outcome.externalUrl ?? null, lastError: null },
+        const attempt = delivery.attempts;
+        if (retry) {
+          await tx.postingEvent.create({ data: { postingId: posting.id, type: 'DELIVERY_RETRY', message: failure!.message, attempt } });
+          return;
+        }
+        const current = await tx.posting.findUniqueOrThrow({ where: { id: posting.id } });
+        if (delivery.operation === 'PUBLISH') {
+          if (outcome) {
+            if (current.creditReference) await consumeCredit(tx, posting.contractId, current.creditReference);
+            const status = outcome.status!;
+            await transition(tx, emit, current, status, {
+              message: status === 'PUBLISHED' ? 'Published.' : 'Awaiting the board\'s review.',
+              attempt,
+              data: { externalId: outcome.externalId ?? null, externalUrl: outcome.externalUrl ?? null, lastError: null, pollAttempts: 0, nextPollAt: polls ? new Date(Date.now() + this.options.pollBaseMs) : null },
+            });
+          } else {
+            if (current.creditReference) await releaseCredit(tx, posting.contractId, current.creditReference);
+            await transition(tx, emit, current, 'FAILED', { message: failure!.message, attempt, data: { lastError: failure!.message } });
+          }
+        } else if (delivery.operation === 'UPDATE') {
+          if (current.status !== 'UPDATE_QUEUED') return;
+          await transition(tx, emit, current, outcome?.status ?? 'PUBLISHED', {
+            message: outcome ? 'Updated on the board.' : `The update failed: ${failure!.message}`,
+            attempt,
+            data: { lastError: outcome ? null : failure!.message },
           });
-        } else if (failure!.retryable && delivery.attempts < this.options.maxAttempts) {
-          await tx.postingEvent.create({
-            data: { postingId: posting.id, type: 'DELIVERY_RETRY', message: failure!.message, attempt: delivery.attempts },
-          });
+        } else if (outcome) {
+          if (outcome.status && LIVE_STATUSES.includes(current.status)) {
+            await transition(tx, emit, current, 'WITHDRAWN', { message: 'Withdrawn from the board.', attempt, data: { nextPollAt: null } });
+          }
         } else {
-          await releaseCredit(tx, posting.contractId, posting.id);
-          await transition(tx, emit, posting, 'FAILED', { message: failure!.message, attempt: delivery.attempts, data: { lastError: failure!.message } });
+          await tx.posting.update({ where: { id: posting.id }, data: { lastError: failure!.message } });
+          await tx.postingEvent.create({ data: { postingId: posting.id, type: 'WITHDRAWAL_FAILED', message: failure!.message, attempt } });
         }
       }),
     );

@@ -129,16 +129,15 @@ export async function loadPlugins(extra: readonly string[]): Promise<BoardPlugin
     ...BUILT_IN_PLUGINS.map((plugin) => validatePlugin(plugin, 'built-in')),
     ...(await Promise.all(extra.map((specifier) => importPlugin(specifier)))),
   ];
+  const ids = new Set<string>();
+  // GraphQL names are case-sensitive, but two plugins whose names differ only in case would confuse everyone.
   const names = new Map<string, string>();
   for (const plugin of plugins) {
+    if (ids.has(plugin.id)) throw new PluginLoadError(`"${plugin.id}"`, `id: "${plugin.id}" is used by two plugins`);
+    ids.add(plugin.id);
     for (const name of Object.values(generatedNames(plugin.id))) {
       const owner = names.get(name.toLowerCase());
-      if (owner) {
-        throw new PluginLoadError(
-          `"${plugin.id}"`,
-          owner === plugin.id ? `id: "${plugin.id}" is used by two plugins` : `id: its GraphQL name ${name} collides with plugin "${owner}"`,
-        );
-      }
+      if (owner && owner !== plugin.id) throw new PluginLoadError(`"${plugin.id}"`, `id: its GraphQL name ${name} collides with plugin "${owner}"`);
       names.set(name.toLowerCase(), plugin.id);
     }
   }

@@ -21,5 +21,7 @@ export function generatedNames(id: string) {
     connectInput: `Connect${prefix}Input`,
     environmentEnum: `${prefix}Environment`,
     connectMutation: `connect${prefix}`,
+    reviewedType: `${prefix}PostingReviewed`,
+    reviewedSubscription: `${camelCase(id)}PostingReviewed`,
   };
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
-import type { Posting, PostingStatus } from '../../db/generated/prisma/client.ts';
-import type { BoardPlugin } from '../../plugin-sdk/types.ts';
+import type { Contract, Posting, PostingStatus } from '../../db/generated/prisma/client.ts';
+import type { BoardPlugin, Capability, PostingState } from '../../plugin-sdk/types.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
 import { ContractStateError, effectiveStatus, findContract } from '../contracts/contracts.ts';
-import { reserveCreditWithin } from '../credits.ts';
+import { releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput } from '../errors.ts';
 import type { Events } from '../events.ts';
 import { publishAfter } from '../events.ts';
@@ -16,6 +17,8 @@ export interface PostingDeps {
   prisma: PrismaClient;
   boards: BoardRegistry;
   events: Events;
+  /** Asks the board for a posting's state with the contract's credentials. */
+  fetchState(plugin: BoardPlugin, contract: Contract, externalId: string): Promise<PostingState | null>;
 }
 
 /** The board cannot do what was asked (its plugin does not declare the capability). */
@@ -42,25 +45,22 @@ export async function transition(
   emit: Emit,
   posting: Pick<Posting, 'id' | 'organizationId' | 'jobId' | 'contractId' | 'boardId' | 'status'>,
   to: PostingStatus,
-  details: { message?: string | null; attempt?: number; data?: Prisma.PostingUncheckedUpdateInput } = {},
+  details: { message?: string | null; attempt?: number; data?: Prisma.PostingUncheckedUpdateInput; review?: { reason: string | null } } = {},
 ): Promise<void> {
   await tx.posting.update({ where: { id: posting.id }, data: { ...details.data, status: to } });
   await tx.postingEvent.create({
     data: { postingId: posting.id, type: 'STATUS_CHANGED', fromStatus: posting.status, toStatus: to, message: details.message ?? null, attempt: details.attempt ?? null },
   });
-  if (posting.status !== to) {
-    emit('posting.statusChanged', posting.organizationId, {
-      postingId: posting.id,
-      jobId: posting.jobId,
-      contractId: posting.contractId,
-      boardId: posting.boardId,
-      from: posting.status,
-      to,
-    });
+  if (posting.status === to) return;
+  const ids = { postingId: posting.id, jobId: posting.jobId, contractId: posting.contractId, boardId: posting.boardId };
+  emit('posting.statusChanged', posting.organizationId, { ...ids, from: posting.status, to });
+  // The board's verdict on a posting it reviewed: approved when it goes live, rejected otherwise.
+  if (posting.status === 'PENDING_REVIEW' && (to === 'PUBLISHED' || to === 'REJECTED')) {
+    emit('posting.reviewed', posting.organizationId, { ...ids, approved: to === 'PUBLISHED', reason: details.review?.reason ?? null });
   }
 }
 
-function requireCapability(plugin: BoardPlugin, capability: 'publish'): void {
+function requireCapability(plugin: BoardPlugin, capability: Capability): void {
   if (!plugin.capabilities.includes(capability)) throw new UnsupportedOperation(`${plugin.name} does not support ${capability} through this API.`);
 }
 
@@ -91,7 +91,16 @@ export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: {
       if (live) throw new PostingExists(live.id);
       await reserveCreditWithin(tx, contract.id, postingId);
       const posting = await tx.posting.create({
-        data: { id: postingId, organizationId: viewer.organizationId, jobId: job.id, contractId: contract.id, boardId: plugin.id, status: 'DRAFT', boardFields: boardFields as Prisma.InputJsonValue },
+        data: {
+          id: postingId,
+          organizationId: viewer.organizationId,
+          jobId: job.id,
+          contractId: contract.id,
+          boardId: plugin.id,
+          status: 'DRAFT',
+          boardFields: boardFields as Prisma.InputJsonValue,
+          creditReference: postingId,
+        },
       });
       await transition(tx, emit, posting, 'QUEUED', { message: `Queued for ${plugin.name}.` });
       const delivery = await tx.delivery.create({ data: { postingId, operation: 'PUBLISH', idempotencyKey: randomUUID() } });
@@ -100,3 +109,140 @@ export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: {
     }),
   );
 }
+
+/** The posting's status does not allow the operation. */
+export class PostingStateError extends DomainError {
+  override name = 'PostingStateError';
+  constructor(
+    readonly status: PostingStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function loadPosting(deps: PostingDeps, viewer: Viewer, postingId: string) {
+  const posting = await deps.prisma.posting.findFirst({ where: { id: rowId(postingId), organizationId: viewer.organizationId }, include: { job: true, contract: true } });
+  if (!posting) throw new NotFoundError('posting', postingId);
+  const plugin = deps.boards.get(posting.boardId);
+  if (!plugin) throw new UnsupportedOperation(`The board plugin "${posting.boardId}" is not loaded on this server.`);
+  return { posting, plugin };
+}
+
+function queue(tx: Prisma.TransactionClient, emit: Emit, postingId: string, operation: 'PUBLISH' | 'UPDATE' | 'WITHDRAW', idempotencyKey = randomUUID()) {
+  return tx.delivery.create({ data: { postingId, operation, idempotencyKey } }).then((delivery) => emit('delivery.queued', { deliveryId: delivery.id }));
+}
+
+/** Sends changed board fields (and the job's current content) to the board; delivered after any earlier call. */
+export async function updatePosting(deps: PostingDeps, viewer: Viewer, input: { postingId: string; boardFields?: Record<string, unknown> | null }): Promise<Posting> {
+  const { posting, plugin } = await loadPosting(deps, viewer, input.postingId);
+  requireCapability(plugin, 'update');
+  if (!['PUBLISHED', 'PENDING_REVIEW', 'UPDATE_QUEUED'].includes(posting.status)) {
+    throw new PostingStateError(posting.status, `A ${posting.status} posting cannot be updated; only a published one (or one in review) can.`);
+  }
+  const merged = { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields };
+  const boardFields = plugin.postingFields ? (parseInput(plugin.postingFields, merged, ['boardFields']) as Record<string, unknown>) : {};
+  return publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      await tx.posting.update({ where: { id: posting.id }, data: { boardFields: boardFields as Prisma.InputJsonValue } });
+      await transition(tx, emit, posting, 'UPDATE_QUEUED', { message: 'Update queued.' });
+      await queue(tx, emit, posting.id, 'UPDATE');
+      return { ...posting, status: 'UPDATE_QUEUED' as const };
+    }),
+  );
+}
+
+/**
+ * Takes the posting off the board. One whose publication has not been sent yet is cancelled on the spot and its
+ * credit released; otherwise the withdrawal is delivered after the calls before it.
+ */
+export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, postingId: string): Promise<Posting> {
+  const { posting, plugin } = await loadPosting(deps, viewer, postingId);
+  if (!LIVE_STATUSES.includes(posting.status)) throw new PostingStateError(posting.status, `The posting is already ${posting.status}.`);
+  return publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      const cancelled = await tx.delivery.updateMany({
+        where: { postingId: posting.id, operation: 'PUBLISH', status: 'PENDING', attempts: 0 },
+        data: { status: 'DONE', lastError: 'Cancelled: withdrawn before it was sent.' },
+      });
+      if (cancelled.count > 0) {
+        if (posting.creditReference) await releaseCredit(tx, posting.contractId, posting.creditReference);
+        await transition(tx, emit, posting, 'WITHDRAWN', { message: 'Withdrawn before it was sent to the board.' });
+        return { ...posting, status: 'WITHDRAWN' as const };
+      }
+      requireCapability(plugin, 'withdraw');
+      const pending = await tx.delivery.findFirst({ where: { postingId: posting.id, operation: 'WITHDRAW', status: { in: ['PENDING', 'PROCESSING'] } } });
+      if (pending) throw new PostingStateError(posting.status, 'A withdrawal of this posting is already on its way.');
+      await tx.postingEvent.create({ data: { postingId: posting.id, type: 'WITHDRAWAL_QUEUED', message: 'Withdrawal queued.' } });
+      await queue(tx, emit, posting.id, 'WITHDRAW');
+      return posting;
+    }),
+  );
+}
+
+/** Queues a FAILED posting's publication again, with its first idempotency key, reserving a credit again. */
+export async function retryPosting(deps: PostingDeps, viewer: Viewer, postingId: string): Promise<Posting> {
+  const { posting } = await loadPosting(deps, viewer, postingId);
+  if (posting.status !== 'FAILED') throw new PostingStateError(posting.status, `Only a FAILED posting can be retried; this one is ${posting.status}.`);
+  const status = effectiveStatus(posting.contract);
+  if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can publish.`);
+  const publication = await deps.prisma.delivery.findFirst({ where: { postingId: posting.id, operation: 'PUBLISH' }, orderBy: { createdAt: 'desc' } });
+  return publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      const rounds = await tx.postingEvent.count({ where: { postingId: posting.id, type: 'RETRIED' } });
+      const creditReference = `${posting.id}:retry-${rounds + 1}`;
+      await reserveCreditWithin(tx, posting.contractId, creditReference);
+      await tx.posting.update({ where: { id: posting.id }, data: { creditReference, lastError: null } });
+      await tx.postingEvent.create({ data: { postingId: posting.id, type: 'RETRIED', message: 'Queued again by a user.' } });
+      await transition(tx, emit, posting, 'QUEUED', { message: 'Queued again.' });
+      // The same key: if an earlier attempt did reach the board, the board answers with that posting.
+      if (publication) {
+        await tx.delivery.update({ where: { id: publication.id }, data: { status: 'PENDING', attempts: 0, availableAt: new Date(), lastError: null } });
+        emit('delivery.queued', { deliveryId: publication.id });
+      } else {
+        await queue(tx, emit, posting.id, 'PUBLISH');
+      }
+      return { ...posting, status: 'QUEUED' as const };
+    }),
+  );
+}
+
+const BOARD_STATUS: Record<PostingState['status'], PostingStatus> = {
+  PENDING_REVIEW: 'PENDING_REVIEW',
+  PUBLISHED: 'PUBLISHED',
+  REJECTED: 'REJECTED',
+  EXPIRED: 'EXPIRED',
+  WITHDRAWN: 'WITHDRAWN',
+};
+
+/** Starts tracking a posting made directly on the board: checked there first, no credit spent. */
+export async function linkExistingPosting(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string; externalId: string }): Promise<Posting> {
+  const job = await deps.prisma.job.findFirst({ where: { id: rowId(input.jobId), organizationId: viewer.organizationId } });
+  if (!job) throw new NotFoundError('job', input.jobId);
+  const contract = await findContract(deps.prisma, viewer.organizationId, input.contractId);
+  const plugin = deps.boards.get(contract.boardId);
+  if (!plugin) throw new ContractStateError(contract.status, `The board plugin "${contract.boardId}" is not loaded on this server.`);
+  requireCapability(plugin, 'linkExisting');
+  const status = effectiveStatus(contract);
+  if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can link postings.`);
+  const externalId = parseInput(z.string().trim().min(1, 'must not be empty').max(200), input.externalId, ['externalId']);
+  const state = await deps.fetchState(plugin, contract, externalId);
+  if (!state) throw new NotFoundError(`posting on ${plugin.name}`, externalId);
+  return publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM contract WHERE id = ${contract.id}::uuid FOR UPDATE`;
+      const live = await tx.posting.findFirst({ where: { jobId: job.id, contractId: contract.id, status: { in: LIVE_STATUSES } }, select: { id: true } });
+      if (live) throw new PostingExists(live.id);
+      const posting = await tx.posting.create({
+        data: { organizationId: viewer.organizationId, jobId: job.id, contractId: contract.id, boardId: plugin.id, status: 'DRAFT', externalId, externalUrl: state.externalUrl ?? null },
+      });
+      await transition(tx, emit, posting, BOARD_STATUS[state.status], {
+        message: `Linked to the existing ${plugin.name} posting ${externalId}.`,
+        data: { rejectionReason: state.rejectionReason ?? null, ...(state.status === 'PENDING_REVIEW' && plugin.capabilities.includes('statusPolling') ? { nextPollAt: new Date() } : {}) },
+      });
+      return { ...posting, status: BOARD_STATUS[state.status] };
+    }),
+  );
+}
+
+export { BOARD_STATUS };

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { createTestDatabase, eventually, startTestServer, subscribe, type TestDatabase, type TestServer } from './support/server.ts';
+
+let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
+let server: TestServer;
+let token: string;
+
+const env = () => ({
+  BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
+  BOARD_BASE_URLS: `fjord-jobs=${fjord.url}`,
+  WORKER_POLL_MS: '50',
+  DELIVERY_RETRY_BASE_MS: '20',
+  STATUS_POLL_BASE_MS: '100',
+});
+
+beforeAll(async () => {
+  fjord = await startFjordJobsSimulator();
+  server = await startTestServer({ env: env() });
+  token = await server.tokenFor('lifecycle');
+});
+afterAll(async () => {
+  await server?.stop();
+  await fjord?.close();
+});
+
+async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, on = server, as = token) {
+  const response = await on.graphql<Data>(query, { token: as, variables });
+  expect(response.body.errors).toBeUndefined();
+  return response.body.data!;
+}
+
+async function contract(credits = 10, on = server, as = token) {
+  const data = await gql(
+    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
+    { input: { environment: 'SANDBOX', termsAccepted: true, credits, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } },
+    on,
+    as,
+  );
+  return data.connectFjordJobs.id as string;
+}
+
+async function job(title = 'Ferry captain', on = server, as = token) {
+  const data = await gql(`mutation ($title: String!) { createJob(input: { title: $title, description: "<p>Sail.</p>", location: { city: "Ålesund" } }) { ... on Job { id } } }`, { title }, on, as);
+  return data.createJob.id as string;
+}
+
+const POSTING = 'id status externalId rejectionReason lastError events { type to message }';
+const RESULT = `__typename ... on Posting { ${POSTING} } ... on Error { message }`;
+
+async function publish(jobId: string, contractId: string, boardFields: Record<string, unknown> = { sector: 'FISHERIES' }, on = server, as = token) {
+  return (await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ${RESULT} ... on ValidationError { fieldErrors { path } } } }`, { input: { jobId, contractId, boardFields } }, on, as)).publishPosting;
+}
+
+const mutate = async (name: string, id: string, extra = '', variables: Record<string, unknown> = {}) =>
+  (await gql(`mutation ($id: ID!${extra ? `, ${extra}` : ''}) { ${name}(id: $id${extra ? ', boardFields: $boardFields' : ''}) { ${RESULT} } }`, { id, ...variables }))[name];
+
+const read = async (id: string) => (await gql(`query ($id: ID!) { posting(id: $id) { ${POSTING} contract { credits { used remaining } } } }`, { id })).posting;
+
+async function until(id: string, status: string) {
+  await eventually(async () => (await read(id)).status === status, 15_000, `posting ${id} to be ${status}`);
+  return read(id);
+}
+
+describe('updating and withdrawing', () => {
+  test('an update is delivered after the publication, a withdrawal after the update, in order', async () => {
+    const contractId = await contract();
+    const posting = await publish(await job(), contractId);
+    const published = await until(posting.id, 'PUBLISHED');
+
+    fjord.setLatency(150);
+    try {
+      const updated = await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: { sector: 'ENERGY' } });
+      expect(updated.status).toBe('UPDATE_QUEUED');
+      const withdrawing = await mutate('withdrawPosting', posting.id);
+      expect(withdrawing.__typename).toBe('Posting');
+      const done = await until(posting.id, 'WITHDRAWN');
+      expect(done.events.map((event: { type: string; to: string | null }) => event.to ?? event.type)).toEqual([
+        'QUEUED',
+        'SUBMITTED',
+        'PUBLISHED',
+        'UPDATE_QUEUED',
+        'WITHDRAWAL_QUEUED',
+        'PUBLISHED',
+        'WITHDRAWN',
+      ]);
+    } finally {
+      fjord.setLatency(0);
+    }
+    const onBoard = fjord.state.jobs.get(published.externalId)!;
+    expect(onBoard).toMatchObject({ sector: 'ENERGY', status: 'CLOSED' });
+    expect(fjord.updates).toContain(published.externalId);
+
+    expect((await mutate('withdrawPosting', posting.id)).__typename).toBe('PostingStateError');
+    expect((await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: {} })).__typename).toBe('PostingStateError');
+  });
+
+  test('invalid board fields on update are a ValidationError and change nothing', async () => {
+    const posting = await publish(await job(), await contract());
+    await until(posting.id, 'PUBLISHED');
+    const refused = await gql('mutation ($id: ID!) { updatePosting(id: $id, boardFields: { sector: "MINING" }) { ... on ValidationError { fieldErrors { path } } } }', { id: posting.id });
+    expect(refused.updatePosting.fieldErrors).toEqual([{ path: ['boardFields', 'sector'] }]);
+    expect((await read(posting.id)).status).toBe('PUBLISHED');
+  });
+
+  test('a posting withdrawn before it was sent is cancelled at once and its credit comes back', async () => {
+    const database: TestDatabase = await createTestDatabase();
+    const idle = await startTestServer({ database, env: { ...env(), WORKER: 'false' } });
+    try {
+      const admin = await idle.tokenFor('idle');
+      const contractId = await contract(1, idle, admin);
+      const posting = await publish(await job('Pilot', idle, admin), contractId, undefined, idle, admin);
+      expect(posting.status).toBe('QUEUED');
+      const withdrawn = (await gql(`mutation ($id: ID!) { withdrawPosting(id: $id) { ${RESULT} } }`, { id: posting.id }, idle, admin)).withdrawPosting;
+      expect(withdrawn.status).toBe('WITHDRAWN');
+      const credits = (await gql('query ($id: ID!) { contract(id: $id) { credits { used remaining } } }', { id: contractId }, idle, admin)).contract.credits;
+      expect(credits).toEqual({ used: 0, remaining: 1 });
+      expect(await idle.app.db.prisma.delivery.count({ where: { status: 'PENDING' } })).toBe(0);
+    } finally {
+      await idle.stop();
+      await database.drop();
+    }
+  });
+});
+
+describe('retrying', () => {
+  test('a FAILED posting is queued again with its first idempotency key, spending one credit in the end', async () => {
+    const contractId = await contract(1);
+    fjord.inject({ type: 'error', status: 422 }, { pathPrefix: '/v1/employers/123456/jobs' });
+    const posting = await publish(await job(), contractId);
+    const failed = await until(posting.id, 'FAILED');
+    expect(failed.contract.credits).toEqual({ used: 0, remaining: 1 });
+    expect((await mutate('retryPosting', posting.id)).status).toBe('QUEUED');
+    const published = await until(posting.id, 'PUBLISHED');
+    expect(published.contract.credits).toEqual({ used: 1, remaining: 0 });
+    expect(published.events.map((event: { type: string; to: string | null }) => event.to ?? event.type)).toEqual([
+      'QUEUED',
+      'SUBMITTED',
+      'FAILED',
+      'RETRIED',
+      'QUEUED',
+      'SUBMITTED',
+      'PUBLISHED',
+    ]);
+    expect((await mutate('retryPosting', posting.id)).__typename).toBe('PostingStateError');
+  });
+});
+
+describe('linking an existing board posting', () => {
+  const LINK = `mutation ($jobId: ID!, $contractId: ID!, $externalId: String!) { linkExistingPosting(jobId: $jobId, contractId: $contractId, externalId: $externalId) { ${RESULT} } }`;
+
+  test('a posting made on the board is linked once the board confirms it; no credit is spent', async () => {
+    const contractId = await contract(1);
+    const direct = fjord.createDirectly('123456', 'Made on Fjord Jobs');
+    const linked = (await gql(LINK, { jobId: await job(), contractId, externalId: direct.id })).linkExistingPosting;
+    expect(linked).toMatchObject({ __typename: 'Posting', status: 'PUBLISHED', externalId: direct.id });
+    expect((await read(linked.id)).contract.credits).toEqual({ used: 0, remaining: 1 });
+  });
+
+  test('an unknown id, or another employer\'s posting, is not found; nothing is stored', async () => {
+    const contractId = await contract();
+    const jobId = await job();
+    const before = await server.app.db.prisma.posting.count();
+    const unknown = (await gql(LINK, { jobId, contractId, externalId: 'fj-9999' })).linkExistingPosting;
+    expect(unknown).toMatchObject({ __typename: 'NotFoundError', message: expect.stringMatching(/posting on Fjord Jobs/) });
+    const foreign = fjord.createDirectly('654321', 'Somebody else\'s');
+    expect((await gql(LINK, { jobId, contractId, externalId: foreign.id })).linkExistingPosting.__typename).toBe('NotFoundError');
+    expect(await server.app.db.prisma.posting.count()).toBe(before);
+  });
+});
+
+describe('reviews by a board without push', () => {
+  test('the worker polls the board: a rejection and an approval arrive live, on both review subscriptions', async () => {
+    const contractId = await contract();
+    const generic = subscribe(server.wsClient({ token }), 'subscription { postingReviewed { approved reason posting { id status } } }');
+    const own = subscribe(server.wsClient({ token }), 'subscription { fjordJobsPostingReviewed { approved reason posting { id } } }');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const rejected = await publish(await job('Harbour master'), contractId, { sector: 'PUBLIC' });
+    const approved = await publish(await job('Lighthouse keeper'), contractId, { sector: 'PUBLIC' });
+    const inReview = await until(rejected.id, 'PENDING_REVIEW');
+    const second = await until(approved.id, 'PENDING_REVIEW');
+
+    fjord.review(inReview.externalId, false, 'The salary is missing.');
+    fjord.review(second.externalId, true);
+    const done = await until(rejected.id, 'REJECTED');
+    expect(done.rejectionReason).toBe('The salary is missing.');
+    await until(approved.id, 'PUBLISHED');
+
+    await generic.waitFor(2);
+    await own.waitFor(2);
+    const verdicts = generic.received.map((result) => result.data?.postingReviewed);
+    expect(verdicts).toEqual(
+      expect.arrayContaining([
+        { approved: false, reason: 'The salary is missing.', posting: { id: rejected.id, status: 'REJECTED' } },
+        { approved: true, reason: null, posting: { id: approved.id, status: 'PUBLISHED' } },
+      ]),
+    );
+    expect(own.received.map((result) => result.data?.fjordJobsPostingReviewed.posting.id).sort()).toEqual([rejected.id, approved.id].sort());
+  });
+});
