@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { createTestDatabase, eventually, startTestServer, subscribe, TEST_DB, type TestDatabase, type TestServer } from './support/server.ts';
 
 const CREATE_TOKEN = `mutation ($name: String!) {
@@ -12,16 +14,42 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL a
   let second: TestServer;
   let admin: string;
 
+  let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
+
   beforeAll(async () => {
+    fjord = await startFjordJobsSimulator();
     database = await createTestDatabase();
-    first = await startTestServer({ database, redis: true });
-    second = await startTestServer({ database, redis: true });
+    const env = { BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts', BOARD_BASE_URLS: `fjord-jobs=${fjord.url}`, ENCRYPTION_KEYS: `k:${randomBytes(32).toString('base64')}` };
+    first = await startTestServer({ database, redis: true, env });
+    second = await startTestServer({ database, redis: true, env });
     admin = await first.tokenFor('fanout');
   });
   afterAll(async () => {
     await first?.stop();
     await second?.stop();
     await database?.drop();
+    await fjord?.close();
+  });
+
+  test('a posting published through the second is followed live on the first, from QUEUED to PUBLISHED', async () => {
+    const changes = subscribe(first.wsClient({ token: admin }), 'subscription { postingStatusChanged { from to posting { id } } }');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const contract = await second.graphql(
+      `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
+      { token: admin, variables: { input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } } },
+    );
+    const job = await second.graphql('mutation { createJob(input: { title: "Skipper", description: "<p>Sail.</p>", location: { city: "Bodø" } }) { ... on Job { id } } }', { token: admin });
+    const posting = await second.graphql(
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
+      { token: admin, variables: { input: { jobId: job.body.data!.createJob.id, contractId: contract.body.data!.connectFjordJobs.id, boardFields: { sector: 'FISHERIES' } } } },
+    );
+    const id = posting.body.data!.publishPosting.id;
+    await changes.waitUntil((results) => results.some((result) => result.data?.postingStatusChanged.to === 'PUBLISHED'), 15_000);
+    expect(changes.received.map((result) => result.data?.postingStatusChanged)).toEqual([
+      { from: 'DRAFT', to: 'QUEUED', posting: { id } },
+      { from: 'QUEUED', to: 'SUBMITTED', posting: { id } },
+      { from: 'SUBMITTED', to: 'PUBLISHED', posting: { id } },
+    ]);
   });
 
   test('a subscriber on the first sees a change made through the second, and is cut off by a revocation there', async () => {
