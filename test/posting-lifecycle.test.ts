@@ -12,6 +12,8 @@ const env = () => ({
   WORKER_POLL_MS: '50',
   DELIVERY_RETRY_BASE_MS: '20',
   STATUS_POLL_BASE_MS: '100',
+  DELIVERY_MAX_ATTEMPTS: '4',
+  DELIVERY_RETRY_MAX_MS: '200',
 });
 
 beforeAll(async () => {
@@ -126,7 +128,7 @@ describe('updating and withdrawing', () => {
 describe('retrying', () => {
   test('a FAILED posting is queued again with its first idempotency key, spending one credit in the end', async () => {
     const contractId = await contract(1);
-    fjord.inject({ type: 'error', status: 422 }, { pathPrefix: '/v1/employers/123456/jobs' });
+    fjord.inject({ type: 'error', status: 422 }, { method: 'POST', pathPrefix: '/v1/employers/123456/jobs' });
     const posting = await publish(await job(), contractId);
     const failed = await until(posting.id, 'FAILED');
     expect(failed.contract.credits).toEqual({ used: 0, remaining: 1 });
@@ -143,6 +145,32 @@ describe('retrying', () => {
       'PUBLISHED',
     ]);
     expect((await mutate('retryPosting', posting.id)).__typename).toBe('PostingStateError');
+  });
+});
+
+describe('giving up', () => {
+  test('a board that keeps failing: after DELIVERY_MAX_ATTEMPTS the posting is FAILED with the last error and the credit returns', async () => {
+    const contractId = await contract(1);
+    fjord.inject({ type: 'error', status: 503 }, { times: 4, method: 'POST', pathPrefix: '/v1/employers/123456/jobs' });
+    const posting = await publish(await job(), contractId);
+    const failed = await until(posting.id, 'FAILED');
+    expect(failed.lastError).toMatch(/server error \(503\)/);
+    expect(failed.events.filter((event: { type: string }) => event.type === 'DELIVERY_RETRY')).toHaveLength(3);
+    expect(failed.contract.credits).toEqual({ used: 0, remaining: 1 });
+  });
+});
+
+describe('deleting a job', () => {
+  test('is refused while it has a live posting, and allowed once it is withdrawn', async () => {
+    const jobId = await job('To delete');
+    const posting = await publish(jobId, await contract());
+    await until(posting.id, 'PUBLISHED');
+    const DELETE = 'mutation ($id: ID!) { deleteJob(id: $id) { __typename ... on DeletedJob { id } ... on JobInUse { livePostings } } }';
+    expect((await gql(DELETE, { id: jobId })).deleteJob).toEqual({ __typename: 'JobInUse', livePostings: 1 });
+    await mutate('withdrawPosting', posting.id);
+    await until(posting.id, 'WITHDRAWN');
+    expect((await gql(DELETE, { id: jobId })).deleteJob).toEqual({ __typename: 'DeletedJob', id: jobId });
+    expect((await gql('query ($id: ID!) { job(id: $id) { id } }', { id: jobId })).job).toBeNull();
   });
 });
 

@@ -198,7 +198,7 @@ describe('publishing', () => {
   test('a refusal by the board fails the posting with the reason and gives the credit back', async () => {
     const contractId = await connectFjord(3);
     const job = await createJob();
-    fjord.inject({ type: 'error', status: 422 }, { pathPrefix: '/v1/employers/123456/jobs' });
+    fjord.inject({ type: 'error', status: 422 }, { method: 'POST', pathPrefix: '/v1/employers/123456/jobs' });
     const posting = await publish(job.id, contractId);
     await eventually(async () => (await postingStatus(posting.id)) === 'FAILED', 10_000, 'the posting to fail');
     const read = await gql('query ($id: ID!) { posting(id: $id) { lastError events { to message } contract { credits { used remaining } } } }', { id: posting.id });

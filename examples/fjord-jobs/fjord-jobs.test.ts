@@ -9,4 +9,18 @@ describeBoardPlugin({
     valid: { employerNumber: '123456', apiKey: 'fj-live-7d1f0c2a9b8e4c55' },
     refused: { employerNumber: '123456', apiKey: 'fj-live-wrong-key-000000' },
   },
+  posting: {
+    job: {
+      id: 'job-1',
+      title: 'Boat mechanic',
+      description: '<p>Keep the fleet running.</p>',
+      location: { city: 'Bergen', region: null, countryCode: 'NO', postalCode: null },
+      employmentType: 'FULL_TIME',
+      hoursPerWeek: 37.5,
+      salary: null,
+      category: null,
+      applyUrl: null,
+    },
+    boardFields: { sector: 'FISHERIES', remote: false, municipality: 'Bergen' },
+  },
 });

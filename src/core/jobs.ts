@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../db/database.ts';
 import type { Job } from '../db/generated/prisma/client.ts';
 import type { PostingJob } from '../plugin-sdk/types.ts';
-import { NotFoundError, parseInput } from './errors.ts';
+import { DomainError, NotFoundError, parseInput } from './errors.ts';
 import { rowId } from './ids.ts';
 
 export const DEFAULT_STAGES = ['Applied', 'Screening', 'Interview', 'Offer', 'Hired'];
@@ -97,7 +97,7 @@ function columns(input: z.infer<z.ZodObject<typeof jobFields>>, provided: Record
 }
 
 export async function createJob(prisma: PrismaClient, organizationId: string, input: JobInput): Promise<Job> {
-  const parsed = parseInput(z.object({ ...jobFields, title: jobFields.title, description: jobFields.description }), input);
+  const parsed = parseInput(z.object(jobFields), input);
   return prisma.job.create({
     data: { ...(columns(parsed, input) as { title: string; description: string }), stages: parsed.stages ?? DEFAULT_STAGES, organizationId },
   });
@@ -108,6 +108,22 @@ export async function updateJob(prisma: PrismaClient, organizationId: string, jo
   if (!job) throw new NotFoundError('job', jobId);
   const parsed = parseInput(z.object(jobFields).partial(), input);
   return prisma.job.update({ where: { id: job.id }, data: columns(parsed as z.infer<z.ZodObject<typeof jobFields>>, input) });
+}
+
+/** Deletes a job and the record of its past postings; refused while it has a live posting (withdraw it first). */
+export async function deleteJob(prisma: PrismaClient, organizationId: string, jobId: string, liveStatuses: readonly string[]): Promise<Job> {
+  const job = await prisma.job.findFirst({ where: { id: rowId(jobId), organizationId } });
+  if (!job) throw new NotFoundError('job', jobId);
+  const live = await prisma.posting.count({ where: { jobId: job.id, status: { in: liveStatuses as never } } });
+  if (live > 0) throw new JobInUse(live);
+  return prisma.job.delete({ where: { id: job.id } });
+}
+
+export class JobInUse extends DomainError {
+  override name = 'JobInUse';
+  constructor(readonly livePostings: number) {
+    super(`The job has ${livePostings} live posting(s): withdraw them before deleting it, or close the job.`);
+  }
 }
 
 /** The job as board plugins see it. */

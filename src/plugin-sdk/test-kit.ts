@@ -9,7 +9,7 @@ import { validatePlugin } from '../core/plugins/loader.ts';
 import { generatedNames } from '../core/plugins/naming.ts';
 import type { Fault } from '../sandbox/simulator.ts';
 import { BoardError } from './board-error.ts';
-import type { BoardPlugin, Credentials } from './types.ts';
+import type { BoardPlugin, Credentials, PostingPayload } from './types.ts';
 
 /** What the kit needs of a board simulator (`startSimulator` from the sandbox provides it). */
 export interface KitSimulator {
@@ -26,6 +26,8 @@ export interface ConformanceOptions {
   environment?: string;
   /** Credentials the simulator accepts, and credentials that are well-formed but that it refuses. */
   credentials: { valid: Credentials; refused: Credentials };
+  /** A posting the board accepts, for plugins that publish (board fields as the core would pass them). */
+  posting?: PostingPayload;
 }
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -146,6 +148,44 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
         expect(outputs.length).toBeGreaterThan(0);
         const everything = [...outputs, ...logs.lines].join('\n');
         for (const secret of secretValues) expect(everything).not.toContain(secret);
+      });
+    });
+
+    describe.runIf(plugin.capabilities.includes('publish'))('publish', () => {
+      const context = () => registry(1000).context(plugin, environment, options.credentials.valid);
+      const publish = (idempotencyKey: string) => plugin.publish!({ ...context(), posting: options.posting!, idempotencyKey });
+
+      test('the kit was given a sample posting', () => {
+        expect(options.posting, 'pass `posting` to describeBoardPlugin for a plugin that publishes').toBeDefined();
+      });
+
+      test('publishing twice with one idempotency key makes one posting', async () => {
+        const key = `kit-${Date.now()}-a`;
+        const first = await publish(key);
+        const again = await publish(key);
+        outputs.push(JSON.stringify(first), JSON.stringify(again));
+        expect(first.externalId.length).toBeGreaterThan(0);
+        expect(again.externalId).toBe(first.externalId);
+      });
+
+      test('an answer lost after the board acted: the retry with the same key finds the same posting', async () => {
+        const key = `kit-${Date.now()}-b`;
+        simulator.inject({ type: 'lost' });
+        const lost = await plugin.publish!({ ...registry(300).context(plugin, environment, options.credentials.valid), posting: options.posting!, idempotencyKey: key }).then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+        expect(lost).toMatchObject({ code: 'TIMEOUT', retryable: true });
+        const retried = await publish(key);
+        const other = await publish(`${key}-other`);
+        expect(other.externalId).not.toBe(retried.externalId);
+      });
+
+      test.runIf(Boolean(plugin.fetchPosting))('reads back what it published, and null for a posting it does not know', async () => {
+        const published = await publish(`kit-${Date.now()}-c`);
+        const state = await plugin.fetchPosting!({ ...context(), externalId: published.externalId });
+        expect(state?.status).toBe(published.status);
+        expect(await plugin.fetchPosting!({ ...context(), externalId: 'kit-unknown-posting' })).toBeNull();
       });
     });
   });

@@ -48,8 +48,8 @@ export type Fault =
 export interface Simulator {
   url: string;
   calls: RecordedCall[];
-  /** Answers the next `times` requests (optionally only those whose path starts with `pathPrefix`) with `fault`. */
-  inject(fault: Fault, options?: { times?: number; pathPrefix?: string }): void;
+  /** Answers the next `times` requests (only those of `method` and whose path starts with `pathPrefix`, if given) with `fault`. */
+  inject(fault: Fault, options?: { times?: number; pathPrefix?: string; method?: string }): void;
   /** Delays every answer by this many milliseconds (0 to stop). */
   setLatency(ms: number): void;
   /**
@@ -95,13 +95,13 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
     return { method, ...compile(pattern), handler };
   });
   const calls: RecordedCall[] = [];
-  const queued: { fault: Fault; times: number; pathPrefix?: string }[] = [];
+  const queued: { fault: Fault; times: number; pathPrefix?: string; method?: string }[] = [];
   let random: { fault: Fault; rate: number; method?: string }[] = [];
   const hanging = new Set<ServerResponse>();
   let latencyMs = 0;
 
   const takeFault = (path: string, method: string): Fault | undefined => {
-    const index = queued.findIndex((entry) => !entry.pathPrefix || path.startsWith(entry.pathPrefix));
+    const index = queued.findIndex((entry) => (!entry.pathPrefix || path.startsWith(entry.pathPrefix)) && (!entry.method || entry.method === method));
     if (index >= 0) {
       const entry = queued[index]!;
       entry.times -= 1;
@@ -173,8 +173,8 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
-    inject(fault, { times = 1, pathPrefix } = {}) {
-      queued.push({ fault, times, ...(pathPrefix ? { pathPrefix } : {}) });
+    inject(fault, { times = 1, pathPrefix, method } = {}) {
+      queued.push({ fault, times, ...(pathPrefix ? { pathPrefix } : {}), ...(method ? { method } : {}) });
     },
     setLatency(ms) {
       latencyMs = ms;

@@ -1,4 +1,7 @@
-import { createJob, updateJob } from '../core/jobs.ts';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { createJob, deleteJob, JobInUse, updateJob } from '../core/jobs.ts';
+import { LIVE_STATUSES } from '../core/postings/postings.ts';
+import { ErrorInterface } from './errors.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { JobStatus } from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
@@ -110,7 +113,29 @@ builder.queryFields((t) => ({
   }),
 }));
 
+builder.objectType(JobInUse, {
+  name: 'JobInUse',
+  description: 'The job has live postings. Nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof JobInUse,
+  fields: (t) => ({ livePostings: t.exposeInt('livePostings') }),
+});
+
+const DeletedJobRef = builder.objectRef<{ id: string }>('DeletedJob').implement({
+  fields: (t) => ({ id: t.exposeID('id', { description: 'The global id the job had.' }) }),
+});
+
 builder.mutationFields((t) => ({
+  deleteJob: t.field({
+    type: DeletedJobRef,
+    description: 'Deletes a job without live postings, with the record of its past postings.',
+    errors: { types: [NotFoundError, JobInUse] },
+    args: { id: t.arg.globalID({ required: true, for: [JobRef] }) },
+    resolve: async (_root, { id }, context) => {
+      await deleteJob(context.prisma, viewerOf(context).organizationId, id.id, LIVE_STATUSES);
+      return { id: encodeGlobalID('Job', id.id) };
+    },
+  }),
   createJob: t.prismaField({
     type: 'Job',
     errors: { types: [ValidationError] },
