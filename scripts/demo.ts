@@ -1,14 +1,21 @@
 // npm run demo — the server on the embedded database with every built-in board pointed at its local simulator,
-// so contracts can be connected from GraphiQL without any real board.
+// plus the Fjord Jobs example board (which publishes, and reviews public-sector jobs), so contracts can be
+// connected and jobs posted from GraphiQL without any real board.
+import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { startBoardSimulators } from '../src/sandbox/boards/index.ts';
 
 const { simulators, credentials } = await startBoardSimulators();
-process.env.BOARD_BASE_URLS = Object.entries(simulators)
+const fjord = await startFjordJobsSimulator();
+const all = { ...simulators, 'fjord-jobs': fjord };
+process.env.BOARD_PLUGINS = [process.env.BOARD_PLUGINS, './examples/fjord-jobs/plugin.ts'].filter(Boolean).join(',');
+process.env.BOARD_BASE_URLS = Object.entries(all)
   .map(([id, simulator]) => `${id}=${simulator.url}`)
   .join(',');
 console.log('Board simulators are running. Credentials they accept (demo only):');
-for (const [board, values] of Object.entries(credentials)) console.log(`  ${board}: ${JSON.stringify(values)}`);
+for (const [board, values] of Object.entries({ ...credentials, 'fjord-jobs': { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } })) {
+  console.log(`  ${board}: ${JSON.stringify(values)}`);
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void Promise.all(Object.values(simulators).map((simulator) => simulator.close())));
+  process.once(signal, () => void Promise.all(Object.values(all).map((simulator) => simulator.close())));
 }
 await import('../src/server.ts');

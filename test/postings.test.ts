@@ -208,6 +208,33 @@ describe('publishing', () => {
   });
 });
 
+describe('listing postings', () => {
+  test('filters by status, contract, job and date, pages with first/after, and stays within the organisation', async () => {
+    const contractId = await connectFjord(10);
+    const jobs = [await createJob({ title: 'Cook' }), await createJob({ title: 'Engineer' }), await createJob({ title: 'Purser' })];
+    const since = new Date().toISOString();
+    const postings = [];
+    for (const job of jobs) postings.push(await publish(job.id, contractId));
+    for (const posting of postings) await eventually(async () => (await postingStatus(posting.id)) === 'PUBLISHED', 10_000, 'published');
+
+    const LIST = `query ($filter: PostingFilter, $first: Int, $after: String) {
+      postings(filter: $filter, first: $first, after: $after) { edges { node { id job { title } } } pageInfo { hasNextPage endCursor } }
+    }`;
+    const page1 = (await gql(LIST, { filter: { contractId, status: ['PUBLISHED'], createdAfter: since }, first: 2 })).postings;
+    expect(page1.edges.map((edge: any) => edge.node.job.title)).toEqual(['Purser', 'Engineer']);
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    const page2 = (await gql(LIST, { filter: { contractId, createdAfter: since }, first: 2, after: page1.pageInfo.endCursor })).postings;
+    expect(page2.edges.map((edge: any) => edge.node.job.title)).toEqual(['Cook']);
+    expect(page2.pageInfo.hasNextPage).toBe(false);
+
+    expect((await gql(LIST, { filter: { jobId: jobs[1].id } })).postings.edges).toEqual([{ node: { id: postings[1].id, job: { title: 'Engineer' } } }]);
+    expect((await gql(LIST, { filter: { contractId, status: ['FAILED'] } })).postings.edges).toEqual([]);
+    expect((await gql(LIST, { filter: { boardId: 'le-forem' } })).postings.edges).toEqual([]);
+    expect((await gql(LIST, { filter: { contractId } }, otherAdmin)).postings.edges).toEqual([]);
+    expect((await gql('query ($id: ID!) { node(id: $id) { id } }', { id: postings[0].id }, otherAdmin)).node).toBeNull();
+  });
+});
+
 describe('reliability', () => {
   test('200 postings through 20% errors, 10% lost answers and 5% rate limits: all published, each created once', async () => {
     const contractId = await connectFjord(200);
