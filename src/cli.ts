@@ -1,4 +1,4 @@
-import { ConfigError } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 
 /** Runs a command-line entry point: expected failures print one clear message and exit 1, without a stack. */
 export async function runCli(main: () => Promise<void>): Promise<void> {
@@ -13,5 +13,16 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
       console.error(error);
     }
     process.exitCode = 1;
+  }
+}
+
+/** The configuration of a long-running process, or one line per bad variable and exit code 1. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error:\n  ${error.problems.join('\n  ')}`);
+    process.exit(1);
   }
 }

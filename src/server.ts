@@ -1,20 +1,10 @@
 import { startApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { configOrExit } from './cli.ts';
 import { DirectoryInUseError } from './db/directory-lock.ts';
 import { MigrationError } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`Configuration error:\n  ${error.problems.join('\n  ')}`);
-    process.exit(1);
-  }
-}
-
-const config = readConfig();
+const config = configOrExit();
 const log = createLogger(config);
 
 try {

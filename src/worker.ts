@@ -1,5 +1,5 @@
 // npm run worker — a delivery worker process without the HTTP API, for scaling delivery out on PostgreSQL.
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { configOrExit } from './cli.ts';
 import { BoardRegistry } from './core/boards.ts';
 import { loadKeyring } from './core/crypto.ts';
 import { DeliveryWorker } from './core/delivery/worker.ts';
@@ -9,17 +9,7 @@ import { openDatabase } from './db/database.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`Configuration error:\n  ${error.problems.join('\n  ')}`);
-    process.exit(1);
-  }
-}
-
-const config = readConfig();
+const config = configOrExit();
 const log = createLogger(config);
 try {
   const plugins = await loadPlugins(config.boardPlugins);

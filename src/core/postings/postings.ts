@@ -64,19 +64,25 @@ function requireCapability(plugin: BoardPlugin, capability: Capability): void {
   if (!plugin.capabilities.includes(capability)) throw new UnsupportedOperation(`${plugin.name} does not support ${capability} through this API.`);
 }
 
-/**
- * Validates the board fields, checks the contract, reserves a credit and queues the publication: the posting
- * (QUEUED) and its outbox row are written in one transaction; a worker delivers it.
- */
-export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string; boardFields: Record<string, unknown> }): Promise<Posting> {
+/** The organisation's job and contract, the contract ACTIVE and its board able to do `capability`. */
+async function jobOnActiveContract(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string }, capability: Capability) {
   const job = await deps.prisma.job.findFirst({ where: { id: rowId(input.jobId), organizationId: viewer.organizationId } });
   if (!job) throw new NotFoundError('job', input.jobId);
   const contract = await findContract(deps.prisma, viewer.organizationId, input.contractId);
   const plugin = deps.boards.get(contract.boardId);
   if (!plugin) throw new ContractStateError(contract.status, `The board plugin "${contract.boardId}" is not loaded on this server.`);
-  requireCapability(plugin, 'publish');
+  requireCapability(plugin, capability);
   const status = effectiveStatus(contract);
-  if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can publish.`);
+  if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can be posted to.`);
+  return { job, contract, plugin };
+}
+
+/**
+ * Validates the board fields, checks the contract, reserves a credit and queues the publication: the posting
+ * (QUEUED) and its outbox row are written in one transaction; a worker delivers it.
+ */
+export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string; boardFields: Record<string, unknown> }): Promise<Posting> {
+  const { job, contract, plugin } = await jobOnActiveContract(deps, viewer, input, 'publish');
   if (job.status !== 'OPEN') throw new UnsupportedOperation('The job is closed: reopen it to publish it.');
 
   const merged = { ...plugin.postingDefaults?.(postingJob(job)), ...input.boardFields };
@@ -217,14 +223,7 @@ const BOARD_STATUS: Record<PostingState['status'], PostingStatus> = {
 
 /** Starts tracking a posting made directly on the board: checked there first, no credit spent. */
 export async function linkExistingPosting(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string; externalId: string }): Promise<Posting> {
-  const job = await deps.prisma.job.findFirst({ where: { id: rowId(input.jobId), organizationId: viewer.organizationId } });
-  if (!job) throw new NotFoundError('job', input.jobId);
-  const contract = await findContract(deps.prisma, viewer.organizationId, input.contractId);
-  const plugin = deps.boards.get(contract.boardId);
-  if (!plugin) throw new ContractStateError(contract.status, `The board plugin "${contract.boardId}" is not loaded on this server.`);
-  requireCapability(plugin, 'linkExisting');
-  const status = effectiveStatus(contract);
-  if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can link postings.`);
+  const { job, contract, plugin } = await jobOnActiveContract(deps, viewer, input, 'linkExisting');
   const externalId = parseInput(z.string().trim().min(1, 'must not be empty').max(200), input.externalId, ['externalId']);
   const state = await deps.fetchState(plugin, contract, externalId);
   if (!state) throw new NotFoundError(`posting on ${plugin.name}`, externalId);
