@@ -26,12 +26,12 @@ export interface App {
 /** Opens and migrates the database, then serves GraphQL over HTTP, SSE and WebSocket on one port. */
 export async function startApp(config: Config, log: Logger): Promise<App> {
   const plugins = await loadPlugins(config.boardPlugins);
-  const { keyring, file: keyFile, generated } = await loadKeyring(config.encryptionKeys, config.dataDir);
-  if (generated) log.warn(`Generated an encryption key for credentials in ${keyFile}; set ENCRYPTION_KEYS in production and keep a copy of this key`);
   const db = await openDatabase(config);
   let eventBus: EventBus | undefined;
   let server: Server | undefined;
   try {
+    const { keyring, file: keyFile, generated } = await loadKeyring(config.encryptionKeys, config.dataDir);
+    if (generated) log.warn(`Generated an encryption key for credentials in ${keyFile}; set ENCRYPTION_KEYS in production and keep a copy of this key`);
     const migrations = await readMigrations();
     const { applied } = await migrate(db.sql, migrations);
     if (applied.length > 0) log.info({ applied }, `Applied ${applied.length} migration(s)`);
@@ -74,16 +74,15 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       initTimeoutMs: config.wsInitTimeoutMs,
     });
 
-    const worker = config.worker.inProcess
-      ? new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: eventBus.events, log }, config.worker)
-      : undefined;
-    worker?.start();
-
     const listening = server;
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);
       listening.listen(config.port, config.host, () => resolve());
     });
+    const worker = config.worker.inProcess
+      ? new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: eventBus.events, log }, config.worker)
+      : undefined;
+    worker?.start();
     const { port } = listening.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const bus = eventBus;
