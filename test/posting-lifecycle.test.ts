@@ -132,6 +132,7 @@ describe('retrying', () => {
     const posting = await publish(await job(), contractId);
     const failed = await until(posting.id, 'FAILED');
     expect(failed.contract.credits).toEqual({ used: 0, remaining: 1 });
+    expect((await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: {} })).__typename).toBe('PostingStateError');
     expect((await mutate('retryPosting', posting.id)).status).toBe('QUEUED');
     const published = await until(posting.id, 'PUBLISHED');
     expect(published.contract.credits).toEqual({ used: 1, remaining: 0 });

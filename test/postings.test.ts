@@ -191,6 +191,10 @@ describe('publishing', () => {
     );
     expect(await publish(job.id, leForemContract.connectLeForem.id, {})).toMatchObject({ __typename: 'UnsupportedOperation' });
 
+    const expiring = await connectFjord(5);
+    await server.app.db.prisma.contract.update({ where: { id: Buffer.from(expiring, 'base64').toString().split(':')[1]! }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await publish(job.id, expiring)).toMatchObject({ __typename: 'ContractStateError', message: expect.stringMatching(/EXPIRED/) });
+
     const closed = await createJob({ status: 'CLOSED' });
     expect((await publish(closed.id, contractId)).__typename).toBe('UnsupportedOperation');
   });

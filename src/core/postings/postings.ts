@@ -237,7 +237,8 @@ export async function linkExistingPosting(deps: PostingDeps, viewer: Viewer, inp
       });
       await transition(tx, emit, posting, BOARD_STATUS[state.status], {
         message: `Linked to the existing ${plugin.name} posting ${externalId}.`,
-        data: { rejectionReason: state.rejectionReason ?? null, ...(state.status === 'PENDING_REVIEW' && plugin.capabilities.includes('statusPolling') ? { nextPollAt: new Date() } : {}) },
+        // Tracked from now on: a board without push is asked where it stands, as for postings made here.
+        data: { rejectionReason: state.rejectionReason ?? null, ...(plugin.capabilities.includes('statusPolling') ? { nextPollAt: new Date() } : {}) },
       });
       return { ...posting, status: BOARD_STATUS[state.status] };
     }),
