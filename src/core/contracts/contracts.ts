@@ -140,8 +140,9 @@ export async function findContract(prisma: PrismaClient, organizationId: string,
   return contract;
 }
 
-function pluginOf(deps: ContractDeps, contract: Contract): BoardPlugin {
-  const plugin = deps.boards.get(contract.boardId);
+/** The contract's board plugin; a ContractStateError when this server does not load it. */
+export function pluginOf(boards: BoardRegistry, contract: Contract): BoardPlugin {
+  const plugin = boards.get(contract.boardId);
   if (!plugin) throw new ContractStateError(contract.status, `The board plugin "${contract.boardId}" is not loaded on this server.`);
   return plugin;
 }
@@ -189,7 +190,7 @@ export async function connectContract(deps: ContractDeps, actor: Viewer, plugin:
 /** Changes contract fields and/or credentials; changed credentials are verified again. */
 export async function updateContract(deps: ContractDeps, actor: Viewer, contractId: string, input: UpdateInput): Promise<Contract> {
   const contract = await findContract(deps.prisma, actor.organizationId, contractId);
-  const plugin = pluginOf(deps, contract);
+  const plugin = pluginOf(deps.boards, contract);
   const problems: FieldError[] = [];
   const fields = collect(problems, () => parseInput(z.object(commonFields), input));
 
@@ -233,7 +234,7 @@ export async function verifyContract(deps: ContractDeps, actor: Viewer, contract
   if (contract.status === 'NOT_CONFIGURED') {
     throw new ContractStateError(contract.status, 'The contract has no credentials: update it with credentials first.');
   }
-  const plugin = pluginOf(deps, contract);
+  const plugin = pluginOf(deps.boards, contract);
   const stored = await deps.prisma.contractCredential.findMany({ where: { contractId } });
   return verify(deps, actor, plugin, contract, openCredentials(deps.keyring, contractId, stored));
 }

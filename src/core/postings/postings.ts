@@ -5,7 +5,7 @@ import type { Contract, Posting, PostingStatus } from '../../db/generated/prisma
 import type { BoardPlugin, Capability, PostingState } from '../../plugin-sdk/types.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
-import { ContractStateError, effectiveStatus, findContract } from '../contracts/contracts.ts';
+import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
 import { releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput } from '../errors.ts';
 import type { Events } from '../events.ts';
@@ -64,13 +64,27 @@ function requireCapability(plugin: BoardPlugin, capability: Capability): void {
   if (!plugin.capabilities.includes(capability)) throw new UnsupportedOperation(`${plugin.name} does not support ${capability} through this API.`);
 }
 
+/** Writes an outbox row for the worker and wakes the workers once the transaction commits. */
+function queue(tx: Prisma.TransactionClient, emit: Emit, postingId: string, operation: 'PUBLISH' | 'UPDATE' | 'WITHDRAW', idempotencyKey = randomUUID()) {
+  return tx.delivery.create({ data: { postingId, operation, idempotencyKey } }).then((delivery) => emit('delivery.queued', { deliveryId: delivery.id }));
+}
+
+/**
+ * Refuses a second live posting of the job on the contract. The contract's row lock, held to the end of the
+ * transaction, serialises this check (and the credit reservation) between concurrent requests.
+ */
+async function lockForNewPosting(tx: Prisma.TransactionClient, jobId: string, contractId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM contract WHERE id = ${contractId}::uuid FOR UPDATE`;
+  const live = await tx.posting.findFirst({ where: { jobId, contractId, status: { in: LIVE_STATUSES } }, select: { id: true } });
+  if (live) throw new PostingExists(live.id);
+}
+
 /** The organisation's job and contract, the contract ACTIVE and its board able to do `capability`. */
 async function jobOnActiveContract(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string }, capability: Capability) {
   const job = await deps.prisma.job.findFirst({ where: { id: rowId(input.jobId), organizationId: viewer.organizationId } });
   if (!job) throw new NotFoundError('job', input.jobId);
   const contract = await findContract(deps.prisma, viewer.organizationId, input.contractId);
-  const plugin = deps.boards.get(contract.boardId);
-  if (!plugin) throw new ContractStateError(contract.status, `The board plugin "${contract.boardId}" is not loaded on this server.`);
+  const plugin = pluginOf(deps.boards, contract);
   requireCapability(plugin, capability);
   const status = effectiveStatus(contract);
   if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can be posted to.`);
@@ -91,10 +105,7 @@ export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: {
   const postingId = randomUUID();
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
-      // reserveCreditWithin locks the contract's row first: that also serialises the live-posting check below.
-      await tx.$queryRaw`SELECT id FROM contract WHERE id = ${contract.id}::uuid FOR UPDATE`;
-      const live = await tx.posting.findFirst({ where: { jobId: job.id, contractId: contract.id, status: { in: LIVE_STATUSES } }, select: { id: true } });
-      if (live) throw new PostingExists(live.id);
+      await lockForNewPosting(tx, job.id, contract.id);
       await reserveCreditWithin(tx, contract.id, postingId);
       const posting = await tx.posting.create({
         data: {
@@ -109,8 +120,7 @@ export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: {
         },
       });
       await transition(tx, emit, posting, 'QUEUED', { message: `Queued for ${plugin.name}.` });
-      const delivery = await tx.delivery.create({ data: { postingId, operation: 'PUBLISH', idempotencyKey: randomUUID() } });
-      emit('delivery.queued', { deliveryId: delivery.id });
+      await queue(tx, emit, postingId, 'PUBLISH');
       return { ...posting, status: 'QUEUED' as const };
     }),
   );
@@ -133,10 +143,6 @@ async function loadPosting(deps: PostingDeps, viewer: Viewer, postingId: string)
   const plugin = deps.boards.get(posting.boardId);
   if (!plugin) throw new UnsupportedOperation(`The board plugin "${posting.boardId}" is not loaded on this server.`);
   return { posting, plugin };
-}
-
-function queue(tx: Prisma.TransactionClient, emit: Emit, postingId: string, operation: 'PUBLISH' | 'UPDATE' | 'WITHDRAW', idempotencyKey = randomUUID()) {
-  return tx.delivery.create({ data: { postingId, operation, idempotencyKey } }).then((delivery) => emit('delivery.queued', { deliveryId: delivery.id }));
 }
 
 /** Sends changed board fields (and the job's current content) to the board; delivered after any earlier call. */
@@ -229,9 +235,7 @@ export async function linkExistingPosting(deps: PostingDeps, viewer: Viewer, inp
   if (!state) throw new NotFoundError(`posting on ${plugin.name}`, externalId);
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM contract WHERE id = ${contract.id}::uuid FOR UPDATE`;
-      const live = await tx.posting.findFirst({ where: { jobId: job.id, contractId: contract.id, status: { in: LIVE_STATUSES } }, select: { id: true } });
-      if (live) throw new PostingExists(live.id);
+      await lockForNewPosting(tx, job.id, contract.id);
       const posting = await tx.posting.create({
         data: { organizationId: viewer.organizationId, jobId: job.id, contractId: contract.id, boardId: plugin.id, status: 'DRAFT', externalId, externalUrl: state.externalUrl ?? null },
       });
