@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import { countryName } from './codes.ts';
 import { createHttpClient } from '../plugin-sdk/http.ts';
 import type { BoardPlugin, Credentials, PluginContext, PluginLogger } from '../plugin-sdk/types.ts';
 
@@ -15,8 +16,6 @@ export function normalizeForSearch(text: string): string {
 
 /** Letters that Unicode does not decompose into a base letter and an accent. */
 const UNDECOMPOSED: Record<string, string> = { ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE' };
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 /** Replaces every occurrence of each secret in a string with [redacted]. */
 function redactor(secrets: string[]): (text: string) => string {
@@ -47,7 +46,7 @@ export class BoardRegistry {
     this.searchWords = new Map(
       plugins.map((plugin) => [
         plugin.id,
-        normalizeForSearch([plugin.id, plugin.name, plugin.country, regionNames.of(plugin.country) ?? ''].join(' ')).split(' '),
+        normalizeForSearch([plugin.id, plugin.name, plugin.country, countryName(plugin.country)].join(' ')).split(' '),
       ]),
     );
   }

@@ -3,13 +3,12 @@ import { z } from 'zod';
 import type { PrismaClient } from '../db/database.ts';
 import type { Job } from '../db/generated/prisma/client.ts';
 import type { PostingJob } from '../plugin-sdk/types.ts';
+import { currencyCode, decimalAmount, isCountryCode } from './codes.ts';
 import { DomainError, NotFoundError, parseInput } from './errors.ts';
 import { rowId } from './ids.ts';
 
 export const DEFAULT_STAGES = ['Applied', 'Screening', 'Interview', 'Offer', 'Hired'];
 
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 /** Job descriptions keep structure and links, nothing that runs or styles. */
 export function sanitizeDescription(html: string): string {
@@ -22,7 +21,7 @@ export function sanitizeDescription(html: string): string {
 }
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const amount = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a non-negative amount with at most 2 decimals');
+const amount = decimalAmount('must be a non-negative amount with at most 2 decimals');
 
 const jobFields = {
   title: text(200),
@@ -38,7 +37,7 @@ const jobFields = {
       countryCode: z
         .string()
         .transform((code) => code.toUpperCase())
-        .refine((code) => /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== code, 'must be an ISO 3166-1 alpha-2 country code')
+        .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code')
         .nullish(),
       postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{2,10}$/, 'must be a postal code').nullish(),
     })
@@ -49,10 +48,7 @@ const jobFields = {
     .object({
       min: amount.nullish(),
       max: amount.nullish(),
-      currency: z
-        .string()
-        .transform((code) => code.toUpperCase())
-        .refine((code) => CURRENCIES.has(code), 'must be an ISO 4217 currency code'),
+      currency: currencyCode('must be an ISO 4217 currency code'),
       period: z.enum(['HOUR', 'MONTH', 'YEAR']),
     })
     .refine((salary) => salary.min != null || salary.max != null, { message: 'needs a minimum or a maximum', path: ['min'] })

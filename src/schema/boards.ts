@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { BoardPlugin, CredentialField } from '../plugin-sdk/types.ts';
+import { countryName } from '../core/codes.ts';
 import { generatedNames } from '../core/plugins/naming.ts';
 import { builder } from './builder.ts';
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 const CapabilityEnum = builder.enumType('BoardCapability', {
   values: ['publish', 'update', 'withdraw', 'linkExisting', 'webhooks', 'candidates', 'feed', 'statusPolling'].map((value) => value.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()),
@@ -38,7 +37,7 @@ export const BoardRef = builder.objectRef<BoardPlugin>('Board').implement({
     name: t.exposeString('name'),
     version: t.exposeString('version', { description: 'Version of the board plugin.' }),
     country: t.exposeString('country', { description: 'ISO 3166-1 alpha-2 code.' }),
-    countryName: t.string({ resolve: (board) => regionNames.of(board.country) ?? board.country }),
+    countryName: t.string({ resolve: (board) => countryName(board.country) }),
     description: t.exposeString('description'),
     instructions: t.exposeString('instructions', { description: 'Markdown for the connect page.' }),
     docsUrl: t.exposeString('docsUrl'),

@@ -7,6 +7,7 @@ import type { BoardPlugin, Credentials } from '../../plugin-sdk/types.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
 import type { Keyring } from '../crypto.ts';
+import { currencyCode, decimalAmount } from '../codes.ts';
 import { creditBalance } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
 import { rowId } from '../ids.ts';
@@ -30,8 +31,6 @@ export class ContractStateError extends DomainError {
   }
 }
 
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
 const commonFields = {
   alias: z.string().trim().max(100, 'must be at most 100 characters').nullish(),
   expiresAt: z
@@ -40,11 +39,8 @@ const commonFields = {
     .nullish(),
   purchasePrice: z
     .object({
-      amount: z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a non-negative amount with at most 2 decimals, e.g. "1250.00"'),
-      currency: z
-        .string()
-        .transform((code) => code.toUpperCase())
-        .refine((code) => CURRENCIES.has(code), 'must be an ISO 4217 currency code such as EUR'),
+      amount: decimalAmount('must be a non-negative amount with at most 2 decimals, e.g. "1250.00"'),
+      currency: currencyCode('must be an ISO 4217 currency code such as EUR'),
     })
     .nullish(),
   credits: z.number().int('must be a whole number').min(0, 'must not be negative').max(10_000_000).nullish(),

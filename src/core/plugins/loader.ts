@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { SDK_VERSION } from '../../plugin-sdk/index.ts';
 import type { BoardPlugin, Capability } from '../../plugin-sdk/types.ts';
 import { BUILT_IN_PLUGINS } from '../../plugins/index.ts';
+import { isCountryCode } from '../codes.ts';
 import { generatedNames } from './naming.ts';
 
 export class PluginLoadError extends Error {
@@ -28,7 +29,6 @@ const CAPABILITY_FUNCTIONS: Record<Capability, string> = {
 
 const camelKey = z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/, 'expected a camelCase key (letters and digits, at most 40)');
 const upperIdentifier = z.string().regex(/^[A-Z][A-Z0-9_]{0,29}$/, 'expected an UPPER_CASE identifier');
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 const credentialFieldSchema = z
   .object({
@@ -62,7 +62,7 @@ const manifestSchema = z
     name: z.string().min(1),
     version: z.string().refine((value) => semver.valid(value) !== null, 'expected a semver version such as 1.2.0'),
     sdkVersion: z.string().refine((value) => semver.validRange(value) !== null, 'expected a semver range such as ^1.0.0'),
-    country: z.string().refine((code) => /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== code, 'expected an ISO 3166-1 alpha-2 country code such as BE'),
+    country: z.string().refine(isCountryCode, 'expected an ISO 3166-1 alpha-2 country code such as BE'),
     description: z.string().min(1),
     instructions: z.string().min(1),
     docsUrl: z.url({ protocol: /^https?$/ }),
