@@ -6,10 +6,14 @@ import { BoardRegistry } from './core/boards.ts';
 import { loadKeyring } from './core/crypto.ts';
 import { createDemoOrganization } from './core/demo.ts';
 import { DeliveryWorker } from './core/delivery/worker.ts';
+import { LocalDocumentStorage } from './core/documents/storage.ts';
+import { DocumentLinks } from './core/documents/urls.ts';
 import { loadPlugins } from './core/plugins/loader.ts';
 import { createEventBus, type EventBus } from './core/events.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
+import { documentRoute } from './http/documents.ts';
+import { webhookRoute } from './http/webhooks.ts';
 import { attachWebSocketServer } from './http/websocket.ts';
 import { createGraphQLServer } from './http/yoga.ts';
 import type { Logger } from './logger.ts';
@@ -54,7 +58,25 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       }
     };
     const boards = new BoardRegistry(plugins, { baseUrls: config.boardBaseUrls, timeoutMs: config.boardTimeoutMs, log });
-    const yoga = createGraphQLServer({ config, prisma: db.prisma, events: eventBus.events, log, boards, keyring, metrics, isReady });
+    let publicUrl = config.publicUrl ?? '';
+    const storage = new LocalDocumentStorage(config.documents.directory);
+    const links = new DocumentLinks(keyring, () => publicUrl, config.documents.linkTtlSeconds);
+    const yoga = createGraphQLServer({
+      config,
+      prisma: db.prisma,
+      events: eventBus.events,
+      log,
+      boards,
+      keyring,
+      metrics,
+      isReady,
+      publicUrl: () => publicUrl,
+      documents: { storage, links },
+    });
+    const routes = [
+      webhookRoute({ prisma: db.prisma, boards, keyring, events: eventBus.events, log, maxBytes: config.webhooks.maxBytes, metrics }),
+      documentRoute({ prisma: db.prisma, storage, links, log }),
+    ];
     server = createServer(
       {
         requestTimeout: config.requestTimeoutMs,
@@ -62,7 +84,10 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         // How often Node checks those timeouts (30 s by default), so a slow client is cut off close to its limit.
         connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
       },
-      yoga,
+      async (request, response) => {
+        for (const route of routes) if (await route(request, response)) return;
+        await yoga(request, response);
+      },
     );
     const websocket = attachWebSocketServer({
       server,
@@ -80,11 +105,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       listening.listen(config.port, config.host, () => resolve());
     });
     const worker = config.worker.inProcess
-      ? new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: eventBus.events, log }, config.worker)
+      ? new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: eventBus.events, log, documents: { storage, maxBytes: config.documents.maxBytes } }, config.worker)
       : undefined;
     worker?.start();
     const { port } = listening.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    publicUrl ||= `http://${host}:${port}`;
     const bus = eventBus;
 
     let stopping: Promise<void> | undefined;

@@ -89,6 +89,13 @@ const environmentSchema = z.object({
   DELIVERY_LEASE_MS: positiveInt(3_600_000).default(60_000),
   DELIVERY_RETRY_BASE_MS: positiveInt(3_600_000).default(2000),
   DELIVERY_RETRY_MAX_MS: positiveInt(86_400_000).default(600_000),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'expected the http(s) URL clients and boards reach this server at' })
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  WEBHOOK_MAX_BYTES: positiveInt(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  DOCUMENT_MAX_BYTES: positiveInt(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  DOCUMENT_URL_TTL_SECONDS: positiveInt(7 * 86_400).default(300),
   STATUS_POLL_BASE_MS: positiveInt(86_400_000).default(60_000),
   STATUS_POLL_MAX_MS: positiveInt(7 * 86_400_000).default(6 * 3_600_000),
 });
@@ -118,6 +125,10 @@ export interface Config {
     maxCost: number;
   };
   corsOrigins: string[];
+  /** The absolute URL boards and browsers reach this server at (webhook URLs, document links); the listening address when unset. */
+  publicUrl: string | undefined;
+  webhooks: { maxBytes: number };
+  documents: { directory: string; maxBytes: number; linkTtlSeconds: number };
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   wsInitTimeoutMs: number;
@@ -184,6 +195,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxCost: env.MAX_COST,
     },
     corsOrigins: env.CORS_ORIGINS,
+    publicUrl: env.PUBLIC_URL,
+    webhooks: { maxBytes: env.WEBHOOK_MAX_BYTES },
+    documents: { directory: path.join(dataDir, 'documents'), maxBytes: env.DOCUMENT_MAX_BYTES, linkTtlSeconds: env.DOCUMENT_URL_TTL_SECONDS },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     wsInitTimeoutMs: env.WS_INIT_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { describeBoardPlugin } from 'multiposting-api/plugin-sdk/test-kit';
 import plugin from './plugin.ts';
-import { startFjordJobsSimulator } from './simulator.ts';
+import { fjordDelivery, startFjordJobsSimulator } from './simulator.ts';
 
 describeBoardPlugin({
   plugin,
@@ -23,4 +23,10 @@ describeBoardPlugin({
     },
     boardFields: { sector: 'FISHERIES', remote: false, municipality: 'Bergen' },
   },
+  signWebhook: (credentials, { timestamp, body }) =>
+    fjordDelivery(
+      String(credentials.employerNumber),
+      { type: 'application.received', applicationId: 'kit-1', jobId: 'fj-1', applicant: { name: 'Kari Nordmann', email: 'kari@example.no' } },
+      { timestamp, apiKey: String(credentials.apiKey), ...(body === undefined ? {} : { rawBody: body }) },
+    ),
 });

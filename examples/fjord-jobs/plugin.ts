@@ -1,4 +1,14 @@
-import { BoardError, definePlugin, z, type BoardPostingStatus, type PostingPayload } from 'multiposting-api/plugin-sdk';
+import {
+  assertFreshTimestamp,
+  BoardError,
+  definePlugin,
+  hmacSha256Matches,
+  WebhookError,
+  z,
+  type BoardPostingStatus,
+  type PostingPayload,
+  type WebhookEvent,
+} from 'multiposting-api/plugin-sdk';
 
 /** Fjord Jobs' own job states. */
 const STATES: Record<string, BoardPostingStatus> = { LIVE: 'PUBLISHED', IN_REVIEW: 'PENDING_REVIEW', REJECTED: 'REJECTED', CLOSED: 'WITHDRAWN' };
@@ -11,6 +21,32 @@ const jobBody = (posting: PostingPayload) => ({
   municipality: posting.boardFields.municipality,
   applyUrl: posting.job.applyUrl,
 });
+
+/** What Fjord Jobs posts to the webhook URL. */
+const webhookSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job.reviewed'), jobId: z.string(), approved: z.boolean(), reason: z.string().optional() }),
+  z.object({
+    type: z.literal('application.received'),
+    applicationId: z.string(),
+    jobId: z.string(),
+    applicant: z.object({ name: z.string(), email: z.string().optional(), phone: z.string().optional() }),
+    resume: z.object({ filename: z.string(), mimeType: z.string(), data: z.string() }).optional(),
+  }),
+]);
+
+function webhookEvent(body: z.infer<typeof webhookSchema>): WebhookEvent {
+  if (body.type === 'job.reviewed') {
+    return { type: 'posting.reviewed', externalId: body.jobId, approved: body.approved, ...(body.reason ? { reason: body.reason } : {}) };
+  }
+  const { applicant, resume } = body;
+  return {
+    type: 'candidate.applied',
+    applicationId: body.applicationId,
+    externalPostingId: body.jobId,
+    candidate: { name: applicant.name, ...(applicant.email ? { email: applicant.email } : {}), ...(applicant.phone ? { phone: applicant.phone } : {}), countryCode: 'NO' },
+    ...(resume ? { document: { fileName: resume.filename, contentType: resume.mimeType, contentBase64: resume.data } } : {}),
+  };
+}
 
 const jobsPath = (employerNumber: unknown, id?: string) =>
   `/v1/employers/${encodeURIComponent(String(employerNumber))}/jobs${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
@@ -35,8 +71,9 @@ export default definePlugin({
     { key: 'apiKey', label: 'API key', type: 'string', required: true, secret: true },
   ],
   confirmations: [{ key: 'termsAccepted', label: 'The Fjord Jobs publication terms are accepted.' }],
-  // Public-sector jobs are reviewed by Fjord Jobs before they go live; it has no push, so the core polls.
-  capabilities: ['publish', 'update', 'withdraw', 'linkExisting', 'statusPolling'],
+  // Public-sector jobs are reviewed by Fjord Jobs before they go live. Its webhooks bring the verdict and the
+  // applications; the core also polls, in case a webhook is not set up.
+  capabilities: ['publish', 'update', 'withdraw', 'linkExisting', 'statusPolling', 'webhooks', 'candidates'],
   postingFields: z.object({
     sector: z.enum(['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC']).describe('Fjord Jobs sector code'),
     remote: z.boolean().default(false),
@@ -103,5 +140,23 @@ export default definePlugin({
     const status = STATES[job.status ?? ''];
     if (!status) throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'Fjord Jobs reported an unknown job state.' });
     return { status, ...(job.url ? { externalUrl: job.url } : {}), ...(job.reason ? { rejectionReason: job.reason } : {}) };
+  },
+
+  /** Fjord Jobs signs `<t>.<body>` with the employer's API key: `Fjord-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
+  async handleWebhook({ request, credentials, now }) {
+    const parts = Object.fromEntries((request.headers['fjord-signature'] ?? '').split(',').map((part) => part.trim().split('=', 2) as [string, string]));
+    if (!hmacSha256Matches(String(credentials.apiKey), `${parts.t ?? ''}.${request.body.toString('utf8')}`, parts.v1)) {
+      throw new WebhookError('signature', 'The Fjord-Signature does not match.');
+    }
+    assertFreshTimestamp(parts.t, now());
+    let parsed;
+    try {
+      parsed = webhookSchema.safeParse(JSON.parse(request.body.toString('utf8')));
+    } catch {
+      throw new WebhookError('malformed', 'The body is not JSON.');
+    }
+    const deliveryId = request.headers['fjord-delivery-id'];
+    if (!parsed.success || !deliveryId) throw new WebhookError('malformed', 'The body is not a Fjord Jobs event.');
+    return { deliveryId, events: [webhookEvent(parsed.data)] };
   },
 });

@@ -1,4 +1,5 @@
-import { startSimulator } from 'multiposting-api/sandbox';
+import { createHmac, randomUUID } from 'node:crypto';
+import { startSimulator, type SignedDelivery } from 'multiposting-api/sandbox';
 
 /** The part of the Fjord Jobs API the plugin uses, with these accounts: employer → API key. */
 export const ACCOUNTS: Record<string, { apiKey: string; active: boolean }> = {
@@ -25,6 +26,22 @@ export interface FjordJobsState {
 const SECTORS = ['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC'];
 
 const view = (job: FjordJob) => ({ id: job.id, status: job.status, url: `https://fjordjobs.example/jobs/${job.id}`, ...(job.reason ? { reason: job.reason } : {}) });
+
+export interface FjordApplicant {
+  name: string;
+  email?: string;
+  phone?: string;
+  resume?: { filename: string; mimeType: string; data: string };
+}
+
+/** A webhook delivery as Fjord Jobs signs them, under the employer's API key; an old `timestamp` makes a replay. */
+export function fjordDelivery(employer: string, body: unknown, options: { deliveryId?: string; timestamp?: number; apiKey?: string; rawBody?: string } = {}): SignedDelivery {
+  const text = options.rawBody ?? JSON.stringify(body);
+  const t = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  const key = options.apiKey ?? ACCOUNTS[employer]!.apiKey;
+  const v1 = createHmac('sha256', key).update(`${t}.${text}`).digest('hex');
+  return { headers: { 'fjord-signature': `t=${t},v1=${v1}`, 'fjord-delivery-id': options.deliveryId ?? randomUUID() }, body: text };
+}
 
 export async function startFjordJobsSimulator() {
   const state: FjordJobsState = { jobs: new Map(), createdPerKey: new Map() };
@@ -95,12 +112,20 @@ export async function startFjordJobsSimulator() {
   return Object.assign(simulator, {
     state,
     updates,
-    /** Fjord Jobs' reviewer decides on a job in review. */
-    review(id: string, approved: boolean, reason?: string) {
+    /** Fjord Jobs' reviewer decides on a job in review; returns the webhook delivery that announces it. */
+    review(id: string, approved: boolean, reason?: string): SignedDelivery {
       const job = state.jobs.get(id);
       if (!job || job.status !== 'IN_REVIEW') throw new Error(`Job ${id} is not in review`);
       job.status = approved ? 'LIVE' : 'REJECTED';
       if (reason) job.reason = reason;
+      return fjordDelivery(job.employer, { type: 'job.reviewed', jobId: id, approved, ...(reason ? { reason } : {}) });
+    },
+    /** Someone applies to a job on Fjord Jobs; returns the webhook delivery that brings the application. */
+    apply(id: string, applicant: FjordApplicant, applicationId: string = randomUUID()): SignedDelivery {
+      const job = state.jobs.get(id);
+      if (!job) throw new Error(`No job ${id}`);
+      const { resume, ...person } = applicant;
+      return fjordDelivery(job.employer, { type: 'application.received', applicationId, jobId: id, applicant: person, ...(resume ? { resume } : {}) });
     },
     /** A job created directly on Fjord Jobs, outside the API. */
     createDirectly(employer: string, title: string): FjordJob {

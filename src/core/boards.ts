@@ -1,21 +1,8 @@
 import type { Logger } from '../logger.ts';
 import { countryName } from './codes.ts';
+import { normalizeForSearch } from './text.ts';
 import { createHttpClient } from '../plugin-sdk/http.ts';
 import type { BoardPlugin, Credentials, PluginContext, PluginLogger } from '../plugin-sdk/types.ts';
-
-/** Lower-case, without accents or punctuation: "FORÊM" and "forem" compare equal. */
-export function normalizeForSearch(text: string): string {
-  return text
-    .replace(/[øØđĐłŁßæÆœŒ]/g, (letter) => UNDECOMPOSED[letter]!)
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{Letter}\p{Number}]+/gu, ' ')
-    .trim();
-}
-
-/** Letters that Unicode does not decompose into a base letter and an accent. */
-const UNDECOMPOSED: Record<string, string> = { ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE' };
 
 /** Replaces every occurrence of each secret in a string with [redacted]. */
 function redactor(secrets: string[]): (text: string) => string {

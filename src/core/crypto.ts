@@ -23,6 +23,11 @@ export class Keyring {
     this.byId = new Map(keys.map((entry) => [entry.id, entry.key]));
   }
 
+  /** The key with this id, or undefined when the keyring does not hold it. */
+  keyById(id: string): Buffer | undefined {
+    return this.byId.get(id);
+  }
+
   get currentKeyId(): string {
     return this.keys[0]!.id;
   }

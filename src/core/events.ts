@@ -25,6 +25,15 @@ export interface PostingReviewed {
   reason: string | null;
 }
 
+export interface CandidateReceived {
+  applicationId: string;
+  candidateId: string;
+  /** Null while the application waits in the pending pool. */
+  jobId: string | null;
+  contractId: string;
+  boardId: string;
+}
+
 /**
  * Every event the API publishes. Topics with an organisation id are only ever subscribed to with the
  * subscriber's own organisation, which is what scopes events to a tenant.
@@ -33,6 +42,9 @@ export type EventTopics = {
   'apiToken.changed': [organizationId: string, event: ApiTokenChanged];
   'posting.statusChanged': [organizationId: string, event: PostingStatusChanged];
   'posting.reviewed': [organizationId: string, event: PostingReviewed];
+  'candidate.received': [organizationId: string, event: CandidateReceived];
+  /** Internal: a webhook delivery is in the inbox; workers apply it now. */
+  'inbox.queued': [event: { id: string }];
   /** Internal: a delivery is waiting; workers in every process look at the outbox now instead of at their next poll. */
   'delivery.queued': [event: { deliveryId: string }];
   /** Internal: every process closes the connections that authenticated with this token. */
@@ -119,11 +131,14 @@ type PubSubEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<
 
 type Publication = { [Topic in keyof EventTopics]: [Topic, ...EventTopics[Topic]] }[keyof EventTopics];
 
+/** Records an event to publish once the surrounding transaction has committed (see publishAfter). */
+export type Emit = (...publication: Publication) => void;
+
 /**
  * Runs `work` and publishes what it emitted only once it has returned, i.e. after its transaction committed.
  * Work that throws publishes nothing.
  */
-export async function publishAfter<T>(events: Events, work: (emit: (...publication: Publication) => void) => Promise<T>): Promise<T> {
+export async function publishAfter<T>(events: Events, work: (emit: Emit) => Promise<T>): Promise<T> {
   const pending: Publication[] = [];
   const result = await work((...publication) => pending.push(publication));
   for (const publication of pending) (events.publish as (...args: unknown[]) => void)(...publication);

@@ -31,8 +31,10 @@ export function createGraphQLServer(options: {
   keyring: Keyring;
   metrics: Registry;
   isReady: () => Promise<boolean>;
+  publicUrl: () => string;
+  documents: Context['documents'];
 }): Yoga {
-  const { config, prisma, events, log, metrics, boards, keyring } = options;
+  const { config, prisma, events, log, metrics, boards, keyring, publicUrl, documents } = options;
   const authentication = useAuthentication({ prisma, introspection: config.graphql.introspection });
   const limits = config.graphql;
   return createYoga<Record<string, unknown>, Context>({
@@ -52,6 +54,8 @@ export function createGraphQLServer(options: {
       log,
       boards,
       keyring,
+      publicUrl,
+      documents,
       viewer: 'viewer' in initial ? (initial as unknown as WebSocketInitialContext).viewer : authentication.viewerOf(initial.request),
     }),
     plugins: [

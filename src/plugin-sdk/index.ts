@@ -29,5 +29,16 @@ export type {
   PublishResult,
   VerifyResult,
 } from './types.ts';
+export {
+  assertFreshTimestamp,
+  hmacSha256Matches,
+  WebhookError,
+  type WebhookCandidate,
+  type WebhookDocument,
+  type WebhookEvent,
+  type WebhookRejection,
+  type WebhookRequest,
+  type WebhookResult,
+} from './webhooks.ts';
 /** The zod the core validates with: plugins declare postingFields with it. */
 export { z } from 'zod';

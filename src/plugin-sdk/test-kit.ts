@@ -8,7 +8,9 @@ import { credentialsSchema } from '../core/contracts/credentials.ts';
 import { validatePlugin } from '../core/plugins/loader.ts';
 import { generatedNames } from '../core/plugins/naming.ts';
 import type { Fault } from '../sandbox/simulator.ts';
+import { webhookResultSchema } from '../core/webhooks/events.ts';
 import { BoardError } from './board-error.ts';
+import { WebhookError } from './webhooks.ts';
 import type { BoardPlugin, Credentials, PostingPayload } from './types.ts';
 
 /** What the kit needs of a board simulator (`startSimulator` from the sandbox provides it). */
@@ -28,6 +30,11 @@ export interface ConformanceOptions {
   credentials: { valid: Credentials; refused: Credentials };
   /** A posting the board accepts, for plugins that publish (board fields as the core would pass them). */
   posting?: PostingPayload;
+  /**
+   * For plugins with webhooks: signs a delivery the way the board does, with these credentials and timestamp
+   * (seconds since the epoch); `body` replaces the board's usual event body when given.
+   */
+  signWebhook?: (credentials: Credentials, options: { timestamp: number; body?: string }) => { headers: Record<string, string>; body: string };
 }
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -186,6 +193,60 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
         const state = await plugin.fetchPosting!({ ...context(), externalId: published.externalId });
         expect(state?.status).toBe(published.status);
         expect(await plugin.fetchPosting!({ ...context(), externalId: 'kit-unknown-posting' })).toBeNull();
+      });
+    });
+
+    describe.runIf(plugin.capabilities.includes('webhooks'))('handleWebhook', () => {
+      const now = () => Math.floor(Date.now() / 1000);
+      const handle = (delivery: { headers: Record<string, string>; body: string }, credentials = options.credentials.valid) =>
+        plugin.handleWebhook!({
+          ...registry().context(plugin, environment, credentials),
+          request: { headers: Object.fromEntries(Object.entries(delivery.headers).map(([name, value]) => [name.toLowerCase(), value])), body: Buffer.from(delivery.body) },
+        });
+      const rejection = (delivery: { headers: Record<string, string>; body: string }, credentials = options.credentials.valid) =>
+        handle(delivery, credentials).then(
+          () => undefined,
+          (thrown: unknown) => {
+            outputs.push(JSON.stringify({ message: (thrown as Error).message }));
+            return thrown;
+          },
+        );
+
+      test('the kit was given a way to sign deliveries', () => {
+        expect(options.signWebhook, 'pass `signWebhook` to describeBoardPlugin for a plugin with webhooks').toBeDefined();
+      });
+
+      test('a signed delivery gives a delivery id and events the core can read', async () => {
+        const result = await handle(options.signWebhook!(options.credentials.valid, { timestamp: now() }));
+        outputs.push(JSON.stringify(result));
+        const parsed = webhookResultSchema.safeParse(result);
+        expect(parsed.error?.issues ?? []).toEqual([]);
+        expect(result.events.length).toBeGreaterThan(0);
+      });
+
+      test('a tampered body, or a signature made with another secret, is refused as a bad signature', async () => {
+        const delivery = options.signWebhook!(options.credentials.valid, { timestamp: now() });
+        expect(await rejection({ ...delivery, body: `${delivery.body} ` })).toMatchObject({ reason: 'signature' });
+        const otherSecrets = Object.fromEntries(
+          Object.entries(options.credentials.valid).map(([key, value]) => [key, plugin.credentials.find((field) => field.key === key)?.secret ? `${String(value)}-other` : value]),
+        );
+        expect(await rejection(delivery, otherSecrets)).toBeInstanceOf(WebhookError);
+        expect(await rejection({ headers: {}, body: delivery.body })).toMatchObject({ reason: 'signature' });
+      });
+
+      test('a replay of an old delivery is refused', async () => {
+        const old = options.signWebhook!(options.credentials.valid, { timestamp: now() - 3600 });
+        expect(await rejection(old)).toMatchObject({ reason: 'stale' });
+      });
+
+      test('a signed body that is not one of the board\'s events is refused as malformed', async () => {
+        expect(await rejection(options.signWebhook!(options.credentials.valid, { timestamp: now(), body: '{"not": "an event"' }))).toMatchObject({ reason: 'malformed' });
+        expect(await rejection(options.signWebhook!(options.credentials.valid, { timestamp: now(), body: '{"type": "unheard.of"}' }))).toMatchObject({ reason: 'malformed' });
+      });
+
+      test('never puts a secret in an event or a refusal', () => {
+        const everything = [...outputs, ...logs.lines].join('\n');
+        for (const secret of secretValues) expect(everything).not.toContain(secret);
       });
     });
   });

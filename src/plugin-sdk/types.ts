@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { BoardError } from './board-error.ts';
 import type { HttpClient } from './http.ts';
+import type { WebhookRequest, WebhookResult } from './webhooks.ts';
 
 export type Capability = 'publish' | 'update' | 'withdraw' | 'linkExisting' | 'webhooks' | 'candidates' | 'feed' | 'statusPolling';
 
@@ -133,6 +134,12 @@ export interface BoardPlugin extends PluginManifest {
   withdraw?(context: PluginContext & { externalId: string; idempotencyKey: string }): Promise<void>;
   /** Reads a posting's state on the board; null when the board does not know it (or it belongs to someone else). */
   fetchPosting?(context: PluginContext & { externalId: string }): Promise<PostingState | null>;
+  /**
+   * Verifies a delivery the board sent to the contract's webhook URL (signature, timestamp) and returns what it
+   * means as normalised events. Throw WebhookError for a delivery to refuse. Keep it fast: the board is waiting,
+   * and the core applies the events later, from its inbox.
+   */
+  handleWebhook?(context: PluginContext & { request: WebhookRequest }): Promise<WebhookResult>;
 }
 
 export type { BoardError };

@@ -1,6 +1,8 @@
 import type { Viewer } from '../core/auth/viewer.ts';
 import type { BoardRegistry } from '../core/boards.ts';
 import type { Keyring } from '../core/crypto.ts';
+import type { DocumentStorage } from '../core/documents/storage.ts';
+import type { DocumentLinks } from '../core/documents/urls.ts';
 import type { Events } from '../core/events.ts';
 import type { PrismaClient } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
@@ -11,6 +13,9 @@ export interface Context {
   log: Logger;
   boards: BoardRegistry;
   keyring: Keyring;
+  /** The absolute URL this server is reached at (webhook URLs start with it). */
+  publicUrl: () => string;
+  documents: { storage: DocumentStorage; links: DocumentLinks };
   /** Null only for introspection-only operations, which the server lets through without a token. */
   viewer: Viewer | null;
 }

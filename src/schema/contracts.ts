@@ -133,6 +133,12 @@ export const ContractRef = builder.prismaNode('Contract', {
         return (plugin?.credentials ?? []).map((field) => ({ ...field, hint: hints.get(field.key) ?? null }));
       },
     }),
+    webhookUrl: t.string({
+      nullable: true,
+      description: 'Paste this into the board so its events (reviews, applications) come back; null when the board sends none.',
+      resolve: (contract, _args, context) =>
+        context.boards.get(contract.boardId)?.capabilities.includes('webhooks') ? `${context.publicUrl()}/webhooks/${contract.boardId}/${contract.id}` : null,
+    }),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

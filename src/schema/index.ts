@@ -9,6 +9,7 @@ import './boards.ts';
 import './contracts.ts';
 import './jobs.ts';
 import './postings.ts';
+import './candidates.ts';
 import type { BoardPlugin } from '../plugin-sdk/types.ts';
 import { BUILT_IN_PLUGINS } from '../plugins/index.ts';
 import { registerBoardPlugins } from './board-plugins.ts';

@@ -44,6 +44,8 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
 export interface TestServer {
   app: App;
   url: string;
+  /** The server's DATA_DIR (embedded database, encryption key, documents). */
+  dataDir: string;
   logs: string[];
   /** POSTs an operation to /graphql. */
   graphql<Data = Record<string, any>>(query: string, options?: { token?: string; variables?: Record<string, unknown> }): Promise<GraphQLResponse<Data>>;
@@ -80,6 +82,7 @@ export async function startTestServer(options: { env?: Record<string, string>; d
   return {
     app,
     url: app.url,
+    dataDir: config.dataDir,
     logs,
     async graphql(query, { token, variables } = {}) {
       const response = await fetch(`${app.url}/graphql`, {
@@ -119,7 +122,15 @@ export function subscribe<Data = Record<string, any>>(client: Client, query: str
   const waiters: (() => void)[] = [];
   let done = false;
   let failure: unknown;
-  const ready = new Promise<void>((resolve) => setTimeout(resolve, 0));
+  // graphql-ws does not acknowledge subscriptions: wait for the connection, then a moment for the subscribe message.
+  const ready = new Promise<void>((resolve) => {
+    const fallback = setTimeout(resolve, 1000);
+    const off = client.on('connected', () => {
+      off();
+      clearTimeout(fallback);
+      setTimeout(resolve, 100);
+    });
+  });
   const unsubscribe = client.subscribe<Data>(
     { query, variables },
     {

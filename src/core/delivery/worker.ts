@@ -11,6 +11,9 @@ import type { Keyring } from '../crypto.ts';
 import { publishAfter, type Events } from '../events.ts';
 import { postingJob } from '../jobs.ts';
 import { fetchBoardState } from '../postings/board-state.ts';
+import type { DocumentStorage } from '../documents/storage.ts';
+import { ClaimLoop } from '../queue/claim-loop.ts';
+import { claimInbox, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
 import { BOARD_STATUS, LIVE_STATUSES, transition } from '../postings/postings.ts';
 import type { PostingState } from '../../plugin-sdk/types.ts';
 
@@ -20,6 +23,8 @@ export interface WorkerDeps {
   keyring: Keyring;
   events: Events;
   log: Logger;
+  /** Where CVs that arrive by webhook are written, and their size limit. */
+  documents: { storage: DocumentStorage; maxBytes: number };
 }
 
 export type WorkerOptions = Omit<Config['worker'], 'inProcess'>;
@@ -58,69 +63,63 @@ class DeliveryFailure extends Error {
  */
 export class DeliveryWorker {
   private running = false;
-  private readonly inFlight = new Set<Promise<void>>();
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
+  private polls: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private readonly workerId = randomUUID().slice(0, 8);
+  private readonly deliveries: ClaimLoop<Claimed>;
+  private readonly inbox: ClaimLoop<ClaimedInboxRow>;
+  private subscriptions: AsyncIterator<unknown>[] = [];
 
   constructor(
     private readonly deps: WorkerDeps,
     private readonly options: WorkerOptions,
   ) {
     this.log = deps.log.child({ component: 'delivery', worker: this.workerId });
+    this.deliveries = new ClaimLoop('deliveries', (limit) => this.claim(limit), (row) => this.deliver(row), options, this.log);
+    this.inbox = new ClaimLoop('webhook deliveries', (limit) => claimInbox(deps.prisma, limit, options.leaseMs), (row) => this.receive(row), options, this.log);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    const queued = this.deps.events.subscribe('delivery.queued');
-    void (async () => {
-      for await (const _event of queued) this.wake?.();
-    })();
-    this.loop = Promise.all([this.run(), this.runPolls()]).then(() => undefined).finally(() => queued.return?.());
+    const wakeOn = (topic: 'delivery.queued' | 'inbox.queued', loop: { wake(): void }) => {
+      const events = this.deps.events.subscribe(topic);
+      this.subscriptions.push(events);
+      void (async () => {
+        for await (const _event of events) loop.wake();
+      })();
+    };
+    wakeOn('delivery.queued', this.deliveries);
+    wakeOn('inbox.queued', this.inbox);
+    this.deliveries.start();
+    this.inbox.start();
+    this.polls = this.runPolls();
   }
 
-  /** Stops claiming, waits for in-flight deliveries (aborting them after `graceMs`); unfinished rows are retried later. */
+  /** Stops claiming, waits for in-flight work (aborting board calls after `graceMs`); unfinished rows are retried later. */
   async stop(graceMs = 5000): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake?.();
     const timer = setTimeout(() => this.abort.abort(), graceMs);
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.all([this.deliveries.stop(), this.inbox.stop(), this.polls]);
     clearTimeout(timer);
+    await Promise.all(this.subscriptions.map((events) => events.return?.()));
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const free = this.options.concurrency - this.inFlight.size;
-      let claimed: Claimed[] = [];
-      if (free > 0) {
-        try {
-          claimed = await this.claim(free);
-        } catch (error) {
-          this.log.warn({ err: (error as Error).message }, 'Could not claim deliveries; retrying');
-        }
-      }
-      for (const delivery of claimed) {
-        const task = this.deliver(delivery)
-          .catch((error: unknown) => this.log.error({ err: (error as Error).message, delivery: delivery.id }, 'Delivery outcome not recorded; it will be retried after its lease'))
-          .finally(() => {
-            this.inFlight.delete(task);
-            this.wake?.();
-          });
-        this.inFlight.add(task);
-      }
-      if (claimed.length > 0 && claimed.length === free) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          this.wake = undefined;
-          resolve();
-        };
+  /** Applies one webhook delivery from the inbox; a failure is retried with backoff like a board call. */
+  private async receive(row: ClaimedInboxRow): Promise<void> {
+    try {
+      await processInboxRow(this.deps, row);
+    } catch (error) {
+      const message = (error as Error).message;
+      const retry = row.attempts < this.options.maxAttempts;
+      this.log.warn({ inbox: row.id, attempt: row.attempts, err: message }, retry ? 'Could not apply a webhook delivery; retrying' : 'Gave up applying a webhook delivery');
+      await this.deps.prisma.webhookDelivery.updateMany({
+        where: { id: row.id, status: 'PROCESSING', leaseToken: row.lease_token },
+        data: retry
+          ? { status: 'PENDING', leaseToken: null, leaseUntil: null, lastError: message, availableAt: new Date(Date.now() + retryDelay(row.attempts, this.options)) }
+          : { status: 'FAILED', leaseToken: null, leaseUntil: null, lastError: message },
       });
     }
   }

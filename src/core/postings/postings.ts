@@ -8,7 +8,7 @@ import type { BoardRegistry } from '../boards.ts';
 import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
 import { releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput } from '../errors.ts';
-import type { Events } from '../events.ts';
+import type { Emit, Events } from '../events.ts';
 import { publishAfter } from '../events.ts';
 import { rowId } from '../ids.ts';
 import { postingJob } from '../jobs.ts';
@@ -37,7 +37,6 @@ export class PostingExists extends DomainError {
 /** Statuses of a posting that still occupies its job and contract. */
 export const LIVE_STATUSES: PostingStatus[] = ['DRAFT', 'QUEUED', 'SUBMITTED', 'PENDING_REVIEW', 'PUBLISHED', 'UPDATE_QUEUED'];
 
-type Emit = Parameters<Parameters<typeof publishAfter>[1]>[0];
 
 /** Changes a posting's status, logs it, and emits the event (published once the transaction commits). */
 export async function transition(

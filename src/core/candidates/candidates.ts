@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../../db/database.ts';
+import type { Application, Candidate, Prisma } from '../../db/generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+import type { DocumentStorage } from '../documents/storage.ts';
+import { DomainError, NotFoundError } from '../errors.ts';
+import { publishAfter, type Emit, type Events } from '../events.ts';
+import { rowId } from '../ids.ts';
+import type { InboxEvent, StoredInboxEvent } from '../webhooks/events.ts';
+import { matchJobByTitle } from './matching.ts';
+
+export interface CandidateDeps {
+  prisma: PrismaClient;
+  events: Events;
+  storage: DocumentStorage;
+  log: Logger;
+}
+
+/** Where an application came from: the inbox row of a board's webhook delivery. */
+export interface ApplicationSource {
+  organizationId: string;
+  contractId: string;
+  boardId: string;
+  receivedAt: Date;
+}
+
+/** A CV already written to the document storage, to attach to the candidate. */
+export interface StoredDocument {
+  storageKey: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+export class NotPending extends DomainError {
+  override name = 'NotPending';
+  constructor(readonly candidateId: string) {
+    super('This candidate has no application waiting in the pending pool.');
+  }
+}
+
+type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
+
+/** The candidate of that e-mail address in the organisation, created or brought up to date; a new one without an address. */
+async function upsertCandidate(tx: Prisma.TransactionClient, organizationId: string, person: Applied['candidate']) {
+  const [row] = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
+    INSERT INTO candidate (id, organization_id, name, email, phone, city, country_code, profile_url, consent_at, updated_at)
+    VALUES (${randomUUID()}::uuid, ${organizationId}::uuid, ${person.name}, ${person.email ?? null}, ${person.phone ?? null}, ${person.city ?? null},
+            ${person.countryCode ?? null}, ${person.profileUrl ?? null}, ${person.consentAt ?? null}::timestamptz, now())
+    ON CONFLICT (organization_id, email) DO UPDATE SET
+      name = EXCLUDED.name,
+      phone = COALESCE(EXCLUDED.phone, candidate.phone),
+      city = COALESCE(EXCLUDED.city, candidate.city),
+      country_code = COALESCE(EXCLUDED.country_code, candidate.country_code),
+      profile_url = COALESCE(EXCLUDED.profile_url, candidate.profile_url),
+      consent_at = COALESCE(EXCLUDED.consent_at, candidate.consent_at),
+      updated_at = now()
+    RETURNING id::text AS id, (xmax = 0) AS inserted`;
+  return row!;
+}
+
+/**
+ * Applies a board's `candidate.applied` event: the application lands in the first stage of the job of the posting
+ * it names, else of the one open job its title matches, else in the pending pool. The same board application
+ * twice is one application; the same e-mail address is one candidate. Returns the candidate's id and whether the
+ * document was attached (a repeated application keeps the document it came with the first time).
+ */
+export async function applyCandidateApplied(
+  tx: Prisma.TransactionClient,
+  emit: Emit,
+  source: ApplicationSource,
+  event: Applied,
+  document: StoredDocument | undefined,
+): Promise<{ candidateId: string; documentAttached: boolean }> {
+  const known = await tx.application.findUnique({
+    where: { contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId } },
+    select: { candidateId: true },
+  });
+  if (known) return { candidateId: known.candidateId, documentAttached: false };
+
+  const posting = event.externalPostingId
+    ? await tx.posting.findFirst({
+        where: { contractId: source.contractId, externalId: event.externalPostingId },
+        orderBy: { createdAt: 'desc' },
+        select: { id: true, jobId: true },
+      })
+    : null;
+  const match = posting ? { jobId: posting.jobId } : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
+  const job = 'jobId' in match ? await tx.job.findUniqueOrThrow({ where: { id: match.jobId }, select: { id: true, stages: true } }) : null;
+  const pending = 'pending' in match ? match.pending : null;
+  const reason =
+    pending && event.externalPostingId ? `The board's posting ${event.externalPostingId} is not one of ours. ${pending.reason}` : (pending?.reason ?? null);
+
+  const candidate = await upsertCandidate(tx, source.organizationId, event.candidate);
+  const [application] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO application (id, organization_id, candidate_id, job_id, posting_id, contract_id, board_id, status, stage,
+                             board_application_id, job_title, pending_reason, suggested_job_ids, applied_at, updated_at)
+    VALUES (${randomUUID()}::uuid, ${source.organizationId}::uuid, ${candidate.id}::uuid, ${job?.id ?? null}::uuid, ${posting?.id ?? null}::uuid,
+            ${source.contractId}::uuid, ${source.boardId}, ${job ? 'ACTIVE' : 'PENDING'}::"ApplicationStatus", ${job?.stages[0] ?? null},
+            ${event.applicationId}, ${event.jobTitle ?? null}, ${reason}, ${pending?.suggestedJobIds ?? []}::uuid[],
+            ${event.appliedAt ?? source.receivedAt.toISOString()}::timestamptz, now())
+    ON CONFLICT DO NOTHING
+    RETURNING id::text AS id`;
+  if (!application) {
+    // Another delivery of this application won the race, or the candidate already applied to this job.
+    if (candidate.inserted) await tx.candidate.delete({ where: { id: candidate.id } });
+    const winner = await tx.application.findUnique({
+      where: { contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId } },
+      select: { candidateId: true },
+    });
+    return { candidateId: winner?.candidateId ?? candidate.id, documentAttached: false };
+  }
+  if (document) await tx.document.create({ data: { organizationId: source.organizationId, candidateId: candidate.id, ...document } });
+  emit('candidate.received', source.organizationId, {
+    applicationId: application.id,
+    candidateId: candidate.id,
+    jobId: job?.id ?? null,
+    contractId: source.contractId,
+    boardId: source.boardId,
+  });
+  return { candidateId: candidate.id, documentAttached: Boolean(document) };
+}
+
+async function ownCandidate(tx: Prisma.TransactionClient, organizationId: string, candidateId: string): Promise<Candidate> {
+  const candidate = await tx.candidate.findFirst({ where: { id: rowId(candidateId), organizationId } });
+  if (!candidate) throw new NotFoundError('candidate', candidateId);
+  return candidate;
+}
+
+/** Moves the candidate's pending applications into the job's first stage. Returns the application to that job. */
+export async function assignPendingCandidate(deps: CandidateDeps, organizationId: string, candidateId: string, jobId: string): Promise<Application> {
+  return publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      await ownCandidate(tx, organizationId, candidateId);
+      const job = await tx.job.findFirst({ where: { id: rowId(jobId), organizationId } });
+      if (!job) throw new NotFoundError('job', jobId);
+      const pending = await tx.application.findMany({ where: { candidateId, status: 'PENDING' }, orderBy: { appliedAt: 'asc' } });
+      if (pending.length === 0) throw new NotPending(candidateId);
+      let assigned = await tx.application.findFirst({ where: { candidateId, jobId: job.id } });
+      for (const application of pending) {
+        if (assigned) {
+          // Already in this job's pipeline: the pending application is the same application.
+          await tx.application.delete({ where: { id: application.id } });
+          continue;
+        }
+        const posting = await tx.posting.findFirst({ where: { jobId: job.id, contractId: application.contractId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+        assigned = await tx.application.update({
+          where: { id: application.id },
+          data: { jobId: job.id, postingId: posting?.id ?? null, status: 'ACTIVE', stage: job.stages[0] ?? null, pendingReason: null, suggestedJobIds: [] },
+        });
+        emit('candidate.received', organizationId, { applicationId: assigned.id, candidateId, jobId: job.id, contractId: assigned.contractId, boardId: assigned.boardId });
+      }
+      return assigned!;
+    }),
+  );
+}
+
+/** Takes the candidate's applications out of the pending pool without a job. */
+export async function rejectPendingCandidate(deps: CandidateDeps, organizationId: string, candidateId: string): Promise<Candidate> {
+  return deps.prisma.$transaction(async (tx) => {
+    const candidate = await ownCandidate(tx, organizationId, candidateId);
+    const { count } = await tx.application.updateMany({ where: { candidateId, status: 'PENDING' }, data: { status: 'REJECTED' } });
+    if (count === 0) throw new NotPending(candidateId);
+    return candidate;
+  });
+}
+
+/** What is left of a candidate's event in the inbox once they are erased: ids, no personal data. */
+function scrubbed(event: StoredInboxEvent, candidateId: string): StoredInboxEvent {
+  if (event.type !== 'candidate.applied' || event.candidateId !== candidateId) return event;
+  return {
+    type: event.type,
+    applicationId: event.applicationId,
+    ...(event.externalPostingId ? { externalPostingId: event.externalPostingId } : {}),
+    candidateId,
+    candidate: { erased: true },
+    ...(event.document ? { document: { erased: true } } : {}),
+  } as unknown as StoredInboxEvent;
+}
+
+/**
+ * Erases a candidate (the right to erasure): their applications, documents (rows and bytes) and the personal
+ * fields of the webhook deliveries that brought them, of which only ids and counts remain.
+ */
+export async function deleteCandidate(deps: CandidateDeps, organizationId: string, candidateId: string): Promise<{ id: string; applications: number; documents: number }> {
+  const result = await deps.prisma.$transaction(async (tx) => {
+    const candidate = await ownCandidate(tx, organizationId, candidateId);
+    const documents = await tx.document.findMany({ where: { candidateId: candidate.id }, select: { storageKey: true } });
+    const applications = await tx.application.count({ where: { candidateId: candidate.id } });
+    const deliveries = await tx.webhookDelivery.findMany({ where: { candidateIds: { has: candidate.id } }, select: { id: true, events: true, candidateIds: true } });
+    for (const delivery of deliveries) {
+      await tx.webhookDelivery.update({
+        where: { id: delivery.id },
+        data: {
+          events: (delivery.events as unknown as StoredInboxEvent[]).map((event) => scrubbed(event, candidate.id)) as unknown as Prisma.InputJsonValue,
+          candidateIds: delivery.candidateIds.filter((id) => id !== candidate.id),
+        },
+      });
+    }
+    await tx.candidate.delete({ where: { id: candidate.id } });
+    return { id: candidate.id, applications, storageKeys: documents.map((document) => document.storageKey) };
+  });
+  try {
+    await deps.storage.delete(result.storageKeys);
+  } catch (error) {
+    deps.log.error({ candidate: result.id, err: (error as Error).message }, 'Erased a candidate but could not delete their documents\' bytes');
+    throw error;
+  }
+  return { id: result.id, applications: result.applications, documents: result.storageKeys.length };
+}

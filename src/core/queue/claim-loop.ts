@@ -1,0 +1,79 @@
+import type { Logger } from '../../logger.ts';
+
+export interface ClaimLoopOptions {
+  /** Rows handled at once. */
+  concurrency: number;
+  /** How long to wait for work when nothing woke the loop. */
+  pollMs: number;
+}
+
+/**
+ * Claims rows from a durable queue table and handles up to `concurrency` of them at once; sleeps `pollMs` when
+ * idle unless woken. A handler that throws leaves its row to be claimed again after its lease.
+ */
+export class ClaimLoop<Row extends { id: string }> {
+  private running = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private wakeUp: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly claim: (limit: number) => Promise<Row[]>,
+    private readonly handle: (row: Row) => Promise<void>,
+    private readonly options: ClaimLoopOptions,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Looks at the queue now instead of at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming and waits for the rows in hand. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const free = this.options.concurrency - this.inFlight.size;
+      let claimed: Row[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.claim(free);
+        } catch (error) {
+          this.log.warn({ err: (error as Error).message }, `Could not claim ${this.name}; retrying`);
+        }
+      }
+      for (const row of claimed) {
+        const task = this.handle(row)
+          .catch((error: unknown) => this.log.error({ err: (error as Error).message, row: row.id }, `Outcome of one of the ${this.name} not recorded; it will be retried after its lease`))
+          .finally(() => {
+            this.inFlight.delete(task);
+            this.wake();
+          });
+        this.inFlight.add(task);
+      }
+      if (claimed.length > 0 && claimed.length === free) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          this.wakeUp = undefined;
+          resolve();
+        };
+      });
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.ts';
+import type { Prisma } from '../../db/generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+import { applyCandidateApplied, type StoredDocument } from '../candidates/candidates.ts';
+import { checkDocument, safeFileName } from '../documents/files.ts';
+import type { DocumentStorage } from '../documents/storage.ts';
+import { publishAfter, type Emit, type Events } from '../events.ts';
+import { LIVE_STATUSES, transition } from '../postings/postings.ts';
+import { webhookEventSchema, type InboxEvent, type StoredInboxEvent } from './events.ts';
+
+export interface InboxDeps {
+  prisma: PrismaClient;
+  events: Events;
+  log: Logger;
+  documents: { storage: DocumentStorage; maxBytes: number };
+}
+
+export interface ClaimedInboxRow {
+  id: string;
+  attempts: number;
+  lease_token: string;
+}
+
+/** Claims due inbox rows (and rows whose worker's lease ran out) with FOR UPDATE SKIP LOCKED. */
+export function claimInbox(prisma: PrismaClient, limit: number, leaseMs: number): Promise<ClaimedInboxRow[]> {
+  return prisma.$queryRaw<ClaimedInboxRow[]>`
+    UPDATE webhook_delivery AS w
+    SET status = 'PROCESSING', attempts = w.attempts + 1, lease_token = ${randomUUID()}::uuid,
+        lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
+    WHERE w.id IN (
+      SELECT c.id FROM webhook_delivery AS c
+      WHERE (c.status = 'PENDING' AND c.available_at <= now()) OR (c.status = 'PROCESSING' AND c.lease_until < now())
+      ORDER BY c.available_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING w.id, w.attempts, w.lease_token::text AS lease_token`;
+}
+
+type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
+type DocumentOutcome = { stored: StoredDocument } | { rejected: string } | undefined;
+
+/** Writes an event's CV to the storage under a key of this row and event, so a retry overwrites rather than adds. */
+async function storeDocument(deps: InboxDeps, organizationId: string, rowId: string, index: number, event: Applied): Promise<DocumentOutcome> {
+  if (!event.document) return undefined;
+  const data = Buffer.from(event.document.contentBase64, 'base64');
+  const check = await checkDocument(data, deps.documents.maxBytes);
+  if (!check.ok) return { rejected: check.reason };
+  const storageKey = `${organizationId}/${rowId}-${index}`;
+  await deps.documents.storage.put(storageKey, data, check.contentType);
+  return { stored: { storageKey, fileName: safeFileName(event.document.fileName), contentType: check.contentType, size: data.length } };
+}
+
+async function applyPostingEvent(tx: Prisma.TransactionClient, emit: Emit, contractId: string, event: Exclude<InboxEvent, Applied>, log: Logger): Promise<void> {
+  const posting = await tx.posting.findFirst({ where: { contractId, externalId: event.externalId }, orderBy: { createdAt: 'desc' } });
+  if (!posting) {
+    log.info({ contract: contractId, externalId: event.externalId, event: event.type }, 'A board event names a posting we do not know; ignored');
+    return;
+  }
+  if (event.type === 'posting.reviewed') {
+    // A verdict only counts for a posting still waiting for one; a late or repeated one changes nothing.
+    if (posting.status !== 'PENDING_REVIEW') return;
+    const reason = event.reason ?? null;
+    await transition(tx, emit, posting, event.approved ? 'PUBLISHED' : 'REJECTED', {
+      message: event.approved ? 'Approved by the board.' : `Rejected by the board: ${reason ?? 'no reason given'}`,
+      data: { rejectionReason: event.approved ? null : reason },
+      review: { reason },
+    });
+  } else if (LIVE_STATUSES.includes(posting.status)) {
+    await transition(tx, emit, posting, 'EXPIRED', { message: event.reason ?? 'Closed by the board.', data: { nextPollAt: null } });
+  }
+}
+
+/**
+ * Applies one claimed inbox row: stores its documents, then in one transaction applies every event and marks the
+ * row DONE (only while this worker still holds its lease). What is kept of the events afterwards names the
+ * candidates and stored documents instead of carrying the bytes.
+ */
+export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<void> {
+  const { prisma, events: bus, log } = deps;
+  const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: claimed.id } });
+  const events = z.array(webhookEventSchema).parse(row.events);
+  const documents = await Promise.all(
+    events.map((event, index) => (event.type === 'candidate.applied' ? storeDocument(deps, row.organizationId, row.id, index, event) : undefined)),
+  );
+  const unused: string[] = [];
+  await publishAfter(bus, (emit) =>
+    prisma.$transaction(
+      async (tx) => {
+        const [held] = await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM webhook_delivery WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${claimed.lease_token}::uuid FOR UPDATE`;
+        // Our lease ran out and another worker has the row now: its outcome counts, not ours.
+        if (!held) return;
+        const source = { organizationId: row.organizationId, contractId: row.contractId, boardId: row.boardId, receivedAt: row.receivedAt };
+        const stored: StoredInboxEvent[] = [];
+        const candidateIds = new Set<string>();
+        for (const [index, event] of events.entries()) {
+          if (event.type !== 'candidate.applied') {
+            await applyPostingEvent(tx, emit, row.contractId, event, log);
+            stored.push(event);
+            continue;
+          }
+          const outcome = documents[index];
+          const document = outcome && 'stored' in outcome ? outcome.stored : undefined;
+          const { candidateId, documentAttached } = await applyCandidateApplied(tx, emit, source, event, document);
+          if (document && !documentAttached) unused.push(document.storageKey);
+          if (outcome && 'rejected' in outcome) log.warn({ inbox: row.id, reason: outcome.rejected }, 'A CV was refused; the candidate is kept without it');
+          candidateIds.add(candidateId);
+          const { document: _bytes, ...rest } = event;
+          stored.push({
+            ...rest,
+            candidateId,
+            ...(event.document ? { document: outcome && 'rejected' in outcome ? { fileName: event.document.fileName, rejected: outcome.rejected } : { fileName: event.document.fileName } } : {}),
+          });
+        }
+        await tx.webhookDelivery.update({
+          where: { id: row.id },
+          data: {
+            status: 'DONE',
+            leaseToken: null,
+            leaseUntil: null,
+            lastError: null,
+            processedAt: new Date(),
+            events: stored as unknown as Prisma.InputJsonValue,
+            candidateIds: [...candidateIds],
+          },
+        });
+      },
+      { timeout: 20_000 },
+    ),
+  );
+  if (unused.length > 0) await deps.documents.storage.delete(unused);
+}

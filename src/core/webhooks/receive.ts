@@ -1,0 +1,90 @@
+import type { PrismaClient } from '../../db/database.ts';
+import type { Prisma } from '../../db/generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+import { WebhookError } from '../../plugin-sdk/webhooks.ts';
+import type { BoardRegistry } from '../boards.ts';
+import { openCredentials } from '../contracts/credentials.ts';
+import type { Keyring } from '../crypto.ts';
+import type { Events } from '../events.ts';
+import { webhookResultSchema } from './events.ts';
+
+export interface ReceiveDeps {
+  prisma: PrismaClient;
+  boards: BoardRegistry;
+  keyring: Keyring;
+  events: Events;
+  log: Logger;
+}
+
+export type ReceiveOutcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'unknown_board'
+  | 'unknown_contract'
+  | 'bad_signature'
+  | 'stale'
+  | 'malformed'
+  | 'too_large'
+  | 'failed';
+
+export const OUTCOME_STATUS: Record<ReceiveOutcome, number> = {
+  accepted: 202,
+  duplicate: 200,
+  unknown_board: 404,
+  unknown_contract: 404,
+  bad_signature: 401,
+  stale: 401,
+  malformed: 400,
+  too_large: 413,
+  failed: 500,
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Takes a board's webhook delivery for one contract: the plugin verifies it and reads its events, which are written
+ * to the inbox (once per board delivery id) for the workers to apply. Nothing is stored for a refused delivery.
+ */
+export async function receiveWebhook(
+  deps: ReceiveDeps,
+  input: { boardId: string; contractId: string; headers: Record<string, string | undefined>; body: Buffer },
+): Promise<{ outcome: ReceiveOutcome; detail?: string }> {
+  const plugin = deps.boards.get(input.boardId);
+  if (!plugin?.handleWebhook) return { outcome: 'unknown_board' };
+  if (!UUID.test(input.contractId)) return { outcome: 'unknown_contract' };
+  const contract = await deps.prisma.contract.findFirst({
+    where: { id: input.contractId, boardId: plugin.id, status: { not: 'DISCONNECTED' } },
+    include: { credentials: true },
+  });
+  if (!contract || contract.credentials.length === 0) return { outcome: 'unknown_contract' };
+
+  const credentials = openCredentials(deps.keyring, contract.id, contract.credentials);
+  let result;
+  try {
+    const context = deps.boards.context(plugin, contract.environment, credentials, AbortSignal.timeout(5000));
+    result = await plugin.handleWebhook({ ...context, request: { headers: input.headers, body: input.body } });
+  } catch (error) {
+    if (error instanceof WebhookError) {
+      const outcome = error.reason === 'signature' ? 'bad_signature' : error.reason === 'stale' ? 'stale' : 'malformed';
+      return { outcome, detail: deps.boards.redact(error.message, credentials) };
+    }
+    deps.log.error({ board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin threw while reading a webhook');
+    return { outcome: 'failed', detail: 'The board plugin failed.' };
+  }
+  const parsed = webhookResultSchema.safeParse(result);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    deps.log.error({ board: plugin.id, path: issue.path.join('.'), err: issue.message }, 'Board plugin returned webhook events the core cannot read');
+    return { outcome: 'failed', detail: 'The board plugin returned unreadable events.' };
+  }
+
+  const [row] = await deps.prisma.$queryRaw<{ id: string }[]>`
+    INSERT INTO webhook_delivery (id, organization_id, contract_id, board_id, delivery_id, events)
+    VALUES (gen_random_uuid(), ${contract.organizationId}::uuid, ${contract.id}::uuid, ${plugin.id}, ${parsed.data.deliveryId},
+            ${JSON.stringify(parsed.data.events satisfies Prisma.InputJsonValue[])}::jsonb)
+    ON CONFLICT (contract_id, delivery_id) DO NOTHING
+    RETURNING id::text AS id`;
+  if (!row) return { outcome: 'duplicate' };
+  await deps.events.publish('inbox.queued', { id: row.id });
+  return { outcome: 'accepted' };
+}

@@ -1,0 +1,234 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { filter, pipe } from 'graphql-yoga';
+import { assignPendingCandidate, deleteCandidate, NotPending, rejectPendingCandidate, type CandidateDeps } from '../core/candidates/candidates.ts';
+import { NotFoundError } from '../core/errors.ts';
+import type { CandidateReceived } from '../core/events.ts';
+import type { Prisma } from '../db/generated/prisma/client.ts';
+import { ApplicationStatus } from '../db/generated/prisma/enums.ts';
+import { BoardRef } from './boards.ts';
+import { builder } from './builder.ts';
+import { viewerOf, type Context } from './context.ts';
+import { ErrorInterface } from './errors.ts';
+import { JobRef } from './jobs.ts';
+import { inOrganization } from './tenancy.ts';
+
+const candidateDeps = (context: Context): CandidateDeps => ({ ...context, storage: context.documents.storage });
+
+const ApplicationStatusEnum = builder.enumType(ApplicationStatus, {
+  name: 'ApplicationStatus',
+  values: {
+    ACTIVE: { description: 'In the job\'s pipeline.' },
+    PENDING: { description: 'In the pending pool: the board named no posting of ours and no single open job matched its title.' },
+    REJECTED: { description: 'Taken out of the pending pool without a job.' },
+  },
+});
+
+const DocumentLinkRef = builder.objectRef<{ url: string; expiresAt: Date }>('DocumentLink').implement({
+  description: 'A download link that works without a token until it expires; ask again for a fresh one.',
+  fields: (t) => ({ url: t.exposeString('url'), expiresAt: t.expose('expiresAt', { type: 'DateTime' }) }),
+});
+
+builder.prismaObject('Document', {
+  description: 'A file a candidate sent (a CV).',
+  fields: (t) => ({
+    fileName: t.exposeString('fileName'),
+    contentType: t.exposeString('contentType', { description: 'What the bytes are, whatever the board claimed.' }),
+    size: t.exposeInt('size', { description: 'In bytes.' }),
+    link: t.field({ type: DocumentLinkRef, resolve: (document, _args, context) => context.documents.links.sign(document.id) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const CandidateLocationRef = builder.objectRef<{ city: string | null; countryCode: string | null }>('CandidateLocation').implement({
+  fields: (t) => ({ city: t.exposeString('city', { nullable: true }), countryCode: t.exposeString('countryCode', { nullable: true }) }),
+});
+
+export const CandidateRef = builder.prismaNode('Candidate', {
+  nullable: true,
+  id: { field: 'id' },
+  findUnique: (id, context) => inOrganization(id, context),
+  description: 'A person who applied through a board; one per e-mail address.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    email: t.exposeString('email', { nullable: true }),
+    phone: t.exposeString('phone', { nullable: true }),
+    location: t.field({ type: CandidateLocationRef, resolve: (candidate) => ({ city: candidate.city, countryCode: candidate.countryCode }) }),
+    profileUrl: t.exposeString('profileUrl', { nullable: true, description: 'The candidate\'s profile on the board.' }),
+    consentAt: t.expose('consentAt', { type: 'DateTime', nullable: true, description: 'When the candidate agreed to their data being passed on.' }),
+    cv: t.prismaField({
+      type: 'Document',
+      nullable: true,
+      description: 'The latest CV.',
+      resolve: (query, candidate, _args, context) =>
+        context.prisma.document.findFirst({ ...query, where: { candidateId: candidate.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    }),
+    documents: t.relation('documents', { query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] } }),
+    applications: t.relatedConnection('applications', { cursor: 'id', query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+export const ApplicationRef = builder.prismaNode('Application', {
+  nullable: true,
+  id: { field: 'id' },
+  findUnique: (id, context) => inOrganization(id, context),
+  description: 'A candidate\'s application through a board: to a job, or waiting in the pending pool.',
+  fields: (t) => ({
+    candidate: t.relation('candidate'),
+    job: t.relation('job', { nullable: true, description: 'Null while pending or rejected from the pending pool.' }),
+    posting: t.relation('posting', { nullable: true, description: 'The posting applied to, when the board named one of ours.' }),
+    contract: t.relation('contract'),
+    board: t.field({ type: BoardRef, nullable: true, resolve: (application, _args, context) => context.boards.get(application.boardId) ?? null }),
+    boardId: t.exposeString('boardId'),
+    status: t.expose('status', { type: ApplicationStatusEnum }),
+    stage: t.exposeString('stage', { nullable: true, description: 'The pipeline stage; new applications land in the job\'s first.' }),
+    boardApplicationId: t.exposeString('boardApplicationId'),
+    jobTitle: t.exposeString('jobTitle', { nullable: true, description: 'The job title the board sent.' }),
+    pendingReason: t.exposeString('pendingReason', { nullable: true, description: 'Why it waits in the pending pool.' }),
+    suggestedJobs: t.prismaField({
+      type: ['Job'],
+      description: 'The open jobs the board\'s title most resembles, likeliest first (pending applications).',
+      select: { suggestedJobIds: true },
+      resolve: async (query, application, _args, context) => {
+        const jobs = await context.prisma.job.findMany({ ...query, where: { id: { in: application.suggestedJobIds }, organizationId: viewerOf(context).organizationId } });
+        return application.suggestedJobIds.flatMap((id) => jobs.filter((job) => job.id === id));
+      },
+    }),
+    appliedAt: t.expose('appliedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObjectField('Job', 'applications', (t) =>
+  t.relatedConnection('applications', { cursor: 'id', query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }) }),
+);
+builder.prismaObjectField('Posting', 'applications', (t) =>
+  t.relatedConnection('applications', { cursor: 'id', query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }) }),
+);
+
+const CandidateFilter = builder.inputType('CandidateFilter', {
+  fields: (t) => ({
+    jobId: t.globalID({ for: [JobRef], description: 'Candidates who applied to this job.' }),
+    boardId: t.id({ description: 'Candidates who applied through this board.' }),
+    search: t.string({ description: 'Part of the name or e-mail address, case-insensitive.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  candidates: t.prismaConnection({
+    type: 'Candidate',
+    cursor: 'id',
+    description: 'The organisation\'s candidates, newest first.',
+    args: { filter: t.arg({ type: CandidateFilter }) },
+    resolve: (query, _root, args, context) => {
+      const wanted = args.filter;
+      const where: Prisma.CandidateWhereInput = { organizationId: viewerOf(context).organizationId };
+      if (wanted?.jobId || wanted?.boardId) {
+        where.applications = { some: { ...(wanted.jobId ? { jobId: wanted.jobId.id } : {}), ...(wanted.boardId ? { boardId: String(wanted.boardId) } : {}) } };
+      }
+      if (wanted?.search) {
+        where.OR = [{ name: { contains: wanted.search, mode: 'insensitive' } }, { email: { contains: wanted.search, mode: 'insensitive' } }];
+      }
+      return context.prisma.candidate.findMany({ ...query, where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    },
+  }),
+  candidate: t.prismaField({
+    type: 'Candidate',
+    nullable: true,
+    args: { id: t.arg.globalID({ required: true, for: [CandidateRef] }) },
+    resolve: (query, _root, { id }, context) => context.prisma.candidate.findFirst({ ...query, where: inOrganization(id.id, context) }),
+  }),
+  pendingCandidates: t.prismaConnection({
+    type: 'Application',
+    cursor: 'id',
+    description: 'The pending pool: applications no single job matched, oldest first, each with its candidate, reason and suggested jobs.',
+    resolve: (query, _root, _args, context) =>
+      context.prisma.application.findMany({
+        ...query,
+        where: { organizationId: viewerOf(context).organizationId, status: 'PENDING' },
+        orderBy: [{ appliedAt: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+}));
+
+builder.objectType(NotPending, {
+  name: 'NotPending',
+  description: 'The candidate has no application in the pending pool. Nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof NotPending,
+  fields: (t) => ({ candidateId: t.id({ resolve: (error) => encodeGlobalID('Candidate', error.candidateId) }) }),
+});
+
+const DeletedCandidateRef = builder.objectRef<{ id: string; applications: number; documents: number }>('DeletedCandidate').implement({
+  fields: (t) => ({
+    id: t.id({ description: 'The global id the candidate had.', resolve: (deleted) => encodeGlobalID('Candidate', deleted.id) }),
+    applications: t.exposeInt('applications', { description: 'Applications erased with the candidate.' }),
+    documents: t.exposeInt('documents', { description: 'Documents erased with the candidate.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  assignPendingCandidate: t.prismaField({
+    type: 'Application',
+    description: 'Moves a candidate out of the pending pool into the first stage of a job.',
+    errors: { types: [NotFoundError, NotPending] },
+    args: {
+      candidateId: t.arg.globalID({ required: true, for: [CandidateRef] }),
+      jobId: t.arg.globalID({ required: true, for: [JobRef] }),
+    },
+    resolve: async (query, _root, { candidateId, jobId }, context) => {
+      const application = await assignPendingCandidate(candidateDeps(context), viewerOf(context).organizationId, candidateId.id, jobId.id);
+      return context.prisma.application.findUniqueOrThrow({ ...query, where: { id: application.id } });
+    },
+  }),
+  rejectPendingCandidate: t.prismaField({
+    type: 'Candidate',
+    description: 'Takes a candidate out of the pending pool without a job (their applications become REJECTED).',
+    errors: { types: [NotFoundError, NotPending] },
+    args: { candidateId: t.arg.globalID({ required: true, for: [CandidateRef] }) },
+    resolve: async (query, _root, { candidateId }, context) => {
+      const candidate = await rejectPendingCandidate(candidateDeps(context), viewerOf(context).organizationId, candidateId.id);
+      return context.prisma.candidate.findUniqueOrThrow({ ...query, where: { id: candidate.id } });
+    },
+  }),
+  deleteCandidate: t.field({
+    type: DeletedCandidateRef,
+    description: 'Erases a candidate (right to erasure): applications, documents and their personal data in received webhooks.',
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.globalID({ required: true, for: [CandidateRef] }) },
+    resolve: (_root, { id }, context) => deleteCandidate(candidateDeps(context), viewerOf(context).organizationId, id.id),
+  }),
+}));
+
+const CandidateReceivedRef = builder.objectRef<CandidateReceived>('CandidateReceived').implement({
+  fields: (t) => ({
+    pending: t.boolean({ description: 'True when it went to the pending pool.', resolve: (event) => event.jobId === null }),
+    application: t.prismaField({
+      type: 'Application',
+      resolve: (query, event, _args, context) => context.prisma.application.findFirstOrThrow({ ...query, where: inOrganization(event.applicationId, context) }),
+    }),
+  }),
+});
+
+const CandidateEventFilter = builder.inputType('CandidateEventFilter', {
+  fields: (t) => ({ jobId: t.globalID({ for: [JobRef] }), boardId: t.id() }),
+});
+
+builder.subscriptionField('candidateReceived', (t) =>
+  t.field({
+    type: CandidateReceivedRef,
+    description: 'Each new application from a board (and each one assigned out of the pending pool), published after it is committed.',
+    args: { filter: t.arg({ type: CandidateEventFilter }) },
+    subscribe: (_root, { filter: wanted }, context) =>
+      pipe(
+        context.events.subscribe('candidate.received', viewerOf(context).organizationId),
+        filter(
+          (event: CandidateReceived) =>
+            (!wanted?.jobId || wanted.jobId.id === event.jobId) && (!wanted?.boardId || String(wanted.boardId) === event.boardId),
+        ),
+      ),
+    resolve: (event) => event,
+  }),
+);
