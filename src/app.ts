@@ -6,7 +6,7 @@ import { BoardRegistry } from './core/boards.ts';
 import { loadKeyring } from './core/crypto.ts';
 import { createDemoOrganization } from './core/demo.ts';
 import { DeliveryWorker } from './core/delivery/worker.ts';
-import { LocalDocumentStorage } from './core/documents/storage.ts';
+import { openDocumentStorage } from './core/documents/open.ts';
 import { DocumentLinks } from './core/documents/urls.ts';
 import { loadPlugins } from './core/plugins/loader.ts';
 import { createEventBus, type EventBus } from './core/events.ts';
@@ -59,7 +59,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     };
     const boards = new BoardRegistry(plugins, { baseUrls: config.boardBaseUrls, timeoutMs: config.boardTimeoutMs, log });
     let publicUrl = config.publicUrl ?? '';
-    const storage = new LocalDocumentStorage(config.documents.directory);
+    const storage = openDocumentStorage(config.documents);
     const links = new DocumentLinks(keyring, () => publicUrl, config.documents.linkTtlSeconds);
     const yoga = createGraphQLServer({
       config,

@@ -96,6 +96,10 @@ const environmentSchema = z.object({
   WEBHOOK_MAX_BYTES: positiveInt(100 * 1024 * 1024).default(10 * 1024 * 1024),
   DOCUMENT_MAX_BYTES: positiveInt(100 * 1024 * 1024).default(5 * 1024 * 1024),
   DOCUMENT_URL_TTL_SECONDS: positiveInt(7 * 86_400).default(300),
+  S3_BUCKET_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the bucket' }).optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, 'expected a region name such as eu-west-1').default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   STATUS_POLL_BASE_MS: positiveInt(86_400_000).default(60_000),
   STATUS_POLL_MAX_MS: positiveInt(7 * 86_400_000).default(6 * 3_600_000),
 });
@@ -128,7 +132,13 @@ export interface Config {
   /** The absolute URL boards and browsers reach this server at (webhook URLs, document links); the listening address when unset. */
   publicUrl: string | undefined;
   webhooks: { maxBytes: number };
-  documents: { directory: string; maxBytes: number; linkTtlSeconds: number };
+  documents: {
+    directory: string;
+    /** An S3-compatible bucket instead of the directory. */
+    s3: { bucketUrl: string; region: string; accessKeyId: string; secretAccessKey: string } | undefined;
+    maxBytes: number;
+    linkTtlSeconds: number;
+  };
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   wsInitTimeoutMs: number;
@@ -169,6 +179,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const env = parsed.data;
+  if (env.S3_BUCKET_URL && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(['S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: required when S3_BUCKET_URL is set']);
+  }
   const production = env.NODE_ENV === 'production';
   const dataDir = path.resolve(env.DATA_DIR);
   return {
@@ -197,7 +210,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: env.CORS_ORIGINS,
     publicUrl: env.PUBLIC_URL,
     webhooks: { maxBytes: env.WEBHOOK_MAX_BYTES },
-    documents: { directory: path.join(dataDir, 'documents'), maxBytes: env.DOCUMENT_MAX_BYTES, linkTtlSeconds: env.DOCUMENT_URL_TTL_SECONDS },
+    documents: {
+      directory: path.join(dataDir, 'documents'),
+      s3: env.S3_BUCKET_URL
+        ? { bucketUrl: env.S3_BUCKET_URL, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY! }
+        : undefined,
+      maxBytes: env.DOCUMENT_MAX_BYTES,
+      linkTtlSeconds: env.DOCUMENT_URL_TTL_SECONDS,
+    },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     wsInitTimeoutMs: env.WS_INIT_TIMEOUT_MS,

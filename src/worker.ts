@@ -3,7 +3,7 @@ import { configOrExit } from './cli.ts';
 import { BoardRegistry } from './core/boards.ts';
 import { loadKeyring } from './core/crypto.ts';
 import { DeliveryWorker } from './core/delivery/worker.ts';
-import { LocalDocumentStorage } from './core/documents/storage.ts';
+import { openDocumentStorage } from './core/documents/open.ts';
 import { createEventBus } from './core/events.ts';
 import { loadPlugins } from './core/plugins/loader.ts';
 import { openDatabase } from './db/database.ts';
@@ -20,7 +20,7 @@ try {
   if (pending.length > 0) throw new Error(`The database lacks migrations ${pending.join(', ')}: start the API or run npm run db:migrate first.`);
   const bus = createEventBus({ redisUrl: config.redisUrl, log });
   const boards = new BoardRegistry(plugins, { baseUrls: config.boardBaseUrls, timeoutMs: config.boardTimeoutMs, log });
-  const documents = { storage: new LocalDocumentStorage(config.documents.directory), maxBytes: config.documents.maxBytes };
+  const documents = { storage: openDocumentStorage(config.documents), maxBytes: config.documents.maxBytes };
   const worker = new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: bus.events, log, documents }, config.worker);
   worker.start();
   log.info(`Delivery worker started (${config.worker.concurrency} at a time)`);

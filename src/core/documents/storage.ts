@@ -15,12 +15,17 @@ export interface DocumentStorage {
 
 const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
 
+/** Keys are the core's own ids; anything else (a `..`, an absolute path) is a bug, refused before any I/O. */
+export function assertSafeKey(key: string): void {
+  if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`Invalid document key "${key}"`);
+}
+
 /** Documents as files under one directory (DATA_DIR/documents by default). */
 export class LocalDocumentStorage implements DocumentStorage {
   constructor(private readonly directory: string) {}
 
   private file(key: string): string {
-    if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`Invalid document key "${key}"`);
+    assertSafeKey(key);
     return path.join(this.directory, ...key.split('/'));
   }
 
