@@ -40,5 +40,7 @@ export {
   type WebhookRequest,
   type WebhookResult,
 } from './webhooks.ts';
+/** Lower-case, accents and punctuation removed: for matching names ("Hà Nội" and "HA NOI" give "ha noi"). */
+export { normalizeForSearch } from '../core/text.ts';
 /** The zod the core validates with: plugins declare postingFields with it. */
 export { z } from 'zod';

@@ -5,7 +5,7 @@ import { startTopcvSimulator, TOPCV_EMPLOYERS } from './topcv.ts';
 
 /** Every built-in board's simulator with credentials it accepts, for the demo and for tests. */
 export async function startBoardSimulators(): Promise<{ simulators: Record<string, Simulator>; credentials: Record<string, Record<string, string>> }> {
-  const [leForem, franceTravail, topcv] = await Promise.all([startLeForemSimulator(), startFranceTravailSimulator(), startTopcvSimulator()]);
+  const [leForem, franceTravail, topcv] = await Promise.all([startLeForemSimulator(), startFranceTravailSimulator(), startTopcvSimulator({ autoReviewMs: 3000 })]);
   const [clientId, client] = Object.entries(FRANCE_TRAVAIL_CLIENTS)[0]!;
   const [employerApiKey, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
   return {
