@@ -15,6 +15,10 @@ console.log('Board simulators are running. Credentials they accept (demo only):'
 for (const [board, values] of Object.entries({ ...credentials, 'fjord-jobs': { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } })) {
   console.log(`  ${board}: ${JSON.stringify(values)}`);
 }
+console.log(
+  `  topcv: reviews every job 3 s after it is posted; for its webhooks, paste a contract's webhookUrl with\n` +
+    `    curl -X PUT ${simulators.topcv!.url}/api/v1/employer/webhook -H 'authorization: Bearer ${credentials.topcv!.employerApiKey}' -H 'content-type: application/json' -d '{"url":"<webhookUrl>"}'`,
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void Promise.all(Object.values(all).map((simulator) => simulator.close())));
 }
