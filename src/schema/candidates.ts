@@ -28,7 +28,7 @@ const DocumentLinkRef = builder.objectRef<{ url: string; expiresAt: Date }>('Doc
   fields: (t) => ({ url: t.exposeString('url'), expiresAt: t.expose('expiresAt', { type: 'DateTime' }) }),
 });
 
-builder.prismaObject('Document', {
+const DocumentRef = builder.prismaObject('Document', {
   description: 'A file a candidate sent (a CV).',
   fields: (t) => ({
     fileName: t.exposeString('fileName'),
@@ -55,12 +55,13 @@ export const CandidateRef = builder.prismaNode('Candidate', {
     location: t.field({ type: CandidateLocationRef, resolve: (candidate) => ({ city: candidate.city, countryCode: candidate.countryCode }) }),
     profileUrl: t.exposeString('profileUrl', { nullable: true, description: 'The candidate\'s profile on the board.' }),
     consentAt: t.expose('consentAt', { type: 'DateTime', nullable: true, description: 'When the candidate agreed to their data being passed on.' }),
-    cv: t.prismaField({
-      type: 'Document',
+    cv: t.field({
+      type: DocumentRef,
       nullable: true,
       description: 'The latest CV.',
-      resolve: (query, candidate, _args, context) =>
-        context.prisma.document.findFirst({ ...query, where: { candidateId: candidate.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      // Selected with the candidate, so a page of candidates costs no query per candidate.
+      select: { documents: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 } },
+      resolve: (candidate) => candidate.documents[0] ?? null,
     }),
     documents: t.relation('documents', { query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] } }),
     applications: t.relatedConnection('applications', { cursor: 'id', query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }) }),
@@ -86,14 +87,16 @@ export const ApplicationRef = builder.prismaNode('Application', {
     boardApplicationId: t.exposeString('boardApplicationId'),
     jobTitle: t.exposeString('jobTitle', { nullable: true, description: 'The job title the board sent.' }),
     pendingReason: t.exposeString('pendingReason', { nullable: true, description: 'Why it waits in the pending pool.' }),
-    suggestedJobs: t.prismaField({
-      type: ['Job'],
-      description: 'The open jobs the board\'s title most resembles, likeliest first (pending applications).',
-      select: { suggestedJobIds: true },
-      resolve: async (query, application, _args, context) => {
-        const jobs = await context.prisma.job.findMany({ ...query, where: { id: { in: application.suggestedJobIds }, organizationId: viewerOf(context).organizationId } });
-        return application.suggestedJobIds.flatMap((id) => jobs.filter((job) => job.id === id));
+    suggestedJobs: t.loadable({
+      type: [JobRef],
+      nullable: { list: false, items: true },
+      description: 'The open jobs the board\'s title most resembles, likeliest first (pending applications); null for a job since deleted.',
+      // One query for the suggestions of a whole page of applications.
+      load: async (ids: string[], context: Context) => {
+        const jobs = await context.prisma.job.findMany({ where: { id: { in: ids }, organizationId: viewerOf(context).organizationId } });
+        return ids.map((id) => jobs.find((job) => job.id === id) ?? null);
       },
+      resolve: (application) => application.suggestedJobIds,
     }),
     appliedAt: t.expose('appliedAt', { type: 'DateTime' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
