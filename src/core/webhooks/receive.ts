@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.ts';
 import { WebhookError } from '../../plugin-sdk/webhooks.ts';
 import type { BoardRegistry } from '../boards.ts';
 import { openCredentials } from '../contracts/credentials.ts';
+import { rowId } from '../ids.ts';
 import type { Keyring } from '../crypto.ts';
 import type { Events } from '../events.ts';
 import { webhookResultSchema } from './events.ts';
@@ -39,8 +40,6 @@ export const OUTCOME_STATUS: Record<ReceiveOutcome, number> = {
   failed: 500,
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Takes a board's webhook delivery for one contract: the plugin verifies it and reads its events, which are written
  * to the inbox (once per board delivery id) for the workers to apply. Nothing is stored for a refused delivery.
@@ -51,9 +50,8 @@ export async function receiveWebhook(
 ): Promise<{ outcome: ReceiveOutcome; detail?: string }> {
   const plugin = deps.boards.get(input.boardId);
   if (!plugin?.handleWebhook) return { outcome: 'unknown_board' };
-  if (!UUID.test(input.contractId)) return { outcome: 'unknown_contract' };
   const contract = await deps.prisma.contract.findFirst({
-    where: { id: input.contractId, boardId: plugin.id, status: { not: 'DISCONNECTED' } },
+    where: { id: rowId(input.contractId), boardId: plugin.id, status: { not: 'DISCONNECTED' } },
     include: { credentials: true },
   });
   if (!contract || contract.credentials.length === 0) return { outcome: 'unknown_contract' };
