@@ -6,6 +6,7 @@ import type { DocumentStorage } from '../documents/storage.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
 import { publishAfter, type Emit, type Events } from '../events.ts';
 import { rowId } from '../ids.ts';
+import { postingByExternalId } from '../postings/postings.ts';
 import type { InboxEvent, StoredInboxEvent } from '../webhooks/events.ts';
 import { matchJobByTitle } from './matching.ts';
 
@@ -72,19 +73,15 @@ export async function applyCandidateApplied(
   event: Applied,
   document: StoredDocument | undefined,
 ): Promise<{ candidateId: string; documentAttached: boolean }> {
-  const known = await tx.application.findUnique({
-    where: { contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId } },
-    select: { candidateId: true },
-  });
+  const applicationOnBoard = () =>
+    tx.application.findUnique({
+      where: { contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId } },
+      select: { candidateId: true },
+    });
+  const known = await applicationOnBoard();
   if (known) return { candidateId: known.candidateId, documentAttached: false };
 
-  const posting = event.externalPostingId
-    ? await tx.posting.findFirst({
-        where: { contractId: source.contractId, externalId: event.externalPostingId },
-        orderBy: { createdAt: 'desc' },
-        select: { id: true, jobId: true },
-      })
-    : null;
+  const posting = event.externalPostingId ? await postingByExternalId(tx, source.contractId, event.externalPostingId) : null;
   const match = posting ? { jobId: posting.jobId } : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
   const job = 'jobId' in match ? await tx.job.findUniqueOrThrow({ where: { id: match.jobId }, select: { id: true, stages: true } }) : null;
   const pending = 'pending' in match ? match.pending : null;
@@ -104,10 +101,7 @@ export async function applyCandidateApplied(
   if (!application) {
     // Another delivery of this application won the race, or the candidate already applied to this job.
     if (candidate.inserted) await tx.candidate.delete({ where: { id: candidate.id } });
-    const winner = await tx.application.findUnique({
-      where: { contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId } },
-      select: { candidateId: true },
-    });
+    const winner = await applicationOnBoard();
     return { candidateId: winner?.candidateId ?? candidate.id, documentAttached: false };
   }
   if (document) await tx.document.create({ data: { organizationId: source.organizationId, candidateId: candidate.id, ...document } });

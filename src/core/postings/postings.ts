@@ -59,6 +59,11 @@ export async function transition(
   }
 }
 
+/** The contract's posting the board knows by this id (the newest, should a board reuse an id). */
+export function postingByExternalId(tx: Prisma.TransactionClient, contractId: string, externalId: string): Promise<Posting | null> {
+  return tx.posting.findFirst({ where: { contractId, externalId }, orderBy: { createdAt: 'desc' } });
+}
+
 function requireCapability(plugin: BoardPlugin, capability: Capability): void {
   if (!plugin.capabilities.includes(capability)) throw new UnsupportedOperation(`${plugin.name} does not support ${capability} through this API.`);
 }

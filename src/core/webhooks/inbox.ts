@@ -7,7 +7,7 @@ import { applyCandidateApplied, type StoredDocument } from '../candidates/candid
 import { checkDocument, safeFileName } from '../documents/files.ts';
 import type { DocumentStorage } from '../documents/storage.ts';
 import { publishAfter, type Emit, type Events } from '../events.ts';
-import { LIVE_STATUSES, transition } from '../postings/postings.ts';
+import { LIVE_STATUSES, postingByExternalId, transition } from '../postings/postings.ts';
 import { webhookEventSchema, type InboxEvent, type StoredInboxEvent } from './events.ts';
 
 export interface InboxDeps {
@@ -54,7 +54,7 @@ async function storeDocument(deps: InboxDeps, organizationId: string, rowId: str
 }
 
 async function applyPostingEvent(tx: Prisma.TransactionClient, emit: Emit, contractId: string, event: Exclude<InboxEvent, Applied>, log: Logger): Promise<void> {
-  const posting = await tx.posting.findFirst({ where: { contractId, externalId: event.externalId }, orderBy: { createdAt: 'desc' } });
+  const posting = await postingByExternalId(tx, contractId, event.externalId);
   if (!posting) {
     log.info({ contract: contractId, externalId: event.externalId, event: event.type }, 'A board event names a posting we do not know; ignored');
     return;

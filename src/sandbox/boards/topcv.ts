@@ -86,9 +86,10 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
     return job && job.employerId === employer.id ? job : ('not found' as const);
   };
 
-  function notify(job: TopcvJob, body: TopcvWebhookBody): Promise<SendOutcome> | undefined {
-    const url = webhookUrls.get(job.employerId);
-    const employer = Object.values(employers).find((candidate) => candidate.id === job.employerId)!;
+  /** Posts a signed webhook to the employer's URL, retrying like TopCV; undefined when none is set up. */
+  function notify(employerId: number, body: TopcvWebhookBody): Promise<SendOutcome> | undefined {
+    const url = webhookUrls.get(employerId);
+    const employer = Object.values(employers).find((candidate) => candidate.id === employerId)!;
     if (!url) return undefined;
     const delivery = sendWebhook(url, topcvDelivery(employer.secretKey, body), { attempts: 8, retryDelayMs: 250 });
     sent.push(delivery);
@@ -101,7 +102,7 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
     job.status = approved ? 'approved' : 'rejected';
     if (approved) delete job.rejectReason;
     else job.rejectReason = reason ?? 'Tin tuyển dụng không đạt yêu cầu.';
-    return notify(job, approved ? { event: 'job.approved', data: { job_id: id } } : { event: 'job.rejected', data: { job_id: id, reason: job.rejectReason! } });
+    return notify(job.employerId, approved ? { event: 'job.approved', data: { job_id: id } } : { event: 'job.rejected', data: { job_id: id, reason: job.rejectReason! } });
   }
 
   function scheduleReview(job: TopcvJob) {
@@ -198,7 +199,7 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
     expire(id: number) {
       const job = jobs.get(id)!;
       job.status = 'expired';
-      return notify(job, { event: 'job.expired', data: { job_id: id } });
+      return notify(job.employerId, { event: 'job.expired', data: { job_id: id } });
     },
     /** Someone applies to a job (or sends a CV for a job title TopCV does not link to a job, with `jobId` null). */
     apply(accessToken: string, jobId: number | null, candidate: { full_name: string; email?: string; phone?: string }, extra: { title?: string; cv?: { file_name: string; mime_type: string; content_base64: string } } = {}) {
@@ -215,10 +216,8 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
           ...(extra.cv ? { cv: extra.cv } : {}),
         },
       };
-      const url = webhookUrls.get(employer.id);
-      if (!url) throw new Error('No webhook URL is set up for this employer');
-      const delivery = sendWebhook(url, topcvDelivery(employer.secretKey, body), { attempts: 8, retryDelayMs: 250 });
-      sent.push(delivery);
+      const delivery = notify(employer.id, body);
+      if (!delivery) throw new Error('No webhook URL is set up for this employer');
       return delivery;
     },
     /** A job posted on TopCV's own site, outside the API; approved. */
