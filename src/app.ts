@@ -12,7 +12,9 @@ import { loadPlugins } from './core/plugins/loader.ts';
 import { createEventBus, type EventBus } from './core/events.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
+import { applicationPageRoute } from './http/application-page.ts';
 import { documentRoute } from './http/documents.ts';
+import { feedRoute } from './http/feeds.ts';
 import { webhookRoute } from './http/webhooks.ts';
 import { attachWebSocketServer } from './http/websocket.ts';
 import { createGraphQLServer } from './http/yoga.ts';
@@ -76,6 +78,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const routes = [
       webhookRoute({ prisma: db.prisma, boards, keyring, events: eventBus.events, log, maxBytes: config.webhooks.maxBytes, metrics }),
       documentRoute({ prisma: db.prisma, storage, links, log }),
+      feedRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, log }),
+      applicationPageRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, events: eventBus.events, log, maxDocumentBytes: config.documents.maxBytes }),
     ];
     server = createServer(
       {

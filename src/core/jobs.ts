@@ -4,7 +4,7 @@ import type { PrismaClient } from '../db/database.ts';
 import type { Job } from '../db/generated/prisma/client.ts';
 import type { PostingJob } from '../plugin-sdk/types.ts';
 import { currencyCode, decimalAmount, isCountryCode } from './codes.ts';
-import { DomainError, NotFoundError, parseInput } from './errors.ts';
+import { DomainError, NotFoundError, parseInput, ValidationError } from './errors.ts';
 import { rowId } from './ids.ts';
 
 export const DEFAULT_STAGES = ['Applied', 'Screening', 'Interview', 'Offer', 'Hired'];
@@ -57,6 +57,8 @@ const jobFields = {
   category: text(100).nullish(),
   applyUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).nullish(),
   status: z.enum(['OPEN', 'CLOSED']).nullish(),
+  onWebsite: z.boolean().nullish(),
+  recruiterId: z.string().nullish(),
   stages: z
     .array(text(60))
     .min(1, 'must name at least one stage')
@@ -89,13 +91,29 @@ function columns(input: z.infer<z.ZodObject<typeof jobFields>>, provided: Record
   if ('applyUrl' in provided) data.applyUrl = input.applyUrl ?? null;
   if ('status' in provided && input.status) data.status = input.status;
   if ('stages' in provided && input.stages) data.stages = input.stages;
+  if ('onWebsite' in provided && typeof input.onWebsite === 'boolean') data.onWebsite = input.onWebsite;
+  if ('recruiterId' in provided) data.recruiterId = input.recruiterId ?? null;
   return data;
 }
 
-export async function createJob(prisma: PrismaClient, organizationId: string, input: JobInput): Promise<Job> {
+/** The recruiter must be a user of the job's organisation. */
+async function checkRecruiter(prisma: PrismaClient, organizationId: string, recruiterId: string | null | undefined): Promise<void> {
+  if (!recruiterId) return;
+  const user = await prisma.user.findFirst({ where: { id: rowId(recruiterId), organizationId }, select: { id: true } });
+  if (!user) throw new ValidationError([{ path: ['input', 'recruiterId'], message: 'is not a user of this organisation' }]);
+}
+
+/** Creates a job; its recruiter is `recruiterId` when given, else the user creating it. */
+export async function createJob(prisma: PrismaClient, organizationId: string, input: JobInput, creatorId?: string): Promise<Job> {
   const parsed = parseInput(z.object(jobFields), input);
+  await checkRecruiter(prisma, organizationId, parsed.recruiterId);
   return prisma.job.create({
-    data: { ...(columns(parsed, input) as { title: string; description: string }), stages: parsed.stages ?? DEFAULT_STAGES, organizationId },
+    data: {
+      ...(columns(parsed, input) as { title: string; description: string }),
+      stages: parsed.stages ?? DEFAULT_STAGES,
+      organizationId,
+      recruiterId: 'recruiterId' in input ? (parsed.recruiterId ?? null) : (creatorId ?? null),
+    },
   });
 }
 
@@ -103,6 +121,7 @@ export async function updateJob(prisma: PrismaClient, organizationId: string, jo
   const job = await prisma.job.findFirst({ where: { id: rowId(jobId), organizationId } });
   if (!job) throw new NotFoundError('job', jobId);
   const parsed = parseInput(z.object(jobFields).partial(), input);
+  await checkRecruiter(prisma, organizationId, parsed.recruiterId);
   return prisma.job.update({ where: { id: job.id }, data: columns(parsed as z.infer<z.ZodObject<typeof jobFields>>, input) });
 }
 

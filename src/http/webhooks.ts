@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, type Registry } from 'prom-client';
+import { readBody } from './body.ts';
 import { OUTCOME_STATUS, receiveWebhook, type ReceiveDeps, type ReceiveOutcome } from '../core/webhooks/receive.ts';
 
 const ROUTE = /^\/webhooks\/([a-z][a-z0-9-]{0,63})\/([^/?]{1,100})\/?$/;
@@ -15,20 +16,6 @@ const MESSAGES: Record<ReceiveOutcome, string> = {
   too_large: 'The delivery is too large.',
   failed: 'The delivery could not be read; try again later.',
 };
-
-/** Reads the body up to `limit` bytes; null when it is longer (the rest is not read). */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * `POST /webhooks/:board/:contractId`: answers at once (202 stored, 200 duplicate, 4xx refused with nothing

@@ -10,6 +10,18 @@ export function definePlugin<Plugin extends BoardPlugin>(plugin: Plugin): Plugin
 }
 
 export { BoardError, boardErrorForStatus, type BoardErrorCode } from './board-error.ts';
+export {
+  defineOperation,
+  ExtensionInputError,
+  nodeId,
+  type ExtensionContext,
+  type ExtensionOperation,
+  type ExtensionUser,
+  type PluginState,
+  type SchemaExtension,
+  type StateValue,
+} from './extensions.ts';
+export type { FeedItem, FeedSource } from './feeds.ts';
 export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './http.ts';
 export type {
   BoardPlugin,

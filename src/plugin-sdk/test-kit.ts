@@ -1,5 +1,6 @@
 // The conformance kit (`multiposting-api/plugin-sdk/test-kit`): the checks every built-in board plugin passes,
 // runnable with vitest against a third-party plugin and its simulator. Call describeBoardPlugin() in a test file.
+import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
@@ -11,6 +12,8 @@ import type { Fault } from '../sandbox/simulator.ts';
 import { webhookResultSchema } from '../core/webhooks/events.ts';
 import { BoardError } from './board-error.ts';
 import { WebhookError } from './webhooks.ts';
+import type { PluginState } from './extensions.ts';
+import type { FeedItem } from './feeds.ts';
 import type { BoardPlugin, Credentials, PostingPayload } from './types.ts';
 
 /** What the kit needs of a board simulator (`startSimulator` from the sandbox provides it). */
@@ -249,5 +252,68 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
         for (const secret of secretValues) expect(everything).not.toContain(secret);
       });
     });
+
+    describe.runIf(plugin.capabilities.includes('feed'))('feed', () => {
+      const render = async (items: FeedItem[]) => {
+        let text = '';
+        const chunks = plugin.renderFeed!({
+          ...registry().context(plugin, environment, options.credentials.valid),
+          items: (async function* () {
+            yield* items;
+          })(),
+          state: emptyState,
+          generatedAt: new Date('2026-01-02T03:04:05Z'),
+        });
+        let count = 0;
+        for await (const chunk of chunks) {
+          expect(typeof chunk).toBe('string');
+          text += chunk;
+          count += 1;
+        }
+        return { text, count };
+      };
+
+      test('an empty feed and a feed of hostile content are well-formed XML', async () => {
+        expect(XMLValidator.validate((await render([])).text)).toBe(true);
+        const hostile = '<script>alert(1)</script> & "quotes" \'apos\' ]]> \u0000\u0007 \u{1F600} <![CDATA[x]]>';
+        const { text } = await render([feedItem(hostile, 1), feedItem('Ünïcödé — 職位', 2)]);
+        expect(XMLValidator.validate(text)).toBe(true);
+        expect(text).not.toContain('<script>');
+      });
+
+      test('it writes the feed in chunks as it reads the items, not as one string at the end', async () => {
+        const items = Array.from({ length: 50 }, (_, index) => feedItem(`Vacancy ${index}`, index));
+        expect((await render(items)).count).toBeGreaterThan(items.length / 2);
+      });
+    });
   });
+}
+
+const emptyState: PluginState = { get: async () => undefined, set: async () => {}, delete: async () => {}, list: async () => [] };
+
+/** A publication as the core hands it to renderFeed, with `text` in every free-text field. */
+function feedItem(text: string, index: number): FeedItem {
+  const id = `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
+  const date = new Date('2026-01-01T00:00:00Z');
+  return {
+    id,
+    job: {
+      id,
+      title: text,
+      description: `<p>${text}</p>`,
+      location: { city: text, region: null, countryCode: 'NL', postalCode: '1011 AB' },
+      employmentType: 'FULL_TIME',
+      hoursPerWeek: 38,
+      salary: { min: 3000, max: 4000, currency: 'EUR', period: 'MONTH' },
+      category: text,
+      applyUrl: null,
+      createdAt: date,
+      updatedAt: date,
+    },
+    boardFields: {},
+    publishedAt: date,
+    updatedAt: date,
+    recruiter: { id, name: text, email: 'recruiter@example.org' },
+    applicationPageUrl: `https://api.example.org/apply/${id}/${id}`,
+  };
 }

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { BoardError } from './board-error.ts';
 import type { HttpClient } from './http.ts';
+import type { PluginState, SchemaExtension } from './extensions.ts';
+import type { FeedItem, FeedSource } from './feeds.ts';
 import type { WebhookRequest, WebhookResult } from './webhooks.ts';
 
 export type Capability = 'publish' | 'update' | 'withdraw' | 'linkExisting' | 'webhooks' | 'candidates' | 'feed' | 'statusPolling';
@@ -140,6 +142,15 @@ export interface BoardPlugin extends PluginManifest {
    * and the core applies the events later, from its inbox.
    */
   handleWebhook?(context: PluginContext & { request: WebhookRequest }): Promise<WebhookResult>;
+  /** Feed boards: which publications the contract's feed holds, from its settings. Absent: `postings`. */
+  feedSource?(context: PluginContext): FeedSource;
+  /**
+   * Feed boards: writes the feed, chunk by chunk, as the core reads the publications in batches; the core streams
+   * the chunks to the board (gzip, conditional GET). Never build the whole document in memory.
+   */
+  renderFeed?(context: PluginContext & { items: AsyncIterable<FeedItem>; state: PluginState; generatedAt: Date }): AsyncIterable<string>;
+  /** Queries and mutations of the plugin's own (e.g. a per-user setting), with names carrying its prefix. */
+  extendSchema?: SchemaExtension;
 }
 
 export type { BoardError };

@@ -3,6 +3,7 @@ import { ValidationError } from '../core/errors.ts';
 import { generatedNames } from '../core/plugins/naming.ts';
 import type { BoardPlugin, CredentialField } from '../plugin-sdk/types.ts';
 import { builder } from './builder.ts';
+import { registerSchemaExtension } from './plugin-extensions.ts';
 import { viewerOf } from './context.ts';
 import { contractDeps, MoneyInput } from './contracts.ts';
 import { PostingReviewInterface, reviewedStream } from './postings.ts';
@@ -79,6 +80,7 @@ function registerPlugin(plugin: BoardPlugin): void {
       },
     }),
   );
+  registerSchemaExtension(plugin);
 }
 
 let registered: string | undefined;

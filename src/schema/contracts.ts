@@ -2,12 +2,14 @@ import type { ContractDeps } from '../core/contracts/contracts.ts';
 import {
   ContractStateError,
   disconnectContract,
+  rotateFeedToken,
   effectiveStatus,
   updateContract,
   verifyContract,
 } from '../core/contracts/contracts.ts';
 import { creditBalance, type CreditBalance } from '../core/credits.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { openFeedToken } from '../core/feeds/tokens.ts';
 import { ContractStatus } from '../db/generated/prisma/enums.ts';
 import { BoardRef } from './boards.ts';
 import { builder } from './builder.ts';
@@ -139,6 +141,16 @@ export const ContractRef = builder.prismaNode('Contract', {
       resolve: (contract, _args, context) =>
         context.boards.get(contract.boardId)?.capabilities.includes('webhooks') ? `${context.publicUrl()}/webhooks/${contract.boardId}/${contract.id}` : null,
     }),
+    feedUrl: t.string({
+      nullable: true,
+      description: 'Feed boards: the address the board reads the vacancies from (admins only; null for others, and when the board reads no feed). rotateFeedToken replaces it.',
+      select: { feedTokenSealed: true, feedTokenKeyId: true },
+      resolve: (contract, _args, context) => {
+        if (viewerOf(context).role !== 'ADMIN') return null;
+        const token = openFeedToken(context.keyring, contract);
+        return token ? `${context.publicUrl()}/feeds/${contract.boardId}/${token}.xml` : null;
+      },
+    }),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -237,4 +249,5 @@ function contractAction(name: string, description: string, run: typeof verifyCon
 }
 
 contractAction('verifyContract', 'Checks the stored credentials with the board again', verifyContract);
+contractAction('rotateFeedToken', 'Gives a feed board\'s contract a new feed URL; the old one stops working at once', rotateFeedToken);
 contractAction('disconnectContract', 'Erases the credentials; the contract returns to NOT_CONFIGURED and keeps its history', disconnectContract);

@@ -5,6 +5,7 @@ import { ErrorInterface } from './errors.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { JobStatus } from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
+import { UserRef } from './users.ts';
 import { viewerOf } from './context.ts';
 import { inOrganization } from './tenancy.ts';
 
@@ -56,6 +57,8 @@ export const JobRef = builder.prismaNode('Job', {
     applyUrl: t.exposeString('applyUrl', { nullable: true }),
     status: t.expose('status', { type: JobStatusEnum }),
     stages: t.exposeStringList('stages', { description: 'The pipeline, in order; candidates from boards land in the first stage.' }),
+    onWebsite: t.exposeBoolean('onWebsite', { description: 'Shown on the organisation\'s own careers site (feeds that mirror the site hold these open jobs).' }),
+    recruiter: t.relation('recruiter', { nullable: true, description: 'The recruiter in charge; boards that show a contact person show them.' }),
     postings: t.relatedConnection('postings', { cursor: 'id', query: () => ({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -86,12 +89,20 @@ const jobInputFields = (required: boolean) => (t: Parameters<Parameters<typeof b
   applyUrl: t.string(),
   status: t.field({ type: JobStatusEnum }),
   stages: t.stringList({ description: 'Default: Applied, Screening, Interview, Offer, Hired.' }),
+  onWebsite: t.boolean({ description: 'Shown on the organisation\'s own careers site. Default: false.' }),
+  recruiterId: t.globalID({ for: [UserRef], description: 'The recruiter in charge; the creating user by default. Null: nobody.' }),
 });
 
 const CreateJobInput = builder.inputType('CreateJobInput', { fields: jobInputFields(true) });
 const UpdateJobInput = builder.inputType('UpdateJobInput', { description: 'Only the fields given change.', fields: jobInputFields(false) });
 
 const definedOnly = (input: object) => Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+
+/** The input with the recruiter's global id (decoded by the relay plugin) as the plain id; null stays null. */
+const withRecruiterId = (input: { recruiterId?: { id: string } | null }) => {
+  const defined = definedOnly(input);
+  return 'recruiterId' in defined ? { ...defined, recruiterId: input.recruiterId?.id ?? null } : defined;
+};
 
 builder.queryFields((t) => ({
   jobs: t.prismaConnection({
@@ -141,7 +152,8 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError] },
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
-      const job = await createJob(context.prisma, viewerOf(context).organizationId, definedOnly(input) as Parameters<typeof createJob>[2]);
+      const viewer = viewerOf(context);
+      const job = await createJob(context.prisma, viewer.organizationId, withRecruiterId(input) as Parameters<typeof createJob>[2], viewer.userId);
       return context.prisma.job.findUniqueOrThrow({ ...query, where: { id: job.id } });
     },
   }),
@@ -150,7 +162,7 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [JobRef] }), input: t.arg({ type: UpdateJobInput, required: true }) },
     resolve: async (query, _root, { id, input }, context) => {
-      const job = await updateJob(context.prisma, viewerOf(context).organizationId, id.id, definedOnly(input));
+      const job = await updateJob(context.prisma, viewerOf(context).organizationId, id.id, withRecruiterId(input));
       return context.prisma.job.findUniqueOrThrow({ ...query, where: { id: job.id } });
     },
   }),

@@ -3,7 +3,7 @@ import { ContractStateError } from '../core/contracts/contracts.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
-import { fetchBoardState } from '../core/postings/board-state.ts';
+import { feedSourceOf, fetchBoardState } from '../core/postings/board-state.ts';
 import {
   linkExistingPosting,
   PostingExists,
@@ -29,6 +29,7 @@ const PostingStatusEnum = builder.enumType(PostingStatus, { name: 'PostingStatus
 export const postingDeps = (context: Context): PostingDeps => ({
   ...context,
   fetchState: (plugin, contract, externalId) => fetchBoardState(context, plugin, contract, externalId),
+  feedSource: (plugin, contract) => feedSourceOf(context, plugin, contract),
 });
 
 builder.objectType(NotEnoughCredits, {

@@ -2,10 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
 import fjordJobs from '../../examples/fjord-jobs/plugin.ts';
 import { loadPlugins, PluginLoadError, validatePlugin } from '../../src/core/plugins/loader.ts';
 
 const valid = { ...fjordJobs };
+const operation = { description: 'x', access: 'member', args: z.object({}), result: z.object({ ok: z.boolean() }), resolve: async () => ({ ok: true }) };
 
 describe('the plugin loader', () => {
   test.each([
@@ -17,6 +19,8 @@ describe('the plugin loader', () => {
     ['duplicate credential keys', { credentials: [fjordJobs.credentials[0], fjordJobs.credentials[0]] }, /credential keys must be unique/],
     ['a confirmation named like a credential', { confirmations: [{ key: 'apiKey', label: 'x' }] }, /confirmations\.0\.key: "apiKey" is also a credential key/],
     ['a base URL for an unknown environment', { baseUrls: { STAGING: 'https://x.example' } }, /baseUrls\.STAGING/],
+    ['an extension field without the plugin\'s prefix', { extendSchema: { mutations: { setUserEmail: operation } } }, /extendSchema\.mutations\.setUserEmail: "setUserEmail" must carry the plugin's prefix \(e\.g\. fjordJobsSettings or setFjordJobsSettings\)/],
+    ['an extension operation without resolve', { extendSchema: { queries: { fjordJobsThing: { ...operation, resolve: undefined } } } }, /extendSchema\.queries\.fjordJobsThing\.resolve: expected a function/],
   ])('refuses %s, naming the plugin and the field', (_case, change, message) => {
     expect(() => validatePlugin({ ...valid, ...change }, 'test')).toThrow(PluginLoadError);
     expect(() => validatePlugin({ ...valid, ...change }, 'test')).toThrow(message);

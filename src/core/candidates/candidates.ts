@@ -82,7 +82,9 @@ export async function applyCandidateApplied(
   if (known) return { candidateId: known.candidateId, documentAttached: false };
 
   const posting = event.externalPostingId ? await postingByExternalId(tx, source.contractId, event.externalPostingId) : null;
-  const match = posting ? { jobId: posting.jobId } : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
+  // An application from the hosted page names its job; it may have been deleted since.
+  const named = event.jobId ? await tx.job.findFirst({ where: { id: event.jobId, organizationId: source.organizationId }, select: { id: true } }) : null;
+  const match = posting ? { jobId: posting.jobId } : named ? { jobId: named.id } : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
   const job = 'jobId' in match ? await tx.job.findUniqueOrThrow({ where: { id: match.jobId }, select: { id: true, stages: true } }) : null;
   const pending = 'pending' in match ? match.pending : null;
   const reason =

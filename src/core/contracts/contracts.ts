@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
 import type { Contract, ContractStatus } from '../../db/generated/prisma/client.ts';
@@ -11,6 +12,7 @@ import { currencyCode, decimalAmount } from '../codes.ts';
 import { creditBalance } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
 import { rowId } from '../ids.ts';
+import { newFeedToken, noFeedToken } from '../feeds/tokens.ts';
 import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
 
 export interface ContractDeps {
@@ -160,10 +162,13 @@ export async function connectContract(deps: ContractDeps, actor: Viewer, plugin:
   const now = new Date();
   const confirmations = Object.fromEntries((plugin.confirmations ?? []).map((confirmation) => [confirmation.key, now.toISOString()]));
   const columns = contractColumns(fields, input);
+  const id = randomUUID();
   const contract = await deps.prisma.$transaction(async (tx) => {
     const created = await tx.contract.create({
       data: {
         ...(columns as Prisma.ContractUncheckedCreateInput),
+        id,
+        ...(isFeedBoard(plugin) ? newFeedToken(deps.keyring, id) : {}),
         organizationId: actor.organizationId,
         boardId: plugin.id,
         environment: input.environment,
@@ -211,7 +216,12 @@ export async function updateContract(deps: ContractDeps, actor: Viewer, contract
   const updated = await deps.prisma.$transaction(async (tx) => {
     const next = await tx.contract.update({
       where: { id: contractId },
-      data: { ...columns, ...(credentials ? { status: 'PENDING_VERIFICATION', statusReason: null } : {}) },
+      data: {
+        ...columns,
+        ...(credentials ? { status: 'PENDING_VERIFICATION', statusReason: null } : {}),
+        // A feed board's contract connected again after a disconnection gets a new feed URL.
+        ...(credentials && isFeedBoard(plugin) && !contract.feedTokenHash ? newFeedToken(deps.keyring, contractId) : {}),
+      },
     });
     if (credentials) {
       await tx.contractCredential.deleteMany({ where: { contractId } });
@@ -243,9 +253,24 @@ export async function disconnectContract(deps: ContractDeps, actor: Viewer, cont
     await tx.contractCredential.deleteMany({ where: { contractId } });
     const updated = await tx.contract.update({
       where: { id: contractId },
-      data: { status: 'NOT_CONFIGURED', statusReason: 'Disconnected: the credentials were erased.', verifiedAt: null },
+      data: { status: 'NOT_CONFIGURED', statusReason: 'Disconnected: the credentials were erased.', verifiedAt: null, ...noFeedToken },
     });
     await record(tx, contract, actor, 'DISCONNECTED', [{ field: 'status', from: contract.status, to: 'NOT_CONFIGURED' }]);
+    return updated;
+  });
+}
+
+const isFeedBoard = (plugin: BoardPlugin) => plugin.capabilities.includes('feed');
+
+/** Gives a feed board's contract a new feed URL; the old one stops working at once. */
+export async function rotateFeedToken(deps: ContractDeps, actor: Viewer, contractId: string): Promise<Contract> {
+  const contract = await findContract(deps.prisma, actor.organizationId, contractId);
+  const plugin = pluginOf(deps.boards, contract);
+  if (!isFeedBoard(plugin)) throw new ContractStateError(contract.status, `${plugin.name} does not read a feed; the contract has no feed URL.`);
+  if (contract.status === 'NOT_CONFIGURED') throw new ContractStateError(contract.status, 'The contract is disconnected: connect it again to get a feed URL.');
+  return deps.prisma.$transaction(async (tx) => {
+    const updated = await tx.contract.update({ where: { id: contract.id }, data: newFeedToken(deps.keyring, contract.id) });
+    await record(tx, contract, actor, 'UPDATED', [{ field: 'feedUrl', from: null, to: 'rotated' }]);
     return updated;
   });
 }

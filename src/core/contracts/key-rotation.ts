@@ -1,13 +1,40 @@
 import type { PrismaClient } from '../../db/database.ts';
 import type { Keyring } from '../crypto.ts';
+import { resealFeedToken } from '../feeds/tokens.ts';
 import { reseal } from './credentials.ts';
 
 /**
  * Re-encrypts every credential not sealed under the keyring's current key, in small transactions. Servers keep
  * running meanwhile: each of them must already have the new key first and the old ones after it in
- * ENCRYPTION_KEYS, so they read both forms. Returns how many values were re-encrypted.
+ * ENCRYPTION_KEYS, so they read both forms. Returns how many values were re-encrypted (feed tokens included).
  */
 export async function rotateCredentialKeys(prisma: PrismaClient, keyring: Keyring, batchSize = 200): Promise<number> {
+  return (await rotateCredentials(prisma, keyring, batchSize)) + (await rotateFeedTokens(prisma, keyring, batchSize));
+}
+
+async function rotateFeedTokens(prisma: PrismaClient, keyring: Keyring, batchSize: number): Promise<number> {
+  let rotated = 0;
+  for (;;) {
+    const rows = await prisma.contract.findMany({
+      where: { AND: [{ feedTokenKeyId: { not: null } }, { feedTokenKeyId: { not: keyring.currentKeyId } }] },
+      select: { id: true, feedTokenSealed: true, feedTokenKeyId: true },
+      take: batchSize,
+      orderBy: { id: 'asc' },
+    });
+    if (rows.length === 0) return rotated;
+    await prisma.$transaction(
+      rows.map((row) =>
+        prisma.contract.updateMany({
+          where: { id: row.id, feedTokenKeyId: row.feedTokenKeyId, feedTokenSealed: row.feedTokenSealed },
+          data: resealFeedToken(keyring, row as { id: string; feedTokenSealed: string; feedTokenKeyId: string }),
+        }),
+      ),
+    );
+    rotated += rows.length;
+  }
+}
+
+async function rotateCredentials(prisma: PrismaClient, keyring: Keyring, batchSize: number): Promise<number> {
   let rotated = 0;
   for (;;) {
     const rows = await prisma.contractCredential.findMany({

@@ -6,7 +6,7 @@ import { SDK_VERSION } from '../../plugin-sdk/index.ts';
 import type { BoardPlugin, Capability } from '../../plugin-sdk/types.ts';
 import { BUILT_IN_PLUGINS } from '../../plugins/index.ts';
 import { isCountryCode } from '../codes.ts';
-import { generatedNames } from './naming.ts';
+import { camelCase, carriesPrefix, extensionNames, generatedNames, pascalCase } from './naming.ts';
 
 export class PluginLoadError extends Error {
   override name = 'PluginLoadError';
@@ -54,6 +54,15 @@ function isRegex(value: string): boolean {
   }
 }
 
+const operationSchema = z.object({
+  description: z.string().min(1),
+  access: z.enum(['member', 'admin']),
+  args: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, 'expected a zod object schema'),
+  result: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, 'expected a zod object schema'),
+  resolve: z.custom<() => unknown>((value) => typeof value === 'function', 'expected a function'),
+});
+const operationsSchema = z.record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,60}$/, 'expected a camelCase GraphQL field name'), operationSchema).optional();
+
 const uniqueBy = <T>(items: readonly T[], key: (item: T) => string) => new Set(items.map(key)).size === items.length;
 
 const manifestSchema = z
@@ -75,12 +84,20 @@ const manifestSchema = z
     postingFields: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, 'expected a zod object schema').optional(),
     baseUrls: z.record(z.string(), z.url({ protocol: /^https?$/ })).optional(),
     verifyCredentials: z.custom<BoardPlugin['verifyCredentials']>((value) => typeof value === 'function', 'expected a function').optional(),
+    extendSchema: z.object({ queries: operationsSchema, mutations: operationsSchema }).optional(),
   })
   .superRefine((plugin, ctx) => {
     const credentialKeys = new Set(plugin.credentials.map((field) => field.key));
     for (const [index, confirmation] of (plugin.confirmations ?? []).entries()) {
       if (credentialKeys.has(confirmation.key)) {
         ctx.addIssue({ code: 'custom', path: ['confirmations', index, 'key'], message: `"${confirmation.key}" is also a credential key` });
+      }
+    }
+    for (const kind of ['queries', 'mutations'] as const) {
+      for (const name of Object.keys(plugin.extendSchema?.[kind] ?? {})) {
+        if (!carriesPrefix(name, plugin.id)) {
+          ctx.addIssue({ code: 'custom', path: ['extendSchema', kind, name], message: `"${name}" must carry the plugin's prefix (e.g. ${camelCase(plugin.id)}Settings or set${pascalCase(plugin.id)}Settings)` });
+        }
       }
     }
     for (const environment of Object.keys(plugin.baseUrls ?? {})) {
@@ -135,7 +152,9 @@ export async function loadPlugins(extra: readonly string[]): Promise<BoardPlugin
   for (const plugin of plugins) {
     if (ids.has(plugin.id)) throw new PluginLoadError(`"${plugin.id}"`, `id: "${plugin.id}" is used by two plugins`);
     ids.add(plugin.id);
-    for (const name of Object.values(generatedNames(plugin.id))) {
+    const own = [...Object.keys(plugin.extendSchema?.queries ?? {}), ...Object.keys(plugin.extendSchema?.mutations ?? {})];
+    if (new Set(own).size !== own.length) throw new PluginLoadError(`"${plugin.id}"`, 'extendSchema: a query and a mutation have the same name');
+    for (const name of [...Object.values(generatedNames(plugin.id)), ...extensionNames(own)]) {
       const owner = names.get(name.toLowerCase());
       if (owner && owner !== plugin.id) throw new PluginLoadError(`"${plugin.id}"`, `id: its GraphQL name ${name} collides with plugin "${owner}"`);
       names.set(name.toLowerCase(), plugin.id);

@@ -25,3 +25,16 @@ export function generatedNames(id: string) {
     reviewedSubscription: `${camelCase(id)}PostingReviewed`,
   };
 }
+
+/** Whether a plugin's own field name carries its prefix: `leForemThing`, or a verb then the prefix (`setLeForemThing`). */
+export function carriesPrefix(fieldName: string, pluginId: string): boolean {
+  return fieldName.startsWith(camelCase(pluginId)) || new RegExp(`^[a-z]+${pascalCase(pluginId)}(?:[A-Z0-9]|$)`).test(fieldName);
+}
+
+/** The GraphQL names a plugin's `extendSchema` adds: its fields, and for each the input, result and payload types. */
+export function extensionNames(fieldNames: readonly string[]): string[] {
+  return fieldNames.flatMap((field) => {
+    const type = field.charAt(0).toUpperCase() + field.slice(1);
+    return [field, `${type}Input`, `${type}Result`, `${type}Payload`];
+  });
+}

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
 import type { Contract, Posting, PostingStatus } from '../../db/generated/prisma/client.ts';
+import type { FeedSource } from '../../plugin-sdk/feeds.ts';
 import type { BoardPlugin, Capability, PostingState } from '../../plugin-sdk/types.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
 import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
-import { releaseCredit, reserveCreditWithin } from '../credits.ts';
+import { consumeCredit, releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput } from '../errors.ts';
 import type { Emit, Events } from '../events.ts';
 import { publishAfter } from '../events.ts';
@@ -19,6 +20,8 @@ export interface PostingDeps {
   events: Events;
   /** Asks the board for a posting's state with the contract's credentials. */
   fetchState(plugin: BoardPlugin, contract: Contract, externalId: string): Promise<PostingState | null>;
+  /** Feed boards: which publications the contract's feed holds. */
+  feedSource(plugin: BoardPlugin, contract: Contract): Promise<FeedSource>;
 }
 
 /** The board cannot do what was asked (its plugin does not declare the capability). */
@@ -64,7 +67,14 @@ export function postingByExternalId(tx: Prisma.TransactionClient, contractId: st
   return tx.posting.findFirst({ where: { contractId, externalId }, orderBy: { createdAt: 'desc' } });
 }
 
+/**
+ * A feed board (the board pulls a feed, nothing is sent to it) publishes, updates and withdraws on the spot: the
+ * posting's presence in the feed is the publication.
+ */
+const readsFeed = (plugin: BoardPlugin) => plugin.capabilities.includes('feed') && !plugin.publish;
+
 function requireCapability(plugin: BoardPlugin, capability: Capability): void {
+  if (readsFeed(plugin) && ['publish', 'update', 'withdraw'].includes(capability)) return;
   if (!plugin.capabilities.includes(capability)) throw new UnsupportedOperation(`${plugin.name} does not support ${capability} through this API.`);
 }
 
@@ -107,10 +117,22 @@ export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: {
   const boardFields = plugin.postingFields ? (parseInput(plugin.postingFields, merged, ['boardFields']) as Record<string, unknown>) : {};
 
   const postingId = randomUUID();
+  const feed = readsFeed(plugin);
+  if (feed && (await deps.feedSource(plugin, contract)) === 'website') {
+    throw new UnsupportedOperation(`This ${plugin.name} contract mirrors your website: its feed holds the open jobs shown on your website (onWebsite). Switch it to a dedicated medium to publish vacancies one by one.`);
+  }
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await lockForNewPosting(tx, job.id, contract.id);
       await reserveCreditWithin(tx, contract.id, postingId);
+      if (feed) {
+        const posting = await tx.posting.create({
+          data: { id: postingId, organizationId: viewer.organizationId, jobId: job.id, contractId: contract.id, boardId: plugin.id, status: 'DRAFT', boardFields: boardFields as Prisma.InputJsonValue, externalId: postingId, creditReference: postingId },
+        });
+        await consumeCredit(tx, contract.id, postingId);
+        await transition(tx, emit, posting, 'PUBLISHED', { message: `In the ${plugin.name} feed from now on.` });
+        return { ...posting, status: 'PUBLISHED' as const };
+      }
       const posting = await tx.posting.create({
         data: {
           id: postingId,
@@ -161,6 +183,10 @@ export async function updatePosting(deps: PostingDeps, viewer: Viewer, input: { 
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await tx.posting.update({ where: { id: posting.id }, data: { boardFields: boardFields as Prisma.InputJsonValue } });
+      if (readsFeed(plugin)) {
+        await tx.postingEvent.create({ data: { postingId: posting.id, type: 'UPDATED', message: `The ${plugin.name} feed shows the change from now on.` } });
+        return { ...posting, boardFields: boardFields as Prisma.JsonValue };
+      }
       await transition(tx, emit, posting, 'UPDATE_QUEUED', { message: 'Update queued.' });
       await queue(tx, emit, posting.id, 'UPDATE');
       return { ...posting, status: 'UPDATE_QUEUED' as const };
@@ -187,6 +213,10 @@ export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, posting
         return { ...posting, status: 'WITHDRAWN' as const };
       }
       requireCapability(plugin, 'withdraw');
+      if (readsFeed(plugin)) {
+        await transition(tx, emit, posting, 'WITHDRAWN', { message: `Out of the ${plugin.name} feed.` });
+        return { ...posting, status: 'WITHDRAWN' as const };
+      }
       const pending = await tx.delivery.findFirst({ where: { postingId: posting.id, operation: 'WITHDRAW', status: { in: ['PENDING', 'PROCESSING'] } } });
       if (pending) throw new PostingStateError(posting.status, 'A withdrawal of this posting is already on its way.');
       await tx.postingEvent.create({ data: { postingId: posting.id, type: 'WITHDRAWAL_QUEUED', message: 'Withdrawal queued.' } });

@@ -27,40 +27,46 @@ const link = z
   .optional()
   .transform((value) => (value && /^https?:\/\/\S+$/i.test(value) ? value : undefined));
 
+const postingReviewed = z.object({ type: z.literal('posting.reviewed'), externalId: text(200), approved: z.boolean(), reason: optionalText(2000) });
+const postingClosed = z.object({ type: z.literal('posting.closed'), externalId: text(200), reason: optionalText(2000) });
+const candidateApplied = z.object({
+  type: z.literal('candidate.applied'),
+  applicationId: text(200),
+  externalPostingId: optionalText(200),
+  jobTitle: optionalText(300),
+  appliedAt: isoDate.optional(),
+  candidate: z.object({
+    name: text(300),
+    email,
+    phone: optionalText(50),
+    city: optionalText(200),
+    countryCode: z.string().transform((code) => code.toUpperCase()).refine(isCountryCode).optional().catch(undefined),
+    profileUrl: link,
+    consentAt: isoDate.optional().catch(undefined),
+  }),
+  document: z.object({ fileName: text(255), contentType: text(200), contentBase64: z.base64() }).optional(),
+});
+
 /**
  * The normalised events a plugin's handleWebhook returns, checked by the core before they enter the inbox
  * (a plugin is external code too).
  */
-export const webhookEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('posting.reviewed'), externalId: text(200), approved: z.boolean(), reason: optionalText(2000) }),
-  z.object({ type: z.literal('posting.closed'), externalId: text(200), reason: optionalText(2000) }),
-  z.object({
-    type: z.literal('candidate.applied'),
-    applicationId: text(200),
-    externalPostingId: optionalText(200),
-    jobTitle: optionalText(300),
-    appliedAt: isoDate.optional(),
-    candidate: z.object({
-      name: text(300),
-      email,
-      phone: optionalText(50),
-      city: optionalText(200),
-      countryCode: z.string().transform((code) => code.toUpperCase()).refine(isCountryCode).optional().catch(undefined),
-      profileUrl: link,
-      consentAt: isoDate.optional().catch(undefined),
-    }),
-    document: z
-      .object({ fileName: text(255), contentType: text(200), contentBase64: z.base64() })
-      .optional(),
-  }),
-]);
+export const webhookEventSchema = z.discriminatedUnion('type', [postingReviewed, postingClosed, candidateApplied]);
+
+/**
+ * What the inbox holds: the plugins' events, and applications made on the application page this server hosts,
+ * which name their job directly (`jobId`; a plugin cannot, its events lose unknown keys above).
+ */
+export const inboxEventSchema = z.discriminatedUnion('type', [postingReviewed, postingClosed, candidateApplied.extend({ jobId: z.uuid().optional() })]);
 
 export const webhookResultSchema = z.object({
   deliveryId: text(200),
   events: z.array(webhookEventSchema).max(100),
 });
 
-export type InboxEvent = z.infer<typeof webhookEventSchema>;
+export type InboxEvent = z.infer<typeof inboxEventSchema>;
+/** An event as written to the inbox (the workers parse it again when they apply it). */
+export type InboxEventInput = z.input<typeof inboxEventSchema>;
 type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
 /** An event as kept once applied: with the candidate it concerns, and a document's bytes replaced by where they went. */
 export type StoredInboxEvent =

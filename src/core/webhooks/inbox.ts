@@ -8,7 +8,7 @@ import { checkDocument, safeFileName } from '../documents/files.ts';
 import type { DocumentStorage } from '../documents/storage.ts';
 import { publishAfter, type Emit, type Events } from '../events.ts';
 import { LIVE_STATUSES, postingByExternalId, transition } from '../postings/postings.ts';
-import { webhookEventSchema, type InboxEvent, type StoredInboxEvent } from './events.ts';
+import { inboxEventSchema, type InboxEvent, type StoredInboxEvent } from './events.ts';
 
 export interface InboxDeps {
   prisma: PrismaClient;
@@ -81,7 +81,7 @@ async function applyPostingEvent(tx: Prisma.TransactionClient, emit: Emit, contr
 export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<void> {
   const { prisma, events: bus, log } = deps;
   const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: claimed.id } });
-  const events = z.array(webhookEventSchema).parse(row.events);
+  const events = z.array(inboxEventSchema).parse(row.events);
   const documents = await Promise.all(
     events.map((event, index) => (event.type === 'candidate.applied' ? storeDocument(deps, row.organizationId, row.id, index, event) : undefined)),
   );

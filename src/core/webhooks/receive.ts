@@ -7,7 +7,7 @@ import { openCredentials } from '../contracts/credentials.ts';
 import { rowId } from '../ids.ts';
 import type { Keyring } from '../crypto.ts';
 import type { Events } from '../events.ts';
-import { webhookResultSchema } from './events.ts';
+import { webhookResultSchema, type InboxEventInput } from './events.ts';
 
 export interface ReceiveDeps {
   prisma: PrismaClient;
@@ -76,13 +76,25 @@ export async function receiveWebhook(
     return { outcome: 'failed', detail: 'The board plugin returned unreadable events.' };
   }
 
+  const stored = await storeInInbox(deps, { organizationId: contract.organizationId, contractId: contract.id, boardId: plugin.id, ...parsed.data });
+  return { outcome: stored ? 'accepted' : 'duplicate' };
+}
+
+/**
+ * Writes events to the inbox once per contract and delivery id, and wakes the workers. False when that delivery
+ * was already stored (a duplicate: nothing is written).
+ */
+export async function storeInInbox(
+  deps: Pick<ReceiveDeps, 'prisma' | 'events'>,
+  delivery: { organizationId: string; contractId: string; boardId: string; deliveryId: string; events: InboxEventInput[] },
+): Promise<boolean> {
   const [row] = await deps.prisma.$queryRaw<{ id: string }[]>`
     INSERT INTO webhook_delivery (id, organization_id, contract_id, board_id, delivery_id, events)
-    VALUES (gen_random_uuid(), ${contract.organizationId}::uuid, ${contract.id}::uuid, ${plugin.id}, ${parsed.data.deliveryId},
-            ${JSON.stringify(parsed.data.events satisfies Prisma.InputJsonValue[])}::jsonb)
+    VALUES (gen_random_uuid(), ${delivery.organizationId}::uuid, ${delivery.contractId}::uuid, ${delivery.boardId}, ${delivery.deliveryId},
+            ${JSON.stringify(delivery.events as Prisma.InputJsonValue[])}::jsonb)
     ON CONFLICT (contract_id, delivery_id) DO NOTHING
     RETURNING id::text AS id`;
-  if (!row) return { outcome: 'duplicate' };
+  if (!row) return false;
   await deps.events.publish('inbox.queued', { id: row.id });
-  return { outcome: 'accepted' };
+  return true;
 }

@@ -2,12 +2,12 @@ import { describeBoardPlugin } from '../../plugin-sdk/test-kit.ts';
 import { startSimulator } from '../../sandbox/simulator.ts';
 import plugin from './plugin.ts';
 
-// InGoedeBanen pulls a feed and has no API to call: the kit checks the manifest and credential validation.
+// InGoedeBanen pulls a feed and has no API to call: the kit checks the manifest, credential validation and the feed.
 describeBoardPlugin({
   plugin,
   startSimulator: () => startSimulator({}),
   credentials: {
-    valid: { email: 'vacatures@acme.example', clientId: '40213' },
-    refused: { email: 'vacatures@acme.example', clientId: '99999' },
+    valid: { email: 'vacatures@acme.example', clientId: '40213', publicationMode: 'DEDICATED_MEDIUM' },
+    refused: { email: 'vacatures@acme.example', clientId: '99999', publicationMode: 'OWN_WEBSITE' },
   },
 });

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { Events } from '../events.ts';
+import { effectiveStatus } from '../contracts/contracts.ts';
+import type { FeedDeps } from '../feeds/open.ts';
+import { rowId } from '../ids.ts';
+import { storeInInbox } from '../webhooks/receive.ts';
+
+/** A job as its hosted application page shows it. */
+export interface ApplicationPage {
+  organizationId: string;
+  organizationName: string;
+  contractId: string;
+  boardId: string;
+  job: { id: string; title: string; description: string; city: string | null };
+  /** The posting the page belongs to (feeds of postings); null for a job shown on the website. */
+  externalPostingId: string | null;
+}
+
+/**
+ * The page of a job published through a feed board's contract: the contract ACTIVE and the job in its feed (a
+ * published posting on it, or an open job shown on the website). Null otherwise: the page is gone.
+ */
+export async function findApplicationPage(deps: FeedDeps, contractId: string, jobId: string): Promise<ApplicationPage | null> {
+  const contract = await deps.prisma.contract.findUnique({ where: { id: rowId(contractId) }, include: { organization: { select: { name: true } } } });
+  const plugin = contract && deps.boards.get(contract.boardId);
+  if (!contract || !plugin?.renderFeed || !contract.feedTokenHash || effectiveStatus(contract) !== 'ACTIVE') return null;
+  const job = await deps.prisma.job.findFirst({ where: { id: rowId(jobId), organizationId: contract.organizationId, status: 'OPEN' } });
+  if (!job) return null;
+  const posting = await deps.prisma.posting.findFirst({ where: { jobId: job.id, contractId: contract.id, status: 'PUBLISHED' }, select: { externalId: true } });
+  if (!posting && !job.onWebsite) return null;
+  return {
+    organizationId: contract.organizationId,
+    organizationName: contract.organization.name,
+    contractId: contract.id,
+    boardId: contract.boardId,
+    job: { id: job.id, title: job.title, description: job.description, city: job.city },
+    externalPostingId: posting?.externalId ?? null,
+  };
+}
+
+export const applicationFormSchema = z.object({
+  /** Made when the form is shown: submitting the same form twice is one application. */
+  submissionId: z.uuid('the form is invalid; reload the page'),
+  name: z.string().trim().min(1, 'Please enter your name.').max(300, 'Your name is too long.'),
+  email: z.email('Please enter a valid e-mail address.').max(254),
+  phone: z
+    .string()
+    .trim()
+    .max(50, 'The phone number is too long.')
+    .optional()
+    .transform((value) => value || undefined),
+  consent: z.literal('yes', 'Please agree to your application being passed on.'),
+});
+
+export interface ApplicationForm {
+  fields: z.output<typeof applicationFormSchema>;
+  cv?: { fileName: string; contentType: string; bytes: Buffer };
+}
+
+/**
+ * Puts an application made on the hosted page in the inbox, as a board's would be: the workers create the candidate
+ * in the first stage of the job (the CV checked like any other). False when this form was already submitted.
+ */
+export async function submitApplication(deps: FeedDeps & { events: Events }, page: ApplicationPage, form: ApplicationForm, now = new Date()): Promise<boolean> {
+  const { fields, cv } = form;
+  return storeInInbox(deps, {
+    organizationId: page.organizationId,
+    contractId: page.contractId,
+    boardId: page.boardId,
+    deliveryId: `application-page:${fields.submissionId}`,
+    events: [
+      {
+        type: 'candidate.applied',
+        applicationId: `application-page:${fields.submissionId}`,
+        ...(page.externalPostingId ? { externalPostingId: page.externalPostingId } : {}),
+        jobId: page.job.id,
+        jobTitle: page.job.title,
+        appliedAt: now.toISOString(),
+        candidate: { name: fields.name, email: fields.email.toLowerCase(), ...(fields.phone ? { phone: fields.phone } : {}), consentAt: now.toISOString() },
+        ...(cv ? { document: { fileName: cv.fileName, contentType: cv.contentType, contentBase64: cv.bytes.toString('base64') } } : {}),
+      },
+    ],
+  });
+}

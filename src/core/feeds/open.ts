@@ -1,0 +1,36 @@
+import type { PrismaClient } from '../../db/database.ts';
+import type { BoardPlugin, Credentials } from '../../plugin-sdk/types.ts';
+import type { BoardRegistry } from '../boards.ts';
+import { effectiveStatus } from '../contracts/contracts.ts';
+import { openCredentials } from '../contracts/credentials.ts';
+import type { Keyring } from '../crypto.ts';
+import { todayOf, type FeedScope } from './feed.ts';
+import { feedTokenHash } from './tokens.ts';
+
+export interface FeedDeps {
+  prisma: PrismaClient;
+  boards: BoardRegistry;
+  keyring: Keyring;
+  publicUrl(): string;
+}
+
+/** The hosted application page of a job published through a contract. */
+export const applicationPagePath = (contractId: string, jobId: string) => `/apply/${contractId}/${jobId}`;
+
+/** The contract a feed URL's token belongs to (on that board), with what serving its feed needs; null for none. */
+export async function openFeed(deps: FeedDeps, boardId: string, token: string, now = new Date()) {
+  const plugin = deps.boards.get(boardId);
+  if (!plugin?.renderFeed || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const contract = await deps.prisma.contract.findUnique({ where: { feedTokenHash: feedTokenHash(token) }, include: { credentials: true } });
+  if (!contract || contract.boardId !== plugin.id || contract.credentials.length === 0) return null;
+  const credentials: Credentials = openCredentials(deps.keyring, contract.id, contract.credentials);
+  const context = deps.boards.context(plugin, contract.environment, credentials);
+  const scope: FeedScope = {
+    contract,
+    source: plugin.feedSource?.(context) ?? 'postings',
+    active: effectiveStatus(contract, now) === 'ACTIVE',
+    applicationPageUrl: (jobId) => `${deps.publicUrl()}${applicationPagePath(contract.id, jobId)}`,
+    today: todayOf(now),
+  };
+  return { plugin: plugin as BoardPlugin & Required<Pick<BoardPlugin, 'renderFeed'>>, contract, context, scope };
+}
