@@ -19,6 +19,7 @@ console.log(
   `  topcv: reviews every job 3 s after it is posted; for its webhooks, paste a contract's webhookUrl with\n` +
     `    curl -X PUT ${simulators.topcv!.url}/api/v1/employer/webhook -H 'authorization: Bearer ${credentials.topcv!.employerApiKey}' -H 'content-type: application/json' -d '{"url":"<webhookUrl>"}'`,
 );
+console.log('  ingoedebanen: no API to call; connect it, publish, and open the contract\'s feedUrl (admins see it) in a browser.');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void Promise.all(Object.values(all).map((simulator) => simulator.close())));
 }

@@ -2,6 +2,7 @@ import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startIngoedebanenReader } from '../src/sandbox/boards/ingoedebanen.ts';
 import { eventually, startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -170,6 +171,18 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     const changed = await fetchFeed(contract.feedUrl, { 'if-none-match': current });
     expect(changed.response.status).toBe(200);
     expect(vacancies(changed.text)[0]!.recruiter.email).toBe('jan@igb.example');
+  });
+
+  test('the board\'s reader pulls with gzip and its entity tag: unchanged reads cost a 304, a new vacancy shows up', async () => {
+    const board = startIngoedebanenReader(contract.feedUrl);
+    expect(await board.read()).toEqual({ status: 200, changed: true });
+    const before = board.vacancies.map((vacancy) => vacancy.title);
+    expect(await board.read()).toEqual({ status: 304, changed: false });
+    const job = await createJob({ title: 'Heftruckchauffeur', recruiterId: ids.recruiter });
+    expect((await publish(job.id, contract.id, { source: 'Campagne' })).status).toBe('PUBLISHED');
+    expect(await board.read()).toEqual({ status: 200, changed: true });
+    expect(board.vacancies.map((vacancy) => vacancy.title).sort()).toEqual([...before, 'Heftruckchauffeur'].sort());
+    expect(board.vacancies.find((vacancy) => vacancy.title === 'Heftruckchauffeur')).toMatchObject({ recruiterEmail: 'jan@igb.example', publication: { medium: 'IGB', source: 'Campagne', phase: 'Extern' } });
   });
 
   test('the feed URL is for admins, rotating it stops the old one, another organisation sees nothing', async () => {

@@ -179,7 +179,7 @@ function registerOperation(plugin: BoardPlugin, kind: 'query' | 'mutation', fiel
   (kind === 'query' ? root.queryField : root.mutationField).call(builder, fieldName, (t) =>
     t.field({
       type: Result,
-      description: `${operation.description} (${plugin.name}${operation.access === 'admin' ? '; admins only' : ''}.)`,
+      description: `${operation.description.replace(/\.$/, '')}. From the ${plugin.name} plugin${operation.access === 'admin' ? '; admins only' : ''}.`,
       authScopes: operation.access === 'admin' ? { admin: true } : { authenticated: true },
       errors: { types: [ValidationError], union: { name: `${typeName}Payload` } },
       args: Input ? { input: t.arg({ type: Input, required: true }) } : {},

@@ -1,5 +1,6 @@
 import type { Simulator } from '../simulator.ts';
 import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from './france-travail.ts';
+import { IGB_ACCOUNT } from './ingoedebanen.ts';
 import { LE_FOREM_PARTNERS, startLeForemSimulator } from './le-forem.ts';
 import { startTopcvSimulator, TOPCV_EMPLOYERS } from './topcv.ts';
 
@@ -14,6 +15,8 @@ export async function startBoardSimulators(): Promise<{ simulators: Record<strin
       'le-forem': { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.ACME01! },
       'france-travail': { clientId, partyId: client.partyId, key: client.key },
       topcv: { employerApiKey, secretKey: employer.secretKey },
+      // No simulator: InGoedeBanen pulls the contract's feedUrl (startIngoedebanenReader reads it as the board does).
+      ingoedebanen: { ...IGB_ACCOUNT, publicationMode: 'DEDICATED_MEDIUM' },
     },
   };
 }

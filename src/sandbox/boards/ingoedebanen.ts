@@ -1,0 +1,53 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/** A vacancy as the simulated board keeps it from the feed. */
+export interface IgbVacancy {
+  id: string;
+  jobId: string;
+  title: string;
+  applyUrl: string;
+  recruiterEmail: string;
+  publication: Record<string, string>;
+}
+
+/** Settings the simulated board's account has (InGoedeBanen has no API to refuse anything else). */
+export const IGB_ACCOUNT = { email: 'vacatures@acme.example', clientId: '40213' };
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'vacancy', parseTagValue: false, parseAttributeValue: false });
+
+/**
+ * InGoedeBanen's side of a feed: it reads the feed URL it was given the way the board does — gzip, and a
+ * conditional GET with the last entity tag so an unchanged feed costs a 304 — and keeps the vacancies it saw.
+ */
+export function startIngoedebanenReader(feedUrl: string) {
+  let etag: string | undefined;
+  let vacancies: IgbVacancy[] = [];
+  const reads: { status: number; bytes: number }[] = [];
+  return {
+    reads,
+    get vacancies() {
+      return vacancies;
+    },
+    /** One pull. A malformed feed throws (the real board would reject it) and keeps what it had. */
+    async read(): Promise<{ status: number; changed: boolean }> {
+      const response = await fetch(feedUrl, { headers: { 'accept-encoding': 'gzip', ...(etag ? { 'if-none-match': etag } : {}) } });
+      const text = response.status === 200 ? await response.text() : '';
+      reads.push({ status: response.status, bytes: Buffer.byteLength(text) });
+      if (response.status === 304) return { status: 304, changed: false };
+      if (response.status !== 200) throw new Error(`InGoedeBanen could not read the feed: HTTP ${response.status}`);
+      const valid = XMLValidator.validate(text);
+      if (valid !== true) throw new Error(`InGoedeBanen refused a malformed feed: ${valid.err.msg}`);
+      const items = (parser.parse(text).vacancies?.vacancy ?? []) as Record<string, any>[];
+      vacancies = items.map((item) => ({
+        id: item.id,
+        jobId: item.jobId,
+        title: item.title,
+        applyUrl: item.applyUrl,
+        recruiterEmail: item.recruiter?.email,
+        publication: item.publication,
+      }));
+      etag = response.headers.get('etag') ?? undefined;
+      return { status: 200, changed: true };
+    },
+  };
+}
