@@ -30,6 +30,8 @@ const env = (encryptionKeys?: string) => ({
 });
 
 const CONNECT = `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`;
+const CONNECT_FEED = `mutation { connectIngoedebanen(input: { environment: PRODUCTION, credentials: { email: "a@b.example", clientId: "40213", publicationMode: OWN_WEBSITE } }) { ... on Contract { id feedUrl } } }`;
+const FEED_URL = 'query ($id: ID!) { contract(id: $id) { feedUrl } }';
 const VERIFY = 'mutation ($id: ID!) { verifyContract(id: $id) { ... on Contract { status } } }';
 const input = { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } };
 
@@ -56,6 +58,8 @@ test('keys rotate while a server runs: old and new ciphertexts both read, then e
   const before = await startTestServer({ database, env: env(keys(['k1', oldKey])) });
   const token = await before.tokenFor('rotation');
   const contract = (await before.graphql(CONNECT, { token, variables: { input } })).body.data!.connectFjordJobs;
+  const feed = (await before.graphql(CONNECT_FEED, { token })).body.data!.connectIngoedebanen;
+  const feedToken = (url: string) => url.split('/').pop();
   await before.stop();
 
   // Step 1: the server runs with the new key first and the old one after it.
@@ -70,11 +74,16 @@ test('keys rotate while a server runs: old and new ciphertexts both read, then e
   for (const answer of await verifying) expect(answer.body.data!.verifyContract.status).toBe('ACTIVE');
   expect(rotated).toBeGreaterThanOrEqual(2);
   expect(await prisma.contractCredential.count({ where: { keyId: { not: 'k2' } } })).toBe(0);
+  expect(await prisma.contract.count({ where: { feedTokenKeyId: 'k1' } })).toBe(0);
   await during.stop();
 
   // Step 3: the old key is gone, everything still reads.
   const after = await startTestServer({ database, env: env(keys(['k2', newKey])) });
   expect((await after.graphql(VERIFY, { token, variables: { id: contract.id } })).body.data!.verifyContract.status).toBe('ACTIVE');
+  // The feed token was re-sealed, not replaced: the board keeps reading the same address.
+  const feedUrl = (await after.graphql(FEED_URL, { token, variables: { id: feed.id } })).body.data!.contract.feedUrl as string;
+  expect(feedToken(feedUrl)).toBe(feedToken(feed.feedUrl));
+  expect((await fetch(feedUrl)).status).toBe(200);
   await after.stop();
   await database.drop();
 });
