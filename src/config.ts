@@ -70,6 +70,7 @@ const environmentSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*(:[A-Z][A-Z0-9_]*)?=https?:\/\/\S+$/, 'expected board-id[:ENVIRONMENT]=http(s)://url entries')))
     .default([]),
   BOARD_TIMEOUT_MS: positiveInt(120_000).default(10_000),
+  SKIP_ENVIRONMENT_PREREQUISITES: commaList.default([]),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
   GRAPHIQL: booleanFlag.optional(),
   CORS_ORIGINS: commaList.default([]),
@@ -119,6 +120,8 @@ export interface Config {
   /** Overrides of board API base URLs, keyed `id:ENVIRONMENT` or `id`. */
   boardBaseUrls: Record<string, string>;
   boardTimeoutMs: number;
+  /** Boards whose environment prerequisites (e.g. Le Forem's approved acceptance posting) are not enforced. */
+  skipEnvironmentPrerequisites: string[];
   graphql: {
     introspection: boolean;
     graphiql: boolean;
@@ -198,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     boardPlugins: env.BOARD_PLUGINS,
     boardBaseUrls: Object.fromEntries(env.BOARD_BASE_URLS.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
     boardTimeoutMs: env.BOARD_TIMEOUT_MS,
+    skipEnvironmentPrerequisites: env.SKIP_ENVIRONMENT_PREREQUISITES,
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ?? !production,
       graphiql: env.GRAPHIQL ?? !production,

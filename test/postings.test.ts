@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../src/sandbox/boards/le-forem.ts';
 import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
 
 type FjordSimulator = Awaited<ReturnType<typeof startFjordJobsSimulator>>;
 
 let fjord: FjordSimulator;
-let leForem: Awaited<ReturnType<typeof startLeForemSimulator>>;
 let server: TestServer;
 let token: string;
 let recruiter: string;
@@ -16,11 +14,10 @@ const VALID = { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey };
 
 beforeAll(async () => {
   fjord = await startFjordJobsSimulator();
-  leForem = await startLeForemSimulator();
   server = await startTestServer({
     env: {
       BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
-      BOARD_BASE_URLS: `fjord-jobs=${fjord.url},le-forem=${leForem.url}`,
+      BOARD_BASE_URLS: `fjord-jobs=${fjord.url}`,
       BOARD_TIMEOUT_MS: '400',
       WORKER_CONCURRENCY: '16',
       WORKER_POLL_MS: '50',
@@ -36,7 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await fjord?.close();
-  await leForem?.close();
 });
 
 async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, as = token) {
@@ -185,11 +181,12 @@ describe('publishing', () => {
     const foreignJob = await createJob({}, otherAdmin);
     expect((await publish(foreignJob.id, contractId)).__typename).toBe('NotFoundError');
 
-    const leForemContract = await gql(
-      `mutation ($input: ConnectLeForemInput!) { connectLeForem(input: $input) { ... on Contract { id status } } }`,
-      { input: { environment: 'ACCEPTANCE', confidentialityAgreementSigned: true, credentials: { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.ACME01 } } },
+    // A contract that cannot take postings one by one: InGoedeBanen mirroring the organisation's website.
+    const mirror = await gql(
+      `mutation ($input: ConnectIngoedebanenInput!) { connectIngoedebanen(input: $input) { ... on Contract { id status } } }`,
+      { input: { environment: 'PRODUCTION', credentials: { email: 'jobs@acme.example', clientId: '40213', publicationMode: 'OWN_WEBSITE' } } },
     );
-    expect(await publish(job.id, leForemContract.connectLeForem.id, {})).toMatchObject({ __typename: 'UnsupportedOperation' });
+    expect(await publish(job.id, mirror.connectIngoedebanen.id, {})).toMatchObject({ __typename: 'UnsupportedOperation' });
 
     const expiring = await connectFjord(5);
     await server.app.db.prisma.contract.update({ where: { id: Buffer.from(expiring, 'base64').toString().split(':')[1]! }, data: { expiresAt: new Date(Date.now() - 1000) } });

@@ -27,7 +27,7 @@ export class BoardRegistry {
 
   constructor(
     readonly plugins: readonly BoardPlugin[],
-    private readonly options: { baseUrls: Record<string, string>; timeoutMs: number; log: Logger },
+    private readonly options: { baseUrls: Record<string, string>; timeoutMs: number; log: Logger; skipPrerequisites?: readonly string[] },
   ) {
     this.byId = new Map(plugins.map((plugin) => [plugin.id, plugin]));
     this.searchWords = new Map(
@@ -51,6 +51,12 @@ export class BoardRegistry {
   }
 
   /** Where the board's API is for an environment: BOARD_BASE_URLS first (`id:ENV=url` or `id=url`), then the plugin's own. */
+  /** The environment a contract in `environment` needs an approved posting in first, unless configured off. */
+  prerequisiteOf(plugin: BoardPlugin, environment: string): string | undefined {
+    if (this.options.skipPrerequisites?.includes(plugin.id)) return undefined;
+    return plugin.environmentPrerequisites?.[environment]?.approvedPostingIn;
+  }
+
   baseUrl(plugin: BoardPlugin, environment: string): string | undefined {
     return this.options.baseUrls[`${plugin.id}:${environment}`] ?? this.options.baseUrls[plugin.id] ?? plugin.baseUrls?.[environment];
   }

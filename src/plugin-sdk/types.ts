@@ -79,6 +79,12 @@ export interface PluginManifest {
   capabilities: readonly Capability[];
   /** Board-only posting fields (contract-type codes, categories…): validated with it, published as JSON Schema. */
   postingFields?: z.ZodObject;
+  /**
+   * Environments a contract may only be connected in once the organisation has shown it can use another, e.g.
+   * `{ PRODUCTION: { approvedPostingIn: 'ACCEPTANCE' } }`: a PRODUCTION contract needs a posting the board
+   * approved on an ACCEPTANCE contract first.
+   */
+  environmentPrerequisites?: Readonly<Record<string, { approvedPostingIn: string }>>;
   /** Base URL of the board's API per environment; overridable by the core's configuration (simulators, tests). */
   baseUrls?: Readonly<Record<string, string>>;
 }

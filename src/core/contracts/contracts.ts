@@ -158,6 +158,7 @@ export async function connectContract(deps: ContractDeps, actor: Viewer, plugin:
   const credentials = collect(problems, () => validateCredentials(plugin, input.credentials, ['input', 'credentials']));
   if (!fields || !credentials) throw new ValidationError(problems);
   if (problems.length > 0) throw new ValidationError(problems);
+  await checkPrerequisite(deps, actor, plugin, input.environment);
 
   const now = new Date();
   const confirmations = Object.fromEntries((plugin.confirmations ?? []).map((confirmation) => [confirmation.key, now.toISOString()]));
@@ -258,6 +259,26 @@ export async function disconnectContract(deps: ContractDeps, actor: Viewer, cont
     await record(tx, contract, actor, 'DISCONNECTED', [{ field: 'status', from: contract.status, to: 'NOT_CONFIGURED' }]);
     return updated;
   });
+}
+
+/**
+ * Refuses a contract in an environment the organisation has not qualified for yet: some boards (Le Forem) open
+ * production only after they approved a test posting made on their acceptance environment.
+ */
+async function checkPrerequisite(deps: ContractDeps, actor: Viewer, plugin: BoardPlugin, environment: string): Promise<void> {
+  const required = deps.boards.prerequisiteOf(plugin, environment);
+  if (!required) return;
+  const approved = await deps.prisma.postingEvent.count({
+    where: { toStatus: 'PUBLISHED', posting: { organizationId: actor.organizationId, boardId: plugin.id, contract: { environment: required } } },
+  });
+  if (approved === 0) {
+    throw new ValidationError([
+      {
+        path: ['input', 'environment'],
+        message: `${plugin.name} opens ${environment} once it has approved one of your postings on ${required}: connect an ${required} contract, publish a test posting and wait for its approval`,
+      },
+    ]);
+  }
 }
 
 const isFeedBoard = (plugin: BoardPlugin) => plugin.capabilities.includes('feed');

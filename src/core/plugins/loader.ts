@@ -83,6 +83,7 @@ const manifestSchema = z
       .refine((items) => uniqueBy(items, (item) => item), 'capabilities must be unique'),
     postingFields: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, 'expected a zod object schema').optional(),
     baseUrls: z.record(z.string(), z.url({ protocol: /^https?$/ })).optional(),
+    environmentPrerequisites: z.record(z.string(), z.object({ approvedPostingIn: z.string() })).optional(),
     verifyCredentials: z.custom<BoardPlugin['verifyCredentials']>((value) => typeof value === 'function', 'expected a function').optional(),
     extendSchema: z.object({ queries: operationsSchema, mutations: operationsSchema }).optional(),
   })
@@ -97,6 +98,13 @@ const manifestSchema = z
       for (const name of Object.keys(plugin.extendSchema?.[kind] ?? {})) {
         if (!carriesPrefix(name, plugin.id)) {
           ctx.addIssue({ code: 'custom', path: ['extendSchema', kind, name], message: `"${name}" must carry the plugin's prefix (e.g. ${camelCase(plugin.id)}Settings or set${pascalCase(plugin.id)}Settings)` });
+        }
+      }
+    }
+    for (const [environment, prerequisite] of Object.entries(plugin.environmentPrerequisites ?? {})) {
+      for (const [key, value] of [[environment, environment], ['approvedPostingIn', prerequisite.approvedPostingIn]] as const) {
+        if (!plugin.environments.includes(value)) {
+          ctx.addIssue({ code: 'custom', path: ['environmentPrerequisites', environment, ...(key === environment ? [] : [key])], message: `"${value}" is not one of the plugin's environments` });
         }
       }
     }

@@ -1,18 +1,25 @@
 import type { Simulator } from '../simulator.ts';
 import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from './france-travail.ts';
 import { IGB_ACCOUNT } from './ingoedebanen.ts';
-import { LE_FOREM_PARTNERS, startLeForemSimulator } from './le-forem.ts';
+import { LE_FOREM_PARTNERS, LE_FOREM_PRODUCTION_PARTNERS, startLeForemSimulator } from './le-forem.ts';
 import { startTopcvSimulator, TOPCV_EMPLOYERS } from './topcv.ts';
 
 /** Every built-in board's simulator with credentials it accepts, for the demo and for tests. */
 export async function startBoardSimulators(): Promise<{ simulators: Record<string, Simulator>; credentials: Record<string, Record<string, string>> }> {
-  const [leForem, franceTravail, topcv] = await Promise.all([startLeForemSimulator(), startFranceTravailSimulator(), startTopcvSimulator({ autoReviewMs: 3000 })]);
+  const [leForem, leForemProduction, franceTravail, topcv] = await Promise.all([
+    startLeForemSimulator({ environment: 'ACCEPTANCE', auditDelayMs: 5000 }),
+    startLeForemSimulator({ environment: 'PRODUCTION' }),
+    startFranceTravailSimulator(),
+    startTopcvSimulator({ autoReviewMs: 3000 }),
+  ]);
   const [clientId, client] = Object.entries(FRANCE_TRAVAIL_CLIENTS)[0]!;
   const [employerApiKey, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
   return {
-    simulators: { 'le-forem': leForem, 'france-travail': franceTravail, topcv },
+    // Keys are BOARD_BASE_URLS entries: a board id, or board-id:ENVIRONMENT when each environment has its own API.
+    simulators: { 'le-forem:ACCEPTANCE': leForem, 'le-forem:PRODUCTION': leForemProduction, 'france-travail': franceTravail, topcv },
     credentials: {
-      'le-forem': { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.ACME01! },
+      'le-forem:ACCEPTANCE': { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.ACME01! },
+      'le-forem:PRODUCTION': { partnerCode: 'ACME01', apiKey: LE_FOREM_PRODUCTION_PARTNERS.ACME01! },
       'france-travail': { clientId, partyId: client.partyId, key: client.key },
       topcv: { employerApiKey, secretKey: employer.secretKey },
       // No simulator: InGoedeBanen pulls the contract's feedUrl (startIngoedebanenReader reads it as the board does).
