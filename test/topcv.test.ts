@@ -85,7 +85,9 @@ describe('posting to TopCV', () => {
     await Promise.all([board.ready, all.ready]);
     const [approvedOne, rejectedOne] = [await publish(await job('Kế toán trưởng'), { industry: 'ACCOUNTING' }), await publish(await job('Chuyên viên tuyển dụng'), { industry: 'HUMAN_RESOURCES' })];
     const [a, r] = [await until(approvedOne.id, 'PENDING_REVIEW'), await until(rejectedOne.id, 'PENDING_REVIEW')];
+    // Deliveries for different postings may be applied in any order; the second review waits for the first event.
     expect((await topcv.review(Number(a.externalId), true))?.status).toBe(202);
+    await Promise.all([board.waitFor(1), all.waitFor(1)]);
     expect((await topcv.review(Number(r.externalId), false, 'Thiếu thông tin phúc lợi.'))?.status).toBe(202);
     await board.waitFor(2);
     await all.waitFor(2);
