@@ -137,7 +137,7 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     // Markup in a title is text in the feed, never elements; the recruiter-less job shows the account's address.
     expect(byJob[rowIdOf(jobIds[1]!)]).toMatchObject({ title: 'Chauffeur C/E & "nachtdienst" <Utrecht>', publication: { '@phase': 'Extern' }, recruiter: { email: SETTINGS.email } });
     expect(text).toContain('&lt;Utrecht&gt;');
-    expect(byJob[rowIdOf(jobIds[0]!)].applyUrl).toBe(`${server.url}/apply/${contractRowId(contract)}/${rowIdOf(jobIds[0]!)}`);
+    expect(byJob[rowIdOf(jobIds[0]!)].applyUrl).toBe(`${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[0]!)}`);
   });
 
   test('conditional GET answers 304 until something changes; gzip on request; HEAD has no body', async () => {
@@ -211,7 +211,7 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
   });
 
   test('the hosted application page takes an application into the job\'s first stage; sending it twice is one', async () => {
-    const page = `${server.url}/apply/${contractRowId(contract)}/${rowIdOf(jobIds[0]!)}`;
+    const page = `${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[0]!)}`;
     const html = await (await fetch(page)).text();
     expect(html).toContain('Teamleider magazijn (m/v/x)');
     const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(html)![1]!;
@@ -245,7 +245,7 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     expect(edges).toEqual([{ node: { stage: 'Applied', candidate: { name: 'Sanne de Vries', email: 'sanne@example.nl', cv: { fileName: 'cv.txt' } } } }]);
 
     // A job that is not in the feed has no page.
-    expect((await fetch(`${server.url}/apply/${contractRowId(contract)}/${rowIdOf(jobIds[1]!)}`)).status).toBe(404);
+    expect((await fetch(`${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[1]!)}`)).status).toBe(404);
   });
 });
 
@@ -283,10 +283,6 @@ describe('InGoedeBanen: own-website mode and the apply link template', () => {
 /** The row id inside a global id (the feed and its links use row ids). */
 function rowIdOf(globalId: string): string {
   return Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
-}
-
-function contractRowId(contract: { id: string }): string {
-  return rowIdOf(contract.id);
 }
 
 /** The response body as sent (fetch would decompress it). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.ts';
-import type { Contract, Job, Prisma } from '../../db/generated/prisma/client.ts';
+import { Prisma, type Contract, type Job } from '../../db/generated/prisma/client.ts';
 import type { FeedItem, FeedSource } from '../../plugin-sdk/feeds.ts';
 import { postingJob } from '../jobs.ts';
 
@@ -85,21 +85,17 @@ export async function* feedItems(prisma: PrismaClient, scope: FeedScope): AsyncI
  */
 export async function feedVersion(prisma: PrismaClient, scope: FeedScope): Promise<string> {
   const { id, organizationId, boardId } = scope.contract;
-  const [row] =
+  const publications =
     scope.source === 'postings'
-      ? await prisma.$queryRaw<{ version: string }[]>`
-          SELECT concat_ws('|', count(*), count(*) FILTER (WHERE p.status = 'PUBLISHED'), max(p.updated_at), max(j.updated_at),
-                 (SELECT concat(count(*), max(updated_at)) FROM contract_credential WHERE contract_id = ${id}::uuid),
-                 (SELECT concat(count(*), max(updated_at)) FROM plugin_state WHERE organization_id = ${organizationId}::uuid AND plugin_id = ${boardId}),
-                 (SELECT concat(count(*), max(u.created_at), md5(string_agg(u.name, ',' ORDER BY u.id))) FROM "user" u WHERE u.organization_id = ${organizationId}::uuid)) AS version
-          FROM posting p JOIN job j ON j.id = p.job_id
-          WHERE p.contract_id = ${id}::uuid`
-      : await prisma.$queryRaw<{ version: string }[]>`
-          SELECT concat_ws('|', count(*), count(*) FILTER (WHERE on_website AND status = 'OPEN'), max(updated_at),
-                 (SELECT concat(count(*), max(updated_at)) FROM contract_credential WHERE contract_id = ${id}::uuid),
-                 (SELECT concat(count(*), max(updated_at)) FROM plugin_state WHERE organization_id = ${organizationId}::uuid AND plugin_id = ${boardId}),
-                 (SELECT concat(count(*), max(u.created_at), md5(string_agg(u.name, ',' ORDER BY u.id))) FROM "user" u WHERE u.organization_id = ${organizationId}::uuid)) AS version
-          FROM job WHERE organization_id = ${organizationId}::uuid`;
+      ? Prisma.sql`SELECT concat_ws('|', count(*), count(*) FILTER (WHERE p.status = 'PUBLISHED'), max(p.updated_at), max(j.updated_at))
+                   FROM posting p JOIN job j ON j.id = p.job_id WHERE p.contract_id = ${id}::uuid`
+      : Prisma.sql`SELECT concat_ws('|', count(*), count(*) FILTER (WHERE on_website AND status = 'OPEN'), max(updated_at))
+                   FROM job WHERE organization_id = ${organizationId}::uuid`;
+  const [row] = await prisma.$queryRaw<{ version: string }[]>`
+    SELECT concat_ws('|', (${publications}),
+           (SELECT concat(count(*), max(updated_at)) FROM contract_credential WHERE contract_id = ${id}::uuid),
+           (SELECT concat(count(*), max(updated_at)) FROM plugin_state WHERE organization_id = ${organizationId}::uuid AND plugin_id = ${boardId}),
+           (SELECT concat(count(*), max(u.created_at), md5(string_agg(u.name, ',' ORDER BY u.id))) FROM "user" u WHERE u.organization_id = ${organizationId}::uuid)) AS version`;
   const material = [scope.source, scope.active, scope.today, scope.applicationPageUrl(''), row?.version ?? ''].join('\n');
   return createHash('sha256').update(material).digest('base64url').slice(0, 32);
 }

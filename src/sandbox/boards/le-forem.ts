@@ -60,7 +60,6 @@ export async function startLeForemSimulator(options: LeForemSimulatorOptions = {
   const partners = options.partners ?? (environment === 'PRODUCTION' ? LE_FOREM_PRODUCTION_PARTNERS : LE_FOREM_PARTNERS);
   const vacancies = new Map<string, LeForemVacancy>();
   const byKey = new Map<string, string>();
-  const createdPerKey = new Map<string, number>();
   let nextId = environment === 'PRODUCTION' ? 9_000_001 : 5_000_001;
 
   /** The audit decides lazily, when the vacancy is next read: approved unless its description is too short. */
@@ -120,10 +119,7 @@ export async function startLeForemSimulator(options: LeForemSimulatorOptions = {
       const vacancy: LeForemVacancy = { id: String(nextId++), partnerCode: partner, status: 'AUDIT', body: input };
       submit(vacancy);
       vacancies.set(vacancy.id, vacancy);
-      if (key) {
-        byKey.set(`${partner}:${key}`, vacancy.id);
-        createdPerKey.set(key, (createdPerKey.get(key) ?? 0) + 1);
-      }
+      if (key) byKey.set(`${partner}:${key}`, vacancy.id);
       return { status: 201, json: view(vacancy) };
     },
     'GET /api/v1/partners/:code/vacancies/:id': ({ params, headers }) => {
@@ -147,5 +143,5 @@ export async function startLeForemSimulator(options: LeForemSimulatorOptions = {
       return { status: 204 };
     },
   });
-  return Object.assign(simulator, { environment, vacancies, createdPerKey });
+  return Object.assign(simulator, { environment, vacancies });
 }
