@@ -59,7 +59,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         return false;
       }
     };
-    const boards = new BoardRegistry(plugins, { baseUrls: config.boardBaseUrls, timeoutMs: config.boardTimeoutMs, log, skipPrerequisites: config.skipEnvironmentPrerequisites });
+    const boards = BoardRegistry.fromConfig(plugins, config, log);
     let publicUrl = config.publicUrl ?? '';
     const storage = openDocumentStorage(config.documents);
     const links = new DocumentLinks(keyring, () => publicUrl, config.documents.linkTtlSeconds);

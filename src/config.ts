@@ -103,6 +103,7 @@ const environmentSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   STATUS_POLL_BASE_MS: positiveInt(86_400_000).default(60_000),
   STATUS_POLL_MAX_MS: positiveInt(7 * 86_400_000).default(6 * 3_600_000),
+  CONTRACT_CHECK_INTERVAL_MS: positiveInt(7 * 86_400_000).default(900_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -122,6 +123,8 @@ export interface Config {
   boardTimeoutMs: number;
   /** Boards whose environment prerequisites (e.g. Le Forem's approved acceptance posting) are not enforced. */
   skipEnvironmentPrerequisites: string[];
+  /** How often a worker asks a board about each contract: its health (quality rate, suspension), or a pending verification. */
+  contractCheckMs: number;
   graphql: {
     introspection: boolean;
     graphiql: boolean;
@@ -202,6 +205,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     boardBaseUrls: Object.fromEntries(env.BOARD_BASE_URLS.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
     boardTimeoutMs: env.BOARD_TIMEOUT_MS,
     skipEnvironmentPrerequisites: env.SKIP_ENVIRONMENT_PREREQUISITES,
+    contractCheckMs: env.CONTRACT_CHECK_INTERVAL_MS,
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ?? !production,
       graphiql: env.GRAPHIQL ?? !production,

@@ -19,7 +19,7 @@ try {
   const pending = await pendingMigrations(db.sql);
   if (pending.length > 0) throw new Error(`The database lacks migrations ${pending.join(', ')}: start the API or run npm run db:migrate first.`);
   const bus = createEventBus({ redisUrl: config.redisUrl, log });
-  const boards = new BoardRegistry(plugins, { baseUrls: config.boardBaseUrls, timeoutMs: config.boardTimeoutMs, log, skipPrerequisites: config.skipEnvironmentPrerequisites });
+  const boards = BoardRegistry.fromConfig(plugins, config, log);
   const documents = { storage: openDocumentStorage(config.documents), maxBytes: config.documents.maxBytes };
   const worker = new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: bus.events, log, documents }, config.worker);
   worker.start();

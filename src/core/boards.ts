@@ -1,7 +1,8 @@
+import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { countryName } from './codes.ts';
 import { normalizeForSearch } from './text.ts';
-import { createHttpClient } from '../plugin-sdk/http.ts';
+import { createHttpClient, type HttpClient } from '../plugin-sdk/http.ts';
 import type { BoardPlugin, Credentials, PluginContext, PluginLogger } from '../plugin-sdk/types.ts';
 
 /** Replaces every occurrence of each secret in a string with [redacted]. */
@@ -27,7 +28,7 @@ export class BoardRegistry {
 
   constructor(
     readonly plugins: readonly BoardPlugin[],
-    private readonly options: { baseUrls: Record<string, string>; timeoutMs: number; log: Logger; skipPrerequisites?: readonly string[] },
+    private readonly options: { baseUrls: Record<string, string>; timeoutMs: number; log: Logger; skipPrerequisites?: readonly string[]; contractCheckMs?: number },
   ) {
     this.byId = new Map(plugins.map((plugin) => [plugin.id, plugin]));
     this.searchWords = new Map(
@@ -36,6 +37,22 @@ export class BoardRegistry {
         normalizeForSearch([plugin.id, plugin.name, plugin.country, countryName(plugin.country)].join(' ')).split(' '),
       ]),
     );
+  }
+
+  /** How often a worker asks a board about a contract: its health, or a verification the board left pending. */
+  get contractCheckMs(): number {
+    return this.options.contractCheckMs ?? 900_000;
+  }
+
+  /** The registry of a server or worker process, configured from its environment. */
+  static fromConfig(plugins: readonly BoardPlugin[], config: Config, log: Logger): BoardRegistry {
+    return new BoardRegistry(plugins, {
+      baseUrls: config.boardBaseUrls,
+      timeoutMs: config.boardTimeoutMs,
+      log,
+      skipPrerequisites: config.skipEnvironmentPrerequisites,
+      contractCheckMs: config.contractCheckMs,
+    });
   }
 
   get(id: string): BoardPlugin | undefined {
@@ -59,6 +76,13 @@ export class BoardRegistry {
 
   baseUrl(plugin: BoardPlugin, environment: string): string | undefined {
     return this.options.baseUrls[`${plugin.id}:${environment}`] ?? this.options.baseUrls[plugin.id] ?? plugin.baseUrls?.[environment];
+  }
+
+  /** HTTP to the board's API in an environment, with the configured timeout. */
+  http(plugin: BoardPlugin, environment: string, signal?: AbortSignal): HttpClient {
+    if (!plugin.environments.includes(environment)) throw new Error(`${plugin.name} has no environment ${environment}`);
+    const baseUrl = this.baseUrl(plugin, environment);
+    return createHttpClient({ ...(baseUrl ? { baseUrl } : {}), timeoutMs: this.options.timeoutMs, ...(signal ? { signal } : {}), boardName: plugin.name });
   }
 
   context(plugin: BoardPlugin, environment: string, credentials: Credentials, signal: AbortSignal = new AbortController().signal) {

@@ -28,6 +28,17 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** A call to a board failed (unreachable, refused, rate limited); the message is safe to show. */
+export class BoardUnavailableError extends DomainError {
+  override name = 'BoardUnavailableError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** Parses external input with a zod schema; failures become a ValidationError whose paths start at `root`. */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, root: string[] = ['input']): z.infer<Schema> {
   const result = schema.safeParse(input);

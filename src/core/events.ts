@@ -25,6 +25,14 @@ export interface PostingReviewed {
   reason: string | null;
 }
 
+export interface ContractStatusChanged {
+  contractId: string;
+  boardId: string;
+  from: string;
+  to: string;
+  reason: string | null;
+}
+
 export interface CandidateReceived {
   applicationId: string;
   candidateId: string;
@@ -43,6 +51,7 @@ export type EventTopics = {
   'posting.statusChanged': [organizationId: string, event: PostingStatusChanged];
   'posting.reviewed': [organizationId: string, event: PostingReviewed];
   'candidate.received': [organizationId: string, event: CandidateReceived];
+  'contract.statusChanged': [organizationId: string, event: ContractStatusChanged];
   /** Internal: a webhook delivery is in the inbox; workers apply it now. */
   'inbox.queued': [event: { id: string }];
   /** Internal: a delivery is waiting; workers in every process look at the outbox now instead of at their next poll. */

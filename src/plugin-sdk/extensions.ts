@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HttpClient } from './http.ts';
 import type { PluginLogger } from './types.ts';
 
 /** A JSON value a plugin keeps in its state store. */
@@ -32,6 +33,8 @@ export interface ExtensionContext {
   /** This plugin's state in the caller's organisation. */
   state: PluginState;
   log: PluginLogger;
+  /** HTTP to the board's API in one of its environments (its configured address), e.g. to file a request there. */
+  http(environment: string): HttpClient;
   now(): Date;
 }
 

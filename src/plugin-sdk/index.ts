@@ -2,7 +2,7 @@
 import type { BoardPlugin } from './types.ts';
 
 /** Semver of this SDK; a plugin states the range it supports in `sdkVersion`. */
-export const SDK_VERSION = '1.0.0';
+export const SDK_VERSION = '1.1.0';
 
 /** Declares a board plugin. The default export of a plugin module is the value this returns. */
 export function definePlugin<Plugin extends BoardPlugin>(plugin: Plugin): Plugin {
@@ -22,12 +22,14 @@ export {
   type StateValue,
 } from './extensions.ts';
 export type { FeedItem, FeedSource } from './feeds.ts';
+export { clientCredentials, OAuthRefusal, type ClientCredentialsOptions } from './oauth.ts';
 export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './http.ts';
 export type {
   BoardPlugin,
   BoardPostingStatus,
   Capability,
   Confirmation,
+  ContractHealth,
   CredentialField,
   CredentialFieldType,
   Credentials,
@@ -52,6 +54,7 @@ export {
   type WebhookRequest,
   type WebhookResult,
 } from './webhooks.ts';
+export { htmlToText } from './text.ts';
 /** Lower-case, accents and punctuation removed: for matching names ("Hà Nội" and "HA NOI" give "ha noi"). */
 export { normalizeForSearch } from '../core/text.ts';
 /** The zod the core validates with: plugins declare postingFields with it. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { BoardRegistry } from '../core/boards.ts';
+import { healthSchema } from '../core/contracts/checks.ts';
 import { credentialsSchema } from '../core/contracts/credentials.ts';
 import { validatePlugin } from '../core/plugins/loader.ts';
 import { generatedNames } from '../core/plugins/naming.ts';
@@ -196,6 +197,21 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
         const state = await plugin.fetchPosting!({ ...context(), externalId: published.externalId });
         expect(state?.status).toBe(published.status);
         expect(await plugin.fetchPosting!({ ...context(), externalId: 'kit-unknown-posting' })).toBeNull();
+      });
+    });
+
+    describe.runIf(plugin.capabilities.includes('contractHealth'))('checkContract', () => {
+      const check = () => plugin.checkContract!(registry().context(plugin, environment, options.credentials.valid));
+
+      test('reports a health the core can read', async () => {
+        const health = await check();
+        outputs.push(JSON.stringify(health));
+        expect(healthSchema.safeParse(health).error?.issues ?? []).toEqual([]);
+      });
+
+      test('maps a server error to a retryable BoardError', async () => {
+        simulator.inject({ type: 'error', status: 502 });
+        await expect(check()).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
       });
     });
 

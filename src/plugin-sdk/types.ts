@@ -5,7 +5,7 @@ import type { PluginState, SchemaExtension } from './extensions.ts';
 import type { FeedItem, FeedSource } from './feeds.ts';
 import type { WebhookRequest, WebhookResult } from './webhooks.ts';
 
-export type Capability = 'publish' | 'update' | 'withdraw' | 'linkExisting' | 'webhooks' | 'candidates' | 'feed' | 'statusPolling';
+export type Capability = 'publish' | 'update' | 'withdraw' | 'linkExisting' | 'webhooks' | 'candidates' | 'feed' | 'statusPolling' | 'contractHealth';
 
 export type CredentialFieldType = 'string' | 'number' | 'boolean' | 'email' | 'url' | 'enum';
 
@@ -56,7 +56,22 @@ export interface PluginContext {
   signal: AbortSignal;
 }
 
-export type VerifyResult = { ok: true } | { ok: false; reason: string };
+/**
+ * `pending`: the credentials are right but the board has not opened access yet (e.g. an access request it is
+ * still reviewing). The contract stays PENDING_VERIFICATION with the reason, and the core verifies it again on
+ * its schedule until the board says yes or no.
+ */
+export type VerifyResult = { ok: true } | { ok: false; reason: string; pending?: boolean };
+
+/** How the board rates and treats the organisation's account, read on a schedule (capability `contractHealth`). */
+export interface ContractHealth {
+  /** The board's quality rating of the organisation's postings, in percent (0–100); null when it has none yet. */
+  qualityRate?: number | null;
+  /** What the customer should act on, shown on the contract (e.g. a quality rate under the board's threshold). */
+  warnings?: string[];
+  /** Set while the board has suspended the account: the contract is SUSPENDED with this reason and takes no postings. */
+  suspendedReason?: string | null;
+}
 
 export interface PluginManifest {
   /** kebab-case, never changes; its PascalCase form prefixes the plugin's GraphQL names. */
@@ -148,6 +163,11 @@ export interface BoardPlugin extends PluginManifest {
    * and the core applies the events later, from its inbox.
    */
   handleWebhook?(context: PluginContext & { request: WebhookRequest }): Promise<WebhookResult>;
+  /**
+   * Reads how the board rates and treats the account (quality rate, warnings, suspension). The core calls it on a
+   * schedule for ACTIVE and SUSPENDED contracts, stores what it returns and suspends or reinstates the contract.
+   */
+  checkContract?(context: PluginContext): Promise<ContractHealth>;
   /** Feed boards: which publications the contract's feed holds, from its settings. Absent: `postings`. */
   feedSource?(context: PluginContext): FeedSource;
   /**

@@ -1,3 +1,4 @@
+import { filter, pipe } from 'graphql-yoga';
 import type { ContractDeps } from '../core/contracts/contracts.ts';
 import {
   ContractStateError,
@@ -8,6 +9,7 @@ import {
   verifyContract,
 } from '../core/contracts/contracts.ts';
 import { creditBalance, type CreditBalance } from '../core/credits.ts';
+import type { ContractStatusChanged } from '../core/events.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { openFeedToken } from '../core/feeds/tokens.ts';
 import { ContractStatus } from '../db/generated/prisma/enums.ts';
@@ -84,7 +86,7 @@ builder.prismaObject('ContractEvent', {
   description: 'An entry of a contract\'s history.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    type: t.exposeString('type', { description: 'CONNECTED, UPDATED, VERIFIED or DISCONNECTED.' }),
+    type: t.exposeString('type', { description: 'CONNECTED, UPDATED, VERIFIED, DISCONNECTED, or SUSPENDED and REINSTATED by the board.' }),
     actor: t.relation('actor', { nullable: true, description: 'The user who made the change; null for the system.' }),
     changes: t.field({ type: [ContractChangeRef], resolve: (event) => event.changes as { field: string }[] }),
     at: t.expose('createdAt', { type: 'DateTime' }),
@@ -151,6 +153,13 @@ export const ContractRef = builder.prismaNode('Contract', {
         return token ? `${context.publicUrl()}/feeds/${contract.boardId}/${token}.xml` : null;
       },
     }),
+    qualityRate: t.float({
+      nullable: true,
+      description: 'Boards that rate accounts (France Travail): the quality rate of the organisation\'s postings, in percent, from the last check; null elsewhere.',
+      resolve: (contract) => (contract.qualityRate === null ? null : contract.qualityRate.toNumber()),
+    }),
+    warnings: t.exposeStringList('warnings', { description: 'What the board asks you to act on (e.g. a quality rate under its threshold), from the last check.' }),
+    checkedAt: t.expose('checkedAt', { type: 'DateTime', nullable: true, description: 'When the board was last asked about the account\'s health.' }),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -251,3 +260,36 @@ function contractAction(name: string, description: string, run: typeof verifyCon
 contractAction('verifyContract', 'Checks the stored credentials with the board again', verifyContract);
 contractAction('rotateFeedToken', 'Gives a feed board\'s contract a new feed URL; the old one stops working at once', rotateFeedToken);
 contractAction('disconnectContract', 'Erases the credentials; the contract returns to NOT_CONFIGURED and keeps its history', disconnectContract);
+
+const ContractStatusChangeRef = builder.objectRef<ContractStatusChanged>('ContractStatusChange').implement({
+  fields: (t) => ({
+    from: t.field({ type: ContractStatusEnum, resolve: (event) => event.from as ContractStatus }),
+    to: t.field({ type: ContractStatusEnum, resolve: (event) => event.to as ContractStatus }),
+    reason: t.exposeString('reason', { nullable: true }),
+    contract: t.prismaField({
+      type: 'Contract',
+      resolve: (query, event, _args, context) => context.prisma.contract.findFirstOrThrow({ ...query, where: inOrganization(event.contractId, context) }),
+    }),
+  }),
+});
+
+const ContractEventFilter = builder.inputType('ContractEventFilter', {
+  fields: (t) => ({ contractId: t.globalID({ for: [ContractRef] }), boardId: t.id() }),
+});
+
+builder.subscriptionField('contractStatusChanged', (t) =>
+  t.field({
+    type: ContractStatusChangeRef,
+    description: 'Every status change of the organisation\'s contracts (verified, suspended or reinstated by the board, disconnected), published after it is committed.',
+    args: { filter: t.arg({ type: ContractEventFilter }) },
+    subscribe: (_root, { filter: wanted }, context) =>
+      pipe(
+        context.events.subscribe('contract.statusChanged', viewerOf(context).organizationId),
+        filter(
+          (event: ContractStatusChanged) =>
+            (!wanted?.contractId || wanted.contractId.id === event.contractId) && (!wanted?.boardId || String(wanted.boardId) === event.boardId),
+        ),
+      ),
+    resolve: (event) => event,
+  }),
+);

@@ -1,4 +1,4 @@
-import { type DomainError, NotFoundError, ValidationError, type FieldError } from '../core/errors.ts';
+import { BoardUnavailableError, type DomainError, NotFoundError, ValidationError, type FieldError } from '../core/errors.ts';
 import { builder } from './builder.ts';
 
 /** Every expected failure a mutation can return implements this interface. */
@@ -6,7 +6,6 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   description: 'An expected failure, returned as a member of a result union instead of a top-level error.',
   fields: (t) => ({ message: t.exposeString('message') }),
 });
-
 
 const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
   description: 'One invalid input field.',
@@ -30,4 +29,12 @@ builder.objectType(NotFoundError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof NotFoundError,
   fields: (t) => ({ resource: t.exposeString('resource'), id: t.exposeID('id') }),
+});
+
+builder.objectType(BoardUnavailableError, {
+  name: 'BoardUnavailableError',
+  description: 'The board could not be reached or refused the call. Nothing was changed here.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof BoardUnavailableError,
+  fields: (t) => ({ retryable: t.exposeBoolean('retryable', { description: 'Whether trying again later may succeed.' }) }),
 });

@@ -1,10 +1,12 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { parseInput, ValidationError } from '../core/errors.ts';
+import { BoardUnavailableError, parseInput, ValidationError } from '../core/errors.ts';
 import { rowId } from '../core/ids.ts';
+import { generatedNames } from '../core/plugins/naming.ts';
 import { pluginState } from '../core/plugins/state.ts';
 import { redactingLogger } from '../core/boards.ts';
 import { ExtensionInputError, type ExtensionContext, type ExtensionOperation, type ExtensionUser } from '../plugin-sdk/extensions.ts';
+import { BoardError } from '../plugin-sdk/board-error.ts';
 import type { BoardPlugin } from '../plugin-sdk/types.ts';
 import { builder } from './builder.ts';
 import { viewerOf, type Context } from './context.ts';
@@ -21,6 +23,8 @@ interface JsonSchema {
   enum?: unknown[];
   anyOf?: JsonSchema[];
   description?: string;
+  /** From zod's `.meta({ title })`: the GraphQL name of an object or enum, shared by every field that uses it. */
+  title?: string;
   /** Set by the SDK's nodeId(): the field holds a global id of this type. */
   node?: 'User' | 'Job' | 'Contract';
 }
@@ -44,8 +48,22 @@ function unwrap(schema: JsonSchema): { schema: JsonSchema; nullable: boolean } {
 
 type Direction = 'input' | 'output';
 
-/** The GraphQL type of one schema, creating the enum, input and object types it needs under `name`. */
-function graphqlType(schema: JsonSchema, name: string, direction: Direction): unknown {
+/** Types named with a title, made once: `direction:name`. */
+const titledTypes = new Map<string, unknown>();
+
+/**
+ * The GraphQL type of one schema, creating the enum, input and object types it needs under `name` (or the
+ * schema's title, which must carry the plugin's prefix).
+ */
+function graphqlType(schema: JsonSchema, name: string, direction: Direction, prefix: string): unknown {
+  if (!schema.title) return untitledType(schema, name, direction, prefix);
+  if (!schema.title.startsWith(prefix)) throw new Error(`${name}: the type name "${schema.title}" must start with the plugin's prefix ${prefix}`);
+  const key = `${direction}:${schema.title}`;
+  if (!titledTypes.has(key)) titledTypes.set(key, untitledType(schema, direction === 'input' ? `${schema.title}Input` : schema.title, direction, prefix));
+  return titledTypes.get(key);
+}
+
+function untitledType(schema: JsonSchema, name: string, direction: Direction, prefix: string): unknown {
   if (schema.enum) {
     if (!schema.enum.every((value) => typeof value === 'string')) throw new Error(`${name}: only string enums can become GraphQL enums`);
     return builder.enumType(name, { values: schema.enum as string[] });
@@ -62,10 +80,10 @@ function graphqlType(schema: JsonSchema, name: string, direction: Direction): un
     case 'array': {
       if (!schema.items) throw new Error(`${name}: a list needs an item type`);
       const item = unwrap(schema.items);
-      return { list: graphqlType(item.schema, name, direction), itemsNullable: item.nullable };
+      return { list: graphqlType(item.schema, name, direction, prefix), itemsNullable: item.nullable };
     }
     case 'object':
-      return direction === 'input' ? inputObject(schema, name) : outputObject(schema, name);
+      return direction === 'input' ? inputObject(schema, name, prefix) : outputObject(schema, name, prefix);
     default:
       throw new Error(`${name}: the type ${JSON.stringify(schema.type ?? schema)} has no GraphQL form (use strings, numbers, booleans, enums, objects and lists)`);
   }
@@ -73,10 +91,10 @@ function graphqlType(schema: JsonSchema, name: string, direction: Direction): un
 
 type FieldOptions = { type: unknown; description?: string; nullable: boolean };
 
-function fieldOptions(schema: JsonSchema, key: string, parent: JsonSchema, typeName: string, direction: Direction): FieldOptions {
+function fieldOptions(schema: JsonSchema, key: string, parent: JsonSchema, typeName: string, direction: Direction, prefix: string): FieldOptions {
   const { schema: inner, nullable } = unwrap(schema);
   return {
-    type: graphqlType(inner, `${typeName}${upperFirst(key)}`, direction),
+    type: graphqlType(inner, `${typeName}${upperFirst(key)}`, direction, prefix),
     description: inner.description,
     nullable: nullable || !(parent.required ?? []).includes(key),
   };
@@ -94,12 +112,13 @@ function pothosType(options: FieldOptions, direction: Direction) {
   return direction === 'input' ? { type, required: !options.nullable } : { type, nullable: options.nullable };
 }
 
-function inputObject(schema: JsonSchema, name: string) {
+function inputObject(schema: JsonSchema, name: string, prefix: string) {
   return builder.inputType(name, {
+    ...(schema.title && schema.description ? { description: schema.description } : {}),
     fields: (t) =>
       Object.fromEntries(
         Object.entries(schema.properties ?? {}).map(([key, property]) => {
-          const options = fieldOptions(property, key, schema, name, 'input');
+          const options = fieldOptions(property, key, schema, name, 'input', prefix);
           const node = unwrap(property).schema.node;
           if (node) return [key, t.globalID({ for: [NODE_REFS[node]], required: !options.nullable, description: options.description })];
           return [key, t.field({ ...pothosType(options, 'input'), description: options.description } as never)];
@@ -108,12 +127,13 @@ function inputObject(schema: JsonSchema, name: string) {
   });
 }
 
-function outputObject(schema: JsonSchema, name: string) {
+function outputObject(schema: JsonSchema, name: string, prefix: string) {
   return builder.objectRef<Record<string, unknown>>(name).implement({
+    ...(schema.title && schema.description ? { description: schema.description } : {}),
     fields: (t) =>
       Object.fromEntries(
         Object.entries(schema.properties ?? {}).map(([key, property]) => {
-          const options = fieldOptions(property, key, schema, name, 'output');
+          const options = fieldOptions(property, key, schema, name, 'output', prefix);
           const node = unwrap(property).schema.node;
           const resolve = (parent: Record<string, unknown>) => {
             const value = parent[key] ?? null;
@@ -162,6 +182,7 @@ async function extensionContext(plugin: BoardPlugin, context: Context): Promise<
     },
     state: pluginState(context.prisma, plugin.id, viewer.organizationId),
     log: redactingLogger(context.log.child({ board: plugin.id }), {}),
+    http: (environment) => context.boards.http(plugin, environment),
     now: () => new Date(),
   };
 }
@@ -170,9 +191,10 @@ function registerOperation(plugin: BoardPlugin, kind: 'query' | 'mutation', fiel
   const typeName = upperFirst(fieldName);
   const argsSchema = z.toJSONSchema(operation.args, { io: 'input' }) as JsonSchema;
   const resultSchema = z.toJSONSchema(operation.result, { io: 'output' }) as JsonSchema;
-  const Result = outputObject(resultSchema, `${typeName}Result`);
+  const { prefix } = generatedNames(plugin.id);
+  const Result = outputObject(resultSchema, `${typeName}Result`, prefix);
   const hasArgs = Object.keys(argsSchema.properties ?? {}).length > 0;
-  const Input = hasArgs ? inputObject(argsSchema, `${typeName}Input`) : undefined;
+  const Input = hasArgs ? inputObject(argsSchema, `${typeName}Input`, prefix) : undefined;
   // The types are made at run time from the plugin's schemas, so Pothos cannot check them statically.
   type Define = (name: string, field: (t: { field(options: object): never; arg(options: object): unknown }) => never) => void;
   const root = builder as unknown as { queryField: Define; mutationField: Define };
@@ -181,7 +203,7 @@ function registerOperation(plugin: BoardPlugin, kind: 'query' | 'mutation', fiel
       type: Result,
       description: `${operation.description.replace(/\.$/, '')}. From the ${plugin.name} plugin${operation.access === 'admin' ? '; admins only' : ''}.`,
       authScopes: operation.access === 'admin' ? { admin: true } : { authenticated: true },
-      errors: { types: [ValidationError], union: { name: `${typeName}Payload` } },
+      errors: { types: [ValidationError, BoardUnavailableError], union: { name: `${typeName}Payload` } },
       args: Input ? { input: t.arg({ type: Input, required: true }) } : {},
       resolve: async (_root: unknown, args: { input?: unknown }, context: Context) => {
         const input = parseInput(operation.args, plainIds(args.input ?? {}, argsSchema));
@@ -190,6 +212,7 @@ function registerOperation(plugin: BoardPlugin, kind: 'query' | 'mutation', fiel
           return operation.result.parse(result) as Record<string, unknown>;
         } catch (error) {
           if (error instanceof ExtensionInputError) throw new ValidationError([{ path: ['input', ...error.path], message: error.message }]);
+          if (error instanceof BoardError) throw new BoardUnavailableError(error.userMessage, error.retryable);
           throw error;
         }
       },

@@ -12,7 +12,7 @@ const operation = { description: 'x', access: 'member', args: z.object({}), resu
 describe('the plugin loader', () => {
   test.each([
     ['an id that is not kebab-case', { id: 'Fjord_Jobs' }, /Board plugin .*: id: expected a kebab-case id/],
-    ['an incompatible sdkVersion', { sdkVersion: '^2.0.0' }, /"fjord-jobs" .*sdkVersion: it needs SDK \^2\.0\.0, this server provides 1\.0\.0/],
+    ['an incompatible sdkVersion', { sdkVersion: '^2.0.0' }, /"fjord-jobs" .*sdkVersion: it needs SDK \^2\.0\.0, this server provides 1\.1\.0/],
     ['a capability without its function', { capabilities: ['feed'] }, /"fjord-jobs" .*capabilities: "feed" is declared but the plugin has no renderFeed\(\) function/],
     ['an unknown country', { country: 'XX' }, /country: expected an ISO 3166-1 alpha-2 country code/],
     ['an enum credential without options', { credentials: [{ key: 'region', label: 'Region', type: 'enum', required: true, secret: false }] }, /credentials\.0\.options/],

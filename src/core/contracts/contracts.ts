@@ -11,6 +11,7 @@ import type { Keyring } from '../crypto.ts';
 import { currencyCode, decimalAmount } from '../codes.ts';
 import { creditBalance } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
+import { publishAfter, type Emit, type Events } from '../events.ts';
 import { rowId } from '../ids.ts';
 import { newFeedToken, noFeedToken } from '../feeds/tokens.ts';
 import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
@@ -19,6 +20,7 @@ export interface ContractDeps {
   prisma: PrismaClient;
   keyring: Keyring;
   boards: BoardRegistry;
+  events: Events;
   log: Logger;
 }
 
@@ -118,6 +120,20 @@ function describeChanges(before: Contract | undefined, data: Prisma.ContractUnch
 
 function validateCredentials(plugin: BoardPlugin, credentials: Record<string, unknown>, root: string[]): Credentials {
   return parseInput(credentialsSchema(plugin), credentials, root) as Credentials;
+}
+
+/** Records a status change in the history and emits it (published once the transaction commits). */
+export async function recordStatusChange(
+  tx: Prisma.TransactionClient,
+  emit: Emit,
+  contract: Pick<Contract, 'id' | 'organizationId' | 'boardId' | 'status'>,
+  actor: Viewer | null,
+  type: string,
+  to: ContractStatus,
+  reason: string | null,
+): Promise<void> {
+  await record(tx, contract, actor, type, [{ field: 'status', from: contract.status, to }, ...(reason ? [{ field: 'statusReason', from: null, to: reason }] : [])]);
+  if (contract.status !== to) emit('contract.statusChanged', contract.organizationId, { contractId: contract.id, boardId: contract.boardId, from: contract.status, to, reason });
 }
 
 async function record(
@@ -250,15 +266,17 @@ export async function verifyContract(deps: ContractDeps, actor: Viewer, contract
 export async function disconnectContract(deps: ContractDeps, actor: Viewer, contractId: string): Promise<Contract> {
   const contract = await findContract(deps.prisma, actor.organizationId, contractId);
   if (contract.status === 'NOT_CONFIGURED') throw new ContractStateError(contract.status, 'The contract is already disconnected.');
-  return deps.prisma.$transaction(async (tx) => {
-    await tx.contractCredential.deleteMany({ where: { contractId } });
-    const updated = await tx.contract.update({
-      where: { id: contractId },
-      data: { status: 'NOT_CONFIGURED', statusReason: 'Disconnected: the credentials were erased.', verifiedAt: null, ...noFeedToken },
-    });
-    await record(tx, contract, actor, 'DISCONNECTED', [{ field: 'status', from: contract.status, to: 'NOT_CONFIGURED' }]);
-    return updated;
-  });
+  return publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      await tx.contractCredential.deleteMany({ where: { contractId } });
+      const updated = await tx.contract.update({
+        where: { id: contractId },
+        data: { status: 'NOT_CONFIGURED', statusReason: 'Disconnected: the credentials were erased.', verifiedAt: null, nextCheckAt: null, ...noFeedToken },
+      });
+      await recordStatusChange(tx, emit, contract, actor, 'DISCONNECTED', 'NOT_CONFIGURED', null);
+      return updated;
+    }),
+  );
 }
 
 /**
@@ -296,9 +314,19 @@ export async function rotateFeedToken(deps: ContractDeps, actor: Viewer, contrac
   });
 }
 
-async function verify(deps: ContractDeps, actor: Viewer | null, plugin: BoardPlugin, contract: Contract, credentials: Credentials): Promise<Contract> {
+/** When a worker should next ask the board about a contract that has just been verified. */
+function nextCheckAfterVerification(plugin: BoardPlugin, status: ContractStatus, retryPending: boolean, intervalMs: number): Date | null {
+  if (status === 'ACTIVE' && plugin.capabilities.includes('contractHealth')) return new Date();
+  if (status === 'PENDING_VERIFICATION' && retryPending) return new Date(Date.now() + intervalMs);
+  return null;
+}
+
+/** Checks credentials with the board and stores the outcome; the contract-check worker calls it for pending ones. */
+export async function verify(deps: ContractDeps, actor: Viewer | null, plugin: BoardPlugin, contract: Contract, credentials: Credentials): Promise<Contract> {
   let status: ContractStatus = 'ACTIVE';
   let reason: string | null = null;
+  // Verified again by the worker: a board that has not opened access yet, or that could not be reached.
+  let retryPending = false;
   if (plugin.verifyCredentials && !deps.boards.baseUrl(plugin, contract.environment)) {
     status = 'PENDING_VERIFICATION';
     reason = `No API address is configured for ${plugin.name} (${contract.environment}): set BOARD_BASE_URLS, then verifyContract.`;
@@ -306,8 +334,9 @@ async function verify(deps: ContractDeps, actor: Viewer | null, plugin: BoardPlu
     try {
       const result = await plugin.verifyCredentials(deps.boards.context(plugin, contract.environment, credentials));
       if (!result.ok) {
-        status = 'INVALID_CREDENTIALS';
+        status = result.pending ? 'PENDING_VERIFICATION' : 'INVALID_CREDENTIALS';
         reason = deps.boards.redact(result.reason, credentials);
+        retryPending = result.pending === true;
       }
     } catch (error) {
       if (error instanceof BoardError && !error.retryable && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) {
@@ -315,20 +344,25 @@ async function verify(deps: ContractDeps, actor: Viewer | null, plugin: BoardPlu
         reason = deps.boards.redact(error.userMessage, credentials);
       } else {
         status = 'PENDING_VERIFICATION';
+        retryPending = error instanceof BoardError && error.retryable;
         const message = error instanceof BoardError ? error.userMessage : 'the board plugin failed unexpectedly';
-        reason = deps.boards.redact(`Could not verify the credentials: ${message} Try verifyContract again later.`, credentials);
+        const next = retryPending ? 'It is tried again automatically, or run verifyContract.' : 'Try verifyContract again later.';
+        reason = deps.boards.redact(`Could not verify the credentials: ${message} ${next}`, credentials);
         if (!(error instanceof BoardError)) {
           deps.log.error({ board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin failed in verifyCredentials');
         }
       }
     }
   }
-  return deps.prisma.$transaction(async (tx) => {
-    const updated = await tx.contract.update({
-      where: { id: contract.id },
-      data: { status, statusReason: reason, ...(status === 'ACTIVE' ? { verifiedAt: new Date() } : {}) },
-    });
-    await record(tx, contract, actor, 'VERIFIED', [{ field: 'status', from: contract.status, to: status }, ...(reason ? [{ field: 'statusReason', from: null, to: reason }] : [])]);
-    return updated;
-  });
+  const nextCheckAt = nextCheckAfterVerification(plugin, status, retryPending, deps.boards.contractCheckMs);
+  return publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      const updated = await tx.contract.update({
+        where: { id: contract.id },
+        data: { status, statusReason: reason, nextCheckAt, ...(status === 'ACTIVE' ? { verifiedAt: new Date() } : {}) },
+      });
+      await recordStatusChange(tx, emit, contract, actor, 'VERIFIED', status, reason);
+      return updated;
+    }),
+  );
 }

@@ -5,6 +5,7 @@ import type { Delivery, PostingStatus } from '../../db/generated/prisma/client.t
 import type { Logger } from '../../logger.ts';
 import { BoardError } from '../../plugin-sdk/board-error.ts';
 import type { BoardRegistry } from '../boards.ts';
+import { checkContract, claimDueContracts } from '../contracts/checks.ts';
 import { openCredentials } from '../contracts/credentials.ts';
 import { consumeCredit, releaseCredit } from '../credits.ts';
 import type { Keyring } from '../crypto.ts';
@@ -94,7 +95,7 @@ export class DeliveryWorker {
     wakeOn('inbox.queued', this.inbox);
     this.deliveries.start();
     this.inbox.start();
-    this.polls = this.runPolls();
+    this.polls = Promise.all([this.runPolls(), this.runContractChecks()]).then(() => undefined);
   }
 
   /** Stops claiming, waits for in-flight work (aborting board calls after `graceMs`); unfinished rows are retried later. */
@@ -124,23 +125,45 @@ export class DeliveryWorker {
     }
   }
 
-  /** Asks boards without push where their postings in review (and, less often, the published ones) stand. */
-  private async runPolls(): Promise<void> {
+  /** Runs `round` until the worker stops: again at once while it found a full batch of work, else after pollMs. */
+  private async repeat(what: string, round: () => Promise<boolean>): Promise<void> {
     while (this.running) {
       try {
-        const due = await this.deps.prisma.$queryRaw<{ id: string; poll_attempts: number }[]>`
-          UPDATE posting AS p SET next_poll_at = now() + (${this.options.leaseMs}::int * interval '1 millisecond')
-          WHERE p.id IN (
-            SELECT q.id FROM posting AS q WHERE q.next_poll_at <= now() ORDER BY q.next_poll_at LIMIT 20 FOR UPDATE SKIP LOCKED
-          )
-          RETURNING p.id, p.poll_attempts`;
-        await Promise.all(due.map((row) => this.poll(row.id, row.poll_attempts)));
-        if (due.length === 20) continue;
+        if (await round()) continue;
       } catch (error) {
-        this.log.warn({ err: (error as Error).message }, 'Could not poll posting states; retrying');
+        this.log.warn({ err: (error as Error).message }, `Could not ${what}; retrying`);
       }
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
     }
+  }
+
+  /** Asks boards without push where their postings in review (and, less often, the published ones) stand. */
+  private runPolls(): Promise<void> {
+    return this.repeat('poll posting states', async () => {
+      const due = await this.deps.prisma.$queryRaw<{ id: string; poll_attempts: number }[]>`
+        UPDATE posting AS p SET next_poll_at = now() + (${this.options.leaseMs}::int * interval '1 millisecond')
+        WHERE p.id IN (
+          SELECT q.id FROM posting AS q WHERE q.next_poll_at <= now() ORDER BY q.next_poll_at LIMIT 20 FOR UPDATE SKIP LOCKED
+        )
+        RETURNING p.id, p.poll_attempts`;
+      await Promise.all(due.map((row) => this.poll(row.id, row.poll_attempts)));
+      return due.length === 20;
+    });
+  }
+
+  /** Asks boards about contracts: verifications they left pending, quality rates and suspensions. */
+  private runContractChecks(): Promise<void> {
+    return this.repeat('check contracts', async () => {
+      const due = await claimDueContracts(this.deps.prisma, this.options.leaseMs, 20);
+      await Promise.all(
+        due.map((id) =>
+          checkContract(this.deps, id, this.abort.signal).catch((error: unknown) =>
+            this.log.warn({ contract: id, err: (error as Error).message }, 'Could not check a contract; its lease gives it back later'),
+          ),
+        ),
+      );
+      return due.length === 20;
+    });
   }
 
   private async poll(postingId: string, attempts: number): Promise<void> {
@@ -282,10 +305,15 @@ export class DeliveryWorker {
           }
         } else if (delivery.operation === 'UPDATE') {
           if (current.status !== 'UPDATE_QUEUED') return;
-          await transition(tx, emit, current, outcome?.status ?? 'PUBLISHED', {
+          const status = outcome?.status ?? 'PUBLISHED';
+          await transition(tx, emit, current, status, {
             message: outcome ? 'Updated on the board.' : `The update failed: ${failure!.message}`,
             attempt,
-            data: { lastError: outcome ? null : failure!.message },
+            data: {
+              lastError: outcome ? null : failure!.message,
+              // A board that reviews changes is asked again soon, not at the published postings' slow pace.
+              ...(polls && status === 'PENDING_REVIEW' ? { nextPollAt: new Date(Date.now() + this.options.pollBaseMs), pollAttempts: 0 } : {}),
+            },
           });
         } else if (outcome) {
           if (outcome.status && LIVE_STATUSES.includes(current.status)) {

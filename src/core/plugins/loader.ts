@@ -25,6 +25,7 @@ const CAPABILITY_FUNCTIONS: Record<Capability, string> = {
   webhooks: 'handleWebhook',
   candidates: 'handleWebhook',
   feed: 'renderFeed',
+  contractHealth: 'checkContract',
 };
 
 const camelKey = z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/, 'expected a camelCase key (letters and digits, at most 40)');

@@ -1,3 +1,4 @@
+import { htmlToText } from '../../plugin-sdk/text.ts';
 import { startSimulator } from '../simulator.ts';
 import { CATEGORIES, CONTRACT_TYPES, regionOfPostalCode, WORKING_REGIMES } from '../../plugins/le-forem/codes.ts';
 
@@ -32,7 +33,7 @@ export interface LeForemSimulatorOptions {
 
 /** Below this many characters of text, the acceptance audit refuses a vacancy. */
 const MIN_DESCRIPTION = 100;
-const textOf = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const textOf = (html: string) => htmlToText(html).replace(/\s+/g, ' ');
 
 /** The fields Le Forem refuses, each with its French message (a 422 lists them all). */
 function invalidFields(body: Record<string, any>): { champ: string; message: string }[] {

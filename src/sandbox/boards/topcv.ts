@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { htmlToText } from '../../plugin-sdk/text.ts';
 import { startSimulator } from '../simulator.ts';
 import { INDUSTRIES, PROVINCES } from '../../plugins/topcv/codes.ts';
 import { sendWebhook, type SendOutcome, type SignedDelivery } from '../webhooks.ts';
@@ -30,7 +31,7 @@ export interface TopcvSimulatorOptions {
 
 const LEVELS = ['INTERN', 'STAFF', 'TEAM_LEAD', 'MANAGER', 'DIRECTOR'];
 const MIN_DESCRIPTION = 50;
-const textOf = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const textOf = (html: string) => htmlToText(html).replace(/\s+/g, ' ');
 
 /** The fields TopCV refuses, with its messages (a 422 lists them all). */
 function invalidFields(input: Record<string, any>): Record<string, string[]> {

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.ts';
+import type { ContractStatus } from '../../db/generated/prisma/client.ts';
+import { BoardError } from '../../plugin-sdk/board-error.ts';
+import type { ContractHealth } from '../../plugin-sdk/types.ts';
+import { publishAfter } from '../events.ts';
+import { pluginOf, recordStatusChange, verify, type ContractDeps } from './contracts.ts';
+import { openCredentials } from './credentials.ts';
+
+/** What the core accepts of a plugin's `checkContract`. */
+export const healthSchema = z.object({
+  qualityRate: z.number().min(0).max(100).nullish(),
+  warnings: z.array(z.string().min(1).max(500)).max(10).default([]),
+  suspendedReason: z.string().min(1).max(500).nullish(),
+});
+
+/** Claims up to `limit` contracts due for a check; their next check moves a lease ahead so no other worker takes them. */
+export async function claimDueContracts(prisma: PrismaClient, leaseMs: number, limit: number): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    UPDATE contract AS c SET next_check_at = now() + (${leaseMs}::int * interval '1 millisecond')
+    WHERE c.id IN (
+      SELECT d.id FROM contract AS d WHERE d.next_check_at <= now() ORDER BY d.next_check_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    )
+    RETURNING c.id::text AS id`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Asks the board about one due contract: a verification it left pending is tried again; an ACTIVE or SUSPENDED
+ * contract of a board that rates accounts gets its quality rate and warnings, and is suspended or reinstated as
+ * the board says.
+ */
+export async function checkContract(deps: ContractDeps, contractId: string, signal: AbortSignal): Promise<void> {
+  const { prisma, boards } = deps;
+  const contract = await prisma.contract.findUnique({ where: { id: contractId }, include: { credentials: true } });
+  if (!contract) return;
+  const plugin = pluginOf(boards, contract);
+  const credentials = openCredentials(deps.keyring, contract.id, contract.credentials);
+  if (contract.status === 'PENDING_VERIFICATION') {
+    await verify(deps, null, plugin, contract, credentials);
+    return;
+  }
+  if (!plugin.checkContract || (contract.status !== 'ACTIVE' && contract.status !== 'SUSPENDED')) {
+    await prisma.contract.update({ where: { id: contract.id }, data: { nextCheckAt: null } });
+    return;
+  }
+  const nextCheckAt = new Date(Date.now() + boards.contractCheckMs);
+  let health: z.output<typeof healthSchema>;
+  try {
+    const answer: ContractHealth = await plugin.checkContract(boards.context(plugin, contract.environment, credentials, signal));
+    health = healthSchema.parse(answer);
+  } catch (error) {
+    const message = error instanceof BoardError ? error.userMessage : error instanceof z.ZodError ? 'the plugin returned an invalid health report' : 'the board plugin failed unexpectedly';
+    if (error instanceof BoardError && error.code === 'UNAUTHORIZED' && !error.retryable) {
+      // The board may no longer take the credentials (a revoked key): verify them, to say so now rather than at
+      // the next posting. If they still verify, the health check waits for its next turn.
+      const verified = await verify(deps, null, plugin, contract, credentials);
+      if (verified.status === 'ACTIVE') await prisma.contract.update({ where: { id: contract.id }, data: { nextCheckAt } });
+      return;
+    }
+    deps.log.warn({ contract: contract.id, board: plugin.id, err: boards.redact(message, credentials) }, 'Could not check a contract with its board; trying again later');
+    await prisma.contract.update({ where: { id: contract.id }, data: { nextCheckAt } });
+    return;
+  }
+
+  const redact = (text: string) => boards.redact(text, credentials);
+  const suspendedReason = health.suspendedReason ? redact(health.suspendedReason) : null;
+  await publishAfter(deps.events, (emit) =>
+    prisma.$transaction(async (tx) => {
+      const current = await tx.contract.findUniqueOrThrow({ where: { id: contract.id } });
+      if (current.status !== 'ACTIVE' && current.status !== 'SUSPENDED') return;
+      const to: ContractStatus = suspendedReason ? 'SUSPENDED' : 'ACTIVE';
+      const { count } = await tx.contract.updateMany({
+        // Changed by someone else since it was read (e.g. disconnected): the next check settles it.
+        where: { id: current.id, status: current.status },
+        data: {
+          qualityRate: health.qualityRate ?? null,
+          warnings: health.warnings.map(redact),
+          checkedAt: new Date(),
+          nextCheckAt,
+          status: to,
+          ...(to !== current.status || to === 'SUSPENDED' ? { statusReason: suspendedReason } : {}),
+        },
+      });
+      if (count === 1 && to !== current.status) {
+        await recordStatusChange(tx, emit, current, null, to === 'SUSPENDED' ? 'SUSPENDED' : 'REINSTATED', to, suspendedReason);
+      }
+    }),
+  );
+}
