@@ -2,11 +2,14 @@
 // plus the Fjord Jobs example board (which publishes, and reviews public-sector jobs), so contracts can be
 // connected and jobs posted from GraphiQL without any real board.
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { FRANCE_TRAVAIL_CLIENTS } from '../src/sandbox/boards/france-travail.ts';
 import { startBoardSimulators } from '../src/sandbox/boards/index.ts';
 
 const { simulators, credentials } = await startBoardSimulators();
 const fjord = await startFjordJobsSimulator();
 const all = { ...simulators, 'fjord-jobs': fjord };
+// Contracts waiting for a board (France Travail's sandbox access) are looked at every 10 s instead of 15 min.
+process.env.CONTRACT_CHECK_INTERVAL_MS ??= '10000';
 process.env.BOARD_PLUGINS = [process.env.BOARD_PLUGINS, './examples/fjord-jobs/plugin.ts'].filter(Boolean).join(',');
 process.env.BOARD_BASE_URLS = Object.entries(all)
   .map(([id, simulator]) => `${id}=${simulator.url}`)
@@ -18,6 +21,12 @@ for (const [board, values] of Object.entries({ ...credentials, 'fjord-jobs': { e
 console.log(
   `  topcv: reviews every job 3 s after it is posted; for its webhooks, paste a contract's webhookUrl with\n` +
     `    curl -X PUT ${simulators.topcv!.url}/api/v1/employer/webhook -H 'authorization: Bearer ${credentials.topcv!.employerApiKey}' -H 'content-type: application/json' -d '{"url":"<webhookUrl>"}'`,
+);
+const initech = FRANCE_TRAVAIL_CLIENTS.PAR_initech_3c4d5e6f!;
+console.log(
+  `  france-travail: moderators decide 5 s after posting (an offer asking for a « jeune » is refused). To try the sandbox\n` +
+    `    access request: requestFranceTravailSandboxAccess with clientId PAR_initech_3c4d5e6f, SIRET 73282932000074 and 5 or more\n` +
+    `    positions a year (granted after 10 s), then connect SANDBOX with ${JSON.stringify({ clientId: 'PAR_initech_3c4d5e6f', partyId: initech.partyId, key: initech.key })}`,
 );
 console.log('  ingoedebanen: no API to call; connect it, publish, and open the contract\'s feedUrl (admins see it) in a browser.');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

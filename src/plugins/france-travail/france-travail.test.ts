@@ -11,4 +11,18 @@ describeBoardPlugin({
     valid: { clientId: 'PAR_acme_5f2c9d01', partyId: acme.partyId, key: acme.key },
     refused: { clientId: 'PAR_acme_5f2c9d01', partyId: acme.partyId, key: 'ft-key-wrong-0000000000' },
   },
+  posting: {
+    job: {
+      id: 'job-1',
+      title: 'Développeur web (H/F)',
+      description: '<p>Vous développez nos applications web.</p><ul><li>TypeScript</li><li>PostgreSQL</li></ul>',
+      location: { city: 'Lyon', region: null, countryCode: 'FR', postalCode: '69002' },
+      employmentType: 'FULL_TIME',
+      hoursPerWeek: 35,
+      salary: { min: 38000, max: 45000, currency: 'EUR', period: 'YEAR' },
+      category: null,
+      applyUrl: null,
+    },
+    boardFields: { romeCode: 'M1805', contractType: 'CDI', hoursPerWeek: 35, experience: 'PREFERRED', experienceMonths: 24, communeCode: '69123' },
+  },
 });

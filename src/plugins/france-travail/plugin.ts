@@ -1,20 +1,168 @@
-import { BoardError, definePlugin } from '../../plugin-sdk/index.ts';
+import {
+  BoardError,
+  clientCredentials,
+  definePlugin,
+  htmlToText,
+  normalizeForSearch,
+  OAuthRefusal,
+  z,
+  type BoardPostingStatus,
+  type Credentials,
+  type HttpRequest,
+  type PluginContext,
+  type PostingJob,
+  type PostingPayload,
+} from '../../plugin-sdk/index.ts';
+import { CITY_COMMUNES, CONTRACT_TYPES, EXPERIENCE_LEVELS, isInseeCommuneCode, MAX_DURATION_MONTHS, type ContractType } from './codes.ts';
+import { listSandboxAccessRequests, requestSandboxAccess } from './sandbox-access.ts';
+
+const postingFields = z
+  .object({
+    romeCode: z
+      .string()
+      .regex(/^[A-N][0-9]{4}$/, 'must be a ROME code: a capital letter from A to N and 4 digits, e.g. M1805')
+      .describe('The occupation in France Travail\'s ROME directory, e.g. M1805 (software development)'),
+    contractType: z
+      .enum(Object.keys(CONTRACT_TYPES) as [ContractType, ...ContractType[]], `must be one of ${Object.keys(CONTRACT_TYPES).join(', ')}`)
+      .describe(Object.entries(CONTRACT_TYPES).map(([code, type]) => `${code}: ${type.label}`).join('; ')),
+    contractDuration: z
+      .object({
+        value: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+        unit: z.enum(['DAYS', 'MONTHS']),
+      })
+      .optional()
+      .describe('Required for CDD, MIS and SAI contracts; not given for the others'),
+    hoursPerWeek: z
+      .number()
+      .min(1, 'must be at least 1')
+      .max(48, 'must be at most 48 (the legal maximum in France)')
+      .describe('Weekly working hours; under 35 is part-time'),
+    experience: z.enum(['BEGINNER', 'PREFERRED', 'REQUIRED']).default('BEGINNER').describe('Whether a beginner is accepted, or experience preferred or required'),
+    experienceMonths: z.number().int('must be a whole number').min(1, 'must be at least 1').max(600).optional().describe('Months of experience, when preferred or required'),
+    communeCode: z
+      .string()
+      .refine(isInseeCommuneCode, 'must be an INSEE commune code (5 characters, e.g. 75056 for Paris), not the postal code')
+      .describe('INSEE code of the commune of the workplace'),
+  })
+  .superRefine((fields, ctx) => {
+    const fixedTerm = CONTRACT_TYPES[fields.contractType].fixedTerm;
+    if (fixedTerm && !fields.contractDuration) {
+      ctx.addIssue({ code: 'custom', path: ['contractDuration'], message: `is required for a ${fields.contractType} contract` });
+    }
+    if (!fixedTerm && fields.contractDuration) {
+      ctx.addIssue({ code: 'custom', path: ['contractDuration'], message: `is only for fixed-term contracts, not ${fields.contractType}` });
+    }
+    const max = MAX_DURATION_MONTHS[fields.contractType];
+    if (max && fields.contractDuration) {
+      const months = fields.contractDuration.unit === 'MONTHS' ? fields.contractDuration.value : fields.contractDuration.value / 30;
+      if (months > max) ctx.addIssue({ code: 'custom', path: ['contractDuration', 'value'], message: `a ${fields.contractType} lasts at most ${max} months` });
+    }
+    if (fields.experience !== 'BEGINNER' && fields.experienceMonths === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['experienceMonths'], message: `is required when experience is ${fields.experience}` });
+    }
+    if (fields.experience === 'BEGINNER' && fields.experienceMonths !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['experienceMonths'], message: 'is only for experience PREFERRED or REQUIRED' });
+    }
+  });
+
+type Fields = z.output<typeof postingFields>;
+
+/** France Travail's offer states. */
+const STATES: Record<string, BoardPostingStatus> = {
+  EN_ATTENTE_VALIDATION: 'PENDING_REVIEW',
+  PUBLIEE: 'PUBLISHED',
+  REFUSEE: 'REJECTED',
+  ANNULEE: 'WITHDRAWN',
+  CLOTUREE: 'EXPIRED',
+};
+
+/** France Travail's longest offer description, in characters. */
+const MAX_DESCRIPTION = 4000;
+
+const oauth = clientCredentials({
+  tokenUrl: '/connexion/oauth2/access_token',
+  scope: 'api_offresdemploiv2 o2dsoffre',
+  clientIdField: 'clientId',
+  clientSecretField: 'key',
+});
+
+const offersPath = (credentials: Credentials) => `/partenaire/v2/partenaires/${encodeURIComponent(String(credentials.partyId))}/offres`;
+
+/** France Travail answers 400 with the fields it refused, and 403 while it suspends an account's production access. */
+async function send(context: PluginContext, request: HttpRequest) {
+  const response = await oauth.request(context, { ...request, acceptStatuses: [...(request.acceptStatuses ?? []), 400, 403] });
+  if (response.status === 400) {
+    const errors = (response.body as { erreurs?: { champ?: unknown; message?: unknown }[] })?.erreurs ?? [];
+    const fields = errors.slice(0, 10).map((error) => `${String(error.champ)} (${String(error.message)})`).join(', ') || 'unknown fields';
+    throw new BoardError({ code: 'VALIDATION', retryable: false, status: 400, userMessage: `France Travail refused the offer: ${fields}.` });
+  }
+  if (response.status === 403) {
+    const reason = (response.body as { message?: unknown })?.message;
+    throw new BoardError({ code: 'FORBIDDEN', retryable: false, status: 403, userMessage: `France Travail refused access${typeof reason === 'string' ? `: ${reason}` : '.'}` });
+  }
+  return response;
+}
+
+function offerBody({ job, boardFields }: PostingPayload) {
+  const fields = boardFields as Fields;
+  const description = htmlToText(job.description);
+  if (description.length > MAX_DESCRIPTION) {
+    throw new BoardError({ code: 'VALIDATION', retryable: false, userMessage: `France Travail takes descriptions of at most ${MAX_DESCRIPTION} characters; this one has ${description.length}.` });
+  }
+  return {
+    intitule: job.title,
+    description,
+    codeRome: fields.romeCode,
+    typeContrat: fields.contractType,
+    ...(fields.contractDuration ? { dureeContrat: { valeur: fields.contractDuration.value, unite: fields.contractDuration.unit === 'DAYS' ? 'JOUR' : 'MOIS' } } : {}),
+    dureeTravailHebdo: fields.hoursPerWeek,
+    tempsPlein: fields.hoursPerWeek >= 35,
+    experienceExige: EXPERIENCE_LEVELS[fields.experience],
+    ...(fields.experienceMonths ? { experienceDureeMois: fields.experienceMonths } : {}),
+    lieuTravail: { commune: fields.communeCode, ...(job.location.city ? { libelle: job.location.city } : {}) },
+    ...(job.salary && job.salary.currency === 'EUR' ? { salaire: { min: job.salary.min, max: job.salary.max, periode: job.salary.period } } : {}),
+    ...(job.applyUrl ? { urlPostulation: job.applyUrl } : {}),
+  };
+}
+
+function offerView(body: unknown): { id: string; status: BoardPostingStatus; url?: string; reason?: string } {
+  const data = body as { idOffre?: unknown; statut?: unknown; url?: unknown; motifRefus?: unknown } | null;
+  const status = STATES[String(data?.statut)];
+  if (typeof data?.idOffre !== 'string' || !status) throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'France Travail sent an unexpected answer.' });
+  return { id: data.idOffre, status, ...(typeof data.url === 'string' ? { url: data.url } : {}), ...(typeof data.motifRefus === 'string' ? { reason: data.motifRefus } : {}) };
+}
+
+async function readOffer(context: PluginContext, externalId: string) {
+  const response = await send(context, { url: `${offersPath(context.credentials)}/${encodeURIComponent(externalId)}`, acceptStatuses: [404] });
+  return response.status === 404 ? null : offerView(response.body);
+}
+
+/** Defaults from the job: contract type and hours from its employment type, the commune of a large city. */
+function postingDefaults(job: PostingJob): Record<string, unknown> {
+  const contractType = { TEMPORARY: 'CDD', FREELANCE: 'LIB' }[job.employmentType ?? ''] ?? 'CDI';
+  const hoursPerWeek = job.hoursPerWeek ?? (job.employmentType === 'PART_TIME' ? undefined : 35);
+  const communeCode = job.location.countryCode === 'FR' && job.location.city ? CITY_COMMUNES[normalizeForSearch(job.location.city)] : undefined;
+  return { contractType, ...(hoursPerWeek ? { hoursPerWeek } : {}), ...(communeCode ? { communeCode } : {}) };
+}
 
 /** France Travail (formerly Pôle emploi), France's public employment service. */
 export default definePlugin({
   id: 'france-travail',
   name: 'France Travail',
-  version: '0.1.0',
-  sdkVersion: '^1.0.0',
+  version: '1.0.0',
+  sdkVersion: '^1.1.0',
   country: 'FR',
   description: 'France\'s public employment service (formerly Pôle emploi). Offers published on francetravail.fr.',
   instructions: [
-    '1. Request **sandbox** access from France Travail: it is granted to employers with a valid **SIRET** who state how many',
-    '   positions they open per year.',
-    '2. France Travail gives you a **client ID**, a **party ID** (your partner identifier) and a **key**.',
-    '3. Connect a SANDBOX contract; it is active as soon as the credentials verify. Production works the same way.',
+    '1. Create an application on France Travail\'s partner site: it gives you a **client ID** and a **key**, and your **party ID**',
+    '   (your partner identifier).',
+    '2. Ask for **sandbox** access with `requestFranceTravailSandboxAccess`: France Travail grants it to employers with a valid',
+    '   **SIRET** who state how many positions they open per year. `franceTravailSandboxAccessRequests` shows its decision.',
+    '3. Connect a SANDBOX contract. It is active as soon as the credentials verify; connected before the access is granted, it',
+    '   waits and becomes active by itself once it is. Production works the same way, with its own contract.',
     '',
-    'France Travail rates the quality of your offers: below 90 % it may suspend production access.',
+    'France Travail rates the quality of your offers. Under 90 % the contract shows a warning; if France Travail suspends',
+    'production access, the contract is SUSPENDED and takes no new offers until access is restored.',
   ].join('\n'),
   docsUrl: 'https://francetravail.io',
   environments: ['SANDBOX', 'PRODUCTION'],
@@ -23,27 +171,80 @@ export default definePlugin({
     { key: 'partyId', label: 'Party ID', help: 'Your partner identifier at France Travail.', type: 'string', required: true, secret: false, pattern: { regex: '[0-9]{6,12}', message: 'must be 6 to 12 digits' } },
     { key: 'key', label: 'Key', help: 'The client secret for the OAuth2 client-credentials flow.', type: 'string', required: true, secret: true },
   ],
-  capabilities: [],
+  capabilities: ['publish', 'update', 'withdraw', 'statusPolling', 'linkExisting', 'contractHealth'],
+  postingFields,
+  postingDefaults,
+  extendSchema: {
+    mutations: { requestFranceTravailSandboxAccess: requestSandboxAccess },
+    queries: { franceTravailSandboxAccessRequests: listSandboxAccessRequests },
+  },
 
-  async verifyCredentials({ http, credentials }) {
-    const token = await http.request({
-      method: 'POST',
-      url: '/connexion/oauth2/access_token',
-      form: { grant_type: 'client_credentials', client_id: String(credentials.clientId), client_secret: String(credentials.key), scope: 'api_offresdemploiv2' },
-      acceptStatuses: [400, 401],
-    });
-    if (token.status !== 200) return { ok: false, reason: 'France Travail refused the client ID or the key.' };
-    const accessToken = (token.body as { access_token?: unknown }).access_token;
-    if (typeof accessToken !== 'string') {
-      throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'France Travail sent no access token.' });
+  async verifyCredentials(context) {
+    try {
+      await oauth.token(context);
+    } catch (error) {
+      if (!(error instanceof OAuthRefusal)) throw error;
+      if (error.error === 'invalid_scope') {
+        return {
+          ok: false,
+          pending: true,
+          reason: `France Travail has not opened its job-offer API to this client ID in ${context.environment} yet${context.environment === 'SANDBOX' ? ': request access with requestFranceTravailSandboxAccess' : ''}. The contract becomes active by itself once access is granted.`,
+        };
+      }
+      return { ok: false, reason: 'France Travail refused the client ID or the key.' };
     }
-    const party = await http.request({
-      url: `/partenaire/v1/partenaires/${encodeURIComponent(String(credentials.partyId))}`,
-      headers: { authorization: `Bearer ${accessToken}` },
-      acceptStatuses: [403, 404],
-    });
+    const party = await oauth.request(context, { url: `/partenaire/v1/partenaires/${encodeURIComponent(String(context.credentials.partyId))}`, acceptStatuses: [403, 404] });
     if (party.status === 404) return { ok: false, reason: 'France Travail does not know this party ID.' };
     if (party.status === 403) return { ok: false, reason: 'This party ID does not belong to the client ID.' };
     return { ok: true };
+  },
+
+  async publish(context) {
+    const { posting, idempotencyKey, credentials } = context;
+    const response = await send(context, { method: 'POST', url: offersPath(credentials), headers: { 'idempotency-key': idempotencyKey }, json: offerBody(posting), acceptStatuses: [409] });
+    // France Travail refuses a second creation with one idempotency key and names the offer made the first time.
+    const offer =
+      response.status === 409
+        ? await readOffer(context, String((response.body as { idOffre?: unknown })?.idOffre ?? ''))
+        : offerView(response.body);
+    if (!offer) throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'France Travail named an offer it does not have.' });
+    return { externalId: offer.id, ...(offer.url ? { externalUrl: offer.url } : {}), status: offer.status === 'PUBLISHED' ? 'PUBLISHED' : 'PENDING_REVIEW' };
+  },
+
+  async update(context) {
+    const response = await send(context, {
+      method: 'PUT',
+      url: `${offersPath(context.credentials)}/${encodeURIComponent(context.externalId)}`,
+      headers: { 'idempotency-key': context.idempotencyKey },
+      json: offerBody(context.posting),
+    });
+    return { status: offerView(response.body).status === 'PUBLISHED' ? 'PUBLISHED' : 'PENDING_REVIEW' };
+  },
+
+  async withdraw(context) {
+    // An offer France Travail no longer has is withdrawn already.
+    await send(context, { method: 'DELETE', url: `${offersPath(context.credentials)}/${encodeURIComponent(context.externalId)}`, acceptStatuses: [404] });
+  },
+
+  async fetchPosting(context) {
+    const offer = await readOffer(context, context.externalId);
+    if (!offer) return null;
+    return { status: offer.status, ...(offer.url ? { externalUrl: offer.url } : {}), ...(offer.reason ? { rejectionReason: offer.reason } : {}) };
+  },
+
+  async checkContract(context) {
+    const response = await oauth.request(context, { url: `/partenaire/v1/partenaires/${encodeURIComponent(String(context.credentials.partyId))}/qualite` });
+    const body = response.body as { tauxQualite?: unknown; seuil?: unknown; accesProduction?: unknown; motifSuspension?: unknown } | null;
+    if (typeof body?.tauxQualite !== 'number') throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'France Travail sent no quality rate.' });
+    const threshold = typeof body.seuil === 'number' ? body.seuil : 90;
+    const suspended = body.accesProduction === 'SUSPENDU';
+    return {
+      qualityRate: body.tauxQualite,
+      warnings:
+        body.tauxQualite < threshold
+          ? [`The quality rate of your offers (${body.tauxQualite} %) is under France Travail's ${threshold} %: it may suspend production access. Complete your offers and answer candidates.`]
+          : [],
+      suspendedReason: suspended ? `France Travail suspended production access: ${typeof body.motifSuspension === 'string' ? body.motifSuspension : 'no reason given'}` : null,
+    };
   },
 });

@@ -1,30 +1,283 @@
-import { randomBytes } from 'node:crypto';
-import { startSimulator } from '../simulator.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CONTRACT_TYPES, isInseeCommuneCode, isSiret } from '../../plugins/france-travail/codes.ts';
+import { startSimulator, type SimulatorResponse } from '../simulator.ts';
 
-export const FRANCE_TRAVAIL_CLIENTS: Record<string, { key: string; partyId: string }> = {
-  PAR_acme_5f2c9d01: { key: 'ft-key-6b1e0a94d3c2477f', partyId: '4401230' },
-  PAR_globex_7a3e1b22: { key: 'ft-key-2f8d5c61a9b04e13', partyId: '7788990' },
+export interface FranceTravailClient {
+  key: string;
+  partyId: string;
+  /** Whether France Travail has opened its sandbox to the client (it does when it grants an access request). */
+  sandboxAccess: boolean;
+}
+
+/** Client ID → client. Acme and Globex have sandbox access; Initech must request it first. */
+export const FRANCE_TRAVAIL_CLIENTS: Record<string, FranceTravailClient> = {
+  PAR_acme_5f2c9d01: { key: 'ft-key-6b1e0a94d3c2477f', partyId: '4401230', sandboxAccess: true },
+  PAR_globex_7a3e1b22: { key: 'ft-key-2f8d5c61a9b04e13', partyId: '7788990', sandboxAccess: true },
+  PAR_initech_3c4d5e6f: { key: 'ft-key-90ab3e7c51d24f68', partyId: '5566778', sandboxAccess: false },
 };
 
-/** The part of France Travail's API the plugin uses: OAuth2 client credentials, then the partner record. */
-export function startFranceTravailSimulator(clients = FRANCE_TRAVAIL_CLIENTS) {
-  const tokens = new Map<string, string>();
-  return startSimulator({
+export interface FranceTravailOffer {
+  id: string;
+  partyId: string;
+  status: 'EN_ATTENTE_VALIDATION' | 'PUBLIEE' | 'REFUSEE' | 'ANNULEE' | 'CLOTUREE';
+  motifRefus?: string;
+  body: Record<string, any>;
+  reviewAt: number;
+}
+
+export interface FranceTravailAccessRequest {
+  id: string;
+  clientId: string;
+  siret: string;
+  positionsPerYear: number;
+  status: 'EN_COURS' | 'ACCORDEE' | 'REFUSEE';
+  motif?: string;
+  decideAt: number;
+}
+
+export interface FranceTravailSimulatorOptions {
+  environment?: 'SANDBOX' | 'PRODUCTION';
+  clients?: Record<string, FranceTravailClient>;
+  /** Lifetime of the access tokens it issues. */
+  tokenLifetimeSeconds?: number;
+  /** How long France Travail's moderators take to approve or refuse an offer. */
+  moderationDelayMs?: number;
+  /** How long France Travail takes to decide a sandbox access request. */
+  accessDecisionDelayMs?: number;
+  /** Sandbox access is refused to employers stating fewer open positions per year. */
+  minPositionsPerYear?: number;
+  /** At most this many API calls per client in `perMs` milliseconds; beyond, 429 with Retry-After. */
+  rateLimit?: { requests: number; perMs: number };
+}
+
+/** SIRETs of establishments the business register lists as closed: their access requests are refused. */
+export const CLOSED_SIRETS = new Set(['40483304800022']);
+
+/** Mentions French law forbids in a job offer; France Travail's moderators refuse offers that carry them. */
+const DISCRIMINATORY = [/\bjeunes?\b/i, /\bmoins de \d+ ans\b/i, /\bnationalit[ée] fran[cç]aise\b/i, /\bbonne pr[ée]sentation\b/i, /\b(hommes?|femmes?) uniquement\b/i];
+
+/** The fields France Travail refuses, each with its French message (a 400 lists them all). */
+function invalidFields(body: Record<string, any>): { champ: string; message: string }[] {
+  const errors: { champ: string; message: string }[] = [];
+  const refuse = (champ: string, message: string) => errors.push({ champ, message });
+  if (typeof body.intitule !== 'string' || body.intitule.trim().length < 3 || body.intitule.length > 140) refuse('intitule', "L'intitulé doit compter de 3 à 140 caractères.");
+  if (typeof body.description !== 'string' || body.description.trim().length === 0) refuse('description', 'La description est obligatoire.');
+  else if (body.description.length > 4000) refuse('description', 'La description dépasse 4000 caractères.');
+  if (!/^[A-N][0-9]{4}$/.test(String(body.codeRome))) refuse('codeRome', 'Code ROME inconnu.');
+  const type = CONTRACT_TYPES[body.typeContrat as keyof typeof CONTRACT_TYPES];
+  if (!type) refuse('typeContrat', 'Type de contrat inconnu.');
+  else if (type.fixedTerm && !(Number(body.dureeContrat?.valeur) > 0 && ['JOUR', 'MOIS'].includes(body.dureeContrat?.unite))) refuse('dureeContrat', 'La durée du contrat est obligatoire.');
+  if (!(Number(body.dureeTravailHebdo) >= 1 && Number(body.dureeTravailHebdo) <= 48)) refuse('dureeTravailHebdo', 'La durée hebdomadaire doit être comprise entre 1 et 48 heures.');
+  if (!['D', 'S', 'E'].includes(body.experienceExige)) refuse('experienceExige', "L'exigence d'expérience doit être D, S ou E.");
+  if (!isInseeCommuneCode(String(body.lieuTravail?.commune ?? ''))) refuse('lieuTravail.commune', 'Code commune INSEE invalide.');
+  return errors;
+}
+
+/**
+ * France Travail's partner APIs for one environment: OAuth2 client credentials (tokens that expire, scopes a
+ * sandbox client only gets once its access request is granted), offers that moderators approve or refuse after a
+ * delay, quality rates and production suspensions, sandbox access requests decided by rule, and a rate limit.
+ * France Travail has no push: partners read an offer's state.
+ */
+export async function startFranceTravailSimulator(options: FranceTravailSimulatorOptions = {}) {
+  const environment = options.environment ?? 'SANDBOX';
+  const clients = structuredClone(options.clients ?? FRANCE_TRAVAIL_CLIENTS);
+  const tokens = new Map<string, { clientId: string; expiresAt: number }>();
+  const offers = new Map<string, FranceTravailOffer>();
+  const byKey = new Map<string, string>();
+  const accessRequests = new Map<string, FranceTravailAccessRequest>();
+  const quality = new Map<string, { rate: number; suspendedReason: string | null }>();
+  const recentCalls = new Map<string, number[]>();
+  const counters = { rateLimited: 0 };
+  let rateLimit = options.rateLimit;
+  let nextId = environment === 'PRODUCTION' ? 200_000 : 100_000;
+
+  /** Decisions are taken lazily, when anything is next asked of the board. */
+  const settle = () => {
+    const now = Date.now();
+    for (const request of accessRequests.values()) {
+      if (request.status !== 'EN_COURS' || now < request.decideAt) continue;
+      const min = options.minPositionsPerYear ?? 5;
+      if (CLOSED_SIRETS.has(request.siret)) Object.assign(request, { status: 'REFUSEE', motif: 'Établissement fermé au répertoire SIRENE.' });
+      else if (request.positionsPerYear < min) Object.assign(request, { status: 'REFUSEE', motif: `L'accès est réservé aux employeurs qui recrutent au moins ${min} postes par an.` });
+      else {
+        request.status = 'ACCORDEE';
+        clients[request.clientId]!.sandboxAccess = true;
+      }
+    }
+    for (const offer of offers.values()) {
+      if (offer.status !== 'EN_ATTENTE_VALIDATION' || now < offer.reviewAt) continue;
+      const text = `${offer.body.intitule} ${offer.body.description}`;
+      const mention = DISCRIMINATORY.map((pattern) => pattern.exec(text)?.[0]).find(Boolean);
+      offer.status = mention ? 'REFUSEE' : 'PUBLIEE';
+      if (mention) offer.motifRefus = `Mention discriminatoire : « ${mention} ».`;
+    }
+  };
+  const qualityOf = (partyId: string) => quality.get(partyId) ?? { rate: 96.5, suspendedReason: null };
+
+  /** The client behind a bearer token, or the refusal to answer. */
+  const caller = (headers: Record<string, unknown>): { clientId: string; client: FranceTravailClient } | SimulatorResponse => {
+    const token = tokens.get(String(headers.authorization ?? '').replace(/^Bearer /, ''));
+    if (!token || token.expiresAt <= Date.now()) return { status: 401, json: { error: 'invalid_token' } };
+    const limit = rateLimit;
+    if (limit) {
+      const now = Date.now();
+      const calls = (recentCalls.get(token.clientId) ?? []).filter((at) => at > now - limit.perMs);
+      if (calls.length >= limit.requests) {
+        counters.rateLimited += 1;
+        return { status: 429, headers: { 'retry-after': String(Math.ceil((calls[0]! + limit.perMs - now) / 1000)) }, json: { message: 'Trop de requêtes.' } };
+      }
+      recentCalls.set(token.clientId, [...calls, now]);
+    }
+    return { clientId: token.clientId, client: clients[token.clientId]! };
+  };
+  /** The caller, when `partyId` is its own. */
+  const party = (headers: Record<string, unknown>, partyId: string | undefined) => {
+    const who = caller(headers);
+    if (!('client' in who)) return who;
+    if (!Object.values(clients).some((client) => client.partyId === partyId)) return { status: 404, json: { message: 'Partenaire inconnu.' } };
+    if (who.client.partyId !== partyId) return { status: 403, json: { message: "Ce partenaire n'appartient pas à ce client." } };
+    return who;
+  };
+  const suspended = (partyId: string): SimulatorResponse | undefined => {
+    const reason = environment === 'PRODUCTION' ? qualityOf(partyId).suspendedReason : null;
+    return reason ? { status: 403, json: { codeErreur: 'ACCES_SUSPENDU', message: `accès production suspendu (${reason})` } } : undefined;
+  };
+  const view = (offer: FranceTravailOffer) => {
+    settle();
+    return {
+      idOffre: offer.id,
+      statut: offer.status,
+      url: `https://candidat.francetravail.fr/offres/recherche/detail/${offer.id}`,
+      ...(offer.motifRefus ? { motifRefus: offer.motifRefus } : {}),
+    };
+  };
+  const owned = (headers: Record<string, unknown>, partyId: string | undefined, id: string | undefined) => {
+    const who = party(headers, partyId);
+    if (!('client' in who)) return who;
+    const offer = offers.get(String(id));
+    return offer && offer.partyId === partyId ? offer : ({ status: 404, json: { message: 'Offre inconnue.' } } as const);
+  };
+  const submit = (offer: FranceTravailOffer) => {
+    offer.status = 'EN_ATTENTE_VALIDATION';
+    offer.reviewAt = Date.now() + (options.moderationDelayMs ?? 0);
+    delete offer.motifRefus;
+  };
+
+  const simulator = await startSimulator({
     'POST /connexion/oauth2/access_token': ({ body }) => {
+      settle();
       const form = body as Record<string, string>;
       if (form.grant_type !== 'client_credentials') return { status: 400, json: { error: 'unsupported_grant_type' } };
       const client = clients[form.client_id ?? ''];
       if (!client || client.key !== form.client_secret) return { status: 401, json: { error: 'invalid_client' } };
+      if (!String(form.scope ?? '').split(' ').includes('api_offresdemploiv2') || (environment === 'SANDBOX' && !client.sandboxAccess)) {
+        return { status: 400, json: { error: 'invalid_scope', error_description: "Le client n'a pas accès à cette API." } };
+      }
       const token = randomBytes(16).toString('hex');
-      tokens.set(token, form.client_id!);
-      return { json: { access_token: token, token_type: 'Bearer', expires_in: 1499, scope: form.scope } };
+      const lifetime = options.tokenLifetimeSeconds ?? 1499;
+      tokens.set(token, { clientId: form.client_id!, expiresAt: Date.now() + lifetime * 1000 });
+      return { json: { access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: form.scope } };
     },
     'GET /partenaire/v1/partenaires/:partyId': ({ params, headers }) => {
-      const clientId = tokens.get(String(headers.authorization ?? '').replace(/^Bearer /, ''));
-      if (!clientId) return { status: 401, json: { error: 'invalid_token' } };
-      if (!Object.values(clients).some((client) => client.partyId === params.partyId)) return { status: 404, json: { error: 'unknown_party' } };
-      if (clients[clientId]!.partyId !== params.partyId) return { status: 403, json: { error: 'forbidden' } };
-      return { json: { partyId: params.partyId, status: 'ACTIF' } };
+      const who = party(headers, params.partyId);
+      return 'client' in who ? { json: { partyId: params.partyId, status: 'ACTIF' } } : who;
+    },
+    'GET /partenaire/v1/partenaires/:partyId/qualite': ({ params, headers }) => {
+      const who = party(headers, params.partyId);
+      if (!('client' in who)) return who;
+      const { rate, suspendedReason } = qualityOf(params.partyId!);
+      const production = environment === 'PRODUCTION';
+      return { json: { tauxQualite: rate, seuil: 90, accesProduction: !production ? 'NON_APPLICABLE' : suspendedReason ? 'SUSPENDU' : 'ACTIF', ...(production && suspendedReason ? { motifSuspension: suspendedReason } : {}) } };
+    },
+    'POST /partenaire/v2/partenaires/:partyId/offres': ({ params, headers, body }) => {
+      settle();
+      const who = party(headers, params.partyId);
+      if (!('client' in who)) return who;
+      const refusal = suspended(params.partyId!);
+      if (refusal) return refusal;
+      const key = String(headers['idempotency-key'] ?? '');
+      const existing = byKey.get(`${params.partyId}:${key}`);
+      if (key && existing) return { status: 409, json: { codeErreur: 'OFFRE_DEJA_CREEE', message: 'Une offre a déjà été créée avec cette clé.', idOffre: existing } };
+      const input = (body ?? {}) as Record<string, any>;
+      const errors = invalidFields(input);
+      if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
+      const offer: FranceTravailOffer = { id: `${nextId++}${environment === 'PRODUCTION' ? 'P' : 'S'}`, partyId: params.partyId!, status: 'EN_ATTENTE_VALIDATION', body: input, reviewAt: 0 };
+      submit(offer);
+      offers.set(offer.id, offer);
+      if (key) byKey.set(`${params.partyId}:${key}`, offer.id);
+      return { status: 201, json: view(offer) };
+    },
+    'GET /partenaire/v2/partenaires/:partyId/offres/:id': ({ params, headers }) => {
+      settle();
+      const offer = owned(headers, params.partyId, params.id);
+      return 'partyId' in offer ? { json: view(offer) } : offer;
+    },
+    'PUT /partenaire/v2/partenaires/:partyId/offres/:id': ({ params, headers, body }) => {
+      settle();
+      const offer = owned(headers, params.partyId, params.id);
+      if (!('partyId' in offer)) return offer;
+      const refusal = suspended(offer.partyId);
+      if (refusal) return refusal;
+      if (offer.status === 'ANNULEE' || offer.status === 'CLOTUREE') return { status: 409, json: { codeErreur: 'OFFRE_FERMEE', message: "L'offre n'est plus active." } };
+      const errors = invalidFields((body ?? {}) as Record<string, any>);
+      if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
+      offer.body = body as Record<string, any>;
+      submit(offer);
+      return { json: view(offer) };
+    },
+    'DELETE /partenaire/v2/partenaires/:partyId/offres/:id': ({ params, headers }) => {
+      const offer = owned(headers, params.partyId, params.id);
+      if (!('partyId' in offer)) return offer;
+      offer.status = 'ANNULEE';
+      return { status: 204 };
+    },
+    // The sandbox access form of France Travail's partner site: no token, the client ID names the application.
+    'POST /partenaire/v1/demandes-acces': ({ body }) => {
+      settle();
+      const input = (body ?? {}) as Record<string, any>;
+      if (!clients[String(input.clientId)]) return { status: 404, json: { message: 'Client inconnu.' } };
+      const errors: { champ: string; message: string }[] = [];
+      if (!isSiret(String(input.siret))) errors.push({ champ: 'siret', message: 'SIRET invalide.' });
+      if (typeof input.raisonSociale !== 'string' || input.raisonSociale.trim().length < 2) errors.push({ champ: 'raisonSociale', message: 'Raison sociale obligatoire.' });
+      if (!Number.isInteger(input.nombrePostesParAn) || input.nombrePostesParAn < 1) errors.push({ champ: 'nombrePostesParAn', message: 'Nombre de postes invalide.' });
+      if (!/^[^@\s]+@[^@\s]+$/.test(String(input.emailContact))) errors.push({ champ: 'emailContact', message: 'Adresse e-mail invalide.' });
+      if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
+      const request: FranceTravailAccessRequest = {
+        id: randomUUID(),
+        clientId: input.clientId,
+        siret: input.siret,
+        positionsPerYear: input.nombrePostesParAn,
+        status: 'EN_COURS',
+        decideAt: Date.now() + (options.accessDecisionDelayMs ?? 0),
+      };
+      accessRequests.set(request.id, request);
+      return { status: 201, json: { idDemande: request.id, statut: request.status } };
+    },
+    'GET /partenaire/v1/demandes-acces/:id': ({ params }) => {
+      settle();
+      const request = accessRequests.get(params.id!);
+      if (!request) return { status: 404, json: { message: 'Demande inconnue.' } };
+      return { json: { idDemande: request.id, statut: request.status, ...(request.motif ? { motif: request.motif } : {}) } };
+    },
+  });
+  return Object.assign(simulator, {
+    environment,
+    clients,
+    offers,
+    accessRequests,
+    counters,
+    /** Sets the quality rate France Travail reports for a party, and whether it suspends its production access. */
+    setQuality(partyId: string, state: { rate: number; suspendedReason?: string | null }) {
+      quality.set(partyId, { rate: state.rate, suspendedReason: state.suspendedReason ?? null });
+    },
+    /** Limits each client to `requests` API calls per `perMs` milliseconds (undefined lifts the limit). */
+    setRateLimit(limit: { requests: number; perMs: number } | undefined) {
+      rateLimit = limit;
+    },
+    /** Invalidates every token issued, as France Travail does when it rotates its signing keys. */
+    revokeTokens() {
+      tokens.clear();
     },
   });
 }

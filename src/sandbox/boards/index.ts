@@ -6,17 +6,24 @@ import { startTopcvSimulator, TOPCV_EMPLOYERS } from './topcv.ts';
 
 /** Every built-in board's simulator with credentials it accepts, for the demo and for tests. */
 export async function startBoardSimulators(): Promise<{ simulators: Record<string, Simulator>; credentials: Record<string, Record<string, string>> }> {
-  const [leForem, leForemProduction, franceTravail, topcv] = await Promise.all([
+  const [leForem, leForemProduction, franceTravail, franceTravailProduction, topcv] = await Promise.all([
     startLeForemSimulator({ environment: 'ACCEPTANCE', auditDelayMs: 5000 }),
     startLeForemSimulator({ environment: 'PRODUCTION' }),
-    startFranceTravailSimulator(),
+    startFranceTravailSimulator({ environment: 'SANDBOX', moderationDelayMs: 5000, accessDecisionDelayMs: 10_000 }),
+    startFranceTravailSimulator({ environment: 'PRODUCTION', moderationDelayMs: 5000 }),
     startTopcvSimulator({ autoReviewMs: 3000 }),
   ]);
   const [clientId, client] = Object.entries(FRANCE_TRAVAIL_CLIENTS)[0]!;
   const [employerApiKey, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
   return {
     // Keys are BOARD_BASE_URLS entries: a board id, or board-id:ENVIRONMENT when each environment has its own API.
-    simulators: { 'le-forem:ACCEPTANCE': leForem, 'le-forem:PRODUCTION': leForemProduction, 'france-travail': franceTravail, topcv },
+    simulators: {
+      'le-forem:ACCEPTANCE': leForem,
+      'le-forem:PRODUCTION': leForemProduction,
+      'france-travail:SANDBOX': franceTravail,
+      'france-travail:PRODUCTION': franceTravailProduction,
+      topcv,
+    },
     credentials: {
       'le-forem:ACCEPTANCE': { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.ACME01! },
       'le-forem:PRODUCTION': { partnerCode: 'ACME01', apiKey: LE_FOREM_PRODUCTION_PARTNERS.ACME01! },

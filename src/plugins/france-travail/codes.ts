@@ -1,0 +1,64 @@
+// France Travail's codes, and the French identifiers its offers carry.
+
+/** Contract types France Travail accepts (typeContrat), and whether each has a fixed duration. */
+export const CONTRACT_TYPES = {
+  CDI: { label: 'Permanent (contrat à durée indéterminée)', fixedTerm: false },
+  CDD: { label: 'Fixed-term (contrat à durée déterminée)', fixedTerm: true },
+  MIS: { label: 'Temporary work through an agency (mission d\'intérim)', fixedTerm: true },
+  SAI: { label: 'Seasonal (contrat saisonnier)', fixedTerm: true },
+  LIB: { label: 'Self-employed (profession libérale)', fixedTerm: false },
+  FRA: { label: 'Franchise', fixedTerm: false },
+} as const;
+
+export type ContractType = keyof typeof CONTRACT_TYPES;
+
+/** The longest duration, in months, French law allows for each fixed-term contract (renewals included). */
+export const MAX_DURATION_MONTHS: Partial<Record<ContractType, number>> = { CDD: 36, MIS: 18 };
+
+/** Experience levels (experienceExige): a beginner is accepted, experience is preferred, or it is required. */
+export const EXPERIENCE_LEVELS = { BEGINNER: 'D', PREFERRED: 'S', REQUIRED: 'E' } as const;
+
+/**
+ * An INSEE commune code: the département (01–95 but 20, 2A/2B for Corsica, 971–976 overseas) and the commune's
+ * number. It is not the postal code (Paris is 75056, not 75001).
+ */
+export function isInseeCommuneCode(code: string): boolean {
+  if (/^2[AB][0-9]{3}$/.test(code)) return true;
+  if (/^97[1-6][0-9]{2}$/.test(code)) return true;
+  if (!/^[0-9]{5}$/.test(code)) return false;
+  const departement = Number(code.slice(0, 2));
+  return departement >= 1 && departement <= 95 && departement !== 20;
+}
+
+/** The communes of France's largest cities, so a job in one of them needs no commune code typed in. */
+export const CITY_COMMUNES: Record<string, string> = {
+  paris: '75056',
+  marseille: '13055',
+  lyon: '69123',
+  toulouse: '31555',
+  nice: '06088',
+  nantes: '44109',
+  strasbourg: '67482',
+  montpellier: '34172',
+  bordeaux: '33063',
+  lille: '59350',
+};
+
+/**
+ * A SIRET: 14 digits whose Luhn sum is a multiple of 10. La Poste's establishments (SIREN 356000000) follow their
+ * own rule: the sum of the digits is a multiple of 5.
+ */
+export function isSiret(value: string): boolean {
+  if (!/^[0-9]{14}$/.test(value)) return false;
+  if (value.startsWith('356000000')) return [...value].reduce((sum, digit) => sum + Number(digit), 0) % 5 === 0;
+  let sum = 0;
+  for (let index = 0; index < 14; index++) {
+    let digit = Number(value[13 - index]);
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
