@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config.ts';
 import type { PrismaClient } from '../../db/database.ts';
 import type { Delivery, PostingStatus } from '../../db/generated/prisma/client.ts';
@@ -66,6 +67,8 @@ export class DeliveryWorker {
   private running = false;
   private polls: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  /** Aborted when stop() is called: wakes the loops from their wait. */
+  private stopping = new AbortController();
   private readonly log: Logger;
   private readonly workerId = randomUUID().slice(0, 8);
   private readonly deliveries: ClaimLoop<Claimed>;
@@ -84,6 +87,7 @@ export class DeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     const wakeOn = (topic: 'delivery.queued' | 'inbox.queued', loop: { wake(): void }) => {
       const events = this.deps.events.subscribe(topic);
       this.subscriptions.push(events);
@@ -102,6 +106,7 @@ export class DeliveryWorker {
   async stop(graceMs = 5000): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.stopping.abort();
     const timer = setTimeout(() => this.abort.abort(), graceMs);
     await Promise.all([this.deliveries.stop(), this.inbox.stop(), this.polls]);
     clearTimeout(timer);
@@ -125,21 +130,21 @@ export class DeliveryWorker {
     }
   }
 
-  /** Runs `round` until the worker stops: again at once while it found a full batch of work, else after pollMs. */
-  private async repeat(what: string, round: () => Promise<boolean>): Promise<void> {
+  /** Runs `round` until the worker stops: again at once while it found a full batch of work, else after `waitMs`. */
+  private async repeat(what: string, waitMs: number, round: () => Promise<boolean>): Promise<void> {
     while (this.running) {
       try {
         if (await round()) continue;
       } catch (error) {
         this.log.warn({ err: (error as Error).message }, `Could not ${what}; retrying`);
       }
-      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
+      await sleep(waitMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
     }
   }
 
   /** Asks boards without push where their postings in review (and, less often, the published ones) stand. */
   private runPolls(): Promise<void> {
-    return this.repeat('poll posting states', async () => {
+    return this.repeat('poll posting states', this.options.pollMs, async () => {
       const due = await this.deps.prisma.$queryRaw<{ id: string; poll_attempts: number }[]>`
         UPDATE posting AS p SET next_poll_at = now() + (${this.options.leaseMs}::int * interval '1 millisecond')
         WHERE p.id IN (
@@ -153,7 +158,9 @@ export class DeliveryWorker {
 
   /** Asks boards about contracts: verifications they left pending, quality rates and suspensions. */
   private runContractChecks(): Promise<void> {
-    return this.repeat('check contracts', async () => {
+    // Checks are due every CONTRACT_CHECK_INTERVAL_MS (minutes): looking for them more than once a second is waste.
+    const waitMs = Math.min(this.deps.boards.contractCheckMs, Math.max(this.options.pollMs, 1000));
+    return this.repeat('check contracts', waitMs, async () => {
       const due = await claimDueContracts(this.deps.prisma, this.options.leaseMs, 20);
       await Promise.all(
         due.map((id) =>
