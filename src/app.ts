@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Config } from './config.ts';
+import { ViewerCache } from './core/auth/viewer.ts';
 import { BoardRegistry } from './core/boards.ts';
 import { loadKeyring } from './core/crypto.ts';
 import { createDemoOrganization } from './core/demo.ts';
@@ -52,6 +53,15 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     eventBus = createEventBus({ redisUrl: config.redisUrl, log });
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
+    new Counter({
+      name: 'db_statements_total',
+      help: 'SQL statements sent to the database through Prisma (transaction control not counted)',
+      registers: [metrics],
+      collect() {
+        this.reset();
+        this.inc(db.statements.count);
+      },
+    });
     const isReady = async () => {
       try {
         return (await pendingMigrations(db.sql, migrations)).length === 0;
@@ -63,7 +73,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     let publicUrl = config.publicUrl ?? '';
     const storage = openDocumentStorage(config.documents);
     const links = new DocumentLinks(keyring, () => publicUrl, config.documents.linkTtlSeconds);
+    const viewers = new ViewerCache(db.prisma, eventBus.events, config.authCacheTtlMs);
     const yoga = createGraphQLServer({
+      viewers,
       config,
       prisma: db.prisma,
       events: eventBus.events,
@@ -131,6 +143,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         clearInterval(reaper);
         clearTimeout(deadline);
         await yoga.dispose();
+        await viewers.close();
         await bus.close();
         await db.close();
       })());

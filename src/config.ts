@@ -104,6 +104,7 @@ const environmentSchema = z.object({
   STATUS_POLL_BASE_MS: positiveInt(86_400_000).default(60_000),
   STATUS_POLL_MAX_MS: positiveInt(7 * 86_400_000).default(6 * 3_600_000),
   CONTRACT_CHECK_INTERVAL_MS: positiveInt(7 * 86_400_000).default(900_000),
+  AUTH_CACHE_TTL_MS: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(0).max(60_000, 'expected at most 60000').default(5000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -145,6 +146,8 @@ export interface Config {
     maxBytes: number;
     linkTtlSeconds: number;
   };
+  /** How long an HTTP request's token stays known without a database read (0: every request reads it). */
+  authCacheTtlMs: number;
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   wsInitTimeoutMs: number;
@@ -226,6 +229,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: env.DOCUMENT_MAX_BYTES,
       linkTtlSeconds: env.DOCUMENT_URL_TTL_SECONDS,
     },
+    authCacheTtlMs: env.AUTH_CACHE_TTL_MS,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     wsInitTimeoutMs: env.WS_INIT_TIMEOUT_MS,

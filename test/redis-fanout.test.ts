@@ -52,6 +52,17 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL a
     ]);
   });
 
+  test('a token the first knows from its cache stops working there as soon as the second revokes it', async () => {
+    const created = (await second.graphql(CREATE_TOKEN, { token: admin, variables: { name: 'cached' } })).body.data!.createApiToken;
+    const viewer = () => first.graphql('{ viewer { scopes } }', { token: created.token });
+    expect((await viewer()).status).toBe(200);
+    expect((await viewer()).status).toBe(200);
+    const revoked = await second.graphql('mutation ($id: ID!) { revokeApiToken(id: $id) { __typename } }', { token: admin, variables: { id: created.apiToken.id } });
+    expect(revoked.body.data!.revokeApiToken.__typename).toBe('ApiToken');
+    // The revocation reaches the first through Redis within milliseconds, well before its 5 s cache entry would end.
+    await eventually(async () => (await viewer()).status === 401, 2000, 'the revoked token to be refused');
+  });
+
   test('a subscriber on the first sees a change made through the second, and is cut off by a revocation there', async () => {
     const created = (await second.graphql(CREATE_TOKEN, { token: admin, variables: { name: 'listener' } })).body.data!.createApiToken;
     const events = subscribe(first.wsClient({ token: admin }), 'subscription { apiTokenChanged { action apiToken { id name } } }');

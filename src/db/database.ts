@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { lockDirectory } from './directory-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { pgliteRunner, poolRunner, type SqlRunner } from './sql.ts';
+import { countStatements, type StatementCounter } from './statement-counter.ts';
 
 export { PrismaClient };
 
@@ -22,6 +23,8 @@ export interface Database {
   sql: SqlRunner;
   /** True when the embedded database was created by this open (first start). */
   created: boolean;
+  /** SQL statements Prisma has sent so far. */
+  statements: StatementCounter;
   close(): Promise<void>;
 }
 
@@ -32,12 +35,14 @@ export async function openDatabase(config: Pick<Config, 'database'>): Promise<Da
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 10_000 });
     // An idle client that loses its server (restart, network) emits here; without a listener it would crash the process.
     pool.on('error', () => undefined);
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const statements = { count: 0 };
+    const prisma = new PrismaClient({ adapter: countStatements(new PrismaPg(pool), statements) });
     return {
       kind: 'postgres',
       prisma,
       sql: poolRunner(pool),
       created: false,
+      statements,
       async close() {
         await prisma.$disconnect();
         await pool.end();
@@ -50,12 +55,14 @@ export async function openDatabase(config: Pick<Config, 'database'>): Promise<Da
     mkdirSync(target.dataDir, { recursive: true });
     const pglite = await PGlite.create({ dataDir: target.dataDir });
     const existing = await pglite.query<{ exists: boolean }>("SELECT to_regclass('_migrations') IS NOT NULL AS exists");
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const statements = { count: 0 };
+    const prisma = new PrismaClient({ adapter: countStatements(new PrismaPGlite(pglite), statements) });
     return {
       kind: 'pglite',
       prisma,
       sql: pgliteRunner(pglite),
       created: !existing.rows[0]?.exists,
+      statements,
       async close() {
         try {
           await prisma.$disconnect();

@@ -1,8 +1,7 @@
 import { GraphQLError, Kind, parse, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { parseBearer } from '../core/auth/tokens.ts';
-import { authenticate, type Viewer } from '../core/auth/viewer.ts';
-import type { PrismaClient } from '../db/database.ts';
+import type { Viewer, ViewerCache } from '../core/auth/viewer.ts';
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
@@ -30,10 +29,11 @@ function introspectionOnly(query: string | undefined, allowed: boolean): boolean
 
 /**
  * Authenticates every HTTP GraphQL request (queries, mutations and SSE subscriptions) before it is parsed:
- * `Authorization: Bearer <token>`, checked against the database each time. A missing or bad token answers 401;
+ * `Authorization: Bearer <token>`, checked against the database, or the viewer cache that a revocation empties at
+ * once. A missing or bad token answers 401;
  * introspection alone passes without one while introspection is enabled, so GraphiQL can load the schema.
  */
-export function useAuthentication(options: { prisma: PrismaClient; introspection: boolean }): Plugin & {
+export function useAuthentication(options: { viewers: ViewerCache; introspection: boolean }): Plugin & {
   viewerOf(request: Request): Viewer | null;
 } {
   const viewers = new WeakMap<Request, Viewer>();
@@ -46,7 +46,7 @@ export function useAuthentication(options: { prisma: PrismaClient; introspection
         throw unauthenticated('Authentication required: send an "Authorization: Bearer <token>" header.');
       }
       const token = parseBearer(header);
-      const viewer = token ? await authenticate(options.prisma, token) : null;
+      const viewer = token ? await options.viewers.authenticate(token) : null;
       if (!viewer) throw unauthenticated('The API token is unknown or revoked.');
       viewers.set(request, viewer);
     },

@@ -12,6 +12,7 @@ import type { PrismaClient } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Context } from '../schema/context.ts';
 import { buildSchema } from '../schema/index.ts';
+import type { ViewerCache } from '../core/auth/viewer.ts';
 import { useAuthentication } from './authentication.ts';
 import { useEndSubscriptionsOnRevocation } from './revocation.ts';
 
@@ -33,9 +34,10 @@ export function createGraphQLServer(options: {
   isReady: () => Promise<boolean>;
   publicUrl: () => string;
   documents: Context['documents'];
+  viewers: ViewerCache;
 }): Yoga {
   const { config, prisma, events, log, metrics, boards, keyring, publicUrl, documents } = options;
-  const authentication = useAuthentication({ prisma, introspection: config.graphql.introspection });
+  const authentication = useAuthentication({ viewers: options.viewers, introspection: config.graphql.introspection });
   const limits = config.graphql;
   return createYoga<Record<string, unknown>, Context>({
     schema: buildSchema(boards.plugins),

@@ -5,6 +5,7 @@ import { NotFoundError, parseInput } from '../errors.ts';
 import type { Events } from '../events.ts';
 import { publishAfter } from '../events.ts';
 import { generateToken } from './tokens.ts';
+import { forgetToken } from './viewer.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -52,6 +53,9 @@ export async function revokeApiToken(prisma: PrismaClient, events: Events, organ
       emit('apiToken.changed', organizationId, { action: 'REVOKED', tokenId });
       emit('token.revoked', { tokenId });
     }
+    return record;
+  }).then((record) => {
+    forgetToken(tokenId);
     return record;
   });
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../db/database.ts';
+import type { Events } from '../events.ts';
 import type { Role, TokenScope } from '../../db/generated/prisma/enums.ts';
 import { hashToken } from './tokens.ts';
 
@@ -39,4 +40,63 @@ export async function authenticate(prisma: PrismaClient, token: string): Promise
 export async function isTokenActive(prisma: PrismaClient, tokenId: string): Promise<boolean> {
   const record = await prisma.apiToken.findUnique({ where: { id: tokenId }, select: { revokedAt: true } });
   return Boolean(record && !record.revokedAt);
+}
+
+/** The caches of this process, so that a revocation made here evicts at once, before its event comes back. */
+const caches = new Set<ViewerCache>();
+
+/** Drops a revoked token from every cache of this process (other processes hear the `token.revoked` event). */
+export function forgetToken(tokenId: string): void {
+  for (const cache of caches) cache.forget(tokenId);
+}
+
+/**
+ * Viewers of HTTP requests by token, kept for `ttlMs` so that a request does not read its token from the
+ * database each time. A revocation evicts the token at once in this process and, through the `token.revoked`
+ * event (fanned out by Redis), in the others. Unknown and revoked tokens are never cached.
+ */
+export class ViewerCache {
+  private readonly entries = new Map<string, { viewer: Viewer; until: number }>();
+  private readonly revocations: AsyncIterator<{ tokenId: string }>;
+  /** Moves on every eviction: a lookup that started before one must not store what it read. */
+  private generation = 0;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    events: Events,
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {
+    caches.add(this);
+    const revocations = events.subscribe('token.revoked');
+    this.revocations = revocations;
+    void (async () => {
+      for await (const { tokenId } of revocations) this.forget(tokenId);
+    })();
+  }
+
+  async authenticate(token: string): Promise<Viewer | null> {
+    if (this.ttlMs <= 0) return authenticate(this.prisma, token);
+    const key = hashToken(token);
+    const cached = this.entries.get(key);
+    if (cached && cached.until > Date.now()) return cached.viewer;
+    const generation = this.generation;
+    const viewer = await authenticate(this.prisma, token);
+    this.entries.delete(key);
+    if (viewer && generation === this.generation) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { viewer, until: Date.now() + this.ttlMs });
+    }
+    return viewer;
+  }
+
+  forget(tokenId: string): void {
+    this.generation += 1;
+    for (const [key, entry] of this.entries) if (entry.viewer.tokenId === tokenId) this.entries.delete(key);
+  }
+
+  async close(): Promise<void> {
+    caches.delete(this);
+    await this.revocations.return?.();
+  }
 }
