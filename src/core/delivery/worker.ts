@@ -14,7 +14,7 @@ import { publishAfter, type Events } from '../events.ts';
 import { postingJob } from '../jobs.ts';
 import { fetchBoardState } from '../postings/board-state.ts';
 import type { DocumentStorage } from '../documents/storage.ts';
-import { ClaimLoop } from '../queue/claim-loop.ts';
+import { ClaimLoop, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
 import { claimInbox, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
 import { BOARD_STATUS, LIVE_STATUSES, transition } from '../postings/postings.ts';
 import type { PostingState } from '../../plugin-sdk/types.ts';
@@ -80,8 +80,9 @@ export class DeliveryWorker {
     private readonly options: WorkerOptions,
   ) {
     this.log = deps.log.child({ component: 'delivery', worker: this.workerId });
-    this.deliveries = new ClaimLoop('deliveries', (limit) => this.claim(limit), (row) => this.deliver(row), options, this.log);
-    this.inbox = new ClaimLoop('webhook deliveries', (limit) => claimInbox(deps.prisma, limit, options.leaseMs), (row) => this.receive(row), options, this.log);
+    const release = (table: QueueTable) => () => releaseExpiredLeases(deps.prisma, table);
+    this.deliveries = new ClaimLoop('deliveries', release('delivery'), (limit) => this.claim(limit), (row) => this.deliver(row), options, this.log);
+    this.inbox = new ClaimLoop('webhook deliveries', release('webhook_delivery'), (limit) => claimInbox(deps.prisma, limit, options.leaseMs), (row) => this.receive(row), options, this.log);
   }
 
   start(): void {
@@ -216,7 +217,7 @@ export class DeliveryWorker {
           lease_until = now() + (${this.options.leaseMs}::int * interval '1 millisecond'), updated_at = now()
       WHERE d.id IN (
         SELECT c.id FROM delivery AS c
-        WHERE ((c.status = 'PENDING' AND c.available_at <= now()) OR (c.status = 'PROCESSING' AND c.lease_until < now()))
+        WHERE c.status = 'PENDING' AND c.available_at <= now()
           AND NOT EXISTS (
             SELECT 1 FROM delivery AS e
             WHERE e.posting_id = c.posting_id AND e.created_at < c.created_at AND e.status IN ('PENDING', 'PROCESSING')

@@ -1,4 +1,20 @@
+import type { PrismaClient } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
+
+/** The queue tables: rows go PENDING → PROCESSING (under a lease) → DONE or FAILED. */
+export type QueueTable = 'delivery' | 'webhook_delivery';
+
+/**
+ * Gives the rows whose lease ran out (their worker died or stalled) back to the queue, as PENDING. Done apart from
+ * the claim, so that a claim reads one ordered range of the (status, available_at) index and stops after the rows
+ * it takes, whatever the length of the queue.
+ */
+export function releaseExpiredLeases(prisma: PrismaClient, table: QueueTable): Promise<number> {
+  const touched = table === 'delivery' ? ', updated_at = now()' : '';
+  return prisma.$executeRawUnsafe(
+    `UPDATE ${table} SET status = 'PENDING', lease_token = NULL, lease_until = NULL${touched} WHERE status = 'PROCESSING' AND lease_until < now()`,
+  );
+}
 
 export interface ClaimLoopOptions {
   /** Rows handled at once. */
@@ -16,9 +32,12 @@ export class ClaimLoop<Row extends { id: string }> {
   private readonly inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  private releasedAt = 0;
 
   constructor(
     private readonly name: string,
+    /** Gives rows of expired leases back to the queue; called at most once per pollMs. */
+    private readonly release: () => Promise<unknown>,
     private readonly claim: (limit: number) => Promise<Row[]>,
     private readonly handle: (row: Row) => Promise<void>,
     private readonly options: ClaimLoopOptions,
@@ -51,6 +70,10 @@ export class ClaimLoop<Row extends { id: string }> {
       let claimed: Row[] = [];
       if (free > 0) {
         try {
+          if (Date.now() - this.releasedAt >= this.options.pollMs) {
+            this.releasedAt = Date.now();
+            await this.release();
+          }
           claimed = await this.claim(free);
         } catch (error) {
           this.log.warn({ err: (error as Error).message }, `Could not claim ${this.name}; retrying`);

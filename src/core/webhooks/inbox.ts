@@ -31,7 +31,7 @@ export function claimInbox(prisma: PrismaClient, limit: number, leaseMs: number)
         lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
     WHERE w.id IN (
       SELECT c.id FROM webhook_delivery AS c
-      WHERE (c.status = 'PENDING' AND c.available_at <= now()) OR (c.status = 'PROCESSING' AND c.lease_until < now())
+      WHERE c.status = 'PENDING' AND c.available_at <= now()
       ORDER BY c.available_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
