@@ -1,10 +1,13 @@
 // npm run bench — every benchmark against the machine's PostgreSQL (and the embedded database for start-up),
 // printed as one report of Markdown tables. BENCH=name,name runs some of them only.
 import os from 'node:os';
+import { deliveryBench } from './delivery.ts';
 import { feedBench } from './feed.ts';
 import { readPathBench } from './read-path.ts';
 import { serverOverheadBench } from './server-overhead.ts';
 import { startupBench } from './startup.ts';
+import { subscriptionsBench } from './subscriptions.ts';
+import { webhooksBench } from './webhooks.ts';
 import { table } from './support.ts';
 
 export interface BenchResult {
@@ -16,6 +19,9 @@ export interface BenchResult {
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'read-path': readPathBench,
   'server-overhead': serverOverheadBench,
+  subscriptions: subscriptionsBench,
+  delivery: deliveryBench,
+  webhooks: webhooksBench,
   feed: feedBench,
   startup: startupBench,
 };
