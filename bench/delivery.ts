@@ -1,9 +1,9 @@
 // Delivery through the outbox: postings queued in PostgreSQL, delivered by 1, 2 and 4 worker processes (npm run
 // worker) to a board simulator that answers after 20 ms; postings per second and the scaling against one worker,
 // measured in the same run; then the same with 10 % of the board's answers failing: time to drain and duplicates.
-import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { runScript, type RunningProcess } from '../test/support/process.ts';
-import { ms, ratio, startBenchServer, type BenchServer } from './support.ts';
+import { connectFjordJobs, ms, ratio, startBenchServer, type BenchServer } from './support.ts';
 import type { BenchResult } from './index.ts';
 
 // 10,000 (DELIVERY_BENCH_POSTINGS=10000) takes about 7 minutes on two cores; the default keeps npm run bench under 10.
@@ -58,12 +58,7 @@ export async function deliveryBench(): Promise<BenchResult> {
   board.setLatency(BOARD_LATENCY_MS);
   const server = await startBenchServer('delivery', { BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts', BOARD_BASE_URLS: `fjord-jobs=${board.url}` });
   try {
-    const connected = await server.graphql(`mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`, {
-      input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
-    });
-    if (connected.connectFjordJobs.status !== 'ACTIVE') throw new Error('The Fjord Jobs contract is not active');
-    const contractId = Buffer.from(connected.connectFjordJobs.id, 'base64').toString().split(':')[1]!;
-
+    const contractId = await connectFjordJobs(server);
     const rows: string[][] = [];
     let single = 0;
     for (const workers of [1, 2, 4]) {

@@ -3,7 +3,7 @@
 // one raw SQL query through pg, in the same run; and the SQL statements the server sends per request.
 import { IGB_ACCOUNT } from '../src/sandbox/boards/ingoedebanen.ts';
 import { openDatabase } from '../src/db/database.ts';
-import { ms, ratio, startBenchServer, timeRuns, type BenchServer } from './support.ts';
+import { ms, ratio, rawId, startBenchServer, timeRuns, type BenchServer } from './support.ts';
 import type { BenchResult } from './index.ts';
 
 const RUNS = Number(process.env.READ_BENCH_RUNS ?? 300);
@@ -32,7 +32,7 @@ async function seed(server: BenchServer): Promise<Record<'small' | 'large', { gl
       input: { environment: 'PRODUCTION', alias: size, credentials: { ...IGB_ACCOUNT, publicationMode: 'DEDICATED_MEDIUM' } },
     });
     const globalId = data.connectIngoedebanen.id as string;
-    const id = Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+    const id = rawId(globalId);
     contracts[size] = { globalId, id };
     await server.db.query(
       `WITH jobs AS (

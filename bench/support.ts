@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { ACCOUNTS } from '../examples/fjord-jobs/simulator.ts';
 import { runScript, type RunningProcess } from '../test/support/process.ts';
 import { TEST_DATABASE_URL } from '../test/support/services.ts';
 
@@ -82,6 +83,18 @@ export async function startBenchServer(label: string, env: Record<string, string
     await stop();
     throw error;
   }
+}
+
+/** The database id inside a global id. */
+export const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+
+/** Connects the Fjord Jobs example board (its simulator at the server's BOARD_BASE_URLS); the contract's database id. */
+export async function connectFjordJobs(server: BenchServer): Promise<string> {
+  const data = await server.graphql(`mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`, {
+    input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
+  });
+  if (data.connectFjordJobs.status !== 'ACTIVE') throw new Error('The Fjord Jobs contract is not active');
+  return rawId(data.connectFjordJobs.id);
 }
 
 /** Runs `work` `runs` times after `warmup` runs; the median and the 99th percentile in milliseconds. */

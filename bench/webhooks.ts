@@ -2,9 +2,9 @@
 // server with its worker on: answers per second and their latency against a bare server that only checks the
 // signature, and how fast the inbox turns them into applications — every one exactly once.
 import { randomUUID } from 'node:crypto';
-import { ACCOUNTS, fjordDelivery, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { fjordDelivery, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { runScript } from '../test/support/process.ts';
-import { freePort, ms, ratio, startBenchServer } from './support.ts';
+import { connectFjordJobs, freePort, ms, ratio, startBenchServer } from './support.ts';
 import type { BenchResult } from './index.ts';
 
 const DELIVERIES = Number(process.env.WEBHOOK_BENCH_DELIVERIES ?? 2000);
@@ -38,10 +38,7 @@ export async function webhooksBench(): Promise<BenchResult> {
   const bare = runScript('bench/bare-webhook.ts', { PORT: String(port) });
   try {
     await bare.waitFor(/Listening on/, 30_000);
-    const connected = await server.graphql(`mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`, {
-      input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
-    });
-    const contractId = Buffer.from(connected.connectFjordJobs.id, 'base64').toString().split(':')[1]!;
+    const contractId = await connectFjordJobs(server);
     const unique = Array.from({ length: DELIVERIES }, (_, index) =>
       fjordDelivery('123456', {
         type: 'application.received',
