@@ -139,6 +139,11 @@ describe('France Travail: sandbox access, then contracts', () => {
     expect((await publish(jobId, id, { romeCode: 'M1805', contractType: 'MIS', contractDuration: { value: 24, unit: 'MONTHS' } })).fieldErrors).toEqual([
       { path: ['boardFields', 'contractDuration', 'value'], message: 'a MIS lasts at most 18 months' },
     ]);
+    // What France Travail would refuse in the job itself is said before anything is queued.
+    const long = await job('Rédacteur technique', `<p>${'Documentation produit et guides utilisateur. '.repeat(100)}</p>`);
+    expect((await publish(long, id, { romeCode: 'E1102' })).fieldErrors).toEqual([
+      { path: ['jobId'], message: "the job's description has 4499 characters of text; France Travail takes at most 4000" },
+    ]);
     const { postings } = await gql(`{ postings(first: 10) { edges { node { id } } } }`);
     expect(postings.edges).toEqual([]);
 
@@ -184,6 +189,13 @@ describe('France Travail: sandbox access, then contracts', () => {
     await until(good.id, 'PUBLISHED');
     await eventually(() => sandbox.offers.get(approved.externalId)!.body.dureeTravailHebdo === 28, 5000, 'the update on France Travail');
     expect(sandbox.offers.get(approved.externalId)!.body).toMatchObject({ tempsPlein: false, experienceExige: 'S', experienceDureeMois: 24 });
+
+    // A job edited past France Travail's limit cannot be sent as an update; the posting stays as it is.
+    const jobOf = (await gql(`query ($id: ID!) { posting(id: $id) { job { id } } }`, { id: good.id })).posting.job.id;
+    await gql(`mutation ($id: ID!, $input: UpdateJobInput!) { updateJob(id: $id, input: $input) { __typename } }`, { id: jobOf, input: { description: `<p>${'Tenue de la comptabilité générale. '.repeat(130)}</p>` } });
+    const tooLong = await gql(`mutation ($id: ID!) { updatePosting(id: $id) { __typename ... on ValidationError { fieldErrors { path message } } } }`, { id: good.id });
+    expect(tooLong.updatePosting.fieldErrors).toEqual([{ path: ['id'], message: "the job's description has 4549 characters of text; France Travail takes at most 4000" }]);
+    expect((await posting(good.id)).status).toBe('PUBLISHED');
 
     await gql(`mutation ($id: ID!) { withdrawPosting(id: $id) { ... on Posting { id } } }`, { id: good.id });
     await until(good.id, 'WITHDRAWN');

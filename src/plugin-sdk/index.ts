@@ -39,6 +39,7 @@ export type {
   PluginManifest,
   PostingJob,
   PostingPayload,
+  PostingProblem,
   PostingState,
   PublishResult,
   VerifyResult,

@@ -127,6 +127,14 @@ export interface PostingPayload {
 /** Where a posting stands on the board. */
 export type BoardPostingStatus = 'PENDING_REVIEW' | 'PUBLISHED' | 'REJECTED' | 'EXPIRED' | 'WITHDRAWN';
 
+/** A reason the board would refuse a posting that its board fields cannot express, e.g. a description too long. */
+export interface PostingProblem {
+  /** The job's field, as the plugin sees the job. */
+  field: 'title' | 'description' | 'location' | 'employmentType' | 'hoursPerWeek' | 'salary' | 'category' | 'applyUrl';
+  /** What is wrong, to follow "the job's <field>", e.g. "has 5,120 characters of text; France Travail takes 4,000". */
+  message: string;
+}
+
 export interface PublishResult {
   /** The board's id of the posting. */
   externalId: string;
@@ -146,6 +154,11 @@ export interface BoardPlugin extends PluginManifest {
   verifyCredentials?(context: PluginContext & { baseUrl: string }): Promise<VerifyResult>;
   /** Board-field defaults derived from the job; what the user gives overrides them. */
   postingDefaults?(job: PostingJob): Record<string, unknown>;
+  /**
+   * What the board would refuse in the job itself (its board fields are already valid), checked before a posting
+   * is queued or updated so that the recruiter hears it at once instead of from a failed delivery.
+   */
+  checkPosting?(posting: PostingPayload): PostingProblem[];
   /**
    * Creates the posting on the board. Send `idempotencyKey` so that a repeated call (after a timeout, a crash)
    * returns the posting created the first time instead of a second one.

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
-import type { Contract, Posting, PostingStatus } from '../../db/generated/prisma/client.ts';
+import type { Contract, Job, Posting, PostingStatus } from '../../db/generated/prisma/client.ts';
 import type { FeedSource } from '../../plugin-sdk/feeds.ts';
 import type { BoardPlugin, Capability, PostingState } from '../../plugin-sdk/types.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
 import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
 import { consumeCredit, releaseCredit, reserveCreditWithin } from '../credits.ts';
-import { DomainError, NotFoundError, parseInput } from '../errors.ts';
+import { DomainError, NotFoundError, parseInput, ValidationError } from '../errors.ts';
 import type { Emit, Events } from '../events.ts';
 import { publishAfter } from '../events.ts';
 import { rowId } from '../ids.ts';
@@ -93,6 +93,17 @@ async function lockForNewPosting(tx: Prisma.TransactionClient, jobId: string, co
   if (live) throw new PostingExists(live.id);
 }
 
+/**
+ * The board fields validated against the board's schema, then the job checked by the board's plugin; what the
+ * plugin finds in the job is reported on `jobPath`, the argument that names the job.
+ */
+function validBoardFields(plugin: BoardPlugin, job: Job, fields: Record<string, unknown>, jobPath: string[]): Record<string, unknown> {
+  const boardFields = plugin.postingFields ? (parseInput(plugin.postingFields, fields, ['boardFields']) as Record<string, unknown>) : {};
+  const problems = plugin.checkPosting?.({ job: postingJob(job), boardFields }) ?? [];
+  if (problems.length > 0) throw new ValidationError(problems.map((problem) => ({ path: jobPath, message: `the job's ${problem.field} ${problem.message}` })));
+  return boardFields;
+}
+
 /** The organisation's job and contract, the contract ACTIVE and its board able to do `capability`. */
 async function jobOnActiveContract(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string }, capability: Capability) {
   const job = await deps.prisma.job.findFirst({ where: { id: rowId(input.jobId), organizationId: viewer.organizationId } });
@@ -113,8 +124,7 @@ export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: {
   const { job, contract, plugin } = await jobOnActiveContract(deps, viewer, input, 'publish');
   if (job.status !== 'OPEN') throw new UnsupportedOperation('The job is closed: reopen it to publish it.');
 
-  const merged = { ...plugin.postingDefaults?.(postingJob(job)), ...input.boardFields };
-  const boardFields = plugin.postingFields ? (parseInput(plugin.postingFields, merged, ['boardFields']) as Record<string, unknown>) : {};
+  const boardFields = validBoardFields(plugin, job, { ...plugin.postingDefaults?.(postingJob(job)), ...input.boardFields }, ['jobId']);
 
   const postingId = randomUUID();
   const feed = readsFeed(plugin);
@@ -178,8 +188,7 @@ export async function updatePosting(deps: PostingDeps, viewer: Viewer, input: { 
   if (!['PUBLISHED', 'PENDING_REVIEW', 'UPDATE_QUEUED'].includes(posting.status)) {
     throw new PostingStateError(posting.status, `A ${posting.status} posting cannot be updated; only a published one (or one in review) can.`);
   }
-  const merged = { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields };
-  const boardFields = plugin.postingFields ? (parseInput(plugin.postingFields, merged, ['boardFields']) as Record<string, unknown>) : {};
+  const boardFields = validBoardFields(plugin, posting.job, { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields }, ['id']);
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await tx.posting.update({ where: { id: posting.id }, data: { boardFields: boardFields as Prisma.InputJsonValue } });

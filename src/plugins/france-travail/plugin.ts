@@ -12,6 +12,7 @@ import {
   type PluginContext,
   type PostingJob,
   type PostingPayload,
+  type PostingProblem,
 } from '../../plugin-sdk/index.ts';
 import { CITY_COMMUNES, CONTRACT_TYPES, EXPERIENCE_LEVELS, isInseeCommuneCode, MAX_DURATION_MONTHS, type ContractType } from './codes.ts';
 import { listSandboxAccessRequests, requestSandboxAccess } from './sandbox-access.ts';
@@ -103,12 +104,19 @@ async function send(context: PluginContext, request: HttpRequest) {
   return response;
 }
 
-function offerBody({ job, boardFields }: PostingPayload) {
+/** What France Travail refuses in the job itself: a description longer than it takes. */
+function checkPosting({ job }: PostingPayload): PostingProblem[] {
+  const length = htmlToText(job.description).length;
+  return length > MAX_DESCRIPTION ? [{ field: 'description', message: `has ${length} characters of text; France Travail takes at most ${MAX_DESCRIPTION}` }] : [];
+}
+
+function offerBody(posting: PostingPayload) {
+  const { job, boardFields } = posting;
   const fields = boardFields as Fields;
+  // Checked when the posting was queued; the job may have been edited since.
+  const problem = checkPosting(posting)[0];
+  if (problem) throw new BoardError({ code: 'VALIDATION', retryable: false, userMessage: `The job's ${problem.field} ${problem.message}.` });
   const description = htmlToText(job.description);
-  if (description.length > MAX_DESCRIPTION) {
-    throw new BoardError({ code: 'VALIDATION', retryable: false, userMessage: `France Travail takes descriptions of at most ${MAX_DESCRIPTION} characters; this one has ${description.length}.` });
-  }
   return {
     intitule: job.title,
     description,
@@ -174,6 +182,7 @@ export default definePlugin({
   capabilities: ['publish', 'update', 'withdraw', 'statusPolling', 'linkExisting', 'contractHealth'],
   postingFields,
   postingDefaults,
+  checkPosting,
   extendSchema: {
     mutations: { requestFranceTravailSandboxAccess: requestSandboxAccess },
     queries: { franceTravailSandboxAccessRequests: listSandboxAccessRequests },
