@@ -80,7 +80,7 @@ const environmentSchema = z.object({
   MAX_ALIASES: positiveInt(1000).default(30),
   MAX_TOKENS: positiveInt(100_000).default(2000),
   MAX_DIRECTIVES: positiveInt(1000).default(20),
-  MAX_COST: positiveInt(1_000_000).default(5000),
+  MAX_COST: positiveInt(100_000_000).default(500_000),
   WS_INIT_TIMEOUT_MS: positiveInt(60_000).default(5_000),
   DEMO_ORGANIZATION: booleanFlag.default(true),
   WORKER: booleanFlag.default(true),

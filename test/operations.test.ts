@@ -127,3 +127,43 @@ describe('slow clients', () => {
     }
   });
 });
+
+describe('the cost limit counts page sizes, whether written in the operation or passed as variables', () => {
+  let server: TestServer;
+  let token: string;
+  let contractId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    token = await server.tokenFor('cost');
+    const connected = await server.graphql(
+      `mutation { connectIngoedebanen(input: { environment: PRODUCTION, credentials: { email: "vacatures@cost.example", clientId: "40213", publicationMode: DEDICATED_MEDIUM } }) { ... on Contract { id } } }`,
+      { token },
+    );
+    contractId = connected.body.data!.connectIngoedebanen.id;
+  });
+  afterAll(() => server?.stop());
+
+  const NESTED = `contract(id: $id) { id postings(first: POSTINGS) { edges { node { id status applications(first: APPLICATIONS) { edges { node { id candidate { name } } } } } } } }`;
+  const literal = (postings: number, applications: number) =>
+    server.graphql(`query ($id: ID!) { ${NESTED.replace('POSTINGS', String(postings)).replace('APPLICATIONS', String(applications))} }`, { token, variables: { id: contractId } });
+  const withVariables = (postings: number, applications: number) =>
+    server.graphql(`query ($id: ID!, $postings: Int!, $applications: Int!) { ${NESTED.replace('POSTINGS', '$postings').replace('APPLICATIONS', '$applications')} }`, {
+      token,
+      variables: { id: contractId, postings, applications },
+    });
+
+  test('a contract page of 20 postings with 5 applications each is allowed, written either way', async () => {
+    for (const response of [await literal(20, 5), await withVariables(20, 5)]) {
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data).toEqual({ contract: { id: contractId, postings: { edges: [] } } });
+    }
+  });
+
+  test('100 postings with 100 applications each is refused before execution, also when the sizes are variables', async () => {
+    for (const response of [await literal(100, 100), await withVariables(100, 100)]) {
+      expect(response.body.data ?? null).toBeNull();
+      expect(response.body.errors?.[0]?.message).toMatch(/Query Cost limit of 500000 exceeded/);
+    }
+  });
+});

@@ -14,6 +14,7 @@ import type { Context } from '../schema/context.ts';
 import { buildSchema } from '../schema/index.ts';
 import type { ViewerCache } from '../core/auth/viewer.ts';
 import { useAuthentication } from './authentication.ts';
+import { usePageSizeVariablesInCost } from './cost-limit.ts';
 import { useEndSubscriptionsOnRevocation } from './revocation.ts';
 
 /** What the WebSocket server passes as initial context: it authenticated the connection itself. */
@@ -71,6 +72,7 @@ export function createGraphQLServer(options: {
         costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
         blockFieldSuggestion: { enabled: config.env === 'production' },
       }),
+      usePageSizeVariablesInCost(limits.maxCost),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({ endpoint: '/ready', check: options.isReady }),
       usePrometheus({

@@ -1,0 +1,44 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { Kind, validate, visit, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/** Connection arguments that multiply what a field returns. */
+const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);
+
+/** The cost rule's refusal of the operation with its page-size variables written in; none when within the limit. */
+function refusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, maxCost: number): GraphQLError[] {
+  if (!variables) return [];
+  let written = false;
+  const withSizes = visit(document, {
+    Argument(node) {
+      if (!PAGE_SIZE_ARGUMENTS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
+      const value = variables[node.value.name.value];
+      if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
+      written = true;
+      return { ...node, value: { kind: Kind.INT, value: String(value) } };
+    },
+  });
+  if (!written) return [];
+  const errors: GraphQLError[] = [];
+  validate(schema, withSizes, [costLimitRule({ maxCost, ignoreIntrospection: true, propagateOnRejection: false, onReject: [(_context, error) => errors.push(error)] })]);
+  return errors;
+}
+
+/**
+ * GraphQL Armor's cost rule multiplies a connection's cost by a literal `first: 100` but cannot see a page size
+ * passed as a variable, so `first: $n` would make any nesting cheap. Before each execution (validation results
+ * are cached per document, whatever the variables), this runs the same rule on the operation with those
+ * variables written in, and refuses it the same way when it costs more than `maxCost`.
+ */
+export function usePageSizeVariablesInCost(maxCost: number): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const errors = refusal(args.schema, args.document, args.variableValues, maxCost);
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const errors = refusal(args.schema, args.document, args.variableValues, maxCost);
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+  };
+}
