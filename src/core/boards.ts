@@ -80,7 +80,6 @@ export class BoardRegistry {
 
   /** HTTP to the board's API in an environment, with the configured timeout. */
   http(plugin: BoardPlugin, environment: string, signal?: AbortSignal): HttpClient {
-    if (!plugin.environments.includes(environment)) throw new Error(`${plugin.name} has no environment ${environment}`);
     const baseUrl = this.baseUrl(plugin, environment);
     return createHttpClient({ ...(baseUrl ? { baseUrl } : {}), timeoutMs: this.options.timeoutMs, ...(signal ? { signal } : {}), boardName: plugin.name });
   }
@@ -91,7 +90,7 @@ export class BoardRegistry {
       environment,
       credentials,
       baseUrl,
-      http: createHttpClient({ ...(baseUrl ? { baseUrl } : {}), timeoutMs: this.options.timeoutMs, signal, boardName: plugin.name }),
+      http: this.http(plugin, environment, signal),
       log: redactingLogger(this.options.log.child({ board: plugin.id }), credentials),
       now: () => new Date(),
       signal,

@@ -31,14 +31,10 @@ function refusal(schema: GraphQLSchema, document: DocumentNode, variables: Recor
  * variables written in, and refuses it the same way when it costs more than `maxCost`.
  */
 export function usePageSizeVariablesInCost(maxCost: number): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const errors = refusal(args.schema, args.document, args.variableValues, maxCost);
-      if (errors.length > 0) setResultAndStopExecution({ errors });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = refusal(args.schema, args.document, args.variableValues, maxCost);
-      if (errors.length > 0) setResultAndStopExecution({ errors });
-    },
+  type Hook = NonNullable<Plugin['onExecute']> & NonNullable<Plugin['onSubscribe']>;
+  const refuseOverCost: Hook = ({ args, setResultAndStopExecution }) => {
+    const errors = refusal(args.schema, args.document, args.variableValues, maxCost);
+    if (errors.length > 0) setResultAndStopExecution({ errors });
   };
+  return { onExecute: refuseOverCost, onSubscribe: refuseOverCost };
 }

@@ -182,7 +182,10 @@ async function extensionContext(plugin: BoardPlugin, context: Context): Promise<
     },
     state: pluginState(context.prisma, plugin.id, viewer.organizationId),
     log: redactingLogger(context.log.child({ board: plugin.id }), {}),
-    http: (environment) => context.boards.http(plugin, environment),
+    http: (environment) => {
+      if (!plugin.environments.includes(environment)) throw new Error(`${plugin.name} has no environment ${environment}`);
+      return context.boards.http(plugin, environment);
+    },
     now: () => new Date(),
   };
 }

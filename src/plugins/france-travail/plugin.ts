@@ -87,6 +87,7 @@ const oauth = clientCredentials({
   clientSecretField: 'key',
 });
 
+const partyPath = (credentials: Credentials) => `/partenaire/v1/partenaires/${encodeURIComponent(String(credentials.partyId))}`;
 const offersPath = (credentials: Credentials) => `/partenaire/v2/partenaires/${encodeURIComponent(String(credentials.partyId))}/offres`;
 
 /** France Travail answers 400 with the fields it refused, and 403 while it suspends an account's production access. */
@@ -202,7 +203,7 @@ export default definePlugin({
       }
       return { ok: false, reason: 'France Travail refused the client ID or the key.' };
     }
-    const party = await oauth.request(context, { url: `/partenaire/v1/partenaires/${encodeURIComponent(String(context.credentials.partyId))}`, acceptStatuses: [403, 404] });
+    const party = await oauth.request(context, { url: partyPath(context.credentials), acceptStatuses: [403, 404] });
     if (party.status === 404) return { ok: false, reason: 'France Travail does not know this party ID.' };
     if (party.status === 403) return { ok: false, reason: 'This party ID does not belong to the client ID.' };
     return { ok: true };
@@ -242,7 +243,7 @@ export default definePlugin({
   },
 
   async checkContract(context) {
-    const response = await oauth.request(context, { url: `/partenaire/v1/partenaires/${encodeURIComponent(String(context.credentials.partyId))}/qualite` });
+    const response = await oauth.request(context, { url: `${partyPath(context.credentials)}/qualite` });
     const body = response.body as { tauxQualite?: unknown; seuil?: unknown; accesProduction?: unknown; motifSuspension?: unknown } | null;
     if (typeof body?.tauxQualite !== 'number') throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'France Travail sent no quality rate.' });
     const threshold = typeof body.seuil === 'number' ? body.seuil : 90;
