@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const integration = { include: ['test/*.test.ts'], globalSetup: ['test/support/global-setup.ts'] };
+const integration = { include: ['test/*.test.ts', 'test/security/*.test.ts', 'test/reliability/*.test.ts'], globalSetup: ['test/support/global-setup.ts'] };
 
 // Tests that need no database run once; every integration suite runs twice, against embedded PGlite and
 // against the machine's PostgreSQL.

@@ -24,6 +24,7 @@ export {
 export type { FeedItem, FeedSource } from './feeds.ts';
 export { clientCredentials, OAuthRefusal, type ClientCredentialsOptions } from './oauth.ts';
 export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './http.ts';
+export { CAPABILITIES } from './types.ts';
 export type {
   BoardPlugin,
   BoardPostingStatus,

@@ -5,7 +5,8 @@ import type { PluginState, SchemaExtension } from './extensions.ts';
 import type { FeedItem, FeedSource } from './feeds.ts';
 import type { WebhookRequest, WebhookResult } from './webhooks.ts';
 
-export type Capability = 'publish' | 'update' | 'withdraw' | 'linkExisting' | 'webhooks' | 'candidates' | 'feed' | 'statusPolling' | 'contractHealth';
+export const CAPABILITIES = ['publish', 'update', 'withdraw', 'linkExisting', 'webhooks', 'candidates', 'feed', 'statusPolling', 'contractHealth'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
 
 export type CredentialFieldType = 'string' | 'number' | 'boolean' | 'email' | 'url' | 'enum';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { BoardPlugin, CredentialField } from '../plugin-sdk/types.ts';
+import { CAPABILITIES, type BoardPlugin, type CredentialField } from '../plugin-sdk/types.ts';
 import { countryName } from '../core/codes.ts';
 import { generatedNames } from '../core/plugins/naming.ts';
 import { builder } from './builder.ts';
 
 const CapabilityEnum = builder.enumType('BoardCapability', {
-  values: ['publish', 'update', 'withdraw', 'linkExisting', 'webhooks', 'candidates', 'feed', 'statusPolling'].map((value) => value.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()),
+  values: CAPABILITIES.map((value) => value.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()),
 });
 
 const CredentialFieldTypeEnum = builder.enumType('CredentialFieldType', { values: ['STRING', 'NUMBER', 'BOOLEAN', 'EMAIL', 'URL', 'ENUM'] as const });
