@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import type { ExecutionArgs, execute as graphqlExecute, subscribe as graphqlSubscribe } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type execute as graphqlExecute, type subscribe as graphqlSubscribe } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { Gauge, type Registry } from 'prom-client';
@@ -99,11 +99,13 @@ export function attachWebSocketServer(options: {
         let document;
         try {
           document = parse(payload.query);
+          // The limit rules (GraphQL Armor) throw their refusals instead of reporting them.
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
         } catch (error) {
-          return [error as never];
+          if (error instanceof GraphQLError) return [error];
+          throw error;
         }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
         return {
           schema,
           operationName: payload.operationName,
