@@ -1,5 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import helmet from 'helmet';
+import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import { ViewerCache } from './core/auth/viewer.ts';
@@ -16,6 +18,8 @@ import { migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
 import { applicationPageRoute } from './http/application-page.ts';
 import { documentRoute } from './http/documents.ts';
 import { feedRoute } from './http/feeds.ts';
+import { clientAddress, createRateLimits } from './http/rate-limits.ts';
+import { readGraphQLBody } from './http/body.ts';
 import { webhookRoute } from './http/webhooks.ts';
 import { attachWebSocketServer } from './http/websocket.ts';
 import { createGraphQLServer } from './http/yoga.ts';
@@ -36,6 +40,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const db = await openDatabase(config);
   let eventBus: EventBus | undefined;
   let server: Server | undefined;
+  let limitsRedis: Redis | undefined;
   try {
     const { keyring, file: keyFile, generated } = await loadKeyring(config.encryptionKeys, config.dataDir);
     if (generated) log.warn(`Generated an encryption key for credentials in ${keyFile}; set ENCRYPTION_KEYS in production and keep a copy of this key`);
@@ -74,6 +79,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const storage = openDocumentStorage(config.documents);
     const links = new DocumentLinks(keyring, () => publicUrl, config.documents.linkTtlSeconds);
     const viewers = new ViewerCache(db.prisma, eventBus.events, config.authCacheTtlMs);
+    limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+    limitsRedis?.on('error', (error) => log.warn({ err: error.message }, 'Redis unreachable for rate limits; each process counts on its own until it is back'));
+    const rateLimits = createRateLimits(config.rateLimits, limitsRedis);
     const yoga = createGraphQLServer({
       viewers,
       config,
@@ -86,13 +94,21 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       isReady,
       publicUrl: () => publicUrl,
       documents: { storage, links },
+      rateLimits,
     });
+    const addressOf = (request: IncomingMessage) => clientAddress(request, config.trustProxy);
     const routes = [
-      webhookRoute({ prisma: db.prisma, boards, keyring, events: eventBus.events, log, maxBytes: config.webhooks.maxBytes, metrics }),
+      webhookRoute({ prisma: db.prisma, boards, keyring, events: eventBus.events, log, maxBytes: config.webhooks.maxBytes, metrics, limit: rateLimits.webhooks, addressOf }),
       documentRoute({ prisma: db.prisma, storage, links, log }),
       feedRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, log }),
-      applicationPageRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, events: eventBus.events, log, maxDocumentBytes: config.documents.maxBytes }),
+      applicationPageRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, events: eventBus.events, log, maxDocumentBytes: config.documents.maxBytes, limit: rateLimits.applications, addressOf }),
     ];
+    // Every response: nosniff, no framing, no referrer, HSTS, and a CSP that allows nothing (the API serves data,
+    // not pages); the pages the server does serve set their own. GraphiQL loads its scripts from a CDN.
+    const securityHeaders = helmet({ frameguard: { action: 'deny' }, contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+    const graphiqlHeaders = helmet({ frameguard: { action: 'deny' }, contentSecurityPolicy: false });
+    const showsGraphiQL = (request: IncomingMessage) =>
+      config.graphql.graphiql && request.method === 'GET' && (request.url ?? '').startsWith('/graphql') && String(request.headers.accept ?? '').includes('text/html');
     server = createServer(
       {
         requestTimeout: config.requestTimeoutMs,
@@ -101,7 +117,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
       },
       async (request, response) => {
+        await new Promise<void>((resolve) => (showsGraphiQL(request) ? graphiqlHeaders : securityHeaders)(request, response, () => resolve()));
         for (const route of routes) if (await route(request, response)) return;
+        if (request.method === 'POST' && !(await readGraphQLBody(request, response, config.graphql.maxBodyBytes))) return;
         await yoga(request, response);
       },
     );
@@ -113,6 +131,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       log,
       metrics,
       initTimeoutMs: config.wsInitTimeoutMs,
+      addressOf,
     });
 
     const listening = server;
@@ -145,12 +164,14 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         await yoga.dispose();
         await viewers.close();
         await bus.close();
+        limitsRedis?.disconnect();
         await db.close();
       })());
 
     return { url: `http://${host}:${port}`, db, eventBus: bus, stop };
   } catch (error) {
     server?.close();
+    limitsRedis?.disconnect();
     await eventBus?.close();
     await db.close();
     throw error;

@@ -14,6 +14,8 @@ const positiveInt = (max: number) =>
     .min(1, 'expected at least 1')
     .max(max, `expected at most ${max}`);
 
+const perPeriod = z.coerce.number({ error: 'expected a whole number (0: no limit)' }).int('expected a whole number (0: no limit)').min(0).max(10_000_000);
+
 const commaList = z
   .string()
   .transform((value) =>
@@ -81,6 +83,7 @@ const environmentSchema = z.object({
   MAX_TOKENS: positiveInt(100_000).default(2000),
   MAX_DIRECTIVES: positiveInt(1000).default(20),
   MAX_COST: positiveInt(100_000_000).default(500_000),
+  MAX_REQUEST_BYTES: positiveInt(100 * 1024 * 1024).default(2 * 1024 * 1024),
   WS_INIT_TIMEOUT_MS: positiveInt(60_000).default(5_000),
   DEMO_ORGANIZATION: booleanFlag.default(true),
   WORKER: booleanFlag.default(true),
@@ -104,6 +107,11 @@ const environmentSchema = z.object({
   STATUS_POLL_BASE_MS: positiveInt(86_400_000).default(60_000),
   STATUS_POLL_MAX_MS: positiveInt(7 * 86_400_000).default(6 * 3_600_000),
   CONTRACT_CHECK_INTERVAL_MS: positiveInt(7 * 86_400_000).default(900_000),
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: perPeriod.default(600),
+  RATE_LIMIT_TOKEN_CREATIONS_PER_HOUR: perPeriod.default(60),
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: perPeriod.default(6000),
+  RATE_LIMIT_APPLICATIONS_PER_HOUR: perPeriod.default(30),
+  TRUST_PROXY: booleanFlag.default(false),
   AUTH_CACHE_TTL_MS: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(0).max(60_000, 'expected at most 60000').default(5000),
 });
 
@@ -134,6 +142,8 @@ export interface Config {
     maxTokens: number;
     maxDirectives: number;
     maxCost: number;
+    /** Largest GraphQL request body over HTTP. */
+    maxBodyBytes: number;
   };
   corsOrigins: string[];
   /** The absolute URL boards and browsers reach this server at (webhook URLs, document links); the listening address when unset. */
@@ -148,6 +158,10 @@ export interface Config {
   };
   /** How long an HTTP request's token stays known without a database read (0: every request reads it). */
   authCacheTtlMs: number;
+  /** Requests allowed per key and period; 0 turns a limit off. Shared through Redis when REDIS_URL is set. */
+  rateLimits: { mutationsPerMinute: number; tokenCreationsPerHour: number; webhooksPerMinute: number; applicationsPerHour: number };
+  /** Take the client address from X-Forwarded-For (behind a load balancer that sets it). */
+  trustProxy: boolean;
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   wsInitTimeoutMs: number;
@@ -165,6 +179,22 @@ export interface Config {
     pollBaseMs: number;
     pollMaxMs: number;
   };
+}
+
+/**
+ * A key no one generated at random: 32 random bytes have about 30 distinct values, and no run of identical or
+ * consecutive bytes longer than a few; a typed passphrase, a repeated pattern or a counting sequence fails.
+ */
+export function isWeakKey(key: Buffer): boolean {
+  if (new Set(key).size < 20) return true;
+  if (key.every((byte) => byte >= 0x20 && byte < 0x7f)) return true;
+  let run = 1;
+  for (let index = 1; index < key.length; index += 1) {
+    const step = (key[index]! - key[index - 1]! + 256) % 256;
+    run = step === 0 || step === 1 || step === 255 ? run + 1 : 1;
+    if (run >= 6) return true;
+  }
+  return false;
 }
 
 export class ConfigError extends Error {
@@ -192,6 +222,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: required when S3_BUCKET_URL is set']);
   }
   const production = env.NODE_ENV === 'production';
+  if (production) {
+    if (!env.ENCRYPTION_KEYS) throw new ConfigError(['ENCRYPTION_KEYS: required in production (the key generated into DATA_DIR is for development)']);
+    const weak = env.ENCRYPTION_KEYS.filter(({ key }) => isWeakKey(key)).map(({ id }) => id);
+    if (weak.length > 0) throw new ConfigError([`ENCRYPTION_KEYS: the key(s) ${weak.join(', ')} are not random (generate one with: openssl rand -base64 32)`]);
+  }
   const dataDir = path.resolve(env.DATA_DIR);
   return {
     env: env.NODE_ENV,
@@ -217,6 +252,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: env.MAX_TOKENS,
       maxDirectives: env.MAX_DIRECTIVES,
       maxCost: env.MAX_COST,
+      maxBodyBytes: env.MAX_REQUEST_BYTES,
     },
     corsOrigins: env.CORS_ORIGINS,
     publicUrl: env.PUBLIC_URL,
@@ -230,6 +266,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       linkTtlSeconds: env.DOCUMENT_URL_TTL_SECONDS,
     },
     authCacheTtlMs: env.AUTH_CACHE_TTL_MS,
+    rateLimits: {
+      mutationsPerMinute: env.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+      tokenCreationsPerHour: env.RATE_LIMIT_TOKEN_CREATIONS_PER_HOUR,
+      webhooksPerMinute: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
+      applicationsPerHour: env.RATE_LIMIT_APPLICATIONS_PER_HOUR,
+    },
+    trustProxy: env.TRUST_PROXY,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     wsInitTimeoutMs: env.WS_INIT_TIMEOUT_MS,

@@ -5,6 +5,7 @@ import type { Events } from '../core/events.ts';
 import type { FeedDeps } from '../core/feeds/open.ts';
 import type { Logger } from '../logger.ts';
 import { readBody } from './body.ts';
+import type { Limit } from './rate-limits.ts';
 
 const ROUTE = /^\/apply\/([0-9a-f-]{36})\/([0-9a-f-]{36})$/i;
 
@@ -49,7 +50,7 @@ function formPage(page: ApplicationPage, values: Record<string, string>, errors:
  * `GET|POST /apply/:contractId/:jobId`: the application page hosted for jobs published through feed boards (their
  * default apply link). A submitted form enters the inbox like a board's application; sending it twice is one.
  */
-export function applicationPageRoute(deps: FeedDeps & { events: Events; log: Logger; maxDocumentBytes: number }) {
+export function applicationPageRoute(deps: FeedDeps & { events: Events; log: Logger; maxDocumentBytes: number; limit: Limit; addressOf: (request: IncomingMessage) => string }) {
   const log = deps.log.child({ component: 'application-page' });
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const path = (request.url ?? '').split('?')[0]!;
@@ -66,6 +67,13 @@ export function applicationPageRoute(deps: FeedDeps & { events: Events; log: Log
     }
     if (request.method !== 'POST') {
       response.writeHead(405, { allow: 'GET, HEAD, POST' }).end();
+      return true;
+    }
+    const verdict = await deps.limit.consume(deps.addressOf(request));
+    if (!verdict.allowed) {
+      response
+        .writeHead(429, { ...HEADERS, 'retry-after': String(verdict.retryAfterSeconds) })
+        .end(layout('Too many applications', `<h1>Too many applications from your address</h1><p>Please try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).</p>`));
       return true;
     }
     const body = await readBody(request, deps.maxDocumentBytes + 64 * 1024);

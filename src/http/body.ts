@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Reads the body up to `limit` bytes; null when it is longer (the rest is not read). */
 export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
@@ -12,4 +12,25 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Reads a GraphQL request's body up to `limit` bytes and hands it to Yoga on `request.body` (which it takes instead
+ * of the stream); a longer one answers 413 and closes the connection. False when the request was answered here.
+ */
+export async function readGraphQLBody(request: IncomingMessage & { body?: Buffer }, response: ServerResponse, limit: number): Promise<boolean> {
+  let body: Buffer | null;
+  try {
+    body = await readBody(request, limit);
+  } catch {
+    request.destroy();
+    return false;
+  }
+  if (body === null) {
+    const error = { message: `The request body is larger than ${limit} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } };
+    response.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ errors: [error] }));
+    return false;
+  }
+  request.body = body;
+  return true;
 }

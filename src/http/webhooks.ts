@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, type Registry } from 'prom-client';
 import { readBody } from './body.ts';
+import type { Limit } from './rate-limits.ts';
 import { OUTCOME_STATUS, receiveWebhook, type ReceiveDeps, type ReceiveOutcome } from '../core/webhooks/receive.ts';
 
 const ROUTE = /^\/webhooks\/([a-z][a-z0-9-]{0,63})\/([^/?]{1,100})\/?$/;
@@ -21,7 +22,7 @@ const MESSAGES: Record<ReceiveOutcome, string> = {
  * `POST /webhooks/:board/:contractId`: answers at once (202 stored, 200 duplicate, 4xx refused with nothing
  * stored); the inbox does the rest. Every delivery is counted by board and outcome and logged in one line.
  */
-export function webhookRoute(deps: ReceiveDeps & { maxBytes: number; metrics: Registry }) {
+export function webhookRoute(deps: ReceiveDeps & { maxBytes: number; metrics: Registry; limit: Limit; addressOf: (request: IncomingMessage) => string }) {
   const counter = new Counter({
     name: 'webhook_deliveries_total',
     help: 'Inbound board webhook deliveries by board and outcome.',
@@ -50,6 +51,14 @@ export function webhookRoute(deps: ReceiveDeps & { maxBytes: number; metrics: Re
     }
     if (!match) {
       answer('unknown_board', boardLabel);
+      return true;
+    }
+    const verdict = await deps.limit.consume(deps.addressOf(request));
+    if (!verdict.allowed) {
+      counter.inc({ board: boardLabel, outcome: 'rate_limited' });
+      response
+        .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(verdict.retryAfterSeconds) })
+        .end(JSON.stringify({ error: 'rate_limited', message: `Too many deliveries from this address; try again in ${verdict.retryAfterSeconds} s.` }));
       return true;
     }
     try {

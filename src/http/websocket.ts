@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type execute as graphqlExecute, type subscribe as graphqlSubscribe } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -43,6 +43,7 @@ export function attachWebSocketServer(options: {
   log: Logger;
   metrics: Registry;
   initTimeoutMs: number;
+  addressOf: (request: IncomingMessage) => string;
 }) {
   const { yoga, prisma, events, metrics } = options;
   const log = options.log.child({ component: 'websocket' });
@@ -91,7 +92,7 @@ export function attachWebSocketServer(options: {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden: token revoked');
           return [];
         }
-        const initial: WebSocketInitialContext = { viewer };
+        const initial: WebSocketInitialContext = { viewer, clientAddress: options.addressOf(ctx.extra.request) };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...initial,
           params: payload,

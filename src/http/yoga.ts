@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
@@ -15,14 +16,16 @@ import { buildSchema } from '../schema/index.ts';
 import type { ViewerCache } from '../core/auth/viewer.ts';
 import { useAuthentication } from './authentication.ts';
 import { usePageSizeVariablesInCost } from './cost-limit.ts';
+import { clientAddress, useRateLimits, type RateLimits } from './rate-limits.ts';
 import { useEndSubscriptionsOnRevocation } from './revocation.ts';
 
 /** What the WebSocket server passes as initial context: it authenticated the connection itself. */
 export interface WebSocketInitialContext {
   viewer: Viewer;
+  clientAddress: string;
 }
 
-export type Yoga = YogaServerInstance<Record<string, unknown>, Context>;
+export type Yoga = YogaServerInstance<{ req?: IncomingMessage }, Context>;
 
 export function createGraphQLServer(options: {
   config: Config;
@@ -36,11 +39,12 @@ export function createGraphQLServer(options: {
   publicUrl: () => string;
   documents: Context['documents'];
   viewers: ViewerCache;
+  rateLimits: RateLimits;
 }): Yoga {
   const { config, prisma, events, log, metrics, boards, keyring, publicUrl, documents } = options;
   const authentication = useAuthentication({ viewers: options.viewers, introspection: config.graphql.introspection });
   const limits = config.graphql;
-  return createYoga<Record<string, unknown>, Context>({
+  return createYoga<{ req?: IncomingMessage }, Context>({
     schema: buildSchema(boards.plugins),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -59,7 +63,9 @@ export function createGraphQLServer(options: {
       keyring,
       publicUrl,
       documents,
-      viewer: 'viewer' in initial ? (initial as unknown as WebSocketInitialContext).viewer : authentication.viewerOf(initial.request),
+      ...('viewer' in initial
+        ? { viewer: (initial as unknown as WebSocketInitialContext).viewer, clientAddress: (initial as unknown as WebSocketInitialContext).clientAddress }
+        : { viewer: authentication.viewerOf(initial.request), clientAddress: initial.req ? clientAddress(initial.req, config.trustProxy) : 'unknown' }),
     }),
     plugins: [
       authentication,
@@ -73,6 +79,7 @@ export function createGraphQLServer(options: {
         blockFieldSuggestion: { enabled: config.env === 'production' },
       }),
       usePageSizeVariablesInCost(limits.maxCost),
+      useRateLimits(options.rateLimits),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({ endpoint: '/ready', check: options.isReady }),
       usePrometheus({

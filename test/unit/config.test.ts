@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const KEYS = `k1:${randomBytes(32).toString('base64')}`;
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -21,9 +24,22 @@ describe('configuration', () => {
     expect(config.redisUrl).toBeUndefined();
   });
 
+  test('production refuses to run without ENCRYPTION_KEYS or with a key no one generated at random', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual(['ENCRYPTION_KEYS: required in production (the key generated into DATA_DIR is for development)']);
+    const typed = Buffer.from('correct horse battery staple 123').toString('base64');
+    const repeated = Buffer.alloc(32, 7).toString('base64');
+    const sequence = Buffer.concat([randomBytes(20), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])]).toString('base64');
+    expect(problems({ NODE_ENV: 'production', ENCRYPTION_KEYS: `new:${typed},old:${repeated}` })).toEqual([
+      'ENCRYPTION_KEYS: the key(s) new, old are not random (generate one with: openssl rand -base64 32)',
+    ]);
+    expect(problems({ NODE_ENV: 'production', ENCRYPTION_KEYS: `a:${sequence}` })).toHaveLength(1);
+    for (let index = 0; index < 200; index += 1) expect(problems({ NODE_ENV: 'production', ENCRYPTION_KEYS: `k:${randomBytes(32).toString('base64')}` })).toEqual([]);
+    expect(problems({ NODE_ENV: 'development' })).toEqual([]);
+  });
+
   test('production turns introspection and GraphiQL off unless asked for', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).graphql).toMatchObject({ introspection: false, graphiql: false });
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEYS: KEYS }).graphql).toMatchObject({ introspection: false, graphiql: false });
+    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEYS: KEYS, GRAPHQL_INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
   });
 
   test('DATABASE_URL selects PostgreSQL; lists are comma-separated', () => {
