@@ -16,6 +16,7 @@ import { buildSchema } from '../schema/index.ts';
 import type { ViewerCache } from '../core/auth/viewer.ts';
 import { useAuthentication } from './authentication.ts';
 import { usePageSizeVariablesInCost } from './cost-limit.ts';
+import { useRefuseNulCharacters } from './nul-characters.ts';
 import { clientAddress, useRateLimits, type RateLimits } from './rate-limits.ts';
 import { useEndSubscriptionsOnRevocation } from './revocation.ts';
 
@@ -79,6 +80,7 @@ export function createGraphQLServer(options: {
         blockFieldSuggestion: { enabled: config.env === 'production' },
       }),
       usePageSizeVariablesInCost(limits.maxCost),
+      useRefuseNulCharacters(),
       useRateLimits(options.rateLimits),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({ endpoint: '/ready', check: options.isReady }),

@@ -1,0 +1,36 @@
+import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+const NUL = '\u0000';
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes(NUL) || holdsNul(inner));
+  return false;
+}
+
+function literalHoldsNul(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    [Kind.STRING]: (node) => {
+      if (node.value.includes(NUL)) found = true;
+    },
+  });
+  return found;
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text or JSON, so a string holding it would fail deep in a resolver as an
+ * unexpected error. It is refused before execution instead, whether it came as a variable or a literal.
+ */
+export function useRefuseNulCharacters(): Plugin {
+  type Hook = NonNullable<Plugin['onExecute']> & NonNullable<Plugin['onSubscribe']>;
+  const refuse: Hook = ({ args, setResultAndStopExecution }) => {
+    if (!holdsNul(args.variableValues) && !literalHoldsNul(args.document)) return;
+    setResultAndStopExecution({
+      errors: [new GraphQLError('Text cannot contain the NUL character (U+0000).', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })],
+    });
+  };
+  return { onExecute: refuse, onSubscribe: refuse };
+}
