@@ -16,6 +16,7 @@ import { buildSchema } from '../schema/index.ts';
 import type { ViewerCache } from '../core/auth/viewer.ts';
 import { useAuthentication } from './authentication.ts';
 import { usePageSizeVariablesInCost } from './cost-limit.ts';
+import { maskErrors } from './database-errors.ts';
 import { useRefuseNulCharacters } from './nul-characters.ts';
 import { clientAddress, useRateLimits, type RateLimits } from './rate-limits.ts';
 import { useEndSubscriptionsOnRevocation } from './revocation.ts';
@@ -52,7 +53,7 @@ export function createGraphQLServer(options: {
     landingPage: false,
     graphiql: limits.graphiql ? { title: 'Multiposting API', subscriptionsProtocol: 'WS' } : false,
     // Unexpected errors reach the client as "Unexpected error." with no stack, SQL or message, in every mode.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskErrors },
     logging: log.child({ component: 'graphql' }),
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false } : false,
     batching: { limit: 10 },

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { runScript, type RunningProcess } from './support/process.ts';
-import { createTestDatabase, eventually, startTestServer, TEST_DB, type TestDatabase, type TestServer } from './support/server.ts';
-import { adminQuery } from './support/services.ts';
+import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
+import { runScript, type RunningProcess } from '../support/process.ts';
+import { createTestDatabase, eventually, startTestServer, TEST_DB, type TestDatabase, type TestServer } from '../support/server.ts';
+import { adminQuery } from '../support/services.ts';
 
 // Separate worker processes share PostgreSQL; the embedded database is one process, so this is PostgreSQL only.
 describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
+import { eventually, startTestServer, type TestServer } from '../support/server.ts';
+
+/** A board that fails in every way a remote API can, while postings are published through it. */
+
+let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
+let server: TestServer;
+let token: string;
+
+beforeAll(async () => {
+  fjord = await startFjordJobsSimulator();
+  server = await startTestServer({
+    env: {
+      BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
+      BOARD_BASE_URLS: `fjord-jobs=${fjord.url}`,
+      BOARD_TIMEOUT_MS: '400',
+      WORKER_CONCURRENCY: '16',
+      WORKER_POLL_MS: '50',
+      DELIVERY_RETRY_BASE_MS: '20',
+      DELIVERY_RETRY_MAX_MS: '200',
+      DELIVERY_MAX_ATTEMPTS: '40',
+    },
+  });
+  token = await server.tokenFor('board-faults');
+});
+afterAll(async () => {
+  await server?.stop();
+  await fjord?.close();
+});
+
+async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>) {
+  const response = await server.graphql<Data>(query, { token, variables });
+  expect(response.body.errors).toBeUndefined();
+  return response.body.data!;
+}
+
+async function connectFjord(credits: number) {
+  const data = await gql(`mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`, {
+    input: { environment: 'SANDBOX', termsAccepted: true, credits, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
+  });
+  expect(data.connectFjordJobs.status).toBe('ACTIVE');
+  return data.connectFjordJobs.id as string;
+}
+
+const createJob = async ({ title }: { title: string }) =>
+  (await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
+    input: { title, description: '<p>Work at sea.</p>', location: { city: 'Bergen', countryCode: 'NO' }, employmentType: 'FULL_TIME' },
+  })).createJob as { id: string };
+
+const publish = async (jobId: string, contractId: string) =>
+  (await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } } }`, {
+    input: { jobId, contractId, boardFields: { sector: 'FISHERIES' } },
+  })).publishPosting as { id: string; __typename: string };
+
+describe('a failing board', () => {
+  test('200 postings through errors, lost answers, rate limits, hung calls, reset connections and garbage answers: all published, each created once', async () => {
+    const contractId = await connectFjord(200);
+    const jobs: { id: string }[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      jobs.push(...(await Promise.all(Array.from({ length: 20 }, (_, index) => createJob({ title: `Fisher ${batch * 20 + index}` })))));
+    }
+    const createdBefore = fjord.state.jobs.size;
+    fjord.injectRandomly([
+      { fault: { type: 'error', status: 500 }, rate: 0.2, method: 'POST' },
+      { fault: { type: 'lost' }, rate: 0.1, method: 'POST' },
+      { fault: { type: 'rateLimit', retryAfterSeconds: 1 }, rate: 0.05, method: 'POST' },
+      { fault: { type: 'hang' }, rate: 0.05, method: 'POST' },
+      { fault: { type: 'reset' }, rate: 0.05, method: 'POST' },
+      { fault: { type: 'garbage' }, rate: 0.05, method: 'POST' },
+    ]);
+    try {
+      const postings: { id: string; __typename: string }[] = [];
+      for (let batch = 0; batch < 10; batch++) {
+        postings.push(...(await Promise.all(jobs.slice(batch * 20, batch * 20 + 20).map((job) => publish(job.id, contractId)))));
+      }
+      expect(postings.every((posting) => posting.__typename === 'Posting')).toBe(true);
+      const prisma = server.app.db.prisma;
+      const ids = postings.map((posting) => Buffer.from(posting.id, 'base64').toString().split(':')[1]!);
+      await eventually(async () => (await prisma.posting.count({ where: { id: { in: ids }, status: 'PUBLISHED' } })) === 200, 90_000, '200 published postings');
+
+      const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: ids } } });
+      const keys = deliveries.map((delivery) => delivery.idempotencyKey);
+      expect(deliveries.every((delivery) => delivery.status === 'DONE')).toBe(true);
+      expect(keys.map((key) => fjord.state.createdPerKey.get(key))).toEqual(keys.map(() => 1));
+      expect(fjord.state.jobs.size - createdBefore).toBe(200);
+      const externalIds = await prisma.posting.findMany({ where: { id: { in: ids } }, select: { externalId: true } });
+      expect(new Set(externalIds.map((posting) => posting.externalId)).size).toBe(200);
+      expect((await gql('query ($id: ID!) { contract(id: $id) { credits { total used remaining } } }', { id: contractId })).contract.credits).toEqual({ total: 200, used: 200, remaining: 0 });
+
+      const attempts = deliveries.reduce((sum, delivery) => sum + delivery.attempts, 0);
+      const faulty = fjord.calls.filter((call) => call.method === 'POST' && call.fault);
+      const byType = new Map<string, number>();
+      for (const call of faulty) byType.set(call.fault!, (byType.get(call.fault!) ?? 0) + 1);
+      const faults = `${faulty.length} (${[...byType].map(([type, count]) => `${count} ${type}`).join(', ')})`;
+      expect([...byType.keys()].sort()).toEqual(['error', 'garbage', 'hang', 'lost', 'rateLimit', 'reset']);
+      const calls = fjord.calls.filter((call) => call.method === 'POST').length;
+      console.log(`reliability: 200 postings, ${attempts} delivery attempts, ${calls} calls to the board, ${faults} injected faults, ${fjord.state.jobs.size - createdBefore} created`);
+      expect(attempts).toBeGreaterThan(200);
+    } finally {
+      fjord.injectRandomly([]);
+    }
+    // Retries with backoff and Retry-After take their time on a loaded machine; the wait above is the real bound.
+  }, 150_000);
+});
