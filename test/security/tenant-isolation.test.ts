@@ -247,6 +247,7 @@ describe('queries', () => {
       }
     }
     expect(operations).toBeGreaterThan(40);
+    console.log(`tenant isolation: ${rootFields('Query').length} queries, ${operations} reads as the other organisation`);
   });
 
   test('node(id) answers null for every one of A\'s objects, whatever type is asked for', async () => {
@@ -298,6 +299,7 @@ describe('mutations', () => {
       }
     }
     expect(attempts).toBeGreaterThan(30);
+    console.log(`tenant isolation: ${rootFields('Mutation').length} mutations, ${attempts} writes with another organisation's ids, all refused`);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -374,6 +376,7 @@ describe('subscriptions', () => {
       stop();
     }
     expect(own.length + theirs.length).toBeGreaterThan(15);
+    console.log(`tenant isolation: ${theirs.length} subscriptions of the other organisation over WebSocket and as many over SSE heard nothing; ${own.length} of its own heard its events`);
   }, 90_000);
 });
 
