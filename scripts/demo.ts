@@ -10,6 +10,8 @@ const fjord = await startFjordJobsSimulator();
 const all = { ...simulators, 'fjord-jobs': fjord };
 // Contracts waiting for a board (France Travail's sandbox access) are looked at every 10 s instead of 15 min.
 process.env.CONTRACT_CHECK_INTERVAL_MS ??= '10000';
+// Boards that review without calling back (Le Forem, France Travail) are asked after 3 s instead of a minute.
+process.env.STATUS_POLL_BASE_MS ??= '3000';
 process.env.BOARD_PLUGINS = [process.env.BOARD_PLUGINS, './examples/fjord-jobs/plugin.ts'].filter(Boolean).join(',');
 process.env.BOARD_BASE_URLS = Object.entries(all)
   .map(([id, simulator]) => `${id}=${simulator.url}`)
