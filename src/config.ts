@@ -85,7 +85,7 @@ const environmentSchema = z.object({
   MAX_COST: positiveInt(100_000_000).default(500_000),
   MAX_REQUEST_BYTES: positiveInt(100 * 1024 * 1024).default(2 * 1024 * 1024),
   WS_INIT_TIMEOUT_MS: positiveInt(60_000).default(5_000),
-  DEMO_ORGANIZATION: booleanFlag.default(true),
+  DEMO_ORGANIZATION: booleanFlag.optional(),
   WORKER: booleanFlag.default(true),
   WORKER_CONCURRENCY: positiveInt(200).default(8),
   WORKER_POLL_MS: positiveInt(60_000).default(1000),
@@ -116,6 +116,9 @@ const environmentSchema = z.object({
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
+
+/** Every environment variable the configuration reads. */
+export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape);
 
 export interface Config {
   env: Environment['NODE_ENV'];
@@ -276,7 +279,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     wsInitTimeoutMs: env.WS_INIT_TIMEOUT_MS,
-    demoOrganization: env.DEMO_ORGANIZATION,
+    demoOrganization: env.DEMO_ORGANIZATION ?? !production,
     worker: {
       inProcess: env.WORKER,
       concurrency: env.WORKER_CONCURRENCY,
