@@ -107,6 +107,14 @@ const environmentSchema = z.object({
   STATUS_POLL_BASE_MS: positiveInt(86_400_000).default(60_000),
   STATUS_POLL_MAX_MS: positiveInt(7 * 86_400_000).default(6 * 3_600_000),
   CONTRACT_CHECK_INTERVAL_MS: positiveInt(7 * 86_400_000).default(900_000),
+  // 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over a little more than a day.
+  EVENT_WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'expected comma-separated milliseconds, e.g. 5000,300000')
+    .transform((value) => value.split(',').map((item) => Number(item.trim())))
+    .default([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),
+  EVENT_WEBHOOK_TIMEOUT_MS: positiveInt(60_000).default(10_000),
+  EVENT_WEBHOOK_ALLOW_PRIVATE: booleanFlag.optional(),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: perPeriod.default(600),
   RATE_LIMIT_TOKEN_CREATIONS_PER_HOUR: perPeriod.default(60),
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: perPeriod.default(6000),
@@ -181,7 +189,11 @@ export interface Config {
     /** First wait before asking a board without push where a posting stands; doubles up to pollMaxMs. */
     pollBaseMs: number;
     pollMaxMs: number;
+    /** Outbound event webhooks: the waits before each retry (a delivery is given up after the last), and the call timeout. */
+    eventWebhooks: { retryScheduleMs: number[]; timeoutMs: number };
   };
+  /** Event endpoints may be plain http and point at private or loopback addresses (outside production by default). */
+  eventWebhookAllowPrivate: boolean;
 }
 
 /**
@@ -290,6 +302,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retryMaxMs: env.DELIVERY_RETRY_MAX_MS,
       pollBaseMs: env.STATUS_POLL_BASE_MS,
       pollMaxMs: env.STATUS_POLL_MAX_MS,
+      eventWebhooks: { retryScheduleMs: env.EVENT_WEBHOOK_RETRY_SCHEDULE_MS, timeoutMs: env.EVENT_WEBHOOK_TIMEOUT_MS },
     },
+    eventWebhookAllowPrivate: env.EVENT_WEBHOOK_ALLOW_PRIVATE ?? !production,
   };
 }

@@ -56,6 +56,8 @@ export type EventTopics = {
   'inbox.queued': [event: { id: string }];
   /** Internal: a delivery is waiting; workers in every process look at the outbox now instead of at their next poll. */
   'delivery.queued': [event: { deliveryId: string }];
+  /** Internal: an organisation's endpoints have events waiting; workers send them now. */
+  'eventDelivery.queued': [event: Record<string, never>];
   /** Internal: every process closes the connections that authenticated with this token. */
   'token.revoked': [event: { tokenId: string }];
 };

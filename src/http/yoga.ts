@@ -65,6 +65,7 @@ export function createGraphQLServer(options: {
       keyring,
       publicUrl,
       documents,
+      allowPrivateEndpoints: config.eventWebhookAllowPrivate,
       ...('viewer' in initial
         ? { viewer: (initial as unknown as WebSocketInitialContext).viewer, clientAddress: (initial as unknown as WebSocketInitialContext).clientAddress }
         : { viewer: authentication.viewerOf(initial.request), clientAddress: initial.req ? clientAddress(initial.req, config.trustProxy) : 'unknown' }),

@@ -16,6 +16,8 @@ export interface Context {
   /** The absolute URL this server is reached at (webhook URLs start with it). */
   publicUrl: () => string;
   documents: { storage: DocumentStorage; links: DocumentLinks };
+  /** Event endpoints may be plain http and point at private addresses (outside production). */
+  allowPrivateEndpoints: boolean;
   /** Where the request comes from (rate limits per address). */
   clientAddress: string;
   /** Null only for introspection-only operations, which the server lets through without a token. */

@@ -10,6 +10,7 @@ import './contracts.ts';
 import './jobs.ts';
 import './postings.ts';
 import './candidates.ts';
+import './event-webhooks.ts';
 import type { BoardPlugin } from '../plugin-sdk/types.ts';
 import { BUILT_IN_PLUGINS } from '../plugins/index.ts';
 import { registerBoardPlugins } from './board-plugins.ts';

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Keyring } from '../../src/core/crypto.ts';
 import { rotateCredentialKeys } from '../../src/core/contracts/key-rotation.ts';
@@ -110,6 +113,29 @@ describe('secrets across every built-in board\'s lifecycle', () => {
     ].map((query) => subscribe(client, query));
     await Promise.all(streams.map((stream) => stream.ready));
 
+    // An event endpoint whose signing secret is looked for too; the answer that shows it once is not scanned.
+    let endpointSecret = '';
+    const verified: string[] = [];
+    let forged = 0;
+    const receiver = createServer(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      try {
+        verified.push((new Webhook(endpointSecret).verify(Buffer.concat(chunks).toString('utf8'), request.headers as Record<string, string>) as { data: { to: string } }).data.to);
+        response.writeHead(204).end();
+      } catch {
+        forged += 1;
+        response.writeHead(400).end();
+      }
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const created = await server.graphql(`mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on CreateWebhookEndpointPayload { secret } } }`, {
+      token,
+      variables: { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, eventTypes: ['CONTRACT_STATUS_CHANGED'] } },
+    });
+    endpointSecret = created.body.data!.createWebhookEndpoint.secret;
+    sent.set('event endpoint', new Set([endpointSecret]));
+
     const [topcvKey, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
     const topcvContract = await lifecycle(
       'topcv',
@@ -154,12 +180,19 @@ describe('secrets across every built-in board\'s lifecycle', () => {
 
     // Every credential re-encrypted under the other key while the server runs, then used again.
     const rotated = await rotateCredentialKeys(server.app.db.prisma, new Keyring([{ id: 'old', key: OLD_KEY }, { id: 'new', key: NEW_KEY }]), 10);
-    expect(rotated).toBeGreaterThanOrEqual(3);
+    expect(rotated).toBeGreaterThanOrEqual(4);
+    expect((await server.app.db.prisma.eventEndpoint.findMany()).map((endpoint) => endpoint.secretKeyId)).toEqual(['old']);
+    const heardBefore = verified.length;
     for (const edge of (await gql(`{ contracts(first: 10) { edges { node { id } } } }`)).contracts.edges) {
       expect((await gql(`mutation ($id: ID!) { verifyContract(id: $id) { ${CONTRACT} } }`, { id: edge.node.id })).verifyContract.status).toBe('ACTIVE');
       expect((await gql(`mutation ($id: ID!) { disconnectContract(id: $id) { ${CONTRACT} } }`, { id: edge.node.id })).disconnectContract.__typename).toBe('Contract');
     }
     void topcvContract;
+    // Events signed after the rotation verify with the same secret.
+    await eventually(() => verified.length >= heardBefore + 3, 20_000, 'the disconnections signed after the rotation');
+    expect(verified.slice(heardBefore)).toEqual(['NOT_CONFIGURED', 'NOT_CONFIGURED', 'NOT_CONFIGURED']);
+    expect(forged).toBe(0);
+    receiver.close();
 
     answers.push(await (await fetch(`${server.url}/metrics`)).text());
     const messages = streams.flatMap((stream) => stream.received.map((message) => JSON.stringify(message)));
@@ -169,7 +202,7 @@ describe('secrets across every built-in board\'s lifecycle', () => {
       return JSON.stringify(rows);
     });
     const secrets = [...sent.values()].flatMap((values) => [...values]);
-    expect([...sent.keys()].sort()).toEqual([...secretFields].filter(([, fields]) => fields.length > 0).map(([board]) => board).sort());
+    expect([...sent.keys()].sort()).toEqual(['event endpoint', ...[...secretFields].filter(([, fields]) => fields.length > 0).map(([board]) => board)].sort());
     expect(secrets.length).toBeGreaterThanOrEqual(8);
     expect(messages.length).toBeGreaterThan(10);
     expect(answers.length).toBeGreaterThan(50);

@@ -1,5 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { getNamedType, isAbstractType, type GraphQLAbstractType, type GraphQLField } from 'graphql';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, type TopcvWebhookBody } from '../../src/sandbox/boards/topcv.ts';
 import { sendWebhook } from '../../src/sandbox/webhooks.ts';
@@ -12,7 +14,7 @@ import { idPositions, isRefusal, operationFor, rootFields, SCHEMA, valueAt } fro
  * time, with organisation A's object while B asks: B must get nothing of A's, change nothing of A's, hear nothing.
  */
 
-type Kind = 'board' | 'contract' | 'feedContract' | 'job' | 'posting' | 'candidate' | 'pendingCandidate' | 'user' | 'apiToken';
+type Kind = 'board' | 'contract' | 'feedContract' | 'job' | 'posting' | 'candidate' | 'pendingCandidate' | 'user' | 'apiToken' | 'webhookEndpoint' | 'webhookDelivery';
 type Id = (kind: Kind) => string;
 interface Access {
   /** Variables for the field; every ID position of the schema must be filled through `id`. */
@@ -42,6 +44,7 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     postings: { variables: (id) => ({ filter: { boardId: id('board'), contractId: id('contract'), jobId: id('job') } }) },
     users: {},
     viewer: {},
+    webhookEndpoints: { admin: true },
   },
   Mutation: {
     assignPendingCandidate: { variables: (id) => ({ candidateId: id('pendingCandidate'), jobId: id('job') }) },
@@ -68,6 +71,10 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     updatePosting: { variables: (id) => ({ id: id('posting'), boardFields: { industry: 'IT_SOFTWARE' } }) },
     verifyContract: { admin: true, variables: (id) => ({ id: id('contract') }) },
     withdrawPosting: { variables: (id) => ({ id: id('posting') }) },
+    createWebhookEndpoint: { admin: true },
+    updateWebhookEndpoint: { admin: true, variables: (id) => ({ id: id('webhookEndpoint'), input: { url: 'http://127.0.0.1:9/taken-over' } }) },
+    deleteWebhookEndpoint: { admin: true, variables: (id) => ({ id: id('webhookEndpoint') }) },
+    replayWebhookDelivery: { admin: true, variables: (id) => ({ id: id('webhookDelivery') }) },
   },
   Subscription: {
     apiTokenChanged: { admin: true },
@@ -95,12 +102,18 @@ interface Org {
 
 let topcv: Awaited<ReturnType<typeof startTopcvSimulator>>;
 let server: TestServer;
+/** Takes the organisations' events (their webhook endpoints point here). */
+let receiver: HttpServer;
+let receiverUrl: string;
 let A: Org;
 let B: Org;
 const DEPTH = 3;
 
 beforeAll(async () => {
   topcv = await startTopcvSimulator();
+  receiver = createServer((request, response) => request.resume().on('end', () => response.writeHead(204).end()));
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   server = await startTestServer({ env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '50', STATUS_POLL_BASE_MS: '600000', MAX_TOKENS: '50000', MAX_ALIASES: '1000' } });
   const employers = Object.entries(TOPCV_EMPLOYERS);
   [A, B] = await Promise.all([organization('alpha', employers[0]!), organization('bravo', employers[1]!)]);
@@ -108,6 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await topcv?.close();
+  receiver?.close();
 });
 
 async function gql<Data = Record<string, any>>(token: string, query: string, variables?: Record<string, unknown>) {
@@ -145,6 +159,9 @@ async function organization(slug: string, [employerKey, employer]: [string, { se
   const apiToken = (await gql(admin, `mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { ... on CreateApiTokenPayload { apiToken { id } } } }`, {
     input: { name: `${marker} integration`, scopes: ['READ'] },
   })).createApiToken.apiToken;
+  const endpoint = (await gql(admin, `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on CreateWebhookEndpointPayload { endpoint { id } } } }`, {
+    input: { url: receiverUrl, description: `${marker} hooks`, eventTypes: ['POSTING_STATUS_CHANGED', 'POSTING_REVIEWED', 'CANDIDATE_RECEIVED', 'CONTRACT_STATUS_CHANGED'] },
+  })).createWebhookEndpoint.endpoint;
   const job = (await gql(admin, `mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
     input: { title: `${marker} Warehouse lead`, description: `<p>${marker} runs the warehouse.</p>`, location: { city: 'Hà Nội', countryCode: 'VN' } },
   })).createJob;
@@ -170,7 +187,14 @@ async function organization(slug: string, [employerKey, employer]: [string, { se
     return Boolean(candidate && pendingCandidate);
   }, 20_000, `${slug} candidates`);
   await gql(admin, `mutation ($input: SetIngoedebanenUserEmailInput!) { setIngoedebanenUserEmail(input: $input) { __typename } }`, { input: { email: `${slug}@igb.example` } });
-  org.ids = { board: 'topcv', contract: contract.id, feedContract: feed.id, job: job.id, posting, candidate, pendingCandidate, user: user.id, apiToken: apiToken.id };
+  let webhookDelivery = '';
+  await eventually(async () => {
+    const data = await gql(admin, `query ($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 50) { edges { node { id status } } } } } }`, { id: endpoint.id });
+    const deliveries = data.node.deliveries.edges.map((edge: { node: { id: string; status: string } }) => edge.node);
+    webhookDelivery = deliveries[0]?.id ?? '';
+    return deliveries.length > 0 && deliveries.every((delivery: { status: string }) => delivery.status === 'DELIVERED');
+  }, 20_000, `${slug} events delivered`);
+  org.ids = { board: 'topcv', contract: contract.id, feedContract: feed.id, job: job.id, posting, candidate, pendingCandidate, user: user.id, apiToken: apiToken.id, webhookEndpoint: endpoint.id, webhookDelivery };
   return org;
 }
 
@@ -333,6 +357,7 @@ function ownInput(name: string): Record<string, unknown> {
     connectFranceTravail: { input: { environment: 'SANDBOX', credentials: { clientId: 'x', key: 'x', partyId: 'x' } } },
     createUser: { input: { email: 'another@bravo.example', name: 'Another', role: 'ADMIN' } },
     requestFranceTravailSandboxAccess: { input: { clientId: 'x', companyName: 'x', contactEmail: 'x@x.example', openPositionsPerYear: 10, siret: '73282932000074' } },
+    createWebhookEndpoint: { input: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['POSTING_REVIEWED'] } },
   };
   return inputs[name] ?? {};
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.ts';
 import type { DocumentStorage } from '../documents/storage.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
 import { publishAfter, type Emit, type Events } from '../events.ts';
+import { announce } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
 import { postingByExternalId } from '../postings/postings.ts';
 import type { InboxEvent, StoredInboxEvent } from '../webhooks/events.ts';
@@ -107,7 +108,7 @@ export async function applyCandidateApplied(
     return { candidateId: winner?.candidateId ?? candidate.id, documentAttached: false };
   }
   if (document) await tx.document.create({ data: { organizationId: source.organizationId, candidateId: candidate.id, ...document } });
-  emit('candidate.received', source.organizationId, {
+  await announce(tx, emit, 'candidate.received', source.organizationId, {
     applicationId: application.id,
     candidateId: candidate.id,
     jobId: job?.id ?? null,
@@ -144,7 +145,7 @@ export async function assignPendingCandidate(deps: CandidateDeps, organizationId
           where: { id: application.id },
           data: { jobId: job.id, postingId: posting?.id ?? null, status: 'ACTIVE', stage: job.stages[0] ?? null, pendingReason: null, suggestedJobIds: [] },
         });
-        emit('candidate.received', organizationId, { applicationId: assigned.id, candidateId, jobId: job.id, contractId: assigned.contractId, boardId: assigned.boardId });
+        await announce(tx, emit, 'candidate.received', organizationId, { applicationId: assigned.id, candidateId, jobId: job.id, contractId: assigned.contractId, boardId: assigned.boardId });
       }
       return assigned!;
     }),

@@ -12,6 +12,7 @@ import { currencyCode, decimalAmount } from '../codes.ts';
 import { creditBalance } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
 import { publishAfter, type Emit, type Events } from '../events.ts';
+import { announce } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
 import { newFeedToken, noFeedToken } from '../feeds/tokens.ts';
 import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
@@ -133,7 +134,7 @@ export async function recordStatusChange(
   reason: string | null,
 ): Promise<void> {
   await record(tx, contract, actor, type, [{ field: 'status', from: contract.status, to }, ...(reason ? [{ field: 'statusReason', from: null, to: reason }] : [])]);
-  if (contract.status !== to) emit('contract.statusChanged', contract.organizationId, { contractId: contract.id, boardId: contract.boardId, from: contract.status, to, reason });
+  if (contract.status !== to) await announce(tx, emit, 'contract.statusChanged', contract.organizationId, { contractId: contract.id, boardId: contract.boardId, from: contract.status, to, reason });
 }
 
 async function record(

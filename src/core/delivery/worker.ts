@@ -16,6 +16,7 @@ import { fetchBoardState } from '../postings/board-state.ts';
 import type { DocumentStorage } from '../documents/storage.ts';
 import { ClaimLoop, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
 import { claimInbox, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
+import { claimEventDeliveries, sendEventDelivery, type ClaimedEventDelivery } from '../event-webhooks/sender.ts';
 import { BOARD_STATUS, LIVE_STATUSES, transition } from '../postings/postings.ts';
 import type { PostingState } from '../../plugin-sdk/types.ts';
 
@@ -73,6 +74,7 @@ export class DeliveryWorker {
   private readonly workerId = randomUUID().slice(0, 8);
   private readonly deliveries: ClaimLoop<Claimed>;
   private readonly inbox: ClaimLoop<ClaimedInboxRow>;
+  private readonly eventDeliveries: ClaimLoop<ClaimedEventDelivery>;
   private subscriptions: AsyncIterator<unknown>[] = [];
 
   constructor(
@@ -83,13 +85,22 @@ export class DeliveryWorker {
     const release = (table: QueueTable) => () => releaseExpiredLeases(deps.prisma, table);
     this.deliveries = new ClaimLoop('deliveries', release('delivery'), (limit) => this.claim(limit), (row) => this.deliver(row), options, this.log);
     this.inbox = new ClaimLoop('webhook deliveries', release('webhook_delivery'), (limit) => claimInbox(deps.prisma, limit, options.leaseMs), (row) => this.receive(row), options, this.log);
+    const sender = { ...options.eventWebhooks, leaseMs: options.leaseMs };
+    this.eventDeliveries = new ClaimLoop(
+      'event deliveries',
+      release('event_delivery'),
+      (limit) => claimEventDeliveries(deps.prisma, limit, options.leaseMs),
+      (row) => sendEventDelivery(deps, sender, row),
+      options,
+      this.log,
+    );
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
-    const wakeOn = (topic: 'delivery.queued' | 'inbox.queued', loop: { wake(): void }) => {
+    const wakeOn = (topic: 'delivery.queued' | 'inbox.queued' | 'eventDelivery.queued', loop: { wake(): void }) => {
       const events = this.deps.events.subscribe(topic);
       this.subscriptions.push(events);
       void (async () => {
@@ -98,8 +109,10 @@ export class DeliveryWorker {
     };
     wakeOn('delivery.queued', this.deliveries);
     wakeOn('inbox.queued', this.inbox);
+    wakeOn('eventDelivery.queued', this.eventDeliveries);
     this.deliveries.start();
     this.inbox.start();
+    this.eventDeliveries.start();
     this.polls = Promise.all([this.runPolls(), this.runContractChecks()]).then(() => undefined);
   }
 
@@ -109,7 +122,7 @@ export class DeliveryWorker {
     this.running = false;
     this.stopping.abort();
     const timer = setTimeout(() => this.abort.abort(), graceMs);
-    await Promise.all([this.deliveries.stop(), this.inbox.stop(), this.polls]);
+    await Promise.all([this.deliveries.stop(), this.inbox.stop(), this.eventDeliveries.stop(), this.polls]);
     clearTimeout(timer);
     await Promise.all(this.subscriptions.map((events) => events.return?.()));
   }

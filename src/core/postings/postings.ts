@@ -10,6 +10,7 @@ import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../
 import { consumeCredit, releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError } from '../errors.ts';
 import type { Emit, Events } from '../events.ts';
+import { announce } from '../event-webhooks/outbox.ts';
 import { publishAfter } from '../events.ts';
 import { rowId } from '../ids.ts';
 import { postingJob } from '../jobs.ts';
@@ -41,7 +42,7 @@ export class PostingExists extends DomainError {
 export const LIVE_STATUSES: PostingStatus[] = ['DRAFT', 'QUEUED', 'SUBMITTED', 'PENDING_REVIEW', 'PUBLISHED', 'UPDATE_QUEUED'];
 
 
-/** Changes a posting's status, logs it, and emits the event (published once the transaction commits). */
+/** Changes a posting's status, logs it, and announces the event (to subscribers once the transaction commits, and to endpoints). */
 export async function transition(
   tx: Prisma.TransactionClient,
   emit: Emit,
@@ -55,10 +56,10 @@ export async function transition(
   });
   if (posting.status === to) return;
   const ids = { postingId: posting.id, jobId: posting.jobId, contractId: posting.contractId, boardId: posting.boardId };
-  emit('posting.statusChanged', posting.organizationId, { ...ids, from: posting.status, to });
+  await announce(tx, emit, 'posting.statusChanged', posting.organizationId, { ...ids, from: posting.status, to });
   // The board's verdict on a posting it reviewed: approved when it goes live, rejected otherwise.
   if (posting.status === 'PENDING_REVIEW' && (to === 'PUBLISHED' || to === 'REJECTED')) {
-    emit('posting.reviewed', posting.organizationId, { ...ids, approved: to === 'PUBLISHED', reason: details.review?.reason ?? null });
+    await announce(tx, emit, 'posting.reviewed', posting.organizationId, { ...ids, approved: to === 'PUBLISHED', reason: details.review?.reason ?? null });
   }
 }
 

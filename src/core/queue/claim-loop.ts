@@ -2,7 +2,7 @@ import type { PrismaClient } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 
 /** The queue tables: rows go PENDING → PROCESSING (under a lease) → DONE or FAILED. */
-export type QueueTable = 'delivery' | 'webhook_delivery';
+export type QueueTable = 'delivery' | 'webhook_delivery' | 'event_delivery';
 
 /**
  * Gives the rows whose lease ran out (their worker died or stalled) back to the queue, as PENDING. Done apart from
