@@ -9,7 +9,16 @@ COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 RUN npm ci --omit=dev && npm cache clean --force
 
-# 2. The runtime: sources run by tsx, as a user without privileges.
+# 2. The console page, built with Vite (a development dependency).
+FROM node:20-bookworm-slim AS console
+WORKDIR /app
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma ./prisma
+RUN npm ci
+COPY console ./console
+RUN npm run console:build
+
+# 3. The runtime: sources run by tsx, as a user without privileges.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=4000 \
@@ -21,6 +30,7 @@ COPY package.json package-lock.json tsconfig.json prisma.config.ts schema.graphq
 COPY prisma ./prisma
 COPY src ./src
 COPY --from=dependencies /app/src/db/generated ./src/db/generated
+COPY --from=console /app/console/dist ./console/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -16,6 +16,7 @@ import { createEventBus, type EventBus } from './core/events.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
 import { applicationPageRoute } from './http/application-page.ts';
+import { consoleRoute } from './http/console.ts';
 import { documentRoute } from './http/documents.ts';
 import { feedRoute } from './http/feeds.ts';
 import { clientAddress, createRateLimits } from './http/rate-limits.ts';
@@ -101,6 +102,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       webhookRoute({ prisma: db.prisma, boards, keyring, events: eventBus.events, log, maxBytes: config.webhooks.maxBytes, metrics, limit: rateLimits.webhooks, addressOf }),
       documentRoute({ prisma: db.prisma, storage, links, log }),
       feedRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, log }),
+      consoleRoute(),
       applicationPageRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, events: eventBus.events, log, maxDocumentBytes: config.documents.maxBytes, limit: rateLimits.applications, addressOf }),
     ];
     // Every response: nosniff, no framing, no referrer, HSTS, and a CSP that allows nothing (the API serves data,

@@ -12,7 +12,8 @@ try {
   const database = config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL';
   log.info(
     `Listening on ${app.url} (${database}${config.redisUrl ? ', events through Redis' : ''}).` +
-      (config.graphql.graphiql ? ` GraphiQL: ${app.url}/graphql` : ''),
+      (config.graphql.graphiql ? ` GraphiQL: ${app.url}/graphql` : '') +
+      ` Console: ${app.url}/console`,
   );
 
   let shuttingDown = false;

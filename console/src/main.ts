@@ -1,0 +1,203 @@
+import { Api, type FieldError } from './api.ts';
+import { connectForm, h, readValues, schemaFields, showErrors, type Board } from './forms.ts';
+
+const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+const STORAGE = 'multiposting-console-token';
+
+let api: Api | undefined;
+let boards: Board[] = [];
+let contracts: { id: string; boardId: string; environment: string; status: string; statusReason: string | null; alias: string | null; board: { name: string } | null }[] = [];
+const stops: (() => void)[] = [];
+
+const BOARDS = `{ boards { id name connectMutation environments postingFieldsSchema confirmations { key label }
+  credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
+const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason alias board { name } } } } }`;
+const POSTING = 'id status rejectionReason externalId job { title } board { name } events { at to message }';
+const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
+const CANDIDATES = `{ candidates(first: 30) { edges { node { id name email applications(first: 3) { edges { node { stage job { title } } } } } } } }`;
+
+async function signIn(token: string): Promise<void> {
+  const candidate = new Api(token);
+  try {
+    const data = await candidate.request(BOARDS);
+    boards = data.boards;
+    api = candidate;
+    sessionStorage.setItem(STORAGE, token);
+    $('#who').textContent = `${data.viewer.organization.name} · ${data.viewer.user.email} (${data.viewer.user.role})`;
+  } catch (error) {
+    $('[data-error="token"]').textContent = (error as Error).message;
+    return;
+  }
+  $('#sign-in').hidden = true;
+  $('#app').hidden = false;
+  $('#sign-out').hidden = false;
+  renderBoardChoice();
+  await Promise.all([loadContracts(), loadPostings(), loadCandidates()]);
+  listen();
+}
+
+function signOut(): void {
+  stops.splice(0).forEach((stop) => stop());
+  api?.close();
+  api = undefined;
+  sessionStorage.removeItem(STORAGE);
+  location.reload();
+}
+
+// Contracts ------------------------------------------------------------------------------------------------
+
+async function loadContracts(): Promise<void> {
+  contracts = (await api!.request(CONTRACTS)).contracts.edges.map((edge: { node: unknown }) => edge.node);
+  $('#contracts tbody').replaceChildren(
+    ...contracts.map((contract) =>
+      h('tr', { 'data-contract': contract.id }, h('td', {}, contract.alias ?? contract.board?.name ?? contract.boardId), h('td', {}, contract.environment), h('td', { class: 'status' }, contract.status), h('td', {}, contract.statusReason ?? '')),
+    ),
+  );
+  renderPublishForm();
+}
+
+function renderBoardChoice(): void {
+  const select = $<HTMLSelectElement>('#board');
+  select.replaceChildren(...boards.map((board) => h('option', { value: board.id }, board.name)));
+  select.onchange = renderConnectForm;
+  renderConnectForm();
+}
+
+function renderConnectForm(): void {
+  const board = boards.find((item) => item.id === $<HTMLSelectElement>('#board').value)!;
+  const form = $<HTMLFormElement>('#connect');
+  form.replaceChildren(...connectForm(board));
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const values = readValues(form, 'input');
+    const inputType = `${board.connectMutation.charAt(0).toUpperCase()}${board.connectMutation.slice(1)}Input`;
+    const mutation = `mutation ($input: ${inputType}!) { result: ${board.connectMutation}(input: $input) {
+      __typename ... on Contract { id status statusReason } ... on ValidationError { fieldErrors { path message } } ... on Error { message } } }`;
+    try {
+      const { result } = await api!.request(mutation, { input: { credentials: {}, ...values } });
+      if (result.__typename === 'ValidationError') return showErrors(form, result.fieldErrors, 'input');
+      if (result.__typename !== 'Contract') return showErrors(form, [{ path: ['input'], message: result.message }], 'input');
+      showErrors(form, [], 'input');
+      form.reset();
+      await loadContracts();
+    } catch (error) {
+      showErrors(form, [{ path: ['input'], message: (error as Error).message }], 'input');
+    }
+  };
+}
+
+// Publishing -----------------------------------------------------------------------------------------------
+
+function renderPublishForm(): void {
+  const form = $<HTMLFormElement>('#publish');
+  const active = contracts.filter((contract) => contract.status === 'ACTIVE');
+  if (active.length === 0) {
+    form.replaceChildren(h('p', { class: 'help' }, 'Connect a board first.'));
+    return;
+  }
+  const previous = form.querySelector<HTMLSelectElement>('[data-path="contractId"]')?.value;
+  const contractSelect = h('select', { id: 'field-contractId', 'data-path': 'contractId' }, ...active.map((contract) => h('option', { value: contract.id }, `${contract.alias ?? contract.board?.name ?? contract.boardId} (${contract.environment})`)));
+  if (previous && active.some((contract) => contract.id === previous)) contractSelect.value = previous;
+  const boardFields = h('div', { id: 'board-fields' });
+  const renderBoardFields = () => {
+    const board = boards.find((item) => item.id === active.find((contract) => contract.id === contractSelect.value)?.boardId);
+    boardFields.replaceChildren(...(board?.postingFieldsSchema ? [schemaFields(board.postingFieldsSchema, 'boardFields', false, `${board.name} fields`)] : []));
+  };
+  contractSelect.onchange = renderBoardFields;
+  const text = (path: string, label: string, attributes: Record<string, string | boolean> = {}) =>
+    h('div', {}, h('label', { for: `field-${path}` }, label), h('input', { id: `field-${path}`, 'data-path': path, type: 'text', ...attributes }), h('p', { class: 'error', 'data-error': path }));
+  form.replaceChildren(
+    text('input.title', 'Job title *'),
+    h('div', {}, h('label', { for: 'field-input.description' }, 'Description (HTML) *'), h('textarea', { id: 'field-input.description', 'data-path': 'input.description', rows: '3' }), h('p', { class: 'error', 'data-error': 'input.description' })),
+    text('input.location.city', 'City'),
+    text('input.location.countryCode', 'Country (ISO code)'),
+    h('label', { for: 'field-contractId' }, 'Contract'),
+    contractSelect,
+    h('p', { class: 'error', 'data-error': 'contractId' }),
+    boardFields,
+    h('p', { class: 'error', 'data-error': 'publish' }),
+    h('button', { type: 'submit' }, 'Publish'),
+  );
+  renderBoardFields();
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      const job = (await api!.request(`mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id } ... on ValidationError { fieldErrors { path message } } } }`, { input: readValues(form, 'input') })).createJob;
+      if (job.__typename !== 'Job') return showErrors(form, job.fieldErrors, 'publish');
+      const boardFieldValues = readValues(form, 'boardFields');
+      const posting = (await api!.request(
+        `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } ... on ValidationError { fieldErrors { path message } } ... on Error { message } } }`,
+        { input: { jobId: job.id, contractId: contractSelect.value, boardFields: boardFieldValues } },
+      )).publishPosting;
+      if (posting.__typename === 'ValidationError') {
+        // The job stays; the next try creates another, so remove this one to leave nothing half-done.
+        await api!.request(`mutation ($id: ID!) { deleteJob(id: $id) { __typename } }`, { id: job.id });
+        return showErrors(form, posting.fieldErrors.map((error: FieldError) => ({ ...error, path: error.path[0] === 'jobId' ? ['publish'] : error.path })), 'publish');
+      }
+      if (posting.__typename !== 'Posting') return showErrors(form, [{ path: ['publish'], message: posting.message }], 'publish');
+      showErrors(form, [], 'publish');
+      await loadPostings();
+    } catch (error) {
+      showErrors(form, [{ path: ['publish'], message: (error as Error).message }], 'publish');
+    }
+  };
+}
+
+// Postings and candidates, live ----------------------------------------------------------------------------
+
+type Posting = { id: string; status: string; rejectionReason: string | null; externalId: string | null; job: { title: string }; board: { name: string } | null; events: { at: string; to: string | null; message: string | null }[] };
+const reviews = new Map<string, string>();
+
+function postingItem(posting: Posting): HTMLElement {
+  const timeline = posting.events.filter((event) => event.to).map((event) => `${new Date(event.at).toLocaleTimeString()} ${event.to}`).join(' → ');
+  return h(
+    'li',
+    { 'data-posting': posting.id },
+    h('strong', {}, posting.job.title), ` on ${posting.board?.name ?? '?'} — `, h('span', { class: 'status' }, posting.status),
+    h('div', { class: 'timeline' }, timeline),
+    ...(reviews.has(posting.id) ? [h('div', { class: 'review' }, reviews.get(posting.id)!)] : []),
+  );
+}
+
+async function loadPostings(): Promise<void> {
+  const postings: Posting[] = (await api!.request(POSTINGS)).postings.edges.map((edge: { node: Posting }) => edge.node);
+  $('#postings').replaceChildren(...postings.map(postingItem));
+}
+
+async function refreshPosting(id: string): Promise<void> {
+  const { posting } = await api!.request(`query ($id: ID!) { posting(id: $id) { ${POSTING} } }`, { id });
+  const item = postingItem(posting);
+  const existing = document.querySelector(`[data-posting="${CSS.escape(id)}"]`);
+  if (existing) existing.replaceWith(item);
+  else $('#postings').prepend(item);
+}
+
+async function loadCandidates(): Promise<void> {
+  const candidates = (await api!.request(CANDIDATES)).candidates.edges.map((edge: { node: any }) => edge.node);
+  $('#candidates').replaceChildren(
+    ...candidates.map((candidate: any) =>
+      h('li', { 'data-candidate': candidate.id }, h('strong', {}, candidate.name), ` ${candidate.email ?? ''} `, h('span', { class: 'timeline' }, candidate.applications.edges.map((edge: any) => `${edge.node.job?.title ?? 'pending'} · ${edge.node.stage ?? ''}`).join(', '))),
+    ),
+  );
+}
+
+function listen(): void {
+  stops.push(
+    api!.subscribe('subscription { postingStatusChanged { posting { id } } }', (data: any) => void refreshPosting(data.postingStatusChanged.posting.id)),
+    api!.subscribe('subscription { postingReviewed { approved reason posting { id } } }', (data: any) => {
+      const review = data.postingReviewed;
+      reviews.set(review.posting.id, review.approved ? '✔ Approved by the board' : `✘ Rejected: ${review.reason ?? 'no reason given'}`);
+      void refreshPosting(review.posting.id);
+    }),
+    api!.subscribe('subscription { candidateReceived { application { candidate { id } } } }', () => void loadCandidates()),
+    api!.subscribe('subscription { contractStatusChanged { contract { id } } }', () => void loadContracts()),
+  );
+}
+
+$<HTMLFormElement>('#sign-in').onsubmit = (event) => {
+  event.preventDefault();
+  void signIn($<HTMLInputElement>('#token').value.trim());
+};
+$('#sign-out').onclick = signOut;
+const saved = sessionStorage.getItem(STORAGE);
+if (saved) void signIn(saved);

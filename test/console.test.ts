@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../src/sandbox/boards/topcv.ts';
+import { sendWebhook } from '../src/sandbox/webhooks.ts';
+import { ROOT } from './support/process.ts';
+import { startTestServer, TEST_DB, type TestServer } from './support/server.ts';
+
+/**
+ * The console in a real browser (Debian's Chromium, driven by playwright-core) against the real server and the
+ * TopCV simulator. CONSOLE_SCREENSHOTS=docs/console writes the screenshots kept in the docs.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
+const [employerKey, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
+
+// One browser run is enough: the console speaks only GraphQL, which the other suites cover on both databases.
+describe.runIf(TEST_DB === 'pglite')('the console', () => {
+  let topcv: Awaited<ReturnType<typeof startTopcvSimulator>>;
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let token: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`The console test needs Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH).`);
+    await build({ configFile: path.join(ROOT, 'console/vite.config.ts') });
+    topcv = await startTopcvSimulator();
+    server = await startTestServer({ env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '50', STATUS_POLL_BASE_MS: '600000' } });
+    token = await server.tokenFor('console');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await topcv?.close();
+  });
+
+  const snap = async (name: string) => {
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+
+  test('signs in with an API token; a wrong one is refused on the page', async () => {
+    await page.goto(`${server.url}/console`);
+    await snap('sign-in');
+    await page.fill('#token', 'mpa_not-a-token');
+    await page.click('#sign-in button[type=submit]');
+    await page.waitForSelector('[data-error="token"]:not(:empty)');
+    expect(await page.textContent('[data-error="token"]')).toMatch(/unknown or revoked/);
+    await page.fill('#token', token);
+    await page.click('#sign-in button[type=submit]');
+    await page.waitForSelector('#app:not([hidden])');
+    expect(await page.textContent('#who')).toContain('(ADMIN)');
+  });
+
+  test('connects TopCV through the form generated from its descriptors', async () => {
+    await page.selectOption('#board', 'topcv');
+    expect(await page.getAttribute('[data-path="input.credentials.secretKey"]', 'type')).toBe('password');
+    await page.fill('[data-path="input.credentials.employerApiKey"]', employerKey);
+    await page.fill('[data-path="input.credentials.secretKey"]', employer.secretKey);
+    await page.click('#connect button[type=submit]');
+    await page.waitForSelector('#contracts tbody tr >> text=ACTIVE');
+  });
+
+  test('publishes from the form generated from the posting-field schema: server errors show on their field, then the review and a candidate arrive live', async () => {
+    await page.fill('[data-path="input.title"]', 'Nhân viên kinh doanh');
+    await page.fill('[data-path="input.description"]', '<p>Bán hàng cho doanh nghiệp.</p>');
+    await page.fill('[data-path="input.location.city"]', 'Hà Nội');
+    await page.fill('[data-path="input.location.countryCode"]', 'VN');
+    await page.click('#publish button[type=submit]');
+    await page.waitForSelector('[data-error="boardFields.industry"]:not(:empty)');
+    expect(await page.textContent('[data-error="boardFields.industry"]')).toBeTruthy();
+    await snap('validation');
+
+    await page.selectOption('[data-path="boardFields.industry"]', 'SALES');
+    await page.click('#publish button[type=submit]');
+    await page.waitForSelector('#postings li >> text=PENDING_REVIEW', { timeout: 20_000 }).catch(async (error) => {
+      throw new Error(`${(error as Error).message}\nerrors: ${await page.$$eval('#publish [data-error]', (nodes) => nodes.map((node) => `${node.getAttribute('data-error')}=${node.textContent}`).join(' | '))}\npostings: ${await page.textContent('#postings')}`);
+    });
+    expect(await page.textContent('[data-error="boardFields.industry"]')).toBe('');
+
+    // TopCV approves it and calls the contract's webhook URL; the page hears it on its subscription.
+    const { contracts } = (await server.graphql(`{ contracts(first: 5) { edges { node { webhookUrl postings(first: 1) { edges { node { externalId } } } } } } }`, { token })).body.data!;
+    const contract = contracts.edges[0].node;
+    await fetch(`${topcv.url}/api/v1/employer/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${employerKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: contract.webhookUrl }) });
+    const externalId = Number(contract.postings.edges[0].node.externalId);
+    expect((await topcv.review(externalId, true))?.status).toBe(202);
+    await page.waitForSelector('#postings li >> text=Approved by the board', { timeout: 20_000 });
+    expect(await page.textContent('#postings li')).toContain('PUBLISHED');
+    expect(await page.textContent('#postings li .timeline')).toMatch(/QUEUED → .*SUBMITTED → .*PENDING_REVIEW → .*PUBLISHED/);
+
+    const application = { event: 'application.created' as const, data: { application_id: 'console-1', job_id: externalId, candidate: { full_name: 'Trần Thị Console', email: 'console@example.vn' } } };
+    expect((await sendWebhook(contract.webhookUrl, topcvDelivery(employer.secretKey, application))).status).toBe(202);
+    await page.waitForSelector('#candidates li >> text=Trần Thị Console', { timeout: 20_000 });
+    expect(await page.textContent('#candidates')).toContain('Nhân viên kinh doanh');
+    await snap('dashboard');
+  }, 60_000);
+
+  test('is served with its own content security policy, and nothing outside its build', async () => {
+    const page = await fetch(`${server.url}/console`);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect((await fetch(`${server.url}/console/../package.json`)).status).toBe(404);
+    expect((await fetch(`${server.url}/console/%2e%2e/package.json`)).status).toBe(404);
+  });
+});
