@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runScript } from '../support/process.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
 
 const FRONTEND = 'https://ats.example';
 
@@ -70,7 +70,8 @@ describe('NODE_ENV=production', () => {
   });
 });
 
-describe('the process refuses to start in production', () => {
+// Start-up checks touch no database: once is enough.
+describe.runIf(TEST_DB === 'postgres')('the process refuses to start in production', () => {
   test.each([
     ['without ENCRYPTION_KEYS (a generated key is for development)', undefined, 'ENCRYPTION_KEYS: required in production'],
     ['with a typed passphrase as key', `k:${Buffer.from('my very secret key for prod 2026').toString('base64')}`, 'ENCRYPTION_KEYS: the key(s) k are not random'],
