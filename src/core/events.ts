@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
@@ -71,7 +72,12 @@ export interface EventBus {
 
 /** In-process publish/subscribe, or Redis fan-out between processes when REDIS_URL is set. */
 export function createEventBus(options: { redisUrl?: string | undefined; log: Logger }): EventBus {
-  if (!options.redisUrl) return { events: createPubSub<EventTopics>(), close: async () => undefined };
+  if (!options.redisUrl) {
+    // Every open subscription listens for revocations on this target: many listeners are expected, not a leak.
+    const target = new EventTarget();
+    setMaxListeners(0, target);
+    return { events: createPubSub<EventTopics>({ eventTarget: target as PubSubEventTarget }), close: async () => undefined };
+  }
 
   const log = options.log.child({ component: 'events' });
   const connect = (role: string) => {

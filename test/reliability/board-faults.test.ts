@@ -4,6 +4,9 @@ import { eventually, startTestServer, type TestServer } from '../support/server.
 
 /** A board that fails in every way a remote API can, while postings are published through it. */
 
+/** Postings published through the failing board (in batches of 20). */
+const COUNT = 120;
+
 let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
 let server: TestServer;
 let token: string;
@@ -56,10 +59,10 @@ const publish = async (jobId: string, contractId: string) =>
   })).publishPosting as { id: string; __typename: string };
 
 describe('a failing board', () => {
-  test('200 postings through errors, lost answers, rate limits, hung calls, reset connections and garbage answers: all published, each created once', async () => {
-    const contractId = await connectFjord(200);
+  test(`${COUNT} postings through errors, lost answers, rate limits, hung calls, reset connections and garbage answers: all published, each created once`, async () => {
+    const contractId = await connectFjord(COUNT);
     const jobs: { id: string }[] = [];
-    for (let batch = 0; batch < 10; batch++) {
+    for (let batch = 0; batch < COUNT / 20; batch++) {
       jobs.push(...(await Promise.all(Array.from({ length: 20 }, (_, index) => createJob({ title: `Fisher ${batch * 20 + index}` })))));
     }
     const createdBefore = fjord.state.jobs.size;
@@ -73,22 +76,22 @@ describe('a failing board', () => {
     ]);
     try {
       const postings: { id: string; __typename: string }[] = [];
-      for (let batch = 0; batch < 10; batch++) {
+      for (let batch = 0; batch < COUNT / 20; batch++) {
         postings.push(...(await Promise.all(jobs.slice(batch * 20, batch * 20 + 20).map((job) => publish(job.id, contractId)))));
       }
       expect(postings.every((posting) => posting.__typename === 'Posting')).toBe(true);
       const prisma = server.app.db.prisma;
       const ids = postings.map((posting) => Buffer.from(posting.id, 'base64').toString().split(':')[1]!);
-      await eventually(async () => (await prisma.posting.count({ where: { id: { in: ids }, status: 'PUBLISHED' } })) === 200, 90_000, '200 published postings');
+      await eventually(async () => (await prisma.posting.count({ where: { id: { in: ids }, status: 'PUBLISHED' } })) === COUNT, 90_000, 'every posting published');
 
       const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: ids } } });
       const keys = deliveries.map((delivery) => delivery.idempotencyKey);
       expect(deliveries.every((delivery) => delivery.status === 'DONE')).toBe(true);
       expect(keys.map((key) => fjord.state.createdPerKey.get(key))).toEqual(keys.map(() => 1));
-      expect(fjord.state.jobs.size - createdBefore).toBe(200);
+      expect(fjord.state.jobs.size - createdBefore).toBe(COUNT);
       const externalIds = await prisma.posting.findMany({ where: { id: { in: ids } }, select: { externalId: true } });
-      expect(new Set(externalIds.map((posting) => posting.externalId)).size).toBe(200);
-      expect((await gql('query ($id: ID!) { contract(id: $id) { credits { total used remaining } } }', { id: contractId })).contract.credits).toEqual({ total: 200, used: 200, remaining: 0 });
+      expect(new Set(externalIds.map((posting) => posting.externalId)).size).toBe(COUNT);
+      expect((await gql('query ($id: ID!) { contract(id: $id) { credits { total used remaining } } }', { id: contractId })).contract.credits).toEqual({ total: COUNT, used: COUNT, remaining: 0 });
 
       const attempts = deliveries.reduce((sum, delivery) => sum + delivery.attempts, 0);
       const faulty = fjord.calls.filter((call) => call.method === 'POST' && call.fault);
@@ -97,8 +100,8 @@ describe('a failing board', () => {
       const faults = `${faulty.length} (${[...byType].map(([type, count]) => `${count} ${type}`).join(', ')})`;
       expect([...byType.keys()].sort()).toEqual(['error', 'garbage', 'hang', 'lost', 'rateLimit', 'reset']);
       const calls = fjord.calls.filter((call) => call.method === 'POST').length;
-      console.log(`reliability: 200 postings, ${attempts} delivery attempts, ${calls} calls to the board, ${faults} injected faults, ${fjord.state.jobs.size - createdBefore} created`);
-      expect(attempts).toBeGreaterThan(200);
+      console.log(`reliability: ${COUNT} postings, ${attempts} delivery attempts, ${calls} calls to the board, ${faults} injected faults, ${fjord.state.jobs.size - createdBefore} created`);
+      expect(attempts).toBeGreaterThan(COUNT);
     } finally {
       fjord.injectRandomly([]);
     }
