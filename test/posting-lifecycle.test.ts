@@ -203,7 +203,7 @@ describe('reviews by a board without push', () => {
     const contractId = await contract();
     const generic = subscribe(server.wsClient({ token }), 'subscription { postingReviewed { approved reason posting { id status } } }');
     const own = subscribe(server.wsClient({ token }), 'subscription { fjordJobsPostingReviewed { approved reason posting { id } } }');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all([generic.ready, own.ready]);
 
     const rejected = await publish(await job('Harbour master'), contractId, { sector: 'PUBLIC' });
     const approved = await publish(await job('Lighthouse keeper'), contractId, { sector: 'PUBLIC' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import { activeContract, eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
 
 type FjordSimulator = Awaited<ReturnType<typeof startFjordJobsSimulator>>;
 
@@ -55,8 +55,7 @@ async function connectFjord(credits: number | null = 100) {
     `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`,
     { input: { environment: 'SANDBOX', termsAccepted: true, credentials: VALID, ...(credits === null ? {} : { credits }) } },
   );
-  expect(data.connectFjordJobs.status).toBe('ACTIVE');
-  return data.connectFjordJobs.id as string;
+  return activeContract(server, token, data.connectFjordJobs.id);
 }
 
 const PUBLISH = `mutation ($input: PublishPostingInput!) {
@@ -117,8 +116,7 @@ describe('publishing', () => {
       postingStatusChanged(filter: $filter) { from to posting { id externalId } }
     }`, { filter: { contractId } });
     const elsewhere = subscribe(server.wsClient({ token: otherAdmin }), 'subscription { postingStatusChanged { to } }');
-    // The subscription is live once the server answers a query on the same socket.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all([changes.ready, elsewhere.ready]);
 
     const posting = await publish(job.id, contractId);
     expect(posting).toMatchObject({ __typename: 'Posting', status: 'QUEUED', boardFields: { sector: 'FISHERIES', remote: false, municipality: 'Bergen' } });

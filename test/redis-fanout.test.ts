@@ -33,7 +33,7 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL a
 
   test('a posting published through the second is followed live on the first, from QUEUED to PUBLISHED', async () => {
     const changes = subscribe(first.wsClient({ token: admin }), 'subscription { postingStatusChanged { from to posting { id } } }');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await changes.ready;
     const contract = await second.graphql(
       `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
       { token: admin, variables: { input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } } },

@@ -67,16 +67,47 @@ export type Events = PubSub<EventTopics>;
 
 export interface EventBus {
   events: Events;
+  /**
+   * How many subscriptions would hear an event published now, on topics `topic` accepts: listeners in this
+   * process, and with Redis only those whose channel Redis has confirmed. Operations and tests read it.
+   */
+  listenerCount(topic?: (name: string) => boolean): number;
+  /** How many listeners were ever added on topics `topic` accepts (counted as above): it never goes down. */
+  listenersAdded(topic?: (name: string) => boolean): number;
   close(): Promise<void>;
+}
+
+/** Listeners by topic, counted only once they can hear events. */
+class ListenerCounts {
+  private readonly byTopic = new Map<string, number>();
+  private readonly addedByTopic = new Map<string, number>();
+  add(topic: string, delta: number) {
+    this.byTopic.set(topic, (this.byTopic.get(topic) ?? 0) + delta);
+    if (delta > 0) this.addedByTopic.set(topic, (this.addedByTopic.get(topic) ?? 0) + delta);
+  }
+  total(accept: (name: string) => boolean = () => true, counts = this.byTopic): number {
+    let total = 0;
+    for (const [topic, count] of counts) if (accept(topic)) total += count;
+    return total;
+  }
+  added(accept?: (name: string) => boolean): number {
+    return this.total(accept, this.addedByTopic);
+  }
 }
 
 /** In-process publish/subscribe, or Redis fan-out between processes when REDIS_URL is set. */
 export function createEventBus(options: { redisUrl?: string | undefined; log: Logger }): EventBus {
   if (!options.redisUrl) {
     // Every open subscription listens for revocations on this target: many listeners are expected, not a leak.
-    const target = new EventTarget();
+    const counts = new ListenerCounts();
+    const target = new CountingEventTarget(counts);
     setMaxListeners(0, target);
-    return { events: createPubSub<EventTopics>({ eventTarget: target as PubSubEventTarget }), close: async () => undefined };
+    return {
+      events: createPubSub<EventTopics>({ eventTarget: target as PubSubEventTarget }),
+      listenerCount: (topic) => counts.total(topic),
+      listenersAdded: (topic) => counts.added(topic),
+      close: async () => undefined,
+    };
   }
 
   const log = options.log.child({ component: 'events' });
@@ -87,8 +118,11 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
   };
   const publishClient = connect('publish');
   const subscribeClient = connect('subscribe');
+  const counts = new ListenerCounts();
   return {
-    events: createPubSub<EventTopics>({ eventTarget: redisEventTarget(publishClient, subscribeClient, log) as PubSubEventTarget }),
+    events: createPubSub<EventTopics>({ eventTarget: redisEventTarget(publishClient, subscribeClient, log, counts) as PubSubEventTarget }),
+    listenerCount: (topic) => counts.total(topic),
+    listenersAdded: (topic) => counts.added(topic),
     async close() {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
@@ -99,8 +133,28 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
  * An event target over Redis pub/sub. @graphql-yoga/redis-event-target does the same but leaves the promises of
  * publish/subscribe unhandled, so a Redis outage would crash the process; here each failure is logged instead.
  */
-function redisEventTarget(publishClient: Redis, subscribeClient: Redis, log: Logger): EventTarget {
+class CountingEventTarget extends EventTarget {
+  private readonly registered = new Map<string, Set<EventListenerOrEventListenerObject>>();
+  constructor(private readonly counts: ListenerCounts) {
+    super();
+  }
+  override addEventListener(topic: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean) {
+    super.addEventListener(topic, listener, options);
+    const listeners = this.registered.get(topic) ?? new Set();
+    if (!listener || listeners.has(listener)) return;
+    this.registered.set(topic, listeners.add(listener));
+    this.counts.add(topic, 1);
+  }
+  override removeEventListener(topic: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean) {
+    super.removeEventListener(topic, listener, options);
+    if (listener && this.registered.get(topic)?.delete(listener)) this.counts.add(topic, -1);
+  }
+}
+
+function redisEventTarget(publishClient: Redis, subscribeClient: Redis, log: Logger, counts: ListenerCounts): EventTarget {
   const listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
+  // Topics whose SUBSCRIBE Redis has confirmed: only their listeners can hear events.
+  const confirmed = new Set<string>();
   const warn = (action: string, topic: string) => (error: Error) => log.warn({ topic, err: error.message }, `Redis ${action} failed`);
   subscribeClient.on('message', (topic: string, message: string) => {
     const callbacks = listeners.get(topic);
@@ -123,18 +177,29 @@ function redisEventTarget(publishClient: Redis, subscribeClient: Redis, log: Log
       if (!listener) return;
       let callbacks = listeners.get(topic);
       if (!callbacks) {
-        callbacks = new Set();
-        listeners.set(topic, callbacks);
-        subscribeClient.subscribe(topic).catch(warn('subscribe', topic));
+        const created = new Set<EventListenerOrEventListenerObject>();
+        callbacks = created;
+        listeners.set(topic, created);
+        subscribeClient
+          .subscribe(topic)
+          .then(() => {
+            if (listeners.get(topic) !== created) return;
+            confirmed.add(topic);
+            counts.add(topic, created.size);
+          })
+          .catch(warn('subscribe', topic));
       }
+      if (callbacks.has(listener)) return;
       callbacks.add(listener);
+      if (confirmed.has(topic)) counts.add(topic, 1);
     },
     removeEventListener(topic: string, listener: EventListenerOrEventListenerObject | null) {
       const callbacks = listeners.get(topic);
-      if (!callbacks || !listener) return;
-      callbacks.delete(listener);
+      if (!callbacks || !listener || !callbacks.delete(listener)) return;
+      if (confirmed.has(topic)) counts.add(topic, -1);
       if (callbacks.size > 0) return;
       listeners.delete(topic);
+      confirmed.delete(topic);
       if (subscribeClient.status === 'ready') subscribeClient.unsubscribe(topic).catch(warn('unsubscribe', topic));
     },
     dispatchEvent(event: Event) {

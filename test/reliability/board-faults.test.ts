@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
-import { eventually, startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
+import { activeContract, eventually, startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
 
 /** A board that fails in every way a remote API can, while postings are published through it. */
 
@@ -43,10 +43,7 @@ async function connectFjord(credits: number) {
   const data = await gql(`mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`, {
     input: { environment: 'SANDBOX', termsAccepted: true, credits, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
   });
-  const id = data.connectFjordJobs.id as string;
-  // The board call that verifies the credentials has the tight timeout of this suite; on a busy machine, verify again.
-  await eventually(async () => (await gql(`mutation ($id: ID!) { verifyContract(id: $id) { ... on Contract { status } } }`, { id })).verifyContract.status === 'ACTIVE', 20_000, 'the contract verified');
-  return id;
+  return activeContract(server, token, data.connectFjordJobs.id);
 }
 
 const createJob = async ({ title }: { title: string }) =>

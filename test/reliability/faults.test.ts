@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
 import { startPrivatePostgres, startPrivateRedis } from '../support/private-services.ts';
-import { eventually, startTestServer, subscribe, TEST_DB, type TestServer } from '../support/server.ts';
+import { activeContract, eventually, startTestServer, subscribe, TEST_DB, type TestServer } from '../support/server.ts';
 
 /** Services failing under the API: Redis killed and started again, PostgreSQL restarted under load. */
 
@@ -28,8 +28,7 @@ async function fjordContract(server: TestServer, token: string, credits = 1000):
   const data = await gql(server, token, `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`, {
     input: { environment: 'SANDBOX', termsAccepted: true, credits, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
   });
-  expect(data.connectFjordJobs.status).toBe('ACTIVE');
-  return data.connectFjordJobs.id;
+  return activeContract(server, token, data.connectFjordJobs.id);
 }
 
 const PUBLISH = `mutation ($title: String!, $contractId: ID!) {

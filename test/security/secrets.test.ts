@@ -106,7 +106,7 @@ describe('secrets across every built-in board\'s lifecycle', () => {
   test('never appear in an answer, a WebSocket message, a log line, /metrics or a database column', async () => {
     const client = server.wsClient({ authorization: `Bearer ${token}` });
     const streams = [
-      'subscription { postingStatusChanged { from to message posting { id statusReason } } }',
+      'subscription { postingStatusChanged { from to posting { id lastError rejectionReason events { message } } } }',
       'subscription { contractStatusChanged { from to reason contract { id statusReason credentialFields { key hint } } } }',
       'subscription { postingReviewed { approved reason } }',
       'subscription { candidateReceived { application { id } } }',

@@ -366,20 +366,21 @@ describe('subscriptions', () => {
   test('B hears nothing of A\'s, over WebSocket or SSE, with or without A\'s ids in the filters; A hears its own', async () => {
     const bClient = server.wsClient({ authorization: `Bearer ${B.admin}` });
     const aClient = server.wsClient({ authorization: `Bearer ${A.admin}` });
-    const theirs: { name: string; received: unknown[] }[] = [];
+    const theirs: { name: string; received: unknown[]; ready: Promise<void> }[] = [];
     const own: { name: string; live: ReturnType<typeof subscribe> }[] = [];
     const streams: { name: string; text: () => string; stop: () => void }[] = [];
     for (const field of rootFields('Subscription')) {
       const access = ACCESS.Subscription[field.name]!;
       const operation = operationFor('subscription', field, 2);
       for (const attempt of [{ variables: variablesFor(field, access, () => B).variables }, ...crossings(field, access)]) {
-        theirs.push({ name: field.name, received: subscribe(bClient, operation, attempt.variables).received });
+        const subscription = subscribe(bClient, operation, attempt.variables);
+        theirs.push({ name: field.name, received: subscription.received, ready: subscription.ready });
         streams.push({ name: field.name, ...eventStream(operation, attempt.variables, B.admin) });
       }
       if (!access.noControl) own.push({ name: field.name, live: subscribe(aClient, operation, variablesFor(field, access, () => A).variables) });
     }
-    await eventually(() => own.every(() => true), 1000);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // Every WebSocket subscription, B's and A's, is live (or was refused) before A's lifecycle goes on.
+    await Promise.all([...theirs.map(({ ready }) => ready), ...own.map(({ live }) => live.ready)]);
 
     // More of A's lifecycle: a new token, its posting updated and approved again, a candidate, a contract's credentials refused.
     await gql(A.admin, `mutation { createApiToken(input: { name: "ALPHA second", scopes: [READ] }) { __typename } }`);

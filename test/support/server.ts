@@ -78,6 +78,7 @@ export async function startTestServer(options: { env?: Record<string, string>; d
   });
   const app = await startApp(config, createLogger(config, destination));
   const wsUrl = `${app.url.replace(/^http/, 'ws')}/graphql`;
+  const listening: { bus: App['eventBus']; batch: Batch | null } = { bus: app.eventBus, batch: null };
   const clients: Client[] = [];
   return {
     app,
@@ -106,6 +107,7 @@ export async function startTestServer(options: { env?: Record<string, string>; d
         on: { closed: (event) => onClose?.((event as CloseEvent).code, (event as CloseEvent).reason) },
       });
       clients.push(client);
+      busOf.set(client, listening);
       return client;
     },
     async stop() {
@@ -116,21 +118,44 @@ export async function startTestServer(options: { env?: Record<string, string>; d
   };
 }
 
-/** Collects the next `count` results of a subscription over graphql-ws. */
+/** Subscriptions made through a test server's clients while none of them was known to be live yet. */
+interface Batch {
+  /** Listeners the server's event bus had ever added when the batch began. */
+  base: number;
+  members: { ended: boolean; settled: boolean }[];
+}
+/** The event bus of the server each test client talks to, and the batch of subscriptions still waiting. */
+const busOf = new WeakMap<Client, { bus: App['eventBus']; batch: Batch | null }>();
+/** The topics of the API's subscriptions: each carries the subscriber's organisation (`posting.statusChanged:<id>`). */
+const subscriptionTopic = (topic: string) => topic.includes(':');
+
+/**
+ * Collects the results of a subscription over graphql-ws. graphql-ws does not acknowledge a subscription, so
+ * `ready` resolves once the server's event bus has added a listener for it and for every subscription made
+ * alongside it (or they ended, refused), which is when an event published would reach them, however slow the
+ * machine.
+ */
 export function subscribe<Data = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>) {
   const received: { data?: Data; errors?: unknown }[] = [];
   const waiters: (() => void)[] = [];
   let done = false;
   let failure: unknown;
-  // graphql-ws does not acknowledge subscriptions: wait for the connection, then a moment for the subscribe message.
-  const ready = new Promise<void>((resolve) => {
-    const fallback = setTimeout(resolve, 1000);
-    const off = client.on('connected', () => {
-      off();
-      clearTimeout(fallback);
-      setTimeout(resolve, 100);
-    });
-  });
+  const listening = busOf.get(client);
+  const me = { ended: false, settled: false };
+  const batch = listening ? (listening.batch ??= { base: listening.bus.listenersAdded(subscriptionTopic), members: [] }) : undefined;
+  batch?.members.push(me);
+  const ready = (async () => {
+    if (!listening || !batch) throw new Error('subscribe() needs a client made by TestServer.wsClient()');
+    const live = () => listening.bus.listenersAdded(subscriptionTopic) >= batch.base + batch.members.filter((member) => !member.ended).length;
+    try {
+      await eventually(() => done || live(), 30_000, `the subscription to be live: ${query}`);
+    } finally {
+      me.settled = true;
+      if (listening.batch === batch && batch.members.every((member) => member.settled)) listening.batch = null;
+    }
+  })();
+  // A test that never awaits `ready` must not fail on it; one that does still sees the rejection.
+  ready.catch(() => undefined);
   const unsubscribe = client.subscribe<Data>(
     { query, variables },
     {
@@ -141,10 +166,12 @@ export function subscribe<Data = Record<string, any>>(client: Client, query: str
       error: (error) => {
         failure = error;
         done = true;
+        if (!me.settled) me.ended = true;
         waiters.splice(0).forEach((wake) => wake());
       },
       complete: () => {
         done = true;
+        if (!me.settled) me.ended = true;
         waiters.splice(0).forEach((wake) => wake());
       },
     },
@@ -186,4 +213,20 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Waits for a contract to be ACTIVE. A board that verifies the credentials slower than the suite's board timeout
+ * (a busy machine) leaves the contract PENDING_VERIFICATION, a normal outcome: verify it again, as a user would.
+ * Any other status fails at once.
+ */
+export async function activeContract(server: TestServer, token: string, contractId: string, timeoutMs = 30_000): Promise<string> {
+  const VERIFY = 'mutation ($id: ID!) { verifyContract(id: $id) { __typename ... on Contract { status statusReason } } }';
+  let last = (await server.graphql('query ($id: ID!) { contract(id: $id) { status statusReason } }', { token, variables: { id: contractId } })).body.data?.contract;
+  const deadline = Date.now() + timeoutMs;
+  while (last?.status === 'PENDING_VERIFICATION' && Date.now() < deadline) {
+    last = (await server.graphql(VERIFY, { token, variables: { id: contractId } })).body.data?.verifyContract;
+  }
+  if (last?.status !== 'ACTIVE') throw new Error(`Contract ${contractId} is not ACTIVE: ${JSON.stringify(last)}`);
+  return contractId;
 }
