@@ -2,18 +2,21 @@
 # The API and the worker in one image: `docker build -t multiposting-api .`
 # Runs `npm start` (API) by default; the worker is the same image with `node --import tsx src/worker.ts`.
 
-# 1. Production dependencies; postinstall generates the Prisma client offline (no engine download).
+# 1. Production dependencies; postinstall builds the plugin SDK (packages/plugin-sdk, with TypeScript, a development
+#    dependency, hence the full install before pruning) and generates the Prisma client offline (no engine download).
 FROM node:20-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-RUN npm ci --omit=dev && npm cache clean --force
+COPY packages ./packages
+RUN npm ci && npm prune --omit=dev && npm cache clean --force
 
 # 2. The console page, built with Vite (a development dependency).
 FROM node:20-bookworm-slim AS console
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
+COPY packages ./packages
 RUN npm ci
 COPY console ./console
 RUN npm run console:build
@@ -26,6 +29,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
+COPY --from=dependencies /app/packages ./packages
 COPY package.json package-lock.json tsconfig.json prisma.config.ts schema.graphql ./
 COPY prisma ./prisma
 COPY src ./src

@@ -12,6 +12,7 @@ import { DeliveryWorker } from './core/delivery/worker.ts';
 import { openDocumentStorage } from './core/documents/open.ts';
 import { DocumentLinks } from './core/documents/urls.ts';
 import { loadPlugins } from './core/plugins/loader.ts';
+import { BUILT_IN_PLUGINS } from './plugins/index.ts';
 import { createEventBus, type EventBus } from './core/events.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
@@ -37,7 +38,7 @@ export interface App {
 
 /** Opens and migrates the database, then serves GraphQL over HTTP, SSE and WebSocket on one port. */
 export async function startApp(config: Config, log: Logger): Promise<App> {
-  const plugins = await loadPlugins(config.boardPlugins);
+  const plugins = await loadPlugins(BUILT_IN_PLUGINS, config.boardPlugins);
   const db = await openDatabase(config);
   let eventBus: EventBus | undefined;
   let server: Server | undefined;

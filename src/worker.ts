@@ -6,6 +6,7 @@ import { DeliveryWorker } from './core/delivery/worker.ts';
 import { openDocumentStorage } from './core/documents/open.ts';
 import { createEventBus } from './core/events.ts';
 import { loadPlugins } from './core/plugins/loader.ts';
+import { BUILT_IN_PLUGINS } from './plugins/index.ts';
 import { openDatabase } from './db/database.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
@@ -13,7 +14,7 @@ import { createLogger } from './logger.ts';
 const config = configOrExit();
 const log = createLogger(config);
 try {
-  const plugins = await loadPlugins(config.boardPlugins);
+  const plugins = await loadPlugins(BUILT_IN_PLUGINS, config.boardPlugins);
   const { keyring } = await loadKeyring(config.encryptionKeys, config.dataDir);
   const db = await openDatabase(config);
   const pending = await pendingMigrations(db.sql);

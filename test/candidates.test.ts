@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, type TopcvWebhookBody } from '../src/sandbox/boards/topcv.ts';
-import { sendWebhook, type SignedDelivery } from '../src/sandbox/webhooks.ts';
+import { sendWebhook, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
 
 let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;

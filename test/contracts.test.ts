@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import type { Simulator } from '../src/sandbox/simulator.ts';
+import type { Simulator } from '@multiposting/plugin-sdk/simulator';
 import { startTestServer, type GraphQLResponse, type TestServer } from './support/server.ts';
 
 // A board plugin written from the guide only, loaded from outside src/ as any third-party plugin would be.

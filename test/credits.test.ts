@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFjordJobsSimulator, ACCOUNTS } from '../examples/fjord-jobs/simulator.ts';
 import { consumeCredit, NotEnoughCredits, releaseCredit, reserveCredit } from '../src/core/credits.ts';
-import type { Simulator } from '../src/sandbox/simulator.ts';
+import type { Simulator } from '@multiposting/plugin-sdk/simulator';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let simulator: Simulator;

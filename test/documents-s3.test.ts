@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../src/sandbox/boards/topcv.ts';
 import { S3DocumentStorage } from '../src/core/documents/s3-storage.ts';
 import { startS3Simulator } from '../src/sandbox/s3.ts';
-import { sendWebhook } from '../src/sandbox/webhooks.ts';
+import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, type TestServer } from './support/server.ts';
 
 const S3 = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', region: 'eu-west-1', bucket: 'cvs' };

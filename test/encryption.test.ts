@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { rotateCredentialKeys } from '../src/core/contracts/key-rotation.ts';
 import { Keyring } from '../src/core/crypto.ts';
-import type { Simulator } from '../src/sandbox/simulator.ts';
+import type { Simulator } from '@multiposting/plugin-sdk/simulator';
 import { createTestDatabase, startTestServer, type TestDatabase } from './support/server.ts';
 
 let simulator: Simulator;

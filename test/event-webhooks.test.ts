@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { sendWebhook } from '../src/sandbox/webhooks.ts';
+import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, type TestServer } from './support/server.ts';
 
 /** A system that receives our events: verifies each signature, and fails on demand. */

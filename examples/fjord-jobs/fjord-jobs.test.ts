@@ -1,4 +1,4 @@
-import { describeBoardPlugin } from 'multiposting-api/plugin-sdk/test-kit';
+import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
 import plugin from './plugin.ts';
 import { fjordDelivery, startFjordJobsSimulator } from './simulator.ts';
 

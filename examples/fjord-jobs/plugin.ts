@@ -8,7 +8,7 @@ import {
   type BoardPostingStatus,
   type PostingPayload,
   type WebhookEvent,
-} from 'multiposting-api/plugin-sdk';
+} from '@multiposting/plugin-sdk';
 
 /** Fjord Jobs' own job states. */
 const STATES: Record<string, BoardPostingStatus> = { LIVE: 'PUBLISHED', IN_REVIEW: 'PENDING_REVIEW', REJECTED: 'REJECTED', CLOSED: 'WITHDRAWN' };

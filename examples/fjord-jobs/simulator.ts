@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { startSimulator, type SignedDelivery } from 'multiposting-api/sandbox';
+import { startSimulator, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 
 /** The part of the Fjord Jobs API the plugin uses, with these accounts: employer → API key. */
 export const ACCOUNTS: Record<string, { apiKey: string; active: boolean }> = {

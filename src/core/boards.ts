@@ -1,25 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { countryName } from './codes.ts';
-import { normalizeForSearch } from './text.ts';
-import { createHttpClient, type HttpClient } from '../plugin-sdk/http.ts';
-import type { BoardPlugin, Credentials, PluginContext, PluginLogger } from '../plugin-sdk/types.ts';
-
-/** Replaces every occurrence of each secret in a string with [redacted]. */
-function redactor(secrets: string[]): (text: string) => string {
-  const values = secrets.filter((value) => value.length >= 3).sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((result, value) => result.split(value).join('[redacted]'), text);
-}
-
-/** A plugin logger that never lets a credential value through, in the message or in the fields. */
-export function redactingLogger(log: Logger, credentials: Credentials): PluginLogger {
-  const redact = redactor(Object.values(credentials).map(String));
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
-    const safeFields = fields ? JSON.parse(redact(JSON.stringify(fields))) : {};
-    log[level](safeFields, redact(message));
-  };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
-}
+import { createHttpClient, normalizeForSearch, type BoardPlugin, type Credentials, type HttpClient } from '@multiposting/plugin-sdk';
+import { countryName, createPluginContext, redactCredentials } from '@multiposting/plugin-sdk/host';
 
 /** The loaded board plugins, searchable, and the context every plugin call gets. */
 export class BoardRegistry {
@@ -85,21 +67,12 @@ export class BoardRegistry {
   }
 
   context(plugin: BoardPlugin, environment: string, credentials: Credentials, signal: AbortSignal = new AbortController().signal) {
-    const baseUrl = this.baseUrl(plugin, environment) ?? '';
-    const context: PluginContext & { baseUrl: string } = {
-      environment,
-      credentials,
-      baseUrl,
-      http: this.http(plugin, environment, signal),
-      log: redactingLogger(this.options.log.child({ board: plugin.id }), credentials),
-      now: () => new Date(),
-      signal,
-    };
-    return context;
+    const log = this.options.log.child({ board: plugin.id });
+    return createPluginContext({ plugin, environment, credentials, baseUrl: this.baseUrl(plugin, environment), timeoutMs: this.options.timeoutMs, log, signal });
   }
 
   /** Removes every credential value from text a plugin produced (e.g. an error message) before it is shown or logged. */
   redact(text: string, credentials: Credentials): string {
-    return redactor(Object.values(credentials).map(String))(text);
+    return redactCredentials(text, credentials);
   }
 }

@@ -2,7 +2,7 @@ import sanitizeHtml from 'sanitize-html';
 import { z } from 'zod';
 import type { PrismaClient } from '../db/database.ts';
 import type { Job } from '../db/generated/prisma/client.ts';
-import type { PostingJob } from '../plugin-sdk/types.ts';
+import type { PostingJob } from '@multiposting/plugin-sdk';
 import { currencyCode, decimalAmount, isCountryCode } from './codes.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError } from './errors.ts';
 import { rowId } from './ids.ts';

@@ -1,4 +1,4 @@
-import type { BoardPlugin } from '../plugin-sdk/types.ts';
+import type { BoardPlugin } from '@multiposting/plugin-sdk';
 import franceTravail from './france-travail/plugin.ts';
 import ingoedebanen from './ingoedebanen/plugin.ts';
 import leForem from './le-forem/plugin.ts';

@@ -1,7 +1,7 @@
 import { connectContract, ContractStateError } from '../core/contracts/contracts.ts';
 import { ValidationError } from '../core/errors.ts';
-import { generatedNames } from '../core/plugins/naming.ts';
-import type { BoardPlugin, CredentialField } from '../plugin-sdk/types.ts';
+import { generatedNames } from '@multiposting/plugin-sdk/host';
+import type { BoardPlugin, CredentialField } from '@multiposting/plugin-sdk';
 import { builder } from './builder.ts';
 import { registerSchemaExtension } from './plugin-extensions.ts';
 import { viewerOf } from './context.ts';

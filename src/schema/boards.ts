@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CAPABILITIES, type BoardPlugin, type CredentialField } from '../plugin-sdk/types.ts';
+import { CAPABILITIES, type BoardPlugin, type CredentialField } from '@multiposting/plugin-sdk';
 import { countryName } from '../core/codes.ts';
-import { generatedNames } from '../core/plugins/naming.ts';
+import { generatedNames } from '@multiposting/plugin-sdk/host';
 import { builder } from './builder.ts';
 
 const CapabilityEnum = builder.enumType('BoardCapability', {

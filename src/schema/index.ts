@@ -11,7 +11,7 @@ import './jobs.ts';
 import './postings.ts';
 import './candidates.ts';
 import './event-webhooks.ts';
-import type { BoardPlugin } from '../plugin-sdk/types.ts';
+import type { BoardPlugin } from '@multiposting/plugin-sdk';
 import { BUILT_IN_PLUGINS } from '../plugins/index.ts';
 import { registerBoardPlugins } from './board-plugins.ts';
 

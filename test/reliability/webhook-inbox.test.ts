@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, type TopcvWebhookBody } from '../../src/sandbox/boards/topcv.ts';
-import { sendWebhook, type SendOutcome, type SignedDelivery } from '../../src/sandbox/webhooks.ts';
+import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { runScript, type RunningProcess } from '../support/process.ts';
 import { createTestDatabase, eventually, startTestServer, type TestDatabase } from '../support/server.ts';
 

@@ -8,7 +8,7 @@ import { rotateCredentialKeys } from '../../src/core/contracts/key-rotation.ts';
 import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../src/sandbox/boards/france-travail.ts';
 import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../src/sandbox/boards/le-forem.ts';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../src/sandbox/boards/topcv.ts';
-import { sendWebhook } from '../../src/sandbox/webhooks.ts';
+import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from '../support/server.ts';
 
 /**

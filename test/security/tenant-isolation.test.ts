@@ -4,7 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, type TopcvWebhookBody } from '../../src/sandbox/boards/topcv.ts';
-import { sendWebhook } from '../../src/sandbox/webhooks.ts';
+import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from '../support/server.ts';
 import { idPositions, isRefusal, operationFor, rootFields, SCHEMA, valueAt } from './schema-walk.ts';
 

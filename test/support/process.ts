@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,10 +12,16 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs one of the project's TypeScript entry points in a child process, as `npm start` and the scripts do. */
-export function runScript(script: string, env: Record<string, string>, args: string[] = []): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: ROOT,
+/** tsx, resolved from the project, so that a script also runs from another working directory. */
+const TSX = import.meta.resolve('tsx');
+
+/**
+ * Runs one of the project's TypeScript entry points (a path from the project's root) in a child process, as
+ * `npm start` and the scripts do; `cwd` is the project's root unless given.
+ */
+export function runScript(script: string, env: Record<string, string>, args: string[] = [], options: { cwd?: string } = {}): RunningProcess {
+  const child = spawn(process.execPath, ['--import', TSX, path.resolve(ROOT, script), ...args], {
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_PRETTY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import fjordJobs from '../../examples/fjord-jobs/plugin.ts';
 import { loadPlugins, PluginLoadError, validatePlugin } from '../../src/core/plugins/loader.ts';
+import { BUILT_IN_PLUGINS } from '../../src/plugins/index.ts';
 
 const valid = { ...fjordJobs };
 const operation = { description: 'x', access: 'member', args: z.object({}), result: z.object({ ok: z.boolean() }), resolve: async () => ({ ok: true }) };
@@ -12,7 +13,7 @@ const operation = { description: 'x', access: 'member', args: z.object({}), resu
 describe('the plugin loader', () => {
   test.each([
     ['an id that is not kebab-case', { id: 'Fjord_Jobs' }, /Board plugin .*: id: expected a kebab-case id/],
-    ['an incompatible sdkVersion', { sdkVersion: '^2.0.0' }, /"fjord-jobs" .*sdkVersion: it needs SDK \^2\.0\.0, this server provides 1\.1\.0/],
+    ['an incompatible sdkVersion', { sdkVersion: '^2.0.0' }, /"fjord-jobs" .*sdkVersion: it needs SDK \^2\.0\.0, this server provides 1\.2\.0/],
     ['a capability without its function', { capabilities: ['feed'] }, /"fjord-jobs" .*capabilities: "feed" is declared but the plugin has no renderFeed\(\) function/],
     ['an unknown country', { country: 'XX' }, /country: expected an ISO 3166-1 alpha-2 country code/],
     ['an enum credential without options', { credentials: [{ key: 'region', label: 'Region', type: 'enum', required: true, secret: false }] }, /credentials\.0\.options/],
@@ -28,26 +29,26 @@ describe('the plugin loader', () => {
 
   test('refuses a plugin loaded twice and one whose GraphQL names collide with another\'s', async () => {
     const specifier = './examples/fjord-jobs/plugin.ts';
-    await expect(loadPlugins([specifier, specifier])).rejects.toThrow(/"fjord-jobs": id: "fjord-jobs" is used by two plugins/);
+    await expect(loadPlugins(BUILT_IN_PLUGINS, [specifier, specifier])).rejects.toThrow(/"fjord-jobs": id: "fjord-jobs" is used by two plugins/);
 
     const dir = await mkdtemp(path.join(tmpdir(), 'mp-plugin-'));
     const twin = path.join(dir, 'twin.ts');
-    const sdk = path.resolve('src/plugin-sdk/index.ts');
+    const sdk = path.resolve('packages/plugin-sdk/dist/index.js');
     // "fjord-jobs" and "fjordjobs" differ as ids but both would be connectFjordJobs / connectFjordjobs in GraphQL.
     await writeFile(twin, `import base from ${JSON.stringify(path.resolve(specifier))};\nimport { definePlugin } from ${JSON.stringify(sdk)};\nexport default definePlugin({ ...base, id: 'fjordjobs' });\n`);
-    await expect(loadPlugins([specifier, twin])).rejects.toThrow(/"fjordjobs": id: its GraphQL name .* collides with plugin "fjord-jobs"/);
+    await expect(loadPlugins(BUILT_IN_PLUGINS, [specifier, twin])).rejects.toThrow(/"fjordjobs": id: its GraphQL name .* collides with plugin "fjord-jobs"/);
   });
 
   test('refuses a module that cannot be imported or has no default export', async () => {
-    await expect(loadPlugins(['./examples/nope/plugin.ts'])).rejects.toThrow(/Board plugin "\.\/examples\/nope\/plugin\.ts": could not be imported/);
+    await expect(loadPlugins(BUILT_IN_PLUGINS, ['./examples/nope/plugin.ts'])).rejects.toThrow(/Board plugin "\.\/examples\/nope\/plugin\.ts": could not be imported/);
     const dir = await mkdtemp(path.join(tmpdir(), 'mp-plugin-'));
     const file = path.join(dir, 'empty.mjs');
     await writeFile(file, 'export const x = 1;\n');
-    await expect(loadPlugins([file])).rejects.toThrow(/has no default export/);
+    await expect(loadPlugins(BUILT_IN_PLUGINS, [file])).rejects.toThrow(/has no default export/);
   });
 
   test('loads a valid plugin from a path outside src/', async () => {
-    const plugins = await loadPlugins(['./examples/fjord-jobs/plugin.ts']);
+    const plugins = await loadPlugins(BUILT_IN_PLUGINS, ['./examples/fjord-jobs/plugin.ts']);
     expect(plugins.map((plugin) => plugin.id)).toContain('fjord-jobs');
   });
 });

@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
 import type { ContractStatus } from '../../db/generated/prisma/client.ts';
-import { BoardError } from '../../plugin-sdk/board-error.ts';
-import type { ContractHealth } from '../../plugin-sdk/types.ts';
+import { BoardError } from '@multiposting/plugin-sdk';
+import type { ContractHealth } from '@multiposting/plugin-sdk';
+import { healthSchema } from '@multiposting/plugin-sdk/host';
 import { publishAfter } from '../events.ts';
 import { pluginOf, recordStatusChange, verify, type ContractDeps } from './contracts.ts';
 import { openCredentials } from './credentials.ts';
-
-/** What the core accepts of a plugin's `checkContract`. */
-export const healthSchema = z.object({
-  qualityRate: z.number().min(0).max(100).nullish(),
-  warnings: z.array(z.string().min(1).max(500)).max(10).default([]),
-  suspendedReason: z.string().min(1).max(500).nullish(),
-});
 
 /** Claims up to `limit` contracts due for a check; their next check moves a lease ahead so no other worker takes them. */
 export async function claimDueContracts(prisma: PrismaClient, leaseMs: number, limit: number): Promise<string[]> {

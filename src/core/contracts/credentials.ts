@@ -1,34 +1,7 @@
-import { z } from 'zod';
 import type { Prisma } from '../../db/database.ts';
-import type { BoardPlugin, CredentialField, Credentials, CredentialValue } from '../../plugin-sdk/types.ts';
+import type { BoardPlugin, CredentialField, Credentials, CredentialValue } from '@multiposting/plugin-sdk';
+export { credentialsSchema } from '@multiposting/plugin-sdk/host';
 import type { Keyring } from '../crypto.ts';
-
-function fieldSchema(field: CredentialField): z.ZodType<CredentialValue> {
-  switch (field.type) {
-    case 'number':
-      return z.number({ error: 'must be a number' }).finite();
-    case 'boolean':
-      return z.boolean({ error: 'must be true or false' });
-    case 'email':
-      return z.email('must be an e-mail address').max(254);
-    case 'url':
-      return z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
-    case 'enum':
-      return z.enum(field.options as [string, ...string[]], { error: `must be one of ${field.options!.join(', ')}` });
-    case 'string': {
-      let schema = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters');
-      if (field.pattern) schema = schema.regex(new RegExp(`^(?:${field.pattern.regex})$`), field.pattern.message);
-      return schema;
-    }
-  }
-}
-
-/** The zod schema of a board's credentials, from its field descriptors. */
-export function credentialsSchema(plugin: BoardPlugin) {
-  return z.strictObject(
-    Object.fromEntries(plugin.credentials.map((field) => [field.key, field.required ? fieldSchema(field) : fieldSchema(field).optional()])),
-  );
-}
 
 /** What the API may show of a value: the value itself for a non-secret, a mask for a secret. */
 export function hintFor(field: CredentialField, value: CredentialValue): string {

@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import type { PrismaClient } from '../../db/database.ts';
 import type { Delivery, PostingStatus } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
-import { BoardError } from '../../plugin-sdk/board-error.ts';
+import { BoardError } from '@multiposting/plugin-sdk';
 import type { BoardRegistry } from '../boards.ts';
 import { checkContract, claimDueContracts } from '../contracts/checks.ts';
 import { openCredentials } from '../contracts/credentials.ts';
@@ -18,7 +18,7 @@ import { ClaimLoop, releaseExpiredLeases, type QueueTable } from '../queue/claim
 import { claimInbox, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
 import { claimEventDeliveries, sendEventDelivery, type ClaimedEventDelivery } from '../event-webhooks/sender.ts';
 import { BOARD_STATUS, LIVE_STATUSES, transition } from '../postings/postings.ts';
-import type { PostingState } from '../../plugin-sdk/types.ts';
+import type { PostingState } from '@multiposting/plugin-sdk';
 
 export interface WorkerDeps {
   prisma: PrismaClient;

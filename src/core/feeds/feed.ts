@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.ts';
 import { Prisma, type Contract, type Job } from '../../db/generated/prisma/client.ts';
-import type { FeedItem, FeedSource } from '../../plugin-sdk/feeds.ts';
+import type { FeedItem, FeedSource } from '@multiposting/plugin-sdk';
 import { postingJob } from '../jobs.ts';
 
 /** Publications read per query while a feed streams: memory stays flat however long the feed is. */

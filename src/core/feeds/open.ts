@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../db/database.ts';
-import type { BoardPlugin, Credentials } from '../../plugin-sdk/types.ts';
+import type { BoardPlugin, Credentials } from '@multiposting/plugin-sdk';
 import type { BoardRegistry } from '../boards.ts';
 import { effectiveStatus } from '../contracts/contracts.ts';
 import { openCredentials } from '../contracts/credentials.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
-import type { PluginState, StateValue } from '../../plugin-sdk/extensions.ts';
+import type { PluginState, StateValue } from '@multiposting/plugin-sdk';
 
 const stateKey = z.string().min(1).max(200);
 

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../db/database.ts';
 import type { Contract } from '../../db/generated/prisma/client.ts';
-import type { FeedSource } from '../../plugin-sdk/feeds.ts';
-import type { BoardPlugin, PostingState } from '../../plugin-sdk/types.ts';
+import type { FeedSource } from '@multiposting/plugin-sdk';
+import type { BoardPlugin, PostingState } from '@multiposting/plugin-sdk';
 import type { BoardRegistry } from '../boards.ts';
 import { openCredentials } from '../contracts/credentials.ts';
 import type { Keyring } from '../crypto.ts';

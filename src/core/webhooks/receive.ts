@@ -1,13 +1,14 @@
 import type { PrismaClient } from '../../db/database.ts';
 import type { Prisma } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
-import { WebhookError } from '../../plugin-sdk/webhooks.ts';
+import { WebhookError } from '@multiposting/plugin-sdk';
 import type { BoardRegistry } from '../boards.ts';
 import { openCredentials } from '../contracts/credentials.ts';
 import { rowId } from '../ids.ts';
 import type { Keyring } from '../crypto.ts';
 import type { Events } from '../events.ts';
-import { webhookResultSchema, type InboxEventInput } from './events.ts';
+import { webhookResultSchema } from '@multiposting/plugin-sdk/host';
+import type { InboxEventInput } from './events.ts';
 
 export interface ReceiveDeps {
   prisma: PrismaClient;

@@ -1,4 +1,4 @@
-import { describeBoardPlugin } from '../../plugin-sdk/test-kit.ts';
+import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
 import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../sandbox/boards/france-travail.ts';
 import plugin from './plugin.ts';
 

@@ -13,7 +13,7 @@ import {
   type PostingJob,
   type PostingPayload,
   type PostingProblem,
-} from '../../plugin-sdk/index.ts';
+} from '@multiposting/plugin-sdk';
 import { CITY_COMMUNES, CONTRACT_TYPES, EXPERIENCE_LEVELS, isInseeCommuneCode, MAX_DURATION_MONTHS, type ContractType } from './codes.ts';
 import { listSandboxAccessRequests, requestSandboxAccess } from './sandbox-access.ts';
 

@@ -1,4 +1,4 @@
-import { BoardError, defineOperation, ExtensionInputError, z, type ExtensionContext, type StateValue } from '../../plugin-sdk/index.ts';
+import { BoardError, defineOperation, ExtensionInputError, z, type ExtensionContext, type StateValue } from '@multiposting/plugin-sdk';
 import { isSiret } from './codes.ts';
 
 /** State keys of the organisation's sandbox access requests: `sandboxRequest:<France Travail's request id>`. */

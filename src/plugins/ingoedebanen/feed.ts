@@ -1,5 +1,5 @@
 import { fragment } from 'xmlbuilder2';
-import type { FeedItem } from '../../plugin-sdk/index.ts';
+import type { FeedItem } from '@multiposting/plugin-sdk';
 import { applyUrl, MEDIUM_CODE, type IgbSettings } from './settings.ts';
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
-import { describeBoardPlugin } from '../../plugin-sdk/test-kit.ts';
-import { startSimulator } from '../../sandbox/simulator.ts';
+import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
+import { startSimulator } from '@multiposting/plugin-sdk/simulator';
 import plugin from './plugin.ts';
 
 // InGoedeBanen pulls a feed and has no API to call: the kit checks the manifest, credential validation and the feed.

@@ -1,4 +1,4 @@
-import { definePlugin, z } from '../../plugin-sdk/index.ts';
+import { definePlugin, z } from '@multiposting/plugin-sdk';
 import { renderVacancies } from './feed.ts';
 import { DEFAULT_PHASE, DEFAULT_SOURCE, MEDIUM_CODE, settingsOf } from './settings.ts';
 import { listUserEmails, setUserEmail, userEmails } from './user-emails.ts';

@@ -1,4 +1,4 @@
-import type { Credentials } from '../../plugin-sdk/index.ts';
+import type { Credentials } from '@multiposting/plugin-sdk';
 
 /** The contract's settings block, as the connect form stores it (InGoedeBanen has no secrets). */
 export interface IgbSettings {

@@ -1,4 +1,4 @@
-import { defineOperation, ExtensionInputError, nodeId, z, type PluginState } from '../../plugin-sdk/index.ts';
+import { defineOperation, ExtensionInputError, nodeId, z, type PluginState } from '@multiposting/plugin-sdk';
 
 /** State keys of the per-user IGB e-mail addresses: `userEmail:<user id>`. */
 const KEY_PREFIX = 'userEmail:';

@@ -1,4 +1,4 @@
-import { describeBoardPlugin } from '../../plugin-sdk/test-kit.ts';
+import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
 import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../sandbox/boards/le-forem.ts';
 import plugin from './plugin.ts';
 

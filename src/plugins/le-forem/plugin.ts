@@ -1,4 +1,4 @@
-import { BoardError, definePlugin, z, type BoardPostingStatus, type Credentials, type HttpClient, type PostingJob, type PostingPayload } from '../../plugin-sdk/index.ts';
+import { BoardError, definePlugin, z, type BoardPostingStatus, type Credentials, type HttpClient, type PostingJob, type PostingPayload } from '@multiposting/plugin-sdk';
 import { CATEGORIES, CONTRACT_TYPES, regionOfPostalCode, REGIONS, WORKING_REGIMES } from './codes.ts';
 
 const codes = <Codes extends Record<string, string>>(list: Codes) => Object.keys(list) as [keyof Codes & string, ...(keyof Codes & string)[]];

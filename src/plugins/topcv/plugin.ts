@@ -12,7 +12,7 @@ import {
   type PostingPayload,
   normalizeForSearch,
   type WebhookEvent,
-} from '../../plugin-sdk/index.ts';
+} from '@multiposting/plugin-sdk';
 import { INDUSTRIES, JOB_LEVELS, PROVINCES } from './codes.ts';
 
 const DAY_MS = 86_400_000;

@@ -1,4 +1,4 @@
-import { describeBoardPlugin } from '../../plugin-sdk/test-kit.ts';
+import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../sandbox/boards/topcv.ts';
 import plugin from './plugin.ts';
 

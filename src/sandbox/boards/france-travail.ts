@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CONTRACT_TYPES, isInseeCommuneCode, isSiret } from '../../plugins/france-travail/codes.ts';
-import { startSimulator, type SimulatorResponse } from '../simulator.ts';
+import { startSimulator, type SimulatorResponse } from '@multiposting/plugin-sdk/simulator';
 
 export interface FranceTravailClient {
   key: string;

@@ -1,4 +1,4 @@
-import type { Simulator } from '../simulator.ts';
+import type { Simulator } from '@multiposting/plugin-sdk/simulator';
 import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from './france-travail.ts';
 import { IGB_ACCOUNT } from './ingoedebanen.ts';
 import { LE_FOREM_PARTNERS, LE_FOREM_PRODUCTION_PARTNERS, startLeForemSimulator } from './le-forem.ts';

@@ -1,5 +1,5 @@
-import { htmlToText } from '../../plugin-sdk/text.ts';
-import { startSimulator } from '../simulator.ts';
+import { htmlToText } from '@multiposting/plugin-sdk';
+import { startSimulator } from '@multiposting/plugin-sdk/simulator';
 import { CATEGORIES, CONTRACT_TYPES, regionOfPostalCode, WORKING_REGIMES } from '../../plugins/le-forem/codes.ts';
 
 /** Partner code → API key of the ACCEPTANCE environment. */

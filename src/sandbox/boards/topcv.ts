@@ -1,8 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { htmlToText } from '../../plugin-sdk/text.ts';
-import { startSimulator } from '../simulator.ts';
+import { htmlToText } from '@multiposting/plugin-sdk';
+import { startSimulator } from '@multiposting/plugin-sdk/simulator';
 import { INDUSTRIES, PROVINCES } from '../../plugins/topcv/codes.ts';
-import { sendWebhook, type SendOutcome, type SignedDelivery } from '../webhooks.ts';
+import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 
 export const TOPCV_EMPLOYERS: Record<string, { id: number; name: string; secretKey: string }> = {
   'tcv-access-8e2f41c7b9a05d36': { id: 10231, name: 'Công ty ACME Việt Nam', secretKey: 'tcv-secret-51d0e9a2c7f84b16' },

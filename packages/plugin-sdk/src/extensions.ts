@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brand } from './brand.ts';
 import type { HttpClient } from './http.ts';
 import type { PluginLogger } from './types.ts';
 
@@ -74,12 +75,18 @@ export function nodeId(type: 'User' | 'Job' | 'Contract') {
 }
 
 /** Input refused by a plugin operation's own checks; answered as a ValidationError on `path` (under the input). */
+const extensionInputErrorBrand = brand('ExtensionInputError');
+
 export class ExtensionInputError extends Error {
   override name = 'ExtensionInputError';
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === ExtensionInputError ? extensionInputErrorBrand.hasInstance(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
   constructor(
     readonly path: string[],
     message: string,
   ) {
     super(message);
+    extensionInputErrorBrand.mark(this);
   }
 }

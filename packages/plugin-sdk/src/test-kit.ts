@@ -1,21 +1,19 @@
-// The conformance kit (`multiposting-api/plugin-sdk/test-kit`): the checks every built-in board plugin passes,
-// runnable with vitest against a third-party plugin and its simulator. Call describeBoardPlugin() in a test file.
+// The conformance kit (`@multiposting/plugin-sdk/test-kit`): the checks every built-in board plugin passes,
+// runnable with vitest against any plugin and its simulator. Call describeBoardPlugin() in a test file.
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { pino } from 'pino';
-import { Writable } from 'node:stream';
-import { BoardRegistry } from '../core/boards.ts';
-import { healthSchema } from '../core/contracts/checks.ts';
-import { credentialsSchema } from '../core/contracts/credentials.ts';
-import { validatePlugin } from '../core/plugins/loader.ts';
-import { generatedNames } from '../core/plugins/naming.ts';
-import type { Fault } from '../sandbox/simulator.ts';
-import { webhookResultSchema } from '../core/webhooks/events.ts';
 import { BoardError } from './board-error.ts';
-import { WebhookError } from './webhooks.ts';
+import { createPluginContext, type StructuredLogger } from './context.ts';
+import { healthSchema } from './contract-health.ts';
+import { credentialsSchema } from './credentials.ts';
 import type { PluginState } from './extensions.ts';
 import type { FeedItem } from './feeds.ts';
+import { validatePlugin } from './manifest.ts';
+import { generatedNames } from './naming.ts';
+import type { Fault } from './simulator.ts';
 import type { BoardPlugin, Credentials, PostingPayload } from './types.ts';
+import { webhookResultSchema } from './webhook-events.ts';
+import { WebhookError } from './webhooks.ts';
 
 /** What the kit needs of a board simulator (`startSimulator` from the sandbox provides it). */
 export interface KitSimulator {
@@ -43,18 +41,13 @@ export interface ConformanceOptions {
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
-function captureLogs() {
+/** A logger that keeps every line written to it, to look for secrets in. */
+function captureLogs(): { log: StructuredLogger; lines: string[] } {
   const lines: string[] = [];
-  const log = pino(
-    { level: 'trace' },
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
-  return { log, lines };
+  const write = (level: string) => (fields: Record<string, unknown>, message: string) => {
+    lines.push(JSON.stringify({ level, ...fields, msg: message }));
+  };
+  return { log: { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') }, lines };
 }
 
 /** Defines the conformance tests for one plugin. */
@@ -69,11 +62,11 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
     let simulator: KitSimulator;
     const logs = captureLogs();
     const outputs: string[] = [];
-    const registry = (timeoutMs = 2000) =>
-      new BoardRegistry([plugin], { baseUrls: { [plugin.id]: simulator.url }, timeoutMs, log: logs.log });
+    const contextWith = (credentials: Credentials, timeoutMs = 2000) =>
+      createPluginContext({ plugin, environment, credentials, baseUrl: simulator.url, timeoutMs, log: logs.log });
     const verify = async (credentials: Credentials, timeoutMs?: number) => {
       try {
-        const result = await plugin.verifyCredentials!(registry(timeoutMs).context(plugin, environment, credentials));
+        const result = await plugin.verifyCredentials!(contextWith(credentials, timeoutMs));
         outputs.push(JSON.stringify(result));
         return result;
       } catch (error) {
@@ -163,7 +156,7 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
     });
 
     describe.runIf(plugin.capabilities.includes('publish'))('publish', () => {
-      const context = () => registry(1000).context(plugin, environment, options.credentials.valid);
+      const context = () => contextWith(options.credentials.valid, 1000);
       const publish = (idempotencyKey: string) => plugin.publish!({ ...context(), posting: options.posting!, idempotencyKey });
 
       test('the kit was given a sample posting', () => {
@@ -182,7 +175,7 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
       test('an answer lost after the board acted: the retry with the same key finds the same posting', async () => {
         const key = `kit-${Date.now()}-b`;
         simulator.inject({ type: 'lost' });
-        const lost = await plugin.publish!({ ...registry(300).context(plugin, environment, options.credentials.valid), posting: options.posting!, idempotencyKey: key }).then(
+        const lost = await plugin.publish!({ ...contextWith(options.credentials.valid, 300), posting: options.posting!, idempotencyKey: key }).then(
           () => undefined,
           (thrown: unknown) => thrown,
         );
@@ -201,7 +194,7 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
     });
 
     describe.runIf(plugin.capabilities.includes('contractHealth'))('checkContract', () => {
-      const check = () => plugin.checkContract!(registry().context(plugin, environment, options.credentials.valid));
+      const check = () => plugin.checkContract!(contextWith(options.credentials.valid));
 
       test('reports a health the core can read', async () => {
         const health = await check();
@@ -219,7 +212,7 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
       const now = () => Math.floor(Date.now() / 1000);
       const handle = (delivery: { headers: Record<string, string>; body: string }, credentials = options.credentials.valid) =>
         plugin.handleWebhook!({
-          ...registry().context(plugin, environment, credentials),
+          ...contextWith(credentials),
           request: { headers: Object.fromEntries(Object.entries(delivery.headers).map(([name, value]) => [name.toLowerCase(), value])), body: Buffer.from(delivery.body) },
         });
       const rejection = (delivery: { headers: Record<string, string>; body: string }, credentials = options.credentials.valid) =>
@@ -273,7 +266,7 @@ export function describeBoardPlugin(options: ConformanceOptions): void {
       const render = async (items: FeedItem[]) => {
         let text = '';
         const chunks = plugin.renderFeed!({
-          ...registry().context(plugin, environment, options.credentials.valid),
+          ...contextWith(options.credentials.valid),
           items: (async function* () {
             yield* items;
           })(),

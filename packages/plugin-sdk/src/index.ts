@@ -1,8 +1,7 @@
-// The public contract for board plugins: the only import a plugin needs (`multiposting-api/plugin-sdk`).
+// The public contract for board plugins: the only import a plugin needs (`@multiposting/plugin-sdk`).
 import type { BoardPlugin } from './types.ts';
 
-/** Semver of this SDK; a plugin states the range it supports in `sdkVersion`. */
-export const SDK_VERSION = '1.1.0';
+export { SDK_VERSION } from './version.ts';
 
 /** Declares a board plugin. The default export of a plugin module is the value this returns. */
 export function definePlugin<Plugin extends BoardPlugin>(plugin: Plugin): Plugin {
@@ -56,8 +55,11 @@ export {
   type WebhookRequest,
   type WebhookResult,
 } from './webhooks.ts';
-export { htmlToText } from './text.ts';
-/** Lower-case, accents and punctuation removed: for matching names ("Hà Nội" and "HA NOI" give "ha noi"). */
-export { normalizeForSearch } from '../core/text.ts';
-/** The zod the core validates with: plugins declare postingFields with it. */
+/** htmlToText: a job description as plain text; normalizeForSearch: lower-case, accents and punctuation removed. */
+export { htmlToText, normalizeForSearch } from './text.ts';
+/** The GraphQL names the core generates for a plugin id (the connect mutation, its input, the review subscription). */
+export { generatedNames } from './naming.ts';
+/** Checks a plugin the way the server does when it loads it; throws PluginLoadError naming the field. */
+export { PluginLoadError, validatePlugin } from './manifest.ts';
+/** The zod the SDK validates with: plugins declare postingFields and extension operations with it. */
 export { z } from 'zod';

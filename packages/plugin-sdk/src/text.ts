@@ -22,3 +22,17 @@ export function htmlToText(html: string): string {
     .filter(Boolean)
     .join('\n');
 }
+
+/** Lower-case, without accents or punctuation: "FORÊM" and "forem" compare equal. */
+export function normalizeForSearch(text: string): string {
+  return text
+    .replace(/[øØđĐłŁßæÆœŒ]/g, (letter) => UNDECOMPOSED[letter]!)
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{Letter}\p{Number}]+/gu, ' ')
+    .trim();
+}
+
+/** Letters that Unicode does not decompose into a base letter and an accent. */
+const UNDECOMPOSED: Record<string, string> = { ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE' };

@@ -1,3 +1,4 @@
+// Simulators of job boards' APIs for plugin tests and local demos (`@multiposting/plugin-sdk/simulator`).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -87,7 +88,7 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 
 /**
  * An HTTP server on an ephemeral loopback port that plays a board's API: routes `'METHOD /path/:param'`,
- * every call recorded, faults injected on demand. Board simulators in src/sandbox are built on it.
+ * every call recorded, faults injected on demand: build a board's simulator on it.
  */
 export async function startSimulator(routes: Record<string, RouteHandler>): Promise<Simulator> {
   const compiled = Object.entries(routes).map(([key, handler]) => {
@@ -189,3 +190,5 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
     },
   };
 }
+
+export { sendWebhook, type SendOutcome, type SignedDelivery } from './send-webhook.ts';

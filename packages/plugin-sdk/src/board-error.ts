@@ -1,3 +1,5 @@
+import { brand } from './brand.ts';
+
 export type BoardErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
@@ -10,8 +12,15 @@ export type BoardErrorCode =
   | 'BAD_RESPONSE'
   | 'CONFLICT';
 
+const boardErrorBrand = brand('BoardError');
+
 /** A failure talking to a board. `userMessage` is safe to show a recruiter; it must never contain a secret. */
 export class BoardError extends Error {
+  /** True for a BoardError of any copy of the SDK (see brand.ts); subclasses keep the usual prototype check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === BoardError ? boardErrorBrand.hasInstance(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
   override name = 'BoardError';
   readonly code: BoardErrorCode;
   /** True when trying again later may succeed (timeouts, 5xx, 429, network). */
@@ -35,6 +44,7 @@ export class BoardError extends Error {
     this.userMessage = options.userMessage;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.status = options.status;
+    boardErrorBrand.mark(this);
   }
 }
 

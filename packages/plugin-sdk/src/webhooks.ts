@@ -1,16 +1,23 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { brand } from './brand.ts';
 
 /** Why a webhook delivery was refused. The core answers 401 for `signature` and `stale`, 400 for `malformed`. */
 export type WebhookRejection = 'signature' | 'stale' | 'malformed';
 
+const webhookErrorBrand = brand('WebhookError');
+
 /** Thrown by `handleWebhook` for a delivery that must not be processed. The message is logged, never sent back. */
 export class WebhookError extends Error {
   override name = 'WebhookError';
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === WebhookError ? webhookErrorBrand.hasInstance(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
   constructor(
     readonly reason: WebhookRejection,
     message: string,
   ) {
     super(message);
+    webhookErrorBrand.mark(this);
   }
 }
 
