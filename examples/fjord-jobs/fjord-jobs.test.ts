@@ -1,6 +1,6 @@
 import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
 import plugin from './plugin.ts';
-import { fjordDelivery, startFjordJobsSimulator } from './simulator.ts';
+import { FJORD_WEBHOOK_SAMPLES, fjordDelivery, startFjordJobsSimulator } from './simulator.ts';
 
 describeBoardPlugin({
   plugin,
@@ -8,7 +8,13 @@ describeBoardPlugin({
   credentials: {
     valid: { employerNumber: '123456', apiKey: 'fj-live-7d1f0c2a9b8e4c55' },
     refused: { employerNumber: '123456', apiKey: 'fj-live-wrong-key-000000' },
+    other: { employerNumber: '654321', apiKey: 'fj-live-closed-account-01' },
   },
+  invalidBoardFields: [
+    { boardFields: { sector: 'MINING' }, path: 'sector' },
+    { boardFields: { municipality: 'X' }, path: 'municipality' },
+  ],
+  webhookSamples: FJORD_WEBHOOK_SAMPLES,
   posting: {
     job: {
       id: 'job-1',

@@ -43,6 +43,29 @@ export function fjordDelivery(employer: string, body: unknown, options: { delive
   return { headers: { 'fjord-signature': `t=${t},v1=${v1}`, 'fjord-delivery-id': options.deliveryId ?? randomUUID() }, body: text };
 }
 
+const RESUME = Buffer.from('%PDF-1.4 Kari Nordmann').toString('base64');
+
+/** Deliveries of each kind Fjord Jobs sends, all about job fj-1, and the events each means (for the conformance kit). */
+export const FJORD_WEBHOOK_SAMPLES = [
+  { name: 'an approval', body: JSON.stringify({ type: 'job.reviewed', jobId: 'fj-1', approved: true }), events: [{ type: 'posting.reviewed', externalId: 'fj-1', approved: true }] },
+  {
+    name: 'a rejection with its reason',
+    body: JSON.stringify({ type: 'job.reviewed', jobId: 'fj-1', approved: false, reason: 'Salary missing' }),
+    events: [{ type: 'posting.reviewed', externalId: 'fj-1', approved: false, reason: 'Salary missing' }],
+  },
+  {
+    name: 'an application with a CV',
+    body: JSON.stringify({
+      type: 'application.received',
+      applicationId: 'kit-2',
+      jobId: 'fj-1',
+      applicant: { name: 'Kari Nordmann', email: 'kari@example.no' },
+      resume: { filename: 'cv.pdf', mimeType: 'application/pdf', data: RESUME },
+    }),
+    events: [{ type: 'candidate.applied', applicationId: 'kit-2', externalPostingId: 'fj-1', candidate: { name: 'Kari Nordmann', email: 'kari@example.no' }, document: { fileName: 'cv.pdf', contentBase64: RESUME } }],
+  },
+];
+
 export async function startFjordJobsSimulator() {
   const state: FjordJobsState = { jobs: new Map(), createdPerKey: new Map() };
   const byKey = new Map<string, FjordJob>();

@@ -1,5 +1,5 @@
-import { createHttpClient } from './http.ts';
-import type { BoardPlugin, Credentials, PluginContext, PluginLogger } from './types.ts';
+import { createHttpClient, type HttpClient } from './http.ts';
+import type { AuthDeclaration, BoardPlugin, Credentials, PluginContext, PluginLogger } from './types.ts';
 
 /** A structured logger of the kind pino is: fields first, then the message. */
 export interface StructuredLogger {
@@ -30,8 +30,27 @@ export function redactingLogger(log: StructuredLogger, credentials: Credentials)
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
+/** The header a plugin's `auth` declaration puts on its requests, from the credentials. */
+export function authHeaders(auth: AuthDeclaration | undefined, credentials: Credentials): Record<string, string> {
+  if (!auth) return {};
+  switch (auth.type) {
+    case 'header':
+      return { [auth.name.toLowerCase()]: `${auth.prefix ?? ''}${String(credentials[auth.credential] ?? '')}` };
+    case 'bearer':
+      return { authorization: `Bearer ${String(credentials[auth.credential] ?? '')}` };
+    case 'basic':
+      return { authorization: `Basic ${Buffer.from(`${String(credentials[auth.username] ?? '')}:${String(credentials[auth.password] ?? '')}`).toString('base64')}` };
+  }
+}
+
+/** Adds the authentication headers to every request relative to the board's address; other hosts never see them. */
+function authenticated(http: HttpClient, headers: Record<string, string>): HttpClient {
+  if (Object.keys(headers).length === 0) return http;
+  return { request: (request) => http.request(/^[a-z][a-z0-9+.-]*:/i.test(request.url) ? request : { ...request, headers: { ...headers, ...request.headers } }) };
+}
+
 export interface PluginContextOptions {
-  plugin: Pick<BoardPlugin, 'name'>;
+  plugin: Pick<BoardPlugin, 'name' | 'auth'>;
   environment: string;
   credentials: Credentials;
   /** The board's API address in this environment; relative request URLs are joined to it. */
@@ -49,7 +68,10 @@ export function createPluginContext(options: PluginContextOptions): PluginContex
     environment: options.environment,
     credentials: options.credentials,
     baseUrl: options.baseUrl ?? '',
-    http: createHttpClient({ ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), timeoutMs: options.timeoutMs, signal, boardName: options.plugin.name }),
+    http: authenticated(
+      createHttpClient({ ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), timeoutMs: options.timeoutMs, signal, boardName: options.plugin.name }),
+      authHeaders(options.plugin.auth, options.credentials),
+    ),
     log: redactingLogger(options.log, options.credentials),
     now: options.now ?? (() => new Date()),
     signal,

@@ -1,11 +1,16 @@
 // The public contract for board plugins: the only import a plugin needs (`@multiposting/plugin-sdk`).
-import type { BoardPlugin } from './types.ts';
+import type { BoardPlugin, CredentialField, CredentialsOf } from './types.ts';
 
 export { SDK_VERSION } from './version.ts';
 
-/** Declares a board plugin. The default export of a plugin module is the value this returns. */
-export function definePlugin<Plugin extends BoardPlugin>(plugin: Plugin): Plugin {
-  return plugin;
+/**
+ * Declares a board plugin. The default export of a plugin module is the value this returns. The credentials its
+ * functions get are typed from its `credentials` descriptors.
+ */
+export function definePlugin<const Fields extends readonly CredentialField[]>(
+  plugin: Omit<BoardPlugin<CredentialsOf<Fields>>, 'credentials'> & { credentials: Fields },
+): BoardPlugin {
+  return plugin as unknown as BoardPlugin;
 }
 
 export { BoardError, boardErrorForStatus, type BoardErrorCode } from './board-error.ts';
@@ -25,6 +30,7 @@ export { clientCredentials, OAuthRefusal, type ClientCredentialsOptions } from '
 export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './http.ts';
 export { CAPABILITIES } from './types.ts';
 export type {
+  AuthDeclaration,
   BoardPlugin,
   BoardPostingStatus,
   Capability,
@@ -33,6 +39,7 @@ export type {
   CredentialField,
   CredentialFieldType,
   Credentials,
+  CredentialsOf,
   CredentialValue,
   PluginContext,
   PluginLogger,
@@ -46,7 +53,9 @@ export type {
 } from './types.ts';
 export {
   assertFreshTimestamp,
+  hmacMatches,
   hmacSha256Matches,
+  type SignatureCheck,
   WebhookError,
   type WebhookCandidate,
   type WebhookDocument,

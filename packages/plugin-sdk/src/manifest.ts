@@ -89,6 +89,13 @@ const manifestSchema = z
       .array(z.enum(Object.keys(CAPABILITY_FUNCTIONS) as [Capability, ...Capability[]]))
       .refine((items) => uniqueBy(items, (item) => item), 'capabilities must be unique'),
     postingFields: zodObject.optional(),
+    auth: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('header'), name: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name'), credential: z.string(), prefix: z.string().optional() }),
+        z.object({ type: z.literal('bearer'), credential: z.string() }),
+        z.object({ type: z.literal('basic'), username: z.string(), password: z.string() }),
+      ])
+      .optional(),
     baseUrls: z.record(z.string(), z.url({ protocol: /^https?$/ })).optional(),
     environmentPrerequisites: z.record(z.string(), z.object({ approvedPostingIn: z.string() })).optional(),
     verifyCredentials: z.custom<BoardPlugin['verifyCredentials']>((value) => typeof value === 'function', 'expected a function').optional(),
@@ -96,6 +103,12 @@ const manifestSchema = z
   })
   .superRefine((plugin, ctx) => {
     const credentialKeys = new Set(plugin.credentials.map((field) => field.key));
+    const auth = plugin.auth;
+    const authKeys = !auth ? [] : auth.type === 'basic' ? (['username', 'password'] as const) : (['credential'] as const);
+    for (const key of authKeys) {
+      const credential = (auth as Record<string, string>)[key]!;
+      if (!credentialKeys.has(credential)) ctx.addIssue({ code: 'custom', path: ['auth', key], message: `"${credential}" is not one of the plugin's credential keys` });
+    }
     for (const [index, confirmation] of (plugin.confirmations ?? []).entries()) {
       if (credentialKeys.has(confirmation.key)) {
         ctx.addIssue({ code: 'custom', path: ['confirmations', index, 'key'], message: `"${confirmation.key}" is also a credential key` });

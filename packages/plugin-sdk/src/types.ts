@@ -36,6 +36,30 @@ export interface Confirmation {
 export type CredentialValue = string | number | boolean;
 export type Credentials = Record<string, CredentialValue>;
 
+/** The value a credential field holds: a number, a boolean, one of an enum's options, or text. */
+type CredentialValueOf<Field extends CredentialField> = Field['type'] extends 'number'
+  ? number
+  : Field['type'] extends 'boolean'
+    ? boolean
+    : Field extends { type: 'enum'; options: readonly (infer Option)[] }
+      ? Option
+      : string;
+
+/** The credentials a plugin's functions get, typed from its descriptors: `credentials.apiKey` is a string. */
+export type CredentialsOf<Fields extends readonly CredentialField[]> = {
+  [Field in Fields[number] as Field['key']]: Field['required'] extends true ? CredentialValueOf<Field> : CredentialValueOf<Field> | undefined;
+};
+
+/**
+ * How every request to the board's API is authenticated, from a credential: a header (`x-api-key: <apiKey>`), a
+ * bearer token, or HTTP basic authentication. The context's `http` adds it to each request whose URL is relative
+ * to the board's address (never to another host). Boards with OAuth2 use `clientCredentials` instead.
+ */
+export type AuthDeclaration =
+  | { type: 'header'; name: string; credential: string; prefix?: string }
+  | { type: 'bearer'; credential: string }
+  | { type: 'basic'; username: string; password: string };
+
 export interface PluginLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
@@ -44,11 +68,11 @@ export interface PluginLogger {
 }
 
 /** What the core hands to every plugin function. */
-export interface PluginContext {
+export interface PluginContext<C = Credentials> {
   /** The contract's environment, e.g. "SANDBOX" or "PRODUCTION". */
   environment: string;
   /** The contract's decrypted credentials. Never log or return them. */
-  credentials: Credentials;
+  credentials: C;
   /** HTTP with a timeout and the operation's abort signal; failures arrive as BoardError. */
   http: HttpClient;
   /** Logs with every credential value replaced by [redacted]. */
@@ -91,6 +115,8 @@ export interface PluginManifest {
   /** e.g. ['SANDBOX', 'PRODUCTION']; upper-case identifiers. */
   environments: readonly string[];
   credentials: readonly CredentialField[];
+  /** How requests to the board are authenticated, from the credentials (see AuthDeclaration). */
+  auth?: AuthDeclaration;
   confirmations?: readonly Confirmation[];
   capabilities: readonly Capability[];
   /** Board-only posting fields (contract-type codes, categories…): validated with it, published as JSON Schema. */
@@ -150,9 +176,9 @@ export interface PostingState {
   rejectionReason?: string;
 }
 
-export interface BoardPlugin extends PluginManifest {
+export interface BoardPlugin<C = Credentials> extends PluginManifest {
   /** Checks the credentials against the board. Absent: credentials that pass validation are accepted as they are. */
-  verifyCredentials?(context: PluginContext & { baseUrl: string }): Promise<VerifyResult>;
+  verifyCredentials?(context: PluginContext<C> & { baseUrl: string }): Promise<VerifyResult>;
   /** Board-field defaults derived from the job; what the user gives overrides them. */
   postingDefaults?(job: PostingJob): Record<string, unknown>;
   /**
@@ -164,31 +190,31 @@ export interface BoardPlugin extends PluginManifest {
    * Creates the posting on the board. Send `idempotencyKey` so that a repeated call (after a timeout, a crash)
    * returns the posting created the first time instead of a second one.
    */
-  publish?(context: PluginContext & { posting: PostingPayload; idempotencyKey: string }): Promise<PublishResult>;
+  publish?(context: PluginContext<C> & { posting: PostingPayload; idempotencyKey: string }): Promise<PublishResult>;
   /** Changes a published posting on the board (same idempotency rule as publish). */
-  update?(context: PluginContext & { posting: PostingPayload; externalId: string; idempotencyKey: string }): Promise<{ status?: 'PUBLISHED' | 'PENDING_REVIEW' }>;
+  update?(context: PluginContext<C> & { posting: PostingPayload; externalId: string; idempotencyKey: string }): Promise<{ status?: 'PUBLISHED' | 'PENDING_REVIEW' }>;
   /** Takes a posting off the board. Withdrawing one the board already removed must succeed. */
-  withdraw?(context: PluginContext & { externalId: string; idempotencyKey: string }): Promise<void>;
+  withdraw?(context: PluginContext<C> & { externalId: string; idempotencyKey: string }): Promise<void>;
   /** Reads a posting's state on the board; null when the board does not know it (or it belongs to someone else). */
-  fetchPosting?(context: PluginContext & { externalId: string }): Promise<PostingState | null>;
+  fetchPosting?(context: PluginContext<C> & { externalId: string }): Promise<PostingState | null>;
   /**
    * Verifies a delivery the board sent to the contract's webhook URL (signature, timestamp) and returns what it
    * means as normalised events. Throw WebhookError for a delivery to refuse. Keep it fast: the board is waiting,
    * and the core applies the events later, from its inbox.
    */
-  handleWebhook?(context: PluginContext & { request: WebhookRequest }): Promise<WebhookResult>;
+  handleWebhook?(context: PluginContext<C> & { request: WebhookRequest }): Promise<WebhookResult>;
   /**
    * Reads how the board rates and treats the account (quality rate, warnings, suspension). The core calls it on a
    * schedule for ACTIVE and SUSPENDED contracts, stores what it returns and suspends or reinstates the contract.
    */
-  checkContract?(context: PluginContext): Promise<ContractHealth>;
+  checkContract?(context: PluginContext<C>): Promise<ContractHealth>;
   /** Feed boards: which publications the contract's feed holds, from its settings. Absent: `postings`. */
-  feedSource?(context: PluginContext): FeedSource;
+  feedSource?(context: PluginContext<C>): FeedSource;
   /**
    * Feed boards: writes the feed, chunk by chunk, as the core reads the publications in batches; the core streams
    * the chunks to the board (gzip, conditional GET). Never build the whole document in memory.
    */
-  renderFeed?(context: PluginContext & { items: AsyncIterable<FeedItem>; state: PluginState; generatedAt: Date }): AsyncIterable<string>;
+  renderFeed?(context: PluginContext<C> & { items: AsyncIterable<FeedItem>; state: PluginState; generatedAt: Date }): AsyncIterable<string>;
   /** Queries and mutations of the plugin's own (e.g. a per-user setting), with names carrying its prefix. */
   extendSchema?: SchemaExtension;
 }

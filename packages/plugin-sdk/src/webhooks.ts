@@ -71,20 +71,51 @@ export interface WebhookResult {
   events: WebhookEvent[];
 }
 
+export interface SignatureCheck {
+  secret: string | Buffer;
+  /** What the board signed, byte for byte (often the raw body, or `<timestamp>.<body>`). */
+  payload: string | Buffer;
+  /** The signature the board sent; a prefix such as "sha256=" is removed when declared in `prefix`. */
+  signature: string | undefined;
+  algorithm?: 'sha1' | 'sha256' | 'sha512';
+  encoding?: 'hex' | 'base64' | 'base64url';
+  prefix?: string;
+}
+
+/** Compares an HMAC of `payload` under `secret` with the signature the board sent, in constant time. */
+export function hmacMatches({ secret, payload, signature, algorithm = 'sha256', encoding = 'hex', prefix = '' }: SignatureCheck): boolean {
+  if (!signature || !signature.startsWith(prefix)) return false;
+  const expected = createHmac(algorithm, secret).update(payload).digest();
+  const text = signature.slice(prefix.length).trim();
+  const valid = encoding === 'hex' ? /^[0-9a-f]+$/i.test(text) : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text);
+  const given = valid ? Buffer.from(text, encoding) : Buffer.alloc(0);
+  return given.length === expected.length && timingSafeEqual(expected, given);
+}
+
 /** Compares an HMAC-SHA256 of `payload` under `secret` with the hex `signature` the board sent, in constant time. */
 export function hmacSha256Matches(secret: string, payload: string | Buffer, signature: string | undefined): boolean {
-  if (!signature || !/^[0-9a-f]{64}$/i.test(signature)) return false;
-  const expected = createHmac('sha256', secret).update(payload).digest();
-  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+  return hmacMatches({ secret, payload, signature });
+}
+
+/** A timestamp as boards send them: seconds or milliseconds since the epoch, or an ISO 8601 date-time. */
+function epochMillis(timestamp: string): number | undefined {
+  if (/^\d{1,12}$/.test(timestamp)) return Number(timestamp) * 1000;
+  if (/^\d{13}$/.test(timestamp)) return Number(timestamp);
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(timestamp)) {
+    const millis = Date.parse(timestamp);
+    return Number.isNaN(millis) ? undefined : millis;
+  }
+  return undefined;
 }
 
 /**
- * Checks a delivery's timestamp (seconds since the epoch, as a string) against the clock: older or newer than
- * `toleranceSeconds` is a replay or a forgery. Throws WebhookError.
+ * Checks a delivery's timestamp (from a header or the body: seconds or milliseconds since the epoch, or ISO 8601)
+ * against the clock: older or newer than `toleranceSeconds` is a replay or a forgery. Throws WebhookError.
  */
 export function assertFreshTimestamp(timestamp: string | undefined, now: Date, toleranceSeconds = 300): void {
-  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) throw new WebhookError('signature', 'The delivery has no valid timestamp.');
-  const ageSeconds = now.getTime() / 1000 - Number(timestamp);
+  const millis = timestamp ? epochMillis(timestamp.trim()) : undefined;
+  if (millis === undefined) throw new WebhookError('signature', 'The delivery has no valid timestamp.');
+  const ageSeconds = (now.getTime() - millis) / 1000;
   if (Math.abs(ageSeconds) > toleranceSeconds) {
     throw new WebhookError('stale', `The delivery's timestamp is ${Math.round(ageSeconds)} s away from now (tolerance ${toleranceSeconds} s).`);
   }

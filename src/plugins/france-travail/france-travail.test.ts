@@ -10,7 +10,12 @@ describeBoardPlugin({
   credentials: {
     valid: { clientId: 'PAR_acme_5f2c9d01', partyId: acme.partyId, key: acme.key },
     refused: { clientId: 'PAR_acme_5f2c9d01', partyId: acme.partyId, key: 'ft-key-wrong-0000000000' },
+    other: { clientId: 'PAR_globex_7a3e1b22', partyId: FRANCE_TRAVAIL_CLIENTS.PAR_globex_7a3e1b22!.partyId, key: FRANCE_TRAVAIL_CLIENTS.PAR_globex_7a3e1b22!.key },
   },
+  invalidBoardFields: [
+    { boardFields: { communeCode: '6912' }, path: 'communeCode' },
+    { boardFields: { contractType: 'GIG' }, path: 'contractType' },
+  ],
   posting: {
     job: {
       id: 'job-1',

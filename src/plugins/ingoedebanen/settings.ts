@@ -1,4 +1,4 @@
-import type { Credentials } from '@multiposting/plugin-sdk';
+import type { CredentialValue } from '@multiposting/plugin-sdk';
 
 /** The contract's settings block, as the connect form stores it (InGoedeBanen has no secrets). */
 export interface IgbSettings {
@@ -14,7 +14,7 @@ export const MEDIUM_CODE = 'IGB';
 export const DEFAULT_PHASE = 'Extern';
 export const DEFAULT_SOURCE = 'InGoedeBanen';
 
-export function settingsOf(credentials: Credentials): IgbSettings {
+export function settingsOf(credentials: Readonly<Record<string, CredentialValue | undefined>>): IgbSettings {
   return {
     email: String(credentials.email),
     clientId: String(credentials.clientId),

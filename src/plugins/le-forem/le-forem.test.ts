@@ -8,7 +8,12 @@ describeBoardPlugin({
   credentials: {
     valid: { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.ACME01! },
     refused: { partnerCode: 'ACME01', apiKey: LE_FOREM_PARTNERS.GLOBEX2! },
+    other: { partnerCode: 'GLOBEX2', apiKey: LE_FOREM_PARTNERS.GLOBEX2! },
   },
+  invalidBoardFields: [
+    { boardFields: { postalCode: '40000' }, path: 'postalCode' },
+    { boardFields: { contractType: 'GIG' }, path: 'contractType' },
+  ],
   posting: {
     job: {
       id: 'job-1',

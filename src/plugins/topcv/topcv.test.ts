@@ -3,6 +3,8 @@ import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../sandb
 import plugin from './plugin.ts';
 
 const [accessToken, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
+const [otherToken, other] = Object.entries(TOPCV_EMPLOYERS)[1]!;
+const CV = Buffer.from('%PDF-1.4 kit').toString('base64');
 
 describeBoardPlugin({
   plugin,
@@ -10,7 +12,29 @@ describeBoardPlugin({
   credentials: {
     valid: { employerApiKey: accessToken, secretKey: employer.secretKey },
     refused: { employerApiKey: 'tcv-access-revoked-000000', secretKey: employer.secretKey },
+    other: { employerApiKey: otherToken, secretKey: other.secretKey },
   },
+  invalidBoardFields: [
+    { boardFields: { industry: 'FARMING' }, path: 'industry' },
+    { boardFields: { provinces: ['VN-XX'] }, path: 'provinces.0' },
+  ],
+  webhookSamples: [
+    { name: 'an approval', body: JSON.stringify({ event: 'job.approved', data: { job_id: 4711 } }), events: [{ type: 'posting.reviewed', externalId: '4711', approved: true }] },
+    {
+      name: 'a rejection with its reason',
+      body: JSON.stringify({ event: 'job.rejected', data: { job_id: 4711, reason: 'Thiếu mức lương' } }),
+      events: [{ type: 'posting.reviewed', externalId: '4711', approved: false, reason: 'Thiếu mức lương' }],
+    },
+    { name: 'an expiry', body: JSON.stringify({ event: 'job.expired', data: { job_id: 4711 } }), events: [{ type: 'posting.closed', externalId: '4711' }] },
+    {
+      name: 'an application with its CV',
+      body: JSON.stringify({
+        event: 'application.created',
+        data: { application_id: 'kit-2', job_id: 4711, candidate: { full_name: 'Trần Thị B', email: 'b@example.vn' }, cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: CV } },
+      }),
+      events: [{ type: 'candidate.applied', applicationId: 'kit-2', externalPostingId: '4711', candidate: { name: 'Trần Thị B', email: 'b@example.vn' }, document: { fileName: 'cv.pdf', contentBase64: CV } }],
+    },
+  ],
   posting: {
     job: {
       id: 'job-1',

@@ -1,4 +1,4 @@
-import { BoardError, definePlugin, z, type BoardPostingStatus, type PluginContext, type PostingPayload } from '@multiposting/plugin-sdk';
+import { BoardError, definePlugin, z, type BoardPostingStatus, type PostingPayload } from '@multiposting/plugin-sdk';
 
 /** The board's own job states, and what each means to the multiposting API. */
 const STATES: Record<string, BoardPostingStatus> = { LIVE: 'PUBLISHED', IN_REVIEW: 'PENDING_REVIEW', REJECTED: 'REJECTED', CLOSED: 'WITHDRAWN' };
@@ -12,8 +12,6 @@ function readJob(body: unknown) {
   if (!parsed.success) throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: '__NAME__ sent a malformed answer.' });
   return parsed.data;
 }
-
-const authorization = (context: PluginContext) => ({ authorization: `Bearer ${String(context.credentials.apiKey)}` });
 
 const jobBody = (posting: PostingPayload) => ({
   title: posting.job.title,
@@ -35,6 +33,8 @@ export default definePlugin({
   docsUrl: 'https://example.org/api-docs',
   environments: ['SANDBOX', 'PRODUCTION'],
   credentials: [{ key: 'apiKey', label: 'API key', help: 'Created in Settings → API.', type: 'string', required: true, secret: true }],
+  // Every request to the board carries `Authorization: Bearer <apiKey>`; the functions below never touch the key.
+  auth: { type: 'bearer', credential: 'apiKey' },
   capabilities: ['publish', 'update', 'withdraw', 'linkExisting', 'statusPolling'],
   postingFields: z.object({
     category: z.enum(['ENGINEERING', 'SALES', 'CARE']).describe('The board\'s category code'),
@@ -43,7 +43,7 @@ export default definePlugin({
   postingDefaults: (job) => ({ ...(job.category === 'Sales' ? { category: 'SALES' } : {}) }),
 
   async verifyCredentials(context) {
-    const answer = await context.http.request({ url: '/v1/account', headers: authorization(context), acceptStatuses: [401] });
+    const answer = await context.http.request({ url: '/v1/account', acceptStatuses: [401] });
     return answer.status === 401 ? { ok: false, reason: '__NAME__ does not know this API key.' } : { ok: true };
   },
 
@@ -51,7 +51,7 @@ export default definePlugin({
     const answer = await context.http.request({
       method: 'POST',
       url: '/v1/jobs',
-      headers: { ...authorization(context), 'idempotency-key': context.idempotencyKey },
+      headers: { 'idempotency-key': context.idempotencyKey },
       json: jobBody(context.posting),
     });
     const job = readJob(answer.body);
@@ -62,7 +62,7 @@ export default definePlugin({
     const answer = await context.http.request({
       method: 'PUT',
       url: `/v1/jobs/${encodeURIComponent(context.externalId)}`,
-      headers: { ...authorization(context), 'idempotency-key': context.idempotencyKey },
+      headers: { 'idempotency-key': context.idempotencyKey },
       json: jobBody(context.posting),
     });
     return { status: readJob(answer.body).status === 'IN_REVIEW' ? 'PENDING_REVIEW' : 'PUBLISHED' };
@@ -73,13 +73,13 @@ export default definePlugin({
     await context.http.request({
       method: 'DELETE',
       url: `/v1/jobs/${encodeURIComponent(context.externalId)}`,
-      headers: { ...authorization(context), 'idempotency-key': context.idempotencyKey },
+      headers: { 'idempotency-key': context.idempotencyKey },
       acceptStatuses: [404, 410],
     });
   },
 
   async fetchPosting(context) {
-    const answer = await context.http.request({ url: `/v1/jobs/${encodeURIComponent(context.externalId)}`, headers: authorization(context), acceptStatuses: [404] });
+    const answer = await context.http.request({ url: `/v1/jobs/${encodeURIComponent(context.externalId)}`, acceptStatuses: [404] });
     if (answer.status === 404) return null;
     const job = readJob(answer.body);
     return { status: STATES[job.status]!, ...(job.url ? { externalUrl: job.url } : {}), ...(job.reason ? { rejectionReason: job.reason } : {}) };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startSimulator } from '@multiposting/plugin-sdk/simulator';
 
-/** API keys the simulator accepts, and one it refuses (well-formed, unknown). */
-export const API_KEYS = { valid: 'sim-key-0123456789abcdef', refused: 'sim-key-unknown-000000' };
+/** API keys of two employers the simulator knows, and one it refuses (well-formed, unknown). */
+export const API_KEYS = { valid: 'sim-key-0123456789abcdef', other: 'sim-key-fedcba9876543210', refused: 'sim-key-unknown-000000' };
 
 interface Job {
   id: string;
@@ -17,7 +17,7 @@ export async function startBoardSimulator() {
   const byIdempotencyKey = new Map<string, Job>();
   const owner = (headers: Record<string, string | string[] | undefined>) => {
     const key = String(headers.authorization ?? '').replace(/^Bearer /, '');
-    return key === API_KEYS.valid ? key : undefined;
+    return key === API_KEYS.valid || key === API_KEYS.other ? key : undefined;
   };
   const view = (job: Job) => ({ id: job.id, status: job.status, url: `https://board.example/jobs/${job.id}` });
   return startSimulator({

@@ -5,7 +5,8 @@ import { API_KEYS, startBoardSimulator } from '../src/simulator.ts';
 describeBoardPlugin({
   plugin,
   startSimulator: startBoardSimulator,
-  credentials: { valid: { apiKey: API_KEYS.valid }, refused: { apiKey: API_KEYS.refused } },
+  credentials: { valid: { apiKey: API_KEYS.valid }, refused: { apiKey: API_KEYS.refused }, other: { apiKey: API_KEYS.other } },
+  invalidBoardFields: [{ boardFields: { category: 'MINING' }, path: 'category' }],
   posting: {
     job: {
       id: '00000000-0000-4000-8000-000000000001',
