@@ -86,6 +86,9 @@ describe('France Travail: sandbox access, then contracts', () => {
   test('the SIRET is checked (14 digits, Luhn), France Travail decides by its rule, and a contract connected before the grant becomes ACTIVE by itself', async () => {
     expect((await requestAccess({ siret: '73282932000075' })).fieldErrors).toEqual([{ path: ['input', 'siret'], message: 'is not a valid SIRET: its check digit is wrong (Luhn)' }]);
     expect((await requestAccess({ siret: '7328 2932 0000' })).fieldErrors).toEqual([{ path: ['input', 'siret'], message: 'must be 14 digits, without spaces' }]);
+    expect((await requestAccess({ siret: '35600000000049' })).fieldErrors).toEqual([
+      { path: ['input', 'siret'], message: 'is not a valid SIRET of La Poste: neither the Luhn check nor La Poste\'s digit-sum rule holds' },
+    ]);
     expect(paths(await requestAccess({ openPositionsPerYear: 0, contactEmail: 'not-an-address' }))).toEqual(['input.contactEmail', 'input.openPositionsPerYear']);
     expect((await requestAccess({ clientId: 'PAR_nobody_0000' })).fieldErrors).toEqual([{ path: ['input', 'clientId'], message: 'France Travail does not know this client ID' }]);
     expect(await accessRequests()).toEqual([]);

@@ -132,7 +132,8 @@ describe('retrying', () => {
     const posting = await publish(await job(), contractId);
     const failed = await until(posting.id, 'FAILED');
     expect(failed.contract.credits).toEqual({ used: 0, remaining: 1 });
-    expect((await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: {} })).__typename).toBe('PostingStateError');
+    // A correction is checked like a publication: an invalid one changes nothing (it stays FAILED).
+    expect((await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: { sector: 'MINING' } })).__typename).toBe('ValidationError');
     expect((await mutate('retryPosting', posting.id)).status).toBe('QUEUED');
     const published = await until(posting.id, 'PUBLISHED');
     expect(published.contract.credits).toEqual({ used: 1, remaining: 0 });
@@ -184,6 +185,22 @@ describe('linking an existing board posting', () => {
     const linked = (await gql(LINK, { jobId: await job(), contractId, externalId: direct.id })).linkExistingPosting;
     expect(linked).toMatchObject({ __typename: 'Posting', status: 'PUBLISHED', externalId: direct.id });
     expect((await read(linked.id)).contract.credits).toEqual({ used: 0, remaining: 1 });
+  });
+
+  test('one board posting is linked to one live posting: to another job, or through a second contract of the account, it is PostingExists', async () => {
+    const [first, second] = [await contract(), await contract()];
+    const direct = fjord.createDirectly('123456', 'Linked once');
+    const linked = (await gql(LINK, { jobId: await job(), contractId: first, externalId: direct.id })).linkExistingPosting;
+    expect(linked.__typename).toBe('Posting');
+    const before = await server.app.db.prisma.posting.count();
+    const again = await Promise.all([
+      gql(LINK, { jobId: await job(), contractId: first, externalId: direct.id }),
+      gql(LINK, { jobId: await job(), contractId: second, externalId: direct.id }),
+    ]);
+    for (const { linkExistingPosting } of again) {
+      expect(linkExistingPosting).toMatchObject({ __typename: 'PostingExists', message: `The Fjord Jobs posting ${direct.id} is already linked to a live posting.` });
+    }
+    expect(await server.app.db.prisma.posting.count()).toBe(before);
   });
 
   test('an unknown id, or another employer\'s posting, is not found; nothing is stored', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { activeContract, eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
 
@@ -204,6 +205,46 @@ describe('publishing', () => {
     expect(read.posting.lastError).toMatch(/refused the request \(422\)/);
     expect(read.posting.contract.credits).toEqual({ used: 0, remaining: 3 });
     expect(read.posting.events.at(-1)).toEqual({ to: 'FAILED', message: read.posting.lastError });
+  });
+
+  test('fields the board refuses are named on the posting; updatePosting corrects them and sends it again, one credit in the end', async () => {
+    const contractId = await connectFjord(3);
+    const job = await createJob();
+    // Fjord Jobs' register knows that Fjell merged into Øygarden; the plugin's own rules cannot.
+    const posting = await publish(job.id, contractId, { sector: 'FISHERIES', municipality: 'Fjell' });
+    await eventually(async () => (await postingStatus(posting.id)) === 'FAILED', 10_000, 'the posting to fail');
+    const READ = 'query ($id: ID!) { posting(id: $id) { status lastError boardFields fieldErrors { path message } contract { credits { used remaining } } } }';
+    const failed = (await gql(READ, { id: posting.id })).posting;
+    expect(failed.fieldErrors).toEqual([{ path: ['boardFields', 'municipality'], message: 'Fjell merged into Øygarden in 2020; use Øygarden' }]);
+    expect(failed.lastError).toMatch(/Fjord Jobs refused the job: municipality Fjell merged into Øygarden/);
+    expect(failed.contract.credits).toEqual({ used: 0, remaining: 3 });
+
+    const UPDATE = `mutation ($id: ID!, $boardFields: JSON) { updatePosting(id: $id, boardFields: $boardFields) {
+      __typename ... on Posting { status boardFields } ... on ValidationError { fieldErrors { path message } } } }`;
+    expect((await gql(UPDATE, { id: posting.id, boardFields: { municipality: 'X' } })).updatePosting.__typename).toBe('ValidationError');
+    const corrected = (await gql(UPDATE, { id: posting.id, boardFields: { municipality: 'Øygarden' } })).updatePosting;
+    expect(corrected).toMatchObject({ __typename: 'Posting', status: 'QUEUED', boardFields: { municipality: 'Øygarden', sector: 'FISHERIES' } });
+    await eventually(async () => (await postingStatus(posting.id)) === 'PUBLISHED', 10_000, 'the corrected posting to be published');
+    const published = (await gql(READ, { id: posting.id })).posting;
+    expect(published).toMatchObject({ lastError: null, fieldErrors: [], contract: { credits: { used: 1, remaining: 2 } } });
+    expect([...fjord.state.jobs.values()].filter((created) => created.municipality === 'Øygarden')).toHaveLength(1);
+  });
+
+  test('a posting the board rejected in review is corrected with updatePosting and goes back to review, without a second credit', async () => {
+    const contractId = await connectFjord(3);
+    const job = await createJob({ title: 'Harbour officer' });
+    const posting = await publish(job.id, contractId, { sector: 'PUBLIC' });
+    await eventually(async () => (await postingStatus(posting.id)) === 'PENDING_REVIEW', 10_000, 'in review');
+    const { externalId } = (await gql('query ($id: ID!) { posting(id: $id) { externalId } }', { id: posting.id })).posting;
+    const contract = (await gql('query ($id: ID!) { contract(id: $id) { webhookUrl } }', { id: contractId })).contract;
+    await sendWebhook(contract.webhookUrl, fjord.review(externalId, false, 'Public-sector jobs need a salary'));
+    await eventually(async () => (await postingStatus(posting.id)) === 'REJECTED', 10_000, 'rejected');
+    const corrected = (await gql(`mutation ($id: ID!) { updatePosting(id: $id, boardFields: { remote: true }) { __typename ... on Posting { status } } }`, { id: posting.id })).updatePosting;
+    expect(corrected).toEqual({ __typename: 'Posting', status: 'UPDATE_QUEUED' });
+    await eventually(async () => (await postingStatus(posting.id)) === 'PENDING_REVIEW', 10_000, 'back in review');
+    expect(fjord.updates).toContain(externalId);
+    const read = (await gql('query ($id: ID!) { posting(id: $id) { contract { credits { used } } } }', { id: posting.id })).posting;
+    expect(read.contract.credits.used).toBe(1);
   });
 });
 

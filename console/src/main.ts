@@ -12,7 +12,7 @@ const stops: (() => void)[] = [];
 const BOARDS = `{ boards { id name connectMutation environments postingFieldsSchema confirmations { key label }
   credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
 const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason alias board { name } } } } }`;
-const POSTING = 'id status rejectionReason externalId job { title } board { name } events { at to message }';
+const POSTING = 'id status rejectionReason lastError fieldErrors { path message } externalId job { title } board { name } events { at to message }';
 const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
 const CANDIDATES = `{ candidates(first: 30) { edges { node { id name email applications(first: 3) { edges { node { stage job { title } } } } } } } }`;
 
@@ -145,7 +145,7 @@ function renderPublishForm(): void {
 
 // Postings and candidates, live ----------------------------------------------------------------------------
 
-type Posting = { id: string; status: string; rejectionReason: string | null; externalId: string | null; job: { title: string }; board: { name: string } | null; events: { at: string; to: string | null; message: string | null }[] };
+type Posting = { id: string; status: string; rejectionReason: string | null; lastError: string | null; fieldErrors: { path: string[]; message: string }[]; externalId: string | null; job: { title: string }; board: { name: string } | null; events: { at: string; to: string | null; message: string | null }[] };
 const reviews = new Map<string, string>();
 
 function postingItem(posting: Posting): HTMLElement {
@@ -156,6 +156,11 @@ function postingItem(posting: Posting): HTMLElement {
     h('strong', {}, posting.job.title), ` on ${posting.board?.name ?? '?'} — `, h('span', { class: 'status' }, posting.status),
     h('div', { class: 'timeline' }, timeline),
     ...(reviews.has(posting.id) ? [h('div', { class: 'review' }, reviews.get(posting.id)!)] : []),
+    ...(posting.fieldErrors.length > 0
+      ? [h('ul', { class: 'field-errors' }, ...posting.fieldErrors.map((error) => h('li', { 'data-error': error.path.join('.') }, `${error.path.slice(1).join('.')}: ${error.message}`)))]
+      : posting.lastError && ['FAILED', 'REJECTED'].includes(posting.status)
+        ? [h('div', { class: 'error' }, posting.lastError)]
+        : []),
   );
 }
 

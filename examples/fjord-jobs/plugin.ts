@@ -1,6 +1,7 @@
 import {
   assertFreshTimestamp,
   BoardError,
+  boardErrorForStatus,
   definePlugin,
   hmacSha256Matches,
   WebhookError,
@@ -47,6 +48,22 @@ function webhookEvent(body: z.infer<typeof webhookSchema>): WebhookEvent {
     ...(resume ? { document: { fileName: resume.filename, contentType: resume.mimeType, contentBase64: resume.data } } : {}),
   };
 }
+
+/** Fjord Jobs' 422 names the fields it refused: the recruiter sees each on the posting's board field. */
+function refusal(body: unknown): BoardError {
+  const parsed = z.object({ fields: z.array(z.object({ field: z.string(), message: z.string() })).min(1) }).safeParse(body);
+  if (!parsed.success) return boardErrorForStatus(422, null, 'Fjord Jobs');
+  return new BoardError({
+    code: 'VALIDATION',
+    retryable: false,
+    status: 422,
+    userMessage: `Fjord Jobs refused the job: ${parsed.data.fields.map((problem) => `${problem.field} ${problem.message}`).join('; ')}.`,
+    fields: parsed.data.fields.filter((problem) => BOARD_FIELDS.has(problem.field)).map((problem) => ({ path: [problem.field], message: problem.message })),
+  });
+}
+
+/** The fields of the Fjord Jobs API that are board fields here (the others come from the job). */
+const BOARD_FIELDS = new Set(['sector', 'remote', 'municipality']);
 
 const jobsPath = (employerNumber: unknown, id?: string) =>
   `/v1/employers/${encodeURIComponent(String(employerNumber))}/jobs${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
@@ -106,7 +123,9 @@ export default definePlugin({
       url: jobsPath(credentials.employerNumber),
       headers: { 'x-api-key': String(credentials.apiKey), 'idempotency-key': idempotencyKey },
       json: jobBody(posting),
+      acceptStatuses: [422],
     });
+    if (response.status === 422) throw refusal(response.body);
     const created = response.body as { id?: unknown; url?: unknown; status?: unknown };
     if (typeof created?.id !== 'string') {
       throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'Fjord Jobs did not return the new job\'s id.' });

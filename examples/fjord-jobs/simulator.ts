@@ -24,6 +24,8 @@ export interface FjordJobsState {
 }
 
 const SECTORS = ['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC'];
+/** Municipalities merged away in Norway's 2020 reform: Fjord Jobs' register refuses them and names the new one. */
+const MERGED: Record<string, string> = { Fjell: 'Øygarden', Sund: 'Øygarden', Tjøme: 'Færder', Nøtterøy: 'Færder' };
 
 const view = (job: FjordJob) => ({ id: job.id, status: job.status, url: `https://fjordjobs.example/jobs/${job.id}`, ...(job.reason ? { reason: job.reason } : {}) });
 
@@ -84,10 +86,12 @@ export async function startFjordJobsSimulator() {
       const existing = byKey.get(key);
       if (existing) return { status: 200, json: view(existing) };
       const input = body as Record<string, unknown>;
+      const merged = MERGED[String(input.municipality)];
       const problems = [
-        ...(typeof input.title === 'string' && input.title.length > 0 ? [] : ['title']),
-        ...(SECTORS.includes(String(input.sector)) ? [] : ['sector']),
-        ...(typeof input.municipality === 'string' ? [] : ['municipality']),
+        ...(typeof input.title === 'string' && input.title.length > 0 ? [] : [{ field: 'title', message: 'is required' }]),
+        ...(SECTORS.includes(String(input.sector)) ? [] : [{ field: 'sector', message: 'is not a Fjord Jobs sector' }]),
+        ...(typeof input.municipality !== 'string' ? [{ field: 'municipality', message: 'is required' }] : []),
+        ...(merged ? [{ field: 'municipality', message: `${String(input.municipality)} merged into ${merged} in 2020; use ${merged}` }] : []),
       ];
       if (problems.length > 0) return { status: 422, json: { error: 'invalid fields', fields: problems } };
       const job: FjordJob = {
@@ -113,6 +117,8 @@ export async function startFjordJobsSimulator() {
       if (job.status === 'CLOSED') return { status: 409, json: { error: 'job is closed' } };
       const input = body as Record<string, unknown>;
       Object.assign(job, { title: String(input.title ?? job.title), sector: String(input.sector ?? job.sector), municipality: String(input.municipality ?? job.municipality) });
+      // A rejected job that is corrected goes back to Fjord Jobs' review.
+      if (job.status === 'REJECTED') Object.assign(job, { status: 'IN_REVIEW', reason: undefined });
       updates.push(job.id);
       return { json: view(job) };
     },

@@ -33,8 +33,11 @@ export async function openDatabase(config: Pick<Config, 'database'>): Promise<Da
   const target = config.database;
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 10_000 });
-    // An idle client that loses its server (restart, network) emits here; without a listener it would crash the process.
+    // A client that loses its server (restart, network) emits an error: the pool relays it for idle clients, and a
+    // checked-out client between two statements (in a transaction) emits it on itself. Without a listener either
+    // would crash the process; the statement in flight, if any, fails on its own and is answered as unavailable.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const statements = { count: 0 };
     const prisma = new PrismaClient({ adapter: countStatements(new PrismaPg(pool), statements) });
     return {

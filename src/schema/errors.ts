@@ -7,7 +7,7 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   fields: (t) => ({ message: t.exposeString('message') }),
 });
 
-const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
+export const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
   description: 'One invalid input field.',
   fields: (t) => ({
     path: t.exposeStringList('path', { description: 'Path of the field in the operation\'s arguments, e.g. ["input", "email"].' }),

@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../core/errors.ts';
 import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
 import { feedSourceOf, fetchBoardState } from '../core/postings/board-state.ts';
 import {
+  boardFieldErrors,
   linkExistingPosting,
   PostingExists,
   PostingStateError,
@@ -20,7 +21,7 @@ import { BoardRef } from './boards.ts';
 import { builder } from './builder.ts';
 import { viewerOf, type Context } from './context.ts';
 import { ContractRef } from './contracts.ts';
-import { ErrorInterface } from './errors.ts';
+import { ErrorInterface, FieldErrorRef } from './errors.ts';
 import { JobRef } from './jobs.ts';
 import { inOrganization } from './tenancy.ts';
 
@@ -90,6 +91,12 @@ export const PostingRef = builder.prismaNode('Posting', {
     externalUrl: t.exposeString('externalUrl', { nullable: true }),
     rejectionReason: t.exposeString('rejectionReason', { nullable: true }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last call to the board failed.' }),
+    fieldErrors: t.field({
+      type: [FieldErrorRef],
+      description:
+        'The board fields the board refused on the last call, with its reasons (paths start with "boardFields"). Correct them with updatePosting: a FAILED publication is sent again without a second credit, a REJECTED posting goes back to the board\'s review.',
+      resolve: (posting) => boardFieldErrors(posting.fieldErrors),
+    }),
     boardFields: t.field({ type: 'JSON', resolve: (posting) => posting.boardFields }),
     board: t.field({ type: BoardRef, nullable: true, resolve: (posting, _args, context) => context.boards.get(posting.boardId) ?? null }),
     job: t.relation('job'),
@@ -215,7 +222,8 @@ builder.subscriptionField('postingStatusChanged', (t) =>
 builder.mutationFields((t) => ({
   updatePosting: t.prismaField({
     type: 'Posting',
-    description: 'Sends the job\'s current content and changed board fields to the board, without visiting it.',
+    description:
+      'Sends the job\'s current content and changed board fields to the board, without visiting it. Also corrects what the board refused (Posting.fieldErrors): a FAILED publication is queued again (one credit in the end), a REJECTED posting goes back to the board\'s review (no new credit).',
     errors: { types: [ValidationError, NotFoundError, PostingStateError, UnsupportedOperation] },
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }), boardFields: t.arg({ type: 'JSON' }) },
     resolve: async (query, _root, { id, boardFields }, context) => {

@@ -1,5 +1,11 @@
 import { brand } from './brand.ts';
 
+/** One board field the board refused: its path within the posting's `boardFields`, and why. */
+export interface BoardFieldError {
+  path: readonly (string | number)[];
+  message: string;
+}
+
 export type BoardErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
@@ -30,6 +36,11 @@ export class BoardError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** HTTP status of the board's answer, when there was one. */
   readonly status: number | undefined;
+  /**
+   * The board fields the board refused, by path within `boardFields` (e.g. `["postalCode"]`), each with the
+   * board's reason: the recruiter sees them on the posting's fields and corrects them with updatePosting.
+   */
+  readonly fields: readonly BoardFieldError[];
 
   constructor(options: {
     code: BoardErrorCode;
@@ -37,6 +48,7 @@ export class BoardError extends Error {
     userMessage: string;
     retryAfterSeconds?: number;
     status?: number;
+    fields?: readonly BoardFieldError[];
   }) {
     super(options.userMessage);
     this.code = options.code;
@@ -44,6 +56,7 @@ export class BoardError extends Error {
     this.userMessage = options.userMessage;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.status = options.status;
+    this.fields = options.fields ?? [];
     boardErrorBrand.mark(this);
   }
 }

@@ -13,7 +13,7 @@ export function definePlugin<const Fields extends readonly CredentialField[]>(
   return plugin as unknown as BoardPlugin;
 }
 
-export { BoardError, boardErrorForStatus, type BoardErrorCode } from './board-error.ts';
+export { BoardError, boardErrorForStatus, type BoardErrorCode, type BoardFieldError } from './board-error.ts';
 export {
   defineOperation,
   ExtensionInputError,

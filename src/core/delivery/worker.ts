@@ -54,6 +54,8 @@ class DeliveryFailure extends Error {
     message: string,
     readonly retryable: boolean,
     readonly retryAfterSeconds?: number,
+    /** The board fields the board refused, paths within boardFields. */
+    readonly fields: readonly { path: (string | number)[]; message: string }[] = [],
   ) {
     super(message);
   }
@@ -284,7 +286,12 @@ export class DeliveryWorker {
         error instanceof DeliveryFailure
           ? error
           : error instanceof BoardError
-            ? new DeliveryFailure(boards.redact(error.userMessage, credentials), error.retryable, error.retryAfterSeconds)
+            ? new DeliveryFailure(
+                boards.redact(error.userMessage, credentials),
+                error.retryable,
+                error.retryAfterSeconds,
+                error.fields.map((field) => ({ path: [...field.path], message: boards.redact(field.message, credentials) })),
+              )
             : new DeliveryFailure('The board plugin failed unexpectedly.', false);
       if (!(error instanceof BoardError) && !(error instanceof DeliveryFailure)) {
         this.log.error({ board: posting.boardId, err: boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin threw');
@@ -318,11 +325,11 @@ export class DeliveryWorker {
             await transition(tx, emit, current, status, {
               message: status === 'PUBLISHED' ? 'Published.' : 'Awaiting the board\'s review.',
               attempt,
-              data: { externalId: outcome.externalId ?? null, externalUrl: outcome.externalUrl ?? null, lastError: null, pollAttempts: 0, nextPollAt: polls ? new Date(Date.now() + this.options.pollBaseMs) : null },
+              data: { externalId: outcome.externalId ?? null, externalUrl: outcome.externalUrl ?? null, lastError: null, fieldErrors: [], pollAttempts: 0, nextPollAt: polls ? new Date(Date.now() + this.options.pollBaseMs) : null },
             });
           } else {
             if (current.creditReference) await releaseCredit(tx, posting.contractId, current.creditReference);
-            await transition(tx, emit, current, 'FAILED', { message: failure!.message, attempt, data: { lastError: failure!.message } });
+            await transition(tx, emit, current, 'FAILED', { message: failure!.message, attempt, data: { lastError: failure!.message, fieldErrors: [...failure!.fields] } });
           }
         } else if (delivery.operation === 'UPDATE') {
           if (current.status !== 'UPDATE_QUEUED') return;
@@ -332,6 +339,7 @@ export class DeliveryWorker {
             attempt,
             data: {
               lastError: outcome ? null : failure!.message,
+              fieldErrors: outcome ? [] : [...failure!.fields],
               // A board that reviews changes is asked again soon, not at the published postings' slow pace.
               ...(polls && status === 'PENDING_REVIEW' ? { nextPollAt: new Date(Date.now() + this.options.pollBaseMs), pollAttempts: 0 } : {}),
             },

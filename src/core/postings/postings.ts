@@ -8,7 +8,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
 import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
 import { consumeCredit, releaseCredit, reserveCreditWithin } from '../credits.ts';
-import { DomainError, NotFoundError, parseInput, ValidationError } from '../errors.ts';
+import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
 import type { Emit, Events } from '../events.ts';
 import { announce } from '../event-webhooks/outbox.ts';
 import { publishAfter } from '../events.ts';
@@ -30,11 +30,14 @@ export class UnsupportedOperation extends DomainError {
   override name = 'UnsupportedOperation';
 }
 
-/** The job already has a live posting on this contract. */
+/** The job already has a live posting on this contract, or the board posting is already linked to a live one. */
 export class PostingExists extends DomainError {
   override name = 'PostingExists';
-  constructor(readonly postingId: string) {
-    super('This job already has a live posting on this contract.');
+  constructor(
+    readonly postingId: string,
+    message = 'This job already has a live posting on this contract.',
+  ) {
+    super(message);
   }
 }
 
@@ -61,6 +64,15 @@ export async function transition(
   if (posting.status === 'PENDING_REVIEW' && (to === 'PUBLISHED' || to === 'REJECTED')) {
     await announce(tx, emit, 'posting.reviewed', posting.organizationId, { ...ids, approved: to === 'PUBLISHED', reason: details.review?.reason ?? null });
   }
+}
+
+/** The board's refusals kept on a posting (paths within boardFields), as the API's field errors. */
+export function boardFieldErrors(stored: Prisma.JsonValue): FieldError[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.flatMap((entry) => {
+    const { path, message } = (entry ?? {}) as { path?: unknown; message?: unknown };
+    return Array.isArray(path) && typeof message === 'string' ? [{ path: ['boardFields', ...path.map(String)], message }] : [];
+  });
 }
 
 /** The contract's posting the board knows by this id (the newest, should a board reuse an id). */
@@ -182,14 +194,24 @@ async function loadPosting(deps: PostingDeps, viewer: Viewer, postingId: string)
   return { posting, plugin };
 }
 
-/** Sends changed board fields (and the job's current content) to the board; delivered after any earlier call. */
+/**
+ * Sends changed board fields (and the job's current content) to the board; delivered after any earlier call. It is
+ * also how a recruiter corrects what the board refused: a FAILED publication is queued again with the corrected
+ * fields (its credit was given back when it failed, so it still costs one), and a REJECTED posting goes back to
+ * the board as an update (no credit: the publication already took it).
+ */
 export async function updatePosting(deps: PostingDeps, viewer: Viewer, input: { postingId: string; boardFields?: Record<string, unknown> | null }): Promise<Posting> {
   const { posting, plugin } = await loadPosting(deps, viewer, input.postingId);
-  requireCapability(plugin, 'update');
-  if (!['PUBLISHED', 'PENDING_REVIEW', 'UPDATE_QUEUED'].includes(posting.status)) {
-    throw new PostingStateError(posting.status, `A ${posting.status} posting cannot be updated; only a published one (or one in review) can.`);
+  const correcting = posting.status === 'FAILED' || (posting.status === 'REJECTED' && posting.externalId !== null);
+  requireCapability(plugin, correcting && posting.status === 'FAILED' ? 'publish' : 'update');
+  if (!correcting && !['PUBLISHED', 'PENDING_REVIEW', 'UPDATE_QUEUED'].includes(posting.status)) {
+    throw new PostingStateError(
+      posting.status,
+      `A ${posting.status} posting cannot be updated; only a published one, one in review, or one the board refused (FAILED or REJECTED) can.`,
+    );
   }
   const boardFields = validBoardFields(plugin, posting.job, { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields }, ['id']);
+  if (posting.status === 'FAILED') return requeuePublication(deps, posting, { boardFields: boardFields as Prisma.InputJsonValue }, 'Corrected and queued again.');
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await tx.posting.update({ where: { id: posting.id }, data: { boardFields: boardFields as Prisma.InputJsonValue } });
@@ -197,7 +219,7 @@ export async function updatePosting(deps: PostingDeps, viewer: Viewer, input: { 
         await tx.postingEvent.create({ data: { postingId: posting.id, type: 'UPDATED', message: `The ${plugin.name} feed shows the change from now on.` } });
         return { ...posting, boardFields: boardFields as Prisma.JsonValue };
       }
-      await transition(tx, emit, posting, 'UPDATE_QUEUED', { message: 'Update queued.' });
+      await transition(tx, emit, posting, 'UPDATE_QUEUED', { message: correcting ? 'Corrected and sent back to the board.' : 'Update queued.' });
       await queue(tx, emit, posting.id, 'UPDATE');
       return { ...posting, status: 'UPDATE_QUEUED' as const };
     }),
@@ -240,6 +262,15 @@ export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, posting
 export async function retryPosting(deps: PostingDeps, viewer: Viewer, postingId: string): Promise<Posting> {
   const { posting } = await loadPosting(deps, viewer, postingId);
   if (posting.status !== 'FAILED') throw new PostingStateError(posting.status, `Only a FAILED posting can be retried; this one is ${posting.status}.`);
+  return requeuePublication(deps, posting, {}, 'Queued again.');
+}
+
+/**
+ * Queues a FAILED posting's publication again (with `data`, e.g. corrected board fields): the same idempotency
+ * key, so that if an earlier attempt did reach the board, the board answers with that posting; a credit reserved
+ * again (the failure gave the first one back).
+ */
+async function requeuePublication(deps: PostingDeps, posting: Posting & { contract: Contract }, data: Prisma.PostingUncheckedUpdateInput, message: string): Promise<Posting> {
   const status = effectiveStatus(posting.contract);
   if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can publish.`);
   const publication = await deps.prisma.delivery.findFirst({ where: { postingId: posting.id, operation: 'PUBLISH' }, orderBy: { createdAt: 'desc' } });
@@ -248,17 +279,16 @@ export async function retryPosting(deps: PostingDeps, viewer: Viewer, postingId:
       const rounds = await tx.postingEvent.count({ where: { postingId: posting.id, type: 'RETRIED' } });
       const creditReference = `${posting.id}:retry-${rounds + 1}`;
       await reserveCreditWithin(tx, posting.contractId, creditReference);
-      await tx.posting.update({ where: { id: posting.id }, data: { creditReference, lastError: null } });
+      await tx.posting.update({ where: { id: posting.id }, data: { ...data, creditReference, lastError: null, fieldErrors: [] } });
       await tx.postingEvent.create({ data: { postingId: posting.id, type: 'RETRIED', message: 'Queued again by a user.' } });
-      await transition(tx, emit, posting, 'QUEUED', { message: 'Queued again.' });
-      // The same key: if an earlier attempt did reach the board, the board answers with that posting.
+      await transition(tx, emit, posting, 'QUEUED', { message });
       if (publication) {
         await tx.delivery.update({ where: { id: publication.id }, data: { status: 'PENDING', attempts: 0, availableAt: new Date(), lastError: null } });
         emit('delivery.queued', { deliveryId: publication.id });
       } else {
         await queue(tx, emit, posting.id, 'PUBLISH');
       }
-      return { ...posting, status: 'QUEUED' as const };
+      return { ...posting, ...(data.boardFields === undefined ? {} : { boardFields: data.boardFields as Prisma.JsonValue }), status: 'QUEUED' as const };
     }),
   );
 }
@@ -280,6 +310,14 @@ export async function linkExistingPosting(deps: PostingDeps, viewer: Viewer, inp
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await lockForNewPosting(tx, job.id, contract.id);
+      // One board posting maps to at most one live posting of the organisation, whichever of its contracts (two
+      // contracts may be one account on the board); the lock serialises concurrent links of the same one.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`link:${viewer.organizationId}:${plugin.id}:${externalId}`}))`;
+      const linked = await tx.posting.findFirst({
+        where: { organizationId: viewer.organizationId, boardId: plugin.id, externalId, status: { in: LIVE_STATUSES } },
+        select: { id: true },
+      });
+      if (linked) throw new PostingExists(linked.id, `The ${plugin.name} posting ${externalId} is already linked to a live posting.`);
       const posting = await tx.posting.create({
         data: { organizationId: viewer.organizationId, jobId: job.id, contractId: contract.id, boardId: plugin.id, status: 'DRAFT', externalId, externalUrl: state.externalUrl ?? null },
       });

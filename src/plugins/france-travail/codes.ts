@@ -44,21 +44,25 @@ export const CITY_COMMUNES: Record<string, string> = {
   lille: '59350',
 };
 
+const luhn = (value: string) =>
+  [...value].reverse().reduce((sum, character, index) => {
+    const doubled = index % 2 === 1 ? Number(character) * 2 : Number(character);
+    return sum + (doubled > 9 ? doubled - 9 : doubled);
+  }, 0) % 10 === 0;
+
+/** SIREN of La Poste, whose establishments are numbered by their own rule (the sum of the digits is a multiple of 5). */
+const LA_POSTE = '356000000';
+
 /**
- * A SIRET: 14 digits whose Luhn sum is a multiple of 10. La Poste's establishments (SIREN 356000000) follow their
- * own rule: the sum of the digits is a multiple of 5.
+ * What is wrong with a SIRET, or null when it is valid: 14 digits whose Luhn sum is a multiple of 10. La Poste's
+ * establishments may follow their own rule instead (its head office, 35600000000048, follows Luhn).
  */
-export function isSiret(value: string): boolean {
-  if (!/^[0-9]{14}$/.test(value)) return false;
-  if (value.startsWith('356000000')) return [...value].reduce((sum, digit) => sum + Number(digit), 0) % 5 === 0;
-  let sum = 0;
-  for (let index = 0; index < 14; index++) {
-    let digit = Number(value[13 - index]);
-    if (index % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
+export function siretProblem(value: string): string | null {
+  if (!/^[0-9]{14}$/.test(value)) return 'must be 14 digits, without spaces';
+  if (luhn(value)) return null;
+  if (!value.startsWith(LA_POSTE)) return 'is not a valid SIRET: its check digit is wrong (Luhn)';
+  const digitSum = [...value].reduce((sum, digit) => sum + Number(digit), 0);
+  return digitSum % 5 === 0 ? null : 'is not a valid SIRET of La Poste: neither the Luhn check nor La Poste\'s digit-sum rule holds';
 }
+
+export const isSiret = (value: string): boolean => siretProblem(value) === null;

@@ -1,5 +1,5 @@
 import { BoardError, defineOperation, ExtensionInputError, z, type ExtensionContext, type StateValue } from '@multiposting/plugin-sdk';
-import { isSiret } from './codes.ts';
+import { siretProblem } from './codes.ts';
 
 /** State keys of the organisation's sandbox access requests: `sandboxRequest:<France Travail's request id>`. */
 const KEY_PREFIX = 'sandboxRequest:';
@@ -63,7 +63,10 @@ export const requestSandboxAccess = defineOperation({
     siret: z
       .string()
       .regex(/^[0-9]{14}$/, { message: 'must be 14 digits, without spaces', abort: true })
-      .refine(isSiret, 'is not a valid SIRET: its check digit is wrong (Luhn)')
+      .superRefine((value, ctx) => {
+        const problem = siretProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .describe('The SIRET of the establishment that recruits (14 digits)'),
     openPositionsPerYear: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000).describe('How many positions you open per year'),
     contactEmail: z.email('must be an e-mail address').max(254),
