@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-const integration = { include: ['test/*.test.ts', 'test/security/*.test.ts', 'test/reliability/*.test.ts'], globalSetup: ['test/support/global-setup.ts'] };
+const integration = {
+  include: ['test/*.test.ts', 'test/security/*.test.ts', 'test/reliability/*.test.ts'],
+  globalSetup: ['test/support/global-setup.ts'],
+};
 
 // Tests that need no database run once; every integration suite runs twice, against embedded PGlite and
 // against the machine's PostgreSQL.
@@ -14,7 +17,10 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts', 'examples/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts', 'examples/**/*.test.ts'] },
+      },
       { extends: true, test: { name: 'pglite', env: { TEST_DB: 'pglite' }, ...integration } },
       { extends: true, test: { name: 'postgres', env: { TEST_DB: 'postgres' }, ...integration } },
     ],

@@ -10,7 +10,9 @@ const server = createServer((request, response) => {
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['fjord-signature'] ?? ''));
-    const expected = createHmac('sha256', key).update(`${match?.[1]}.${Buffer.concat(chunks).toString()}`).digest();
+    const expected = createHmac('sha256', key)
+      .update(`${match?.[1]}.${Buffer.concat(chunks).toString()}`)
+      .digest();
     const valid = match !== null && timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
     response.writeHead(valid ? 202 : 401).end();
   });

@@ -11,5 +11,7 @@ const yoga = createYoga({
   graphiql: false,
   logging: false,
 });
-const server = createServer(yoga).listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`Listening on ${process.env.PORT}`));
+const server = createServer(yoga).listen(Number(process.env.PORT), '127.0.0.1', () =>
+  console.log(`Listening on ${process.env.PORT}`),
+);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

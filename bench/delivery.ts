@@ -32,7 +32,14 @@ async function queue(server: BenchServer, contractId: string): Promise<void> {
 
 /** Starts `count` worker processes, waits until every posting is PUBLISHED, stops them; the milliseconds it took. */
 async function drain(server: BenchServer, count: number): Promise<number> {
-  const env = { ...server.env, BOARD_TIMEOUT_MS: '1000', WORKER_POLL_MS: '100', DELIVERY_RETRY_BASE_MS: '200', DELIVERY_RETRY_MAX_MS: '2000', LOG_LEVEL: 'info' };
+  const env = {
+    ...server.env,
+    BOARD_TIMEOUT_MS: '1000',
+    WORKER_POLL_MS: '100',
+    DELIVERY_RETRY_BASE_MS: '200',
+    DELIVERY_RETRY_MAX_MS: '2000',
+    LOG_LEVEL: 'info',
+  };
   const workers: RunningProcess[] = [];
   try {
     for (let index = 0; index < count; index++) workers.push(runScript('src/worker.ts', env));
@@ -44,7 +51,8 @@ async function drain(server: BenchServer, count: number): Promise<number> {
       );
       if (Number(rows[0]!.failed) > 0) throw new Error(`${rows[0]!.failed} postings FAILED`);
       if (Number(rows[0]!.published) === POSTINGS) return performance.now() - started;
-      if (performance.now() - started > 300_000) throw new Error(`Only ${rows[0]!.published} of ${POSTINGS} published in 5 minutes`);
+      if (performance.now() - started > 300_000)
+        throw new Error(`Only ${rows[0]!.published} of ${POSTINGS} published in 5 minutes`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
@@ -56,7 +64,10 @@ async function drain(server: BenchServer, count: number): Promise<number> {
 export async function deliveryBench(): Promise<BenchResult> {
   const board = await startFjordJobsSimulator();
   board.setLatency(BOARD_LATENCY_MS);
-  const server = await startBenchServer('delivery', { BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts', BOARD_BASE_URLS: `fjord-jobs=${board.url}` });
+  const server = await startBenchServer('delivery', {
+    BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
+    BOARD_BASE_URLS: `fjord-jobs=${board.url}`,
+  });
   try {
     const contractId = await connectFjordJobs(server);
     const rows: string[][] = [];
@@ -68,15 +79,30 @@ export async function deliveryBench(): Promise<BenchResult> {
       const created = board.state.jobs.size - before;
       const rate = POSTINGS / (took / 1000);
       single ||= rate;
-      rows.push([`${workers} worker process${workers > 1 ? 'es' : ''}`, ms(took), rate.toFixed(0), ratio(rate / single), String(created - POSTINGS)]);
+      rows.push([
+        `${workers} worker process${workers > 1 ? 'es' : ''}`,
+        ms(took),
+        rate.toFixed(0),
+        ratio(rate / single),
+        String(created - POSTINGS),
+      ]);
     }
     await queue(server, contractId);
     const before = board.state.jobs.size;
-    board.injectRandomly([{ fault: { type: 'error', status: 500 }, rate: 0.05, method: 'POST' }, { fault: { type: 'lost' }, rate: 0.05, method: 'POST' }]);
+    board.injectRandomly([
+      { fault: { type: 'error', status: 500 }, rate: 0.05, method: 'POST' },
+      { fault: { type: 'lost' }, rate: 0.05, method: 'POST' },
+    ]);
     const took = await drain(server, 2);
     board.injectRandomly([]);
     const rate = POSTINGS / (took / 1000);
-    rows.push(['2 worker processes, 5 % errors + 5 % lost answers', ms(took), rate.toFixed(0), ratio(rate / single), String(board.state.jobs.size - before - POSTINGS)]);
+    rows.push([
+      '2 worker processes, 5 % errors + 5 % lost answers',
+      ms(took),
+      rate.toFixed(0),
+      ratio(rate / single),
+      String(board.state.jobs.size - before - POSTINGS),
+    ]);
     return {
       title: `Delivery: ${POSTINGS.toLocaleString('en')} queued postings to a board answering in ${BOARD_LATENCY_MS} ms (PostgreSQL)`,
       header: ['workers', 'time to publish all', 'postings/s', 'vs 1 worker', 'duplicates on the board'],

@@ -13,8 +13,16 @@ import { BUILT_IN_PLUGINS } from '../src/plugins/index.ts';
 const config = loadConfig();
 const db = await openDatabase(config);
 const { keyring } = await loadKeyring(config.encryptionKeys, config.dataDir);
-const boards = new BoardRegistry(BUILT_IN_PLUGINS, { baseUrls: {}, timeoutMs: 5000, log: createLogger({ log: { ...config.log, level: 'error' } }) });
-const feed = await openFeed({ prisma: db.prisma, boards, keyring, publicUrl: () => 'http://localhost:4000' }, 'ingoedebanen', process.env.FEED_TOKEN!);
+const boards = new BoardRegistry(BUILT_IN_PLUGINS, {
+  baseUrls: {},
+  timeoutMs: 5000,
+  log: createLogger({ log: { ...config.log, level: 'error' } }),
+});
+const feed = await openFeed(
+  { prisma: db.prisma, boards, keyring, publicUrl: () => 'http://localhost:4000' },
+  'ingoedebanen',
+  process.env.FEED_TOKEN!,
+);
 if (!feed) throw new Error('No feed for FEED_TOKEN');
 const rss = () => process.memoryUsage().rss;
 const before = rss();
@@ -22,7 +30,12 @@ let peak = before;
 const sampler = setInterval(() => (peak = Math.max(peak, rss())), 10);
 const started = performance.now();
 let document = '';
-for await (const chunk of feed.plugin.renderFeed({ ...feed.context, items: feedItems(db.prisma, feed.scope), state: pluginState(db.prisma, 'ingoedebanen', feed.contract.organizationId), generatedAt: new Date() })) {
+for await (const chunk of feed.plugin.renderFeed({
+  ...feed.context,
+  items: feedItems(db.prisma, feed.scope),
+  state: pluginState(db.prisma, 'ingoedebanen', feed.contract.organizationId),
+  generatedAt: new Date(),
+})) {
   document += chunk;
 }
 const bytes = Buffer.byteLength(document);

@@ -41,7 +41,11 @@ export async function feedBench(): Promise<BenchResult> {
       let vacancies = 0;
       for await (const chunk of response.body! as unknown as AsyncIterable<Uint8Array>) {
         bytes += chunk.length;
-        vacancies += (Buffer.from(chunk).toString('latin1').match(/<vacancy /g) ?? []).length;
+        vacancies += (
+          Buffer.from(chunk)
+            .toString('latin1')
+            .match(/<vacancy /g) ?? []
+        ).length;
       }
       const streamedMs = performance.now() - started;
       peak = Math.max(peak, rssOf(pid));
@@ -49,9 +53,19 @@ export async function feedBench(): Promise<BenchResult> {
       if (vacancies !== size) throw new Error(`The feed held ${vacancies} vacancies, not ${size}`);
       const gzipBytes = await rawGzipSize(feedUrl);
 
-      const baseline = runScript('bench/feed-string-baseline.ts', { ...env, FEED_TOKEN: feedUrl.split('/').pop()!.replace(/\.xml$/, '') });
+      const baseline = runScript('bench/feed-string-baseline.ts', {
+        ...env,
+        FEED_TOKEN: feedUrl
+          .split('/')
+          .pop()!
+          .replace(/\.xml$/, ''),
+      });
       if ((await baseline.exited).code !== 0) throw new Error(baseline.output());
-      const string = JSON.parse(baseline.output().trim().split('\n').pop()!) as { bytes: number; ms: number; rssGrowthMb: number };
+      const string = JSON.parse(baseline.output().trim().split('\n').pop()!) as {
+        bytes: number;
+        ms: number;
+        rssGrowthMb: number;
+      };
       const streamedMb = (peak - before) / 1e6;
       rows.push([
         size.toLocaleString('en'),
@@ -65,7 +79,15 @@ export async function feedBench(): Promise<BenchResult> {
     }
     return {
       title: 'Pull feed (InGoedeBanen) streamed by the server, against building it as one string (PostgreSQL)',
-      header: ['publications', 'feed size', 'streamed in', 'server RSS growth (streamed)', 'RSS growth (one string)', 'memory ratio', 'time ratio'],
+      header: [
+        'publications',
+        'feed size',
+        'streamed in',
+        'server RSS growth (streamed)',
+        'RSS growth (one string)',
+        'memory ratio',
+        'time ratio',
+      ],
       rows,
     };
   } finally {

@@ -36,7 +36,9 @@ for (const [name, run] of Object.entries(BENCHES)) {
   if (only && !only.includes(name)) continue;
   const began = performance.now();
   const result = await run();
-  report.push(`\n## ${result.title}\n\n${table(result.header, result.rows)}\n\n(${name}: ${((performance.now() - began) / 1000).toFixed(0)} s)`);
+  report.push(
+    `\n## ${result.title}\n\n${table(result.header, result.rows)}\n\n(${name}: ${((performance.now() - began) / 1000).toFixed(0)} s)`,
+  );
   console.error(`${name} done`);
 }
 report.push(`\nAll benchmarks took ${((performance.now() - started) / 1000).toFixed(0)} s.`);

@@ -27,10 +27,20 @@ const RAW = `
 /** Two contracts with 10 and 100 postings, 5 applications each, seeded with SQL. */
 async function seed(server: BenchServer): Promise<Record<'small' | 'large', { globalId: string; id: string }>> {
   const contracts = {} as Record<'small' | 'large', { globalId: string; id: string }>;
-  for (const [size, count] of [['small', 10], ['large', 100]] as const) {
-    const data = await server.graphql(`mutation ($input: ConnectIngoedebanenInput!) { connectIngoedebanen(input: $input) { ... on Contract { id } } }`, {
-      input: { environment: 'PRODUCTION', alias: size, credentials: { ...IGB_ACCOUNT, publicationMode: 'DEDICATED_MEDIUM' } },
-    });
+  for (const [size, count] of [
+    ['small', 10],
+    ['large', 100],
+  ] as const) {
+    const data = await server.graphql(
+      `mutation ($input: ConnectIngoedebanenInput!) { connectIngoedebanen(input: $input) { ... on Contract { id } } }`,
+      {
+        input: {
+          environment: 'PRODUCTION',
+          alias: size,
+          credentials: { ...IGB_ACCOUNT, publicationMode: 'DEDICATED_MEDIUM' },
+        },
+      },
+    );
     const globalId = data.connectIngoedebanen.id as string;
     const id = rawId(globalId);
     contracts[size] = { globalId, id };
@@ -62,7 +72,8 @@ export async function readPathBench(): Promise<BenchResult> {
   const local = await openDatabase({ database: { kind: 'postgres', url: server.env.DATABASE_URL!, poolSize: 2 } });
   try {
     const contracts = await seed(server);
-    const statements = async () => Number(/^db_statements_total (\d+)$/m.exec(await (await fetch(`${server.base}/metrics`)).text())![1]);
+    const statements = async () =>
+      Number(/^db_statements_total (\d+)$/m.exec(await (await fetch(`${server.base}/metrics`)).text())![1]);
     const statementsFor = async (contract: { globalId: string }) => {
       await server.graphql(PAGE, { id: contract.globalId, ...SIZES });
       const before = await statements();
@@ -80,7 +91,10 @@ export async function readPathBench(): Promise<BenchResult> {
           postings: {
             take: 21,
             orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-            include: { job: true, applications: { take: 6, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], include: { candidate: true } } },
+            include: {
+              job: true,
+              applications: { take: 6, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], include: { candidate: true } },
+            },
           },
         },
       }),
@@ -93,8 +107,22 @@ export async function readPathBench(): Promise<BenchResult> {
       title: 'Read path: contract → 20 postings → 5 applications each → candidate (PostgreSQL)',
       header: ['how', 'median', 'p99', 'vs Prisma include', 'vs raw SQL', 'SQL statements (10 / 100 postings)'],
       rows: [
-        ['GraphQL over HTTP (auth, limits, metrics)', ms(api.median), ms(api.p99), ratio(api.median / prisma.median), ratio(api.median / raw.median), `${small} / ${large}`],
-        ['one Prisma query with includes', ms(prisma.median), ms(prisma.p99), ratio(1), ratio(prisma.median / raw.median), '—'],
+        [
+          'GraphQL over HTTP (auth, limits, metrics)',
+          ms(api.median),
+          ms(api.p99),
+          ratio(api.median / prisma.median),
+          ratio(api.median / raw.median),
+          `${small} / ${large}`,
+        ],
+        [
+          'one Prisma query with includes',
+          ms(prisma.median),
+          ms(prisma.p99),
+          ratio(1),
+          ratio(prisma.median / raw.median),
+          '—',
+        ],
         ['one raw SQL query (pg)', ms(raw.median), ms(raw.p99), ratio(raw.median / prisma.median), ratio(1), '1'],
       ],
     };

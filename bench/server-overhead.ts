@@ -18,7 +18,8 @@ async function load(url: string, token?: string, duration = SECONDS) {
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: QUERY,
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -43,7 +44,13 @@ export async function serverOverheadBench(): Promise<BenchResult> {
     const uncached = await ours('overhead-nocache', { AUTH_CACHE_TTL_MS: '0' });
     await load(`http://127.0.0.1:${port}`, undefined, 2);
     const baseline = await load(`http://127.0.0.1:${port}`);
-    const row = (name: string, result: { rps: number; p50: number; p99: number }) => [name, result.rps.toFixed(0), ms(result.p50), ms(result.p99), ratio(result.rps / baseline.rps)];
+    const row = (name: string, result: { rps: number; p50: number; p99: number }) => [
+      name,
+      result.rps.toFixed(0),
+      ms(result.p50),
+      ms(result.p99),
+      ratio(result.rps / baseline.rps),
+    ];
     return {
       title: `Server overhead: { viewer { scopes } }, 10 connections for ${SECONDS} s (PostgreSQL)`,
       header: ['server', 'requests/s', 'p50', 'p99', 'throughput vs bare Yoga'],

@@ -15,10 +15,18 @@ const POSTINGS = Number(process.env.STARTUP_BENCH_POSTINGS ?? 100_000);
 async function timeToReady(dataDir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const server = runScript('src/server.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  const server = runScript('src/server.ts', {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  });
   try {
     for (;;) {
-      const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((response) => response.ok, () => false);
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ready) return performance.now() - started;
       if (server.child.exitCode !== null) throw new Error(`The server stopped:\n${server.output()}`);
       if (performance.now() - started > 120_000) throw new Error('The server was not ready within 2 minutes');
@@ -34,7 +42,8 @@ async function timeToReady(dataDir: string): Promise<number> {
 async function seedPostings(dataDir: string, count: number): Promise<void> {
   const db = await openDatabase({ database: { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') } });
   try {
-    await db.sql.withSession((session) => session.exec(`
+    await db.sql.withSession((session) =>
+      session.exec(`
       WITH org AS (SELECT id FROM organization LIMIT 1),
       contract AS (
         INSERT INTO contract (id, organization_id, board_id, environment, status, updated_at)
@@ -46,7 +55,8 @@ async function seedPostings(dataDir: string, count: number): Promise<void> {
       )
       INSERT INTO posting (id, organization_id, job_id, contract_id, board_id, status, board_fields, external_id, created_at, updated_at)
       SELECT gen_random_uuid(), jobs.organization_id, jobs.id, contract.id, 'ingoedebanen', 'PUBLISHED', '{}', gen_random_uuid()::text, now(), now()
-      FROM jobs, contract`));
+      FROM jobs, contract`),
+    );
   } finally {
     await db.close();
   }

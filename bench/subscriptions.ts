@@ -15,7 +15,8 @@ const SUBSCRIBERS = Number(process.env.SUBSCRIPTION_BENCH_SUBSCRIBERS ?? 1000);
 const PER_SECOND = 1000;
 const SECONDS = 5;
 
-const percentile = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * share))]!;
+const percentile = (values: number[], share: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * share))]!;
 
 export async function subscriptionsBench(): Promise<BenchResult> {
   const server = await startBenchServer('subscriptions', { REDIS_URL: TEST_REDIS_URL });
@@ -54,7 +55,12 @@ export async function subscriptionsBench(): Promise<BenchResult> {
     const urls = [`${server.base.replace('http', 'ws')}/graphql`, `ws://127.0.0.1:${port}/graphql`];
     await Promise.all(
       organizations.map(async (organization, index) => {
-        const client = createClient({ url: urls[index % 2]!, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens[index]!.token}` }, retryAttempts: 0 });
+        const client = createClient({
+          url: urls[index % 2]!,
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${tokens[index]!.token}` },
+          retryAttempts: 0,
+        });
         clients.push(client);
         await new Promise<void>((resolve, reject) => {
           client.on('connected', () => resolve());
@@ -88,14 +94,25 @@ export async function subscriptionsBench(): Promise<BenchResult> {
       if (sent !== undefined) baselineLatencies.push(performance.now() - sent);
     });
 
-    const event = (to: string) => JSON.stringify({ postingId: '00000000-0000-4000-8000-000000000000', jobId: '', contractId: '', boardId: 'bench', from: 'QUEUED', to });
+    const event = (to: string) =>
+      JSON.stringify({
+        postingId: '00000000-0000-4000-8000-000000000000',
+        jobId: '',
+        contractId: '',
+        boardId: 'bench',
+        from: 'QUEUED',
+        to,
+      });
     // Warm up: an event to each organisation whose subscriber has not heard one yet (a subscription is registered
     // a moment after its connection), until every one has.
     for (let round = 0; round < 40 && listening.size < organizations.length; round++) {
-      for (const organization of organizations) if (!listening.has(organization)) await publisher.publish(`posting.statusChanged:${organization}`, event('SUBMITTED'));
+      for (const organization of organizations)
+        if (!listening.has(organization))
+          await publisher.publish(`posting.statusChanged:${organization}`, event('SUBMITTED'));
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    if (listening.size < organizations.length) throw new Error(`Only ${listening.size} of ${organizations.length} subscribers listen`);
+    if (listening.size < organizations.length)
+      throw new Error(`Only ${listening.size} of ${organizations.length} subscribers listen`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     warming = false;
     baselineSent.length = 0;
@@ -123,8 +140,20 @@ export async function subscriptionsBench(): Promise<BenchResult> {
       title: `Subscriptions: ${SUBSCRIBERS.toLocaleString('en')} graphql-ws subscribers over 2 server processes on Redis, ${PER_SECOND.toLocaleString('en')} status changes/s for ${SECONDS} s`,
       header: ['receiver', 'delivered / sent', 'p50 latency', 'p99 latency', 'p99 vs bare Redis'],
       rows: [
-        ['graphql-ws subscribers (Redis → server → WebSocket)', `${received} / ${total} in ${ms(sending)}`, ms(percentile(latencies, 0.5)), ms(percentile(latencies, 0.99)), ratio(percentile(latencies, 0.99) / percentile(baselineLatencies, 0.99))],
-        ['a bare Redis subscriber of the same messages', `${baselineLatencies.length} / ${total}`, ms(percentile(baselineLatencies, 0.5)), ms(percentile(baselineLatencies, 0.99)), ratio(1)],
+        [
+          'graphql-ws subscribers (Redis → server → WebSocket)',
+          `${received} / ${total} in ${ms(sending)}`,
+          ms(percentile(latencies, 0.5)),
+          ms(percentile(latencies, 0.99)),
+          ratio(percentile(latencies, 0.99) / percentile(baselineLatencies, 0.99)),
+        ],
+        [
+          'a bare Redis subscriber of the same messages',
+          `${baselineLatencies.length} / ${total}`,
+          ms(percentile(baselineLatencies, 0.5)),
+          ms(percentile(baselineLatencies, 0.99)),
+          ratio(1),
+        ],
       ],
     };
   } finally {

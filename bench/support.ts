@@ -40,7 +40,15 @@ export async function startBenchServer(label: string, env: Record<string, string
   url.pathname = `/${name}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mp-bench-'));
   const port = await freePort();
-  const fullEnv = { DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKER: 'false', ...env };
+  const fullEnv = {
+    DATABASE_URL: url.toString(),
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    WORKER: 'false',
+    ...env,
+  };
   const db = new pg.Client({ connectionString: url.toString() });
   let server: RunningProcess | undefined;
   const stop = async () => {
@@ -90,15 +98,26 @@ export const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toStr
 
 /** Connects the Fjord Jobs example board (its simulator at the server's BOARD_BASE_URLS); the contract's database id. */
 export async function connectFjordJobs(server: BenchServer): Promise<string> {
-  const data = await server.graphql(`mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`, {
-    input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
-  });
+  const data = await server.graphql(
+    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`,
+    {
+      input: {
+        environment: 'SANDBOX',
+        termsAccepted: true,
+        credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+      },
+    },
+  );
   if (data.connectFjordJobs.status !== 'ACTIVE') throw new Error('The Fjord Jobs contract is not active');
   return rawId(data.connectFjordJobs.id);
 }
 
 /** Runs `work` `runs` times after `warmup` runs; the median and the 99th percentile in milliseconds. */
-export async function timeRuns(runs: number, work: () => Promise<unknown>, warmup = Math.min(20, runs)): Promise<{ median: number; p99: number }> {
+export async function timeRuns(
+  runs: number,
+  work: () => Promise<unknown>,
+  warmup = Math.min(20, runs),
+): Promise<{ median: number; p99: number }> {
   for (let index = 0; index < warmup; index++) await work();
   const times: number[] = [];
   for (let index = 0; index < runs; index++) {
@@ -107,12 +126,19 @@ export async function timeRuns(runs: number, work: () => Promise<unknown>, warmu
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, p99: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]! };
+  return {
+    median: times[Math.floor(times.length / 2)]!,
+    p99: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]!,
+  };
 }
 
 /** A Markdown table. */
 export function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 export const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;

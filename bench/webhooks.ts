@@ -20,7 +20,11 @@ async function send(url: string, deliveries: { headers: Record<string, string>; 
       while (next < deliveries.length) {
         const delivery = deliveries[next++]!;
         const began = performance.now();
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...delivery.headers }, body: delivery.body });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...delivery.headers },
+          body: delivery.body,
+        });
         await response.arrayBuffer();
         answers.push({ status: response.status, ms: performance.now() - began });
       }
@@ -28,24 +32,38 @@ async function send(url: string, deliveries: { headers: Record<string, string>; 
   );
   const elapsed = performance.now() - started;
   const times = answers.map((answer) => answer.ms).sort((a, b) => a - b);
-  return { answers, elapsed, perSecond: deliveries.length / (elapsed / 1000), p50: times[Math.floor(times.length / 2)]!, p99: times[Math.floor(times.length * 0.99)]! };
+  return {
+    answers,
+    elapsed,
+    perSecond: deliveries.length / (elapsed / 1000),
+    p50: times[Math.floor(times.length / 2)]!,
+    p99: times[Math.floor(times.length * 0.99)]!,
+  };
 }
 
 export async function webhooksBench(): Promise<BenchResult> {
   const board = await startFjordJobsSimulator();
-  const server = await startBenchServer('webhooks', { WORKER: 'true', BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts', BOARD_BASE_URLS: `fjord-jobs=${board.url}` });
+  const server = await startBenchServer('webhooks', {
+    WORKER: 'true',
+    BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
+    BOARD_BASE_URLS: `fjord-jobs=${board.url}`,
+  });
   const port = await freePort();
   const bare = runScript('bench/bare-webhook.ts', { PORT: String(port) });
   try {
     await bare.waitFor(/Listening on/, 30_000);
     const contractId = await connectFjordJobs(server);
     const unique = Array.from({ length: DELIVERIES }, (_, index) =>
-      fjordDelivery('123456', {
-        type: 'application.received',
-        applicationId: `app-${index}`,
-        jobId: 'fj-unknown',
-        applicant: { name: `Søker ${index}`, email: `soker${index}@example.no` },
-      }, { deliveryId: randomUUID() }),
+      fjordDelivery(
+        '123456',
+        {
+          type: 'application.received',
+          applicationId: `app-${index}`,
+          jobId: 'fj-unknown',
+          applicant: { name: `Søker ${index}`, email: `soker${index}@example.no` },
+        },
+        { deliveryId: randomUUID() },
+      ),
     );
     const all = [...unique, ...unique.filter((_, index) => index % 10 === 0)].sort(() => Math.random() - 0.5);
 
@@ -64,10 +82,34 @@ export async function webhooksBench(): Promise<BenchResult> {
     if (applied !== DELIVERIES) throw new Error(`${applied} applications for ${DELIVERIES} deliveries`);
     return {
       title: `Webhook ingestion: ${all.length.toLocaleString('en')} signed deliveries (${DELIVERIES.toLocaleString('en')} unique, 10 % sent twice), ${CONCURRENCY} at a time (PostgreSQL)`,
-      header: ['receiver', 'answered/s', 'p50 answer', 'p99 answer', 'vs bare receiver', 'all applied after', 'applications'],
+      header: [
+        'receiver',
+        'answered/s',
+        'p50 answer',
+        'p99 answer',
+        'vs bare receiver',
+        'all applied after',
+        'applications',
+      ],
       rows: [
-        ['ours: verify, store in the inbox, answer; the worker applies', ours.perSecond.toFixed(0), ms(ours.p50), ms(ours.p99), ratio(ours.perSecond / baseline.perSecond), ms(processed), `${applied} (each once)`],
-        ['bare server: verify the signature, answer, store nothing', baseline.perSecond.toFixed(0), ms(baseline.p50), ms(baseline.p99), ratio(1), '—', '—'],
+        [
+          'ours: verify, store in the inbox, answer; the worker applies',
+          ours.perSecond.toFixed(0),
+          ms(ours.p50),
+          ms(ours.p99),
+          ratio(ours.perSecond / baseline.perSecond),
+          ms(processed),
+          `${applied} (each once)`,
+        ],
+        [
+          'bare server: verify the signature, answer, store nothing',
+          baseline.perSecond.toFixed(0),
+          ms(baseline.p50),
+          ms(baseline.p99),
+          ratio(1),
+          '—',
+          '—',
+        ],
       ],
     };
   } finally {

@@ -17,7 +17,10 @@ process.env.BOARD_BASE_URLS = Object.entries(all)
   .map(([id, simulator]) => `${id}=${simulator.url}`)
   .join(',');
 console.log('Board simulators are running. Credentials they accept (demo only):');
-for (const [board, values] of Object.entries({ ...credentials, 'fjord-jobs': { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } })) {
+for (const [board, values] of Object.entries({
+  ...credentials,
+  'fjord-jobs': { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+})) {
   console.log(`  ${board}: ${JSON.stringify(values)}`);
 }
 console.log(
@@ -30,7 +33,9 @@ console.log(
     `    access request: requestFranceTravailSandboxAccess with clientId PAR_initech_3c4d5e6f, SIRET 73282932000074 and 5 or more\n` +
     `    positions a year (granted after 10 s), then connect SANDBOX with ${JSON.stringify({ clientId: 'PAR_initech_3c4d5e6f', partyId: initech.partyId, key: initech.key })}`,
 );
-console.log('  ingoedebanen: no API to call; connect it, publish, and open the contract\'s feedUrl (admins see it) in a browser.');
+console.log(
+  "  ingoedebanen: no API to call; connect it, publish, and open the contract's feedUrl (admins see it) in a browser.",
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void Promise.all(Object.values(all).map((simulator) => simulator.close())));
 }

@@ -45,7 +45,10 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   let limitsRedis: Redis | undefined;
   try {
     const { keyring, file: keyFile, generated } = await loadKeyring(config.encryptionKeys, config.dataDir);
-    if (generated) log.warn(`Generated an encryption key for credentials in ${keyFile}; set ENCRYPTION_KEYS in production and keep a copy of this key`);
+    if (generated)
+      log.warn(
+        `Generated an encryption key for credentials in ${keyFile}; set ENCRYPTION_KEYS in production and keep a copy of this key`,
+      );
     const migrations = await readMigrations();
     const { applied } = await migrate(db.sql, migrations);
     if (applied.length > 0) log.info({ applied }, `Applied ${applied.length} migration(s)`);
@@ -53,7 +56,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     if (db.kind === 'pglite' && config.demoOrganization) {
       const demo = await createDemoOrganization(db.prisma, config.dataDir);
       if (demo) {
-        log.info(`Created the demo organisation. Its admin token, shown this once, is ${demo.token} — also saved in ${demo.file}`);
+        log.info(
+          `Created the demo organisation. Its admin token, shown this once, is ${demo.token} — also saved in ${demo.file}`,
+        );
       }
     }
 
@@ -81,8 +86,15 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const storage = openDocumentStorage(config.documents);
     const links = new DocumentLinks(keyring, () => publicUrl, config.documents.linkTtlSeconds);
     const viewers = new ViewerCache(db.prisma, eventBus.events, config.authCacheTtlMs);
-    limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
-    limitsRedis?.on('error', (error) => log.warn({ err: error.message }, 'Redis unreachable for rate limits; each process counts on its own until it is back'));
+    limitsRedis = config.redisUrl
+      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      : undefined;
+    limitsRedis?.on('error', (error) =>
+      log.warn(
+        { err: error.message },
+        'Redis unreachable for rate limits; each process counts on its own until it is back',
+      ),
+    );
     const rateLimits = createRateLimits(config.rateLimits, limitsRedis);
     const yoga = createGraphQLServer({
       viewers,
@@ -100,18 +112,44 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     });
     const addressOf = (request: IncomingMessage) => clientAddress(request, config.trustProxy);
     const routes = [
-      webhookRoute({ prisma: db.prisma, boards, keyring, events: eventBus.events, log, maxBytes: config.webhooks.maxBytes, metrics, limit: rateLimits.webhooks, addressOf }),
+      webhookRoute({
+        prisma: db.prisma,
+        boards,
+        keyring,
+        events: eventBus.events,
+        log,
+        maxBytes: config.webhooks.maxBytes,
+        metrics,
+        limit: rateLimits.webhooks,
+        addressOf,
+      }),
       documentRoute({ prisma: db.prisma, storage, links, log }),
       feedRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, log }),
       consoleRoute(),
-      applicationPageRoute({ prisma: db.prisma, boards, keyring, publicUrl: () => publicUrl, events: eventBus.events, log, maxDocumentBytes: config.documents.maxBytes, limit: rateLimits.applications, addressOf }),
+      applicationPageRoute({
+        prisma: db.prisma,
+        boards,
+        keyring,
+        publicUrl: () => publicUrl,
+        events: eventBus.events,
+        log,
+        maxDocumentBytes: config.documents.maxBytes,
+        limit: rateLimits.applications,
+        addressOf,
+      }),
     ];
     // Every response: nosniff, no framing, no referrer, HSTS, and a CSP that allows nothing (the API serves data,
     // not pages); the pages the server does serve set their own. GraphiQL loads its scripts from a CDN.
-    const securityHeaders = helmet({ frameguard: { action: 'deny' }, contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+    const securityHeaders = helmet({
+      frameguard: { action: 'deny' },
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    });
     const graphiqlHeaders = helmet({ frameguard: { action: 'deny' }, contentSecurityPolicy: false });
     const showsGraphiQL = (request: IncomingMessage) =>
-      config.graphql.graphiql && request.method === 'GET' && (request.url ?? '').startsWith('/graphql') && String(request.headers.accept ?? '').includes('text/html');
+      config.graphql.graphiql &&
+      request.method === 'GET' &&
+      (request.url ?? '').startsWith('/graphql') &&
+      String(request.headers.accept ?? '').includes('text/html');
     server = createServer(
       {
         requestTimeout: config.requestTimeoutMs,
@@ -120,9 +158,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
       },
       async (request, response) => {
-        await new Promise<void>((resolve) => (showsGraphiQL(request) ? graphiqlHeaders : securityHeaders)(request, response, () => resolve()));
+        await new Promise<void>((resolve) =>
+          (showsGraphiQL(request) ? graphiqlHeaders : securityHeaders)(request, response, () => resolve()),
+        );
         for (const route of routes) if (await route(request, response)) return;
-        if (request.method === 'POST' && !(await readGraphQLBody(request, response, config.graphql.maxBodyBytes))) return;
+        if (request.method === 'POST' && !(await readGraphQLBody(request, response, config.graphql.maxBodyBytes)))
+          return;
         await yoga(request, response);
       },
     );
@@ -143,7 +184,17 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       listening.listen(config.port, config.host, () => resolve());
     });
     const worker = config.worker.inProcess
-      ? new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: eventBus.events, log, documents: { storage, maxBytes: config.documents.maxBytes } }, config.worker)
+      ? new DeliveryWorker(
+          {
+            prisma: db.prisma,
+            boards,
+            keyring,
+            events: eventBus.events,
+            log,
+            documents: { storage, maxBytes: config.documents.maxBytes },
+          },
+          config.worker,
+        )
       : undefined;
     worker?.start();
     const { port } = listening.address() as AddressInfo;

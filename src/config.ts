@@ -14,16 +14,18 @@ const positiveInt = (max: number) =>
     .min(1, 'expected at least 1')
     .max(max, `expected at most ${max}`);
 
-const perPeriod = z.coerce.number({ error: 'expected a whole number (0: no limit)' }).int('expected a whole number (0: no limit)').min(0).max(10_000_000);
+const perPeriod = z.coerce
+  .number({ error: 'expected a whole number (0: no limit)' })
+  .int('expected a whole number (0: no limit)')
+  .min(0)
+  .max(10_000_000);
 
-const commaList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  );
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const postgresUrl = z
   .string()
@@ -34,7 +36,10 @@ const redisUrl = z.string().refine((value) => /^rediss?:\/\//.test(value), 'expe
 /** `id:base64key` entries; each key must decode to 32 bytes (AES-256). The first one encrypts. */
 const encryptionKeys = z.string().transform((value, ctx) => {
   const keys: { id: string; key: Buffer }[] = [];
-  for (const entry of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     const id = entry.slice(0, separator);
     const key = Buffer.from(entry.slice(separator + 1), 'base64');
@@ -69,7 +74,16 @@ const environmentSchema = z.object({
   LOG_PRETTY: booleanFlag.optional(),
   BOARD_PLUGINS: commaList.default([]),
   BOARD_BASE_URLS: commaList
-    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*(:[A-Z][A-Z0-9_]*)?=https?:\/\/\S+$/, 'expected board-id[:ENVIRONMENT]=http(s)://url entries')))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^[a-z][a-z0-9-]*(:[A-Z][A-Z0-9_]*)?=https?:\/\/\S+$/,
+            'expected board-id[:ENVIRONMENT]=http(s)://url entries',
+          ),
+      ),
+    )
     .default([]),
   BOARD_TIMEOUT_MS: positiveInt(120_000).default(10_000),
   SKIP_ENVIRONMENT_PREREQUISITES: commaList.default([]),
@@ -101,7 +115,10 @@ const environmentSchema = z.object({
   DOCUMENT_MAX_BYTES: positiveInt(100 * 1024 * 1024).default(5 * 1024 * 1024),
   DOCUMENT_URL_TTL_SECONDS: positiveInt(7 * 86_400).default(300),
   S3_BUCKET_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the bucket' }).optional(),
-  S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, 'expected a region name such as eu-west-1').default('us-east-1'),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{2,40}$/, 'expected a region name such as eu-west-1')
+    .default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   STATUS_POLL_BASE_MS: positiveInt(86_400_000).default(60_000),
@@ -120,7 +137,12 @@ const environmentSchema = z.object({
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: perPeriod.default(6000),
   RATE_LIMIT_APPLICATIONS_PER_HOUR: perPeriod.default(30),
   TRUST_PROXY: booleanFlag.default(false),
-  AUTH_CACHE_TTL_MS: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(0).max(60_000, 'expected at most 60000').default(5000),
+  AUTH_CACHE_TTL_MS: z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(0)
+    .max(60_000, 'expected at most 60000')
+    .default(5000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -170,7 +192,12 @@ export interface Config {
   /** How long an HTTP request's token stays known without a database read (0: every request reads it). */
   authCacheTtlMs: number;
   /** Requests allowed per key and period; 0 turns a limit off. Shared through Redis when REDIS_URL is set. */
-  rateLimits: { mutationsPerMinute: number; tokenCreationsPerHour: number; webhooksPerMinute: number; applicationsPerHour: number };
+  rateLimits: {
+    mutationsPerMinute: number;
+    tokenCreationsPerHour: number;
+    webhooksPerMinute: number;
+    applicationsPerHour: number;
+  };
   /** Take the client address from X-Forwarded-For (behind a load balancer that sets it). */
   trustProxy: boolean;
   requestTimeoutMs: number;
@@ -227,7 +254,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
-        const given = typeof present[name] === 'string' && !/KEY|URL|SECRET|TOKEN/.test(name) ? ` (got "${present[name]}")` : '';
+        const given =
+          typeof present[name] === 'string' && !/KEY|URL|SECRET|TOKEN/.test(name) ? ` (got "${present[name]}")` : '';
         return `${name}: ${issue.message}${given}`;
       }),
     );
@@ -238,9 +266,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const production = env.NODE_ENV === 'production';
   if (production) {
-    if (!env.ENCRYPTION_KEYS) throw new ConfigError(['ENCRYPTION_KEYS: required in production (the key generated into DATA_DIR is for development)']);
+    if (!env.ENCRYPTION_KEYS)
+      throw new ConfigError([
+        'ENCRYPTION_KEYS: required in production (the key generated into DATA_DIR is for development)',
+      ]);
     const weak = env.ENCRYPTION_KEYS.filter(({ key }) => isWeakKey(key)).map(({ id }) => id);
-    if (weak.length > 0) throw new ConfigError([`ENCRYPTION_KEYS: the key(s) ${weak.join(', ')} are not random (generate one with: openssl rand -base64 32)`]);
+    if (weak.length > 0)
+      throw new ConfigError([
+        `ENCRYPTION_KEYS: the key(s) ${weak.join(', ')} are not random (generate one with: openssl rand -base64 32)`,
+      ]);
   }
   const dataDir = path.resolve(env.DATA_DIR);
   return {
@@ -255,7 +289,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     encryptionKeys: env.ENCRYPTION_KEYS,
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? (Boolean(process.stdout.isTTY) && !production) },
     boardPlugins: env.BOARD_PLUGINS,
-    boardBaseUrls: Object.fromEntries(env.BOARD_BASE_URLS.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
+    boardBaseUrls: Object.fromEntries(
+      env.BOARD_BASE_URLS.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+    ),
     boardTimeoutMs: env.BOARD_TIMEOUT_MS,
     skipEnvironmentPrerequisites: env.SKIP_ENVIRONMENT_PREREQUISITES,
     contractCheckMs: env.CONTRACT_CHECK_INTERVAL_MS,
@@ -275,7 +311,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     documents: {
       directory: path.join(dataDir, 'documents'),
       s3: env.S3_BUCKET_URL
-        ? { bucketUrl: env.S3_BUCKET_URL, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY! }
+        ? {
+            bucketUrl: env.S3_BUCKET_URL,
+            region: env.S3_REGION,
+            accessKeyId: env.S3_ACCESS_KEY_ID!,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+          }
         : undefined,
       maxBytes: env.DOCUMENT_MAX_BYTES,
       linkTtlSeconds: env.DOCUMENT_URL_TTL_SECONDS,

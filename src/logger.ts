@@ -36,7 +36,10 @@ export function createLogger(config: Pick<Config, 'log'>, destination?: Destinat
   };
   if (destination) return pino(options, destination);
   if (config.log.pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
+    });
   }
   return pino(options);
 }

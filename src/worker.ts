@@ -18,11 +18,17 @@ try {
   const { keyring } = await loadKeyring(config.encryptionKeys, config.dataDir);
   const db = await openDatabase(config);
   const pending = await pendingMigrations(db.sql);
-  if (pending.length > 0) throw new Error(`The database lacks migrations ${pending.join(', ')}: start the API or run npm run db:migrate first.`);
+  if (pending.length > 0)
+    throw new Error(
+      `The database lacks migrations ${pending.join(', ')}: start the API or run npm run db:migrate first.`,
+    );
   const bus = createEventBus({ redisUrl: config.redisUrl, log });
   const boards = BoardRegistry.fromConfig(plugins, config, log);
   const documents = { storage: openDocumentStorage(config.documents), maxBytes: config.documents.maxBytes };
-  const worker = new DeliveryWorker({ prisma: db.prisma, boards, keyring, events: bus.events, log, documents }, config.worker);
+  const worker = new DeliveryWorker(
+    { prisma: db.prisma, boards, keyring, events: bus.events, log, documents },
+    config.worker,
+  );
   worker.start();
   log.info(`Delivery worker started (${config.worker.concurrency} at a time)`);
   let stopping = false;

@@ -60,7 +60,12 @@ describe('HTTP authentication', () => {
     const response = await server.graphql(VIEWER, { token: admin });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({
-      viewer: { organization: { slug: 'acme' }, user: { email: 'admin@acme.invalid', role: 'ADMIN' }, role: 'ADMIN', scopes: ['READ', 'WRITE'] },
+      viewer: {
+        organization: { slug: 'acme' },
+        user: { email: 'admin@acme.invalid', role: 'ADMIN' },
+        role: 'ADMIN',
+        scopes: ['READ', 'WRITE'],
+      },
     });
   });
 
@@ -77,7 +82,10 @@ describe('roles and scopes', () => {
   test('a recruiter cannot list or create tokens', async () => {
     const list = await server.graphql('{ apiTokens { edges { node { id } } } }', { token: recruiter });
     expect(list.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const create = await server.graphql(CREATE_TOKEN, { token: recruiter, variables: { input: { name: 'x', scopes: ['READ'] } } });
+    const create = await server.graphql(CREATE_TOKEN, {
+      token: recruiter,
+      variables: { input: { name: 'x', scopes: ['READ'] } },
+    });
     expect(create.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const viewer = await server.graphql(VIEWER, { token: recruiter });
     expect(viewer.body.data?.viewer.role).toBe('RECRUITER');
@@ -88,7 +96,10 @@ describe('roles and scopes', () => {
     expect(created.__typename).toBe('CreateApiTokenPayload');
     const readOnly = created.token as string;
     expect((await server.graphql(VIEWER, { token: readOnly })).body.data?.viewer.scopes).toEqual(['READ']);
-    const mutation = await server.graphql(CREATE_TOKEN, { token: readOnly, variables: { input: { name: 'y', scopes: ['READ'] } } });
+    const mutation = await server.graphql(CREATE_TOKEN, {
+      token: readOnly,
+      variables: { input: { name: 'y', scopes: ['READ'] } },
+    });
     expect(mutation.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(mutation.body.data?.createApiToken ?? null).toBeNull();
   });
@@ -128,9 +139,15 @@ describe('API tokens through GraphQL', () => {
 
   test('another organisation can neither see nor revoke a token', async () => {
     const created = await createToken(admin, { name: 'private', scopes: ['READ'] });
-    const node = await server.graphql('query ($id: ID!) { node(id: $id) { id } }', { token: otherAdmin, variables: { id: created.apiToken.id } });
+    const node = await server.graphql('query ($id: ID!) { node(id: $id) { id } }', {
+      token: otherAdmin,
+      variables: { id: created.apiToken.id },
+    });
     expect(node.body).toEqual({ data: { node: null } });
-    const own = await server.graphql('query ($id: ID!) { node(id: $id) { id ... on ApiToken { name } } }', { token: admin, variables: { id: created.apiToken.id } });
+    const own = await server.graphql('query ($id: ID!) { node(id: $id) { id ... on ApiToken { name } } }', {
+      token: admin,
+      variables: { id: created.apiToken.id },
+    });
     expect(own.body.data?.node).toEqual({ id: created.apiToken.id, name: 'private' });
 
     const revoke = await server.graphql(REVOKE_TOKEN, { token: otherAdmin, variables: { id: created.apiToken.id } });
@@ -142,7 +159,8 @@ describe('API tokens through GraphQL', () => {
   });
 
   test('an admin cannot issue a token for a user of another organisation', async () => {
-    const otherUser = (await server.graphql('{ viewer { user { id } } }', { token: otherAdmin })).body.data?.viewer.user.id;
+    const otherUser = (await server.graphql('{ viewer { user { id } } }', { token: otherAdmin })).body.data?.viewer.user
+      .id;
     const result = await createToken(admin, { name: 'foreign', scopes: ['READ'], userId: otherUser });
     expect(result.__typename).toBe('NotFoundError');
   });
@@ -151,10 +169,19 @@ describe('API tokens through GraphQL', () => {
     const mutation = `mutation ($input: CreateUserInput!) { createUser(input: $input) { __typename ... on User { id email role } ... on ValidationError { fieldErrors { path message } } } }`;
     const input = { email: 'Jo@Acme.example', name: 'Jo', role: 'RECRUITER' };
     const first = await server.graphql(mutation, { token: admin, variables: { input } });
-    expect(first.body.data?.createUser).toMatchObject({ __typename: 'User', email: 'jo@acme.example', role: 'RECRUITER' });
+    expect(first.body.data?.createUser).toMatchObject({
+      __typename: 'User',
+      email: 'jo@acme.example',
+      role: 'RECRUITER',
+    });
     const again = await server.graphql(mutation, { token: admin, variables: { input } });
-    expect(again.body.data?.createUser.fieldErrors).toEqual([{ path: ['input', 'email'], message: 'is already used by another user of this organisation' }]);
-    const badEmail = await server.graphql(mutation, { token: admin, variables: { input: { ...input, email: 'nope' } } });
+    expect(again.body.data?.createUser.fieldErrors).toEqual([
+      { path: ['input', 'email'], message: 'is already used by another user of this organisation' },
+    ]);
+    const badEmail = await server.graphql(mutation, {
+      token: admin,
+      variables: { input: { ...input, email: 'nope' } },
+    });
     expect(badEmail.body.data?.createUser.fieldErrors[0].path).toEqual(['input', 'email']);
   });
 });
@@ -174,21 +201,32 @@ describe('WebSocket authentication', () => {
     expect(subscription.received).toEqual([]);
   });
 
-  test('a subscriber receives its organisation\'s events only, and is cut off when its token is revoked', async () => {
+  test("a subscriber receives its organisation's events only, and is cut off when its token is revoked", async () => {
     const created = await createToken(admin, { name: 'socket', scopes: ['READ'] });
     let closedWith: number | undefined;
-    const client = server.wsClient({ authorization: `Bearer ${created.token}` }, { onClose: (code) => (closedWith = code) });
+    const client = server.wsClient(
+      { authorization: `Bearer ${created.token}` },
+      { onClose: (code) => (closedWith = code) },
+    );
     const events = subscribe(client, TOKEN_CHANGED);
     const foreign = subscribe(server.wsClient({ token: otherAdmin }), TOKEN_CHANGED);
 
     // The subscription is live once an event arrives; keep creating tokens until then.
-    await eventually(async () => {
-      await createToken(admin, { name: 'ping', scopes: ['READ'] });
-      return events.received.length > 0;
-    }, 10_000, 'the first event');
+    await eventually(
+      async () => {
+        await createToken(admin, { name: 'ping', scopes: ['READ'] });
+        return events.received.length > 0;
+      },
+      10_000,
+      'the first event',
+    );
     const next = await createToken(admin, { name: 'watched', scopes: ['READ'] });
-    await events.waitUntil((results) => results.some((result) => result.data?.apiTokenChanged.apiToken.id === next.apiToken.id));
-    expect(events.received.find((result) => result.data?.apiTokenChanged.apiToken.id === next.apiToken.id)?.data).toEqual({
+    await events.waitUntil((results) =>
+      results.some((result) => result.data?.apiTokenChanged.apiToken.id === next.apiToken.id),
+    );
+    expect(
+      events.received.find((result) => result.data?.apiTokenChanged.apiToken.id === next.apiToken.id)?.data,
+    ).toEqual({
       apiTokenChanged: { action: 'CREATED', apiToken: { id: next.apiToken.id, name: 'watched' } },
     });
 
@@ -232,10 +270,14 @@ describe('server-sent events', () => {
         text += new TextDecoder().decode(value);
       }
     })().catch(() => undefined);
-    await eventually(async () => {
-      await createToken(admin, { name: 'sse', scopes: ['READ'] });
-      return text.includes('"apiTokenChanged"');
-    }, 10_000, 'an SSE event');
+    await eventually(
+      async () => {
+        await createToken(admin, { name: 'sse', scopes: ['READ'] });
+        return text.includes('"apiTokenChanged"');
+      },
+      10_000,
+      'an SSE event',
+    );
     expect(text).toContain('"action":"CREATED"');
     controller.abort();
     await reading;

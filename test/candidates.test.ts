@@ -2,7 +2,12 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, type TopcvWebhookBody } from '../src/sandbox/boards/topcv.ts';
+import {
+  startTopcvSimulator,
+  topcvDelivery,
+  TOPCV_EMPLOYERS,
+  type TopcvWebhookBody,
+} from '../src/sandbox/boards/topcv.ts';
 import { sendWebhook, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
 
@@ -51,7 +56,13 @@ async function topcvContract(as = token): Promise<{ id: string; webhookUrl: stri
 async function fjordContract(): Promise<{ id: string; webhookUrl: string }> {
   const data = await gql(
     `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id webhookUrl } } }`,
-    { input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } },
+    {
+      input: {
+        environment: 'SANDBOX',
+        termsAccepted: true,
+        credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+      },
+    },
   );
   return data.connectFjordJobs;
 }
@@ -66,7 +77,11 @@ async function job(title: string, stages?: string[], as = token): Promise<string
 }
 
 let applicationNumber = 0;
-function application(title: string | null, person: { name: string; email?: string; phone?: string }, extra: Partial<Extract<TopcvWebhookBody, { event: 'application.created' }>['data']> = {}): TopcvWebhookBody {
+function application(
+  title: string | null,
+  person: { name: string; email?: string; phone?: string },
+  extra: Partial<Extract<TopcvWebhookBody, { event: 'application.created' }>['data']> = {},
+): TopcvWebhookBody {
   applicationNumber += 1;
   return {
     event: 'application.created',
@@ -74,40 +89,61 @@ function application(title: string | null, person: { name: string; email?: strin
       application_id: `tcv-app-${applicationNumber}`,
       ...(title ? { job_title: title } : {}),
       applied_at: new Date().toISOString(),
-      candidate: { full_name: person.name, ...(person.email ? { email: person.email } : {}), ...(person.phone ? { phone: person.phone } : {}), city: 'Hà Nội' },
+      candidate: {
+        full_name: person.name,
+        ...(person.email ? { email: person.email } : {}),
+        ...(person.phone ? { phone: person.phone } : {}),
+        city: 'Hà Nội',
+      },
       ...extra,
     },
   };
 }
 
-const post = (url: string, delivery: SignedDelivery, options: Parameters<typeof sendWebhook>[2] = {}) => sendWebhook(url, delivery, options);
+const post = (url: string, delivery: SignedDelivery, options: Parameters<typeof sendWebhook>[2] = {}) =>
+  sendWebhook(url, delivery, options);
 
-const APPLICATION = 'id status stage jobTitle pendingReason boardApplicationId job { id title } suggestedJobs { id } candidate { id name email phone }';
+const APPLICATION =
+  'id status stage jobTitle pendingReason boardApplicationId job { id title } suggestedJobs { id } candidate { id name email phone }';
 
 async function applicationsOf(jobId: string) {
-  return (await gql(`query ($id: ID!) { job(id: $id) { applications(first: 20) { edges { node { ${APPLICATION} } } } } }`, { id: jobId })).job.applications.edges.map(
-    (edge: { node: unknown }) => edge.node,
-  );
+  return (
+    await gql(`query ($id: ID!) { job(id: $id) { applications(first: 20) { edges { node { ${APPLICATION} } } } } }`, {
+      id: jobId,
+    })
+  ).job.applications.edges.map((edge: { node: unknown }) => edge.node);
 }
 
 async function pendingPool() {
-  return (await gql(`{ pendingCandidates(first: 20) { edges { node { ${APPLICATION} } } } }`)).pendingCandidates.edges.map((edge: { node: any }) => edge.node);
+  return (
+    await gql(`{ pendingCandidates(first: 20) { edges { node { ${APPLICATION} } } } }`)
+  ).pendingCandidates.edges.map((edge: { node: any }) => edge.node);
 }
 
 describe('applications from a board that names the posting', () => {
-  test('a candidate arrives live in the first stage of the posting\'s job, with their CV behind an expiring link', async () => {
+  test("a candidate arrives live in the first stage of the posting's job, with their CV behind an expiring link", async () => {
     const contract = await fjordContract();
     expect(contract.webhookUrl).toMatch(new RegExp(`^${server.url}/webhooks/fjord-jobs/[0-9a-f-]{36}$`));
     const jobId = await job('Deckhand', ['New', 'Call', 'Hired']);
-    const published = (await gql(
-      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
-      { input: { jobId, contractId: contract.id, boardFields: { sector: 'FISHERIES' } } },
-    )).publishPosting;
-    await eventually(async () => (await gql(`query ($id: ID!) { posting(id: $id) { status } }`, { id: published.id })).posting.status === 'PUBLISHED');
-    const externalId = (await gql(`query ($id: ID!) { posting(id: $id) { externalId } }`, { id: published.id })).posting.externalId;
+    const published = (
+      await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`, {
+        input: { jobId, contractId: contract.id, boardFields: { sector: 'FISHERIES' } },
+      })
+    ).publishPosting;
+    await eventually(
+      async () =>
+        (await gql(`query ($id: ID!) { posting(id: $id) { status } }`, { id: published.id })).posting.status ===
+        'PUBLISHED',
+    );
+    const externalId = (await gql(`query ($id: ID!) { posting(id: $id) { externalId } }`, { id: published.id })).posting
+      .externalId;
 
     const client = server.wsClient({ authorization: `Bearer ${token}` });
-    const live = subscribe(client, `subscription ($jobId: ID!) { candidateReceived(filter: { jobId: $jobId }) { pending application { stage candidate { name } posting { id } } } }`, { jobId });
+    const live = subscribe(
+      client,
+      `subscription ($jobId: ID!) { candidateReceived(filter: { jobId: $jobId }) { pending application { stage candidate { name } posting { id } } } }`,
+      { jobId },
+    );
     await live.ready;
     const delivery = fjord.apply(externalId, {
       name: 'Ola Nordmann',
@@ -116,11 +152,18 @@ describe('applications from a board that names the posting', () => {
     });
     expect(await post(contract.webhookUrl, delivery)).toEqual({ status: 202, attempts: 1 });
     const [event] = await live.waitFor(1);
-    expect(event!.data!.candidateReceived).toEqual({ pending: false, application: { stage: 'New', candidate: { name: 'Ola Nordmann' }, posting: { id: published.id } } });
+    expect(event!.data!.candidateReceived).toEqual({
+      pending: false,
+      application: { stage: 'New', candidate: { name: 'Ola Nordmann' }, posting: { id: published.id } },
+    });
 
     const [received] = await applicationsOf(jobId);
     expect(received).toMatchObject({ status: 'ACTIVE', stage: 'New', candidate: { email: 'ola.nordmann@example.no' } });
-    const cv = (await gql(`query ($id: ID!) { candidate(id: $id) { cv { fileName contentType size link { url expiresAt } } } }`, { id: received.candidate.id })).candidate.cv;
+    const cv = (
+      await gql(`query ($id: ID!) { candidate(id: $id) { cv { fileName contentType size link { url expiresAt } } } }`, {
+        id: received.candidate.id,
+      })
+    ).candidate.cv;
     expect(cv).toMatchObject({ fileName: 'Ola CV.pdf', contentType: 'application/pdf', size: PDF.length });
     expect(Date.parse(cv.link.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
     const download = await fetch(cv.link.url);
@@ -139,11 +182,13 @@ describe('applications from a board that names the posting', () => {
   test('a review arrives by webhook: the posting goes live without waiting for a poll, once however often it is delivered', async () => {
     const contract = await fjordContract();
     const jobId = await job('Harbour clerk');
-    const { id } = (await gql(
-      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
-      { input: { jobId, contractId: contract.id, boardFields: { sector: 'PUBLIC' } } },
-    )).publishPosting;
-    const read = async () => (await gql(`query ($id: ID!) { posting(id: $id) { status externalId events { to } } }`, { id })).posting;
+    const { id } = (
+      await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`, {
+        input: { jobId, contractId: contract.id, boardFields: { sector: 'PUBLIC' } },
+      })
+    ).publishPosting;
+    const read = async () =>
+      (await gql(`query ($id: ID!) { posting(id: $id) { status externalId events { to } } }`, { id })).posting;
     await eventually(async () => (await read()).status === 'PENDING_REVIEW');
     const client = server.wsClient({ authorization: `Bearer ${token}` });
     const reviews = subscribe(client, `subscription { postingReviewed { approved posting { id } } }`);
@@ -165,9 +210,23 @@ describe('matching by job title when the board names no posting', () => {
     const contract = await topcvContract();
     const jobId = await job('Kế toán tổng hợp (m/f/x)');
     await job('Kế toán tổng hợp', undefined, await server.tokenFor('another-org'));
-    expect((await post(contract.webhookUrl, topcvDelivery(SECRET, application('KẾ TOÁN TỔNG HỢP - Nam/Nữ', { name: 'Nguyễn Văn A', email: 'a@example.vn' })))).status).toBe(202);
+    expect(
+      (
+        await post(
+          contract.webhookUrl,
+          topcvDelivery(
+            SECRET,
+            application('KẾ TOÁN TỔNG HỢP - Nam/Nữ', { name: 'Nguyễn Văn A', email: 'a@example.vn' }),
+          ),
+        )
+      ).status,
+    ).toBe(202);
     await eventually(async () => (await applicationsOf(jobId)).length === 1);
-    expect((await applicationsOf(jobId))[0]).toMatchObject({ status: 'ACTIVE', stage: 'Applied', jobTitle: 'KẾ TOÁN TỔNG HỢP - Nam/Nữ' });
+    expect((await applicationsOf(jobId))[0]).toMatchObject({
+      status: 'ACTIVE',
+      stage: 'Applied',
+      jobTitle: 'KẾ TOÁN TỔNG HỢP - Nam/Nữ',
+    });
   });
 
   test('no match and several matches go to the pending pool with the reason and suggested jobs; assigning and rejecting take them out', async () => {
@@ -176,32 +235,58 @@ describe('matching by job title when the board names no posting', () => {
     const near = await job('Kỹ sư phần mềm Java');
     await job('Closed job title', undefined);
     const before = (await pendingPool()).length;
-    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Kỹ sư cầu đường', { name: 'Lê Thị Ambiguous', email: 'ambiguous@example.vn' })));
-    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Kỹ sư phần mềm', { name: 'Phạm Nobody', email: 'nobody@example.vn' })));
+    await post(
+      contract.webhookUrl,
+      topcvDelivery(
+        SECRET,
+        application('Kỹ sư cầu đường', { name: 'Lê Thị Ambiguous', email: 'ambiguous@example.vn' }),
+      ),
+    );
+    await post(
+      contract.webhookUrl,
+      topcvDelivery(SECRET, application('Kỹ sư phần mềm', { name: 'Phạm Nobody', email: 'nobody@example.vn' })),
+    );
     await post(contract.webhookUrl, topcvDelivery(SECRET, application(null, { name: 'Võ Untitled' })));
     await eventually(async () => (await pendingPool()).length === before + 3);
     const pool = await pendingPool();
     const ambiguous = pool.find((entry: any) => entry.candidate.name === 'Lê Thị Ambiguous');
-    expect(ambiguous).toMatchObject({ status: 'PENDING', stage: null, job: null, pendingReason: '2 open jobs are titled "Kỹ sư cầu đường".' });
-    expect(ambiguous.suggestedJobs.map((suggestion: { id: string }) => suggestion.id).sort()).toEqual([first, second].sort());
+    expect(ambiguous).toMatchObject({
+      status: 'PENDING',
+      stage: null,
+      job: null,
+      pendingReason: '2 open jobs are titled "Kỹ sư cầu đường".',
+    });
+    expect(ambiguous.suggestedJobs.map((suggestion: { id: string }) => suggestion.id).sort()).toEqual(
+      [first, second].sort(),
+    );
     const nobody = pool.find((entry: any) => entry.candidate.name === 'Phạm Nobody');
     expect(nobody.pendingReason).toBe('No open job is titled "Kỹ sư phần mềm".');
     expect(nobody.suggestedJobs.map((suggestion: { id: string }) => suggestion.id)).toEqual([near]);
-    expect(pool.find((entry: any) => entry.candidate.name === 'Võ Untitled').pendingReason).toMatch(/neither a posting nor a job title/);
+    expect(pool.find((entry: any) => entry.candidate.name === 'Võ Untitled').pendingReason).toMatch(
+      /neither a posting nor a job title/,
+    );
 
     const assigned = await gql(
       `mutation ($candidateId: ID!, $jobId: ID!) { assignPendingCandidate(candidateId: $candidateId, jobId: $jobId) { __typename ... on Application { status stage job { id } } ... on Error { message } } }`,
       { candidateId: ambiguous.candidate.id, jobId: second },
     );
-    expect(assigned.assignPendingCandidate).toEqual({ __typename: 'Application', status: 'ACTIVE', stage: 'Applied', job: { id: second } });
+    expect(assigned.assignPendingCandidate).toEqual({
+      __typename: 'Application',
+      status: 'ACTIVE',
+      stage: 'Applied',
+      job: { id: second },
+    });
     const again = await gql(
       `mutation ($candidateId: ID!, $jobId: ID!) { assignPendingCandidate(candidateId: $candidateId, jobId: $jobId) { __typename ... on Error { message } } }`,
       { candidateId: ambiguous.candidate.id, jobId: second },
     );
     expect(again.assignPendingCandidate.__typename).toBe('NotPending');
-    const rejected = await gql(`mutation ($id: ID!) { rejectPendingCandidate(candidateId: $id) { __typename ... on Candidate { applications(first: 5) { edges { node { status } } } } } }`, {
-      id: nobody.candidate.id,
-    });
+    const rejected = await gql(
+      `mutation ($id: ID!) { rejectPendingCandidate(candidateId: $id) { __typename ... on Candidate { applications(first: 5) { edges { node { status } } } } } }`,
+      {
+        id: nobody.candidate.id,
+      },
+    );
     expect(rejected.rejectPendingCandidate.applications.edges).toEqual([{ node: { status: 'REJECTED' } }]);
     const left = (await pendingPool()).map((entry: any) => entry.candidate.name);
     expect(left).not.toContain('Lê Thị Ambiguous');
@@ -209,10 +294,13 @@ describe('matching by job title when the board names no posting', () => {
     expect(left).toContain('Võ Untitled');
 
     const otherOrg = await server.tokenFor('pool-outsider');
-    const foreign = await server.graphql(`mutation ($c: ID!, $j: ID!) { assignPendingCandidate(candidateId: $c, jobId: $j) { __typename } }`, {
-      token: otherOrg,
-      variables: { c: pool.find((entry: any) => entry.candidate.name === 'Võ Untitled').candidate.id, j: first },
-    });
+    const foreign = await server.graphql(
+      `mutation ($c: ID!, $j: ID!) { assignPendingCandidate(candidateId: $c, jobId: $j) { __typename } }`,
+      {
+        token: otherOrg,
+        variables: { c: pool.find((entry: any) => entry.candidate.name === 'Võ Untitled').candidate.id, j: first },
+      },
+    );
     expect(foreign.body.data?.assignPendingCandidate).toEqual({ __typename: 'NotFoundError' });
   });
 
@@ -222,14 +310,19 @@ describe('matching by job title when the board names no posting', () => {
     const first = application('Nhân viên kho', { name: 'Đỗ Minh', email: 'minh@example.vn', phone: '+84 90 000 0001' });
     await post(contract.webhookUrl, topcvDelivery(SECRET, first));
     await post(contract.webhookUrl, topcvDelivery(SECRET, first));
-    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Tài xế giao hàng', { name: 'Đỗ Minh', email: 'MINH@example.vn' })));
+    await post(
+      contract.webhookUrl,
+      topcvDelivery(SECRET, application('Tài xế giao hàng', { name: 'Đỗ Minh', email: 'MINH@example.vn' })),
+    );
     await eventually(async () => (await applicationsOf(a)).length === 1 && (await applicationsOf(b)).length === 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const [inA, inB] = [(await applicationsOf(a))[0], (await applicationsOf(b))[0]];
     expect((await applicationsOf(a)).length).toBe(1);
     expect(inA.candidate.id).toBe(inB.candidate.id);
     expect(inB.candidate.phone).toBe('+84 90 000 0001');
-    const found = await gql(`{ candidates(first: 10, filter: { search: "minh@" }) { edges { node { id applications(first: 5) { edges { node { job { title } } } } } } } }`);
+    const found = await gql(
+      `{ candidates(first: 10, filter: { search: "minh@" }) { edges { node { id applications(first: 5) { edges { node { job { title } } } } } } } }`,
+    );
     expect(found.candidates.edges).toHaveLength(1);
   });
 
@@ -238,11 +331,34 @@ describe('matching by job title when the board names no posting', () => {
     const jobId = await job('Bảo vệ');
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]);
     const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(70 * 1024, 32)]);
-    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Bảo vệ', { name: 'Exe Sender' }, { cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: exe.toString('base64') } })));
-    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Bảo vệ', { name: 'Big Sender' }, { cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: big.toString('base64') } })));
+    await post(
+      contract.webhookUrl,
+      topcvDelivery(
+        SECRET,
+        application(
+          'Bảo vệ',
+          { name: 'Exe Sender' },
+          { cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: exe.toString('base64') } },
+        ),
+      ),
+    );
+    await post(
+      contract.webhookUrl,
+      topcvDelivery(
+        SECRET,
+        application(
+          'Bảo vệ',
+          { name: 'Big Sender' },
+          { cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: big.toString('base64') } },
+        ),
+      ),
+    );
     await eventually(async () => (await applicationsOf(jobId)).length === 2);
     for (const entry of await applicationsOf(jobId)) {
-      expect((await gql(`query ($id: ID!) { candidate(id: $id) { cv { id: fileName } } }`, { id: entry.candidate.id })).candidate.cv).toBeNull();
+      expect(
+        (await gql(`query ($id: ID!) { candidate(id: $id) { cv { id: fileName } } }`, { id: entry.candidate.id }))
+          .candidate.cv,
+      ).toBeNull();
     }
   });
 });
@@ -251,7 +367,9 @@ describe('refused deliveries', () => {
   const count = () => server.app.db.prisma.webhookDelivery.count();
   const metric = async (outcome: string) => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    const line = text.split('\n').find((entry) => entry.startsWith('webhook_deliveries_total{') && entry.includes(`outcome="${outcome}"`));
+    const line = text
+      .split('\n')
+      .find((entry) => entry.startsWith('webhook_deliveries_total{') && entry.includes(`outcome="${outcome}"`));
     return Number(line?.split(' ').pop() ?? 0);
   };
 
@@ -270,12 +388,24 @@ describe('refused deliveries', () => {
       [contract.webhookUrl.replace('/topcv/', '/fjord-jobs/'), topcvDelivery(SECRET, body), 404],
       [otherContract, topcvDelivery(SECRET, body), 404],
       [`${server.url}/webhooks/topcv/not-a-uuid`, topcvDelivery(SECRET, body), 404],
-      [contract.webhookUrl, topcvDelivery(SECRET, body, { rawBody: JSON.stringify({ ...body, padding: 'x'.repeat(300 * 1024) }) }), 413],
-      [contract.webhookUrl, topcvDelivery(SECRET, body, { rawBody: '{"event": "application.created", "data": {}}' }), 400],
+      [
+        contract.webhookUrl,
+        topcvDelivery(SECRET, body, { rawBody: JSON.stringify({ ...body, padding: 'x'.repeat(300 * 1024) }) }),
+        413,
+      ],
+      [
+        contract.webhookUrl,
+        topcvDelivery(SECRET, body, { rawBody: '{"event": "application.created", "data": {}}' }),
+        400,
+      ],
       [contract.webhookUrl, topcvDelivery(SECRET, body, { rawBody: 'not json' }), 400],
     ];
     for (const [url, delivery, status] of cases) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...delivery.headers }, body: delivery.body });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...delivery.headers },
+        body: delivery.body,
+      });
       const text = await response.text();
       expect({ url, status: response.status }).toEqual({ url, status });
       expect(text).not.toContain(SECRET);
@@ -297,21 +427,50 @@ describe('erasure', () => {
     const jobId = await job('Đầu bếp');
     const person = { name: 'Hoàng Erasable', email: 'erasable.person@example.vn', phone: '+84 91 777 6655' };
     const cv = Buffer.from(`%PDF-1.4\n% CV of ${person.name}\n%%EOF\n`);
-    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Đầu bếp', person, { cv: { file_name: 'Hoang-Erasable-CV.pdf', mime_type: 'application/pdf', content_base64: cv.toString('base64') } })));
+    await post(
+      contract.webhookUrl,
+      topcvDelivery(
+        SECRET,
+        application('Đầu bếp', person, {
+          cv: {
+            file_name: 'Hoang-Erasable-CV.pdf',
+            mime_type: 'application/pdf',
+            content_base64: cv.toString('base64'),
+          },
+        }),
+      ),
+    );
     await post(contract.webhookUrl, topcvDelivery(SECRET, application('Something unmatched', person)));
     await eventually(async () => (await applicationsOf(jobId)).length === 1);
     const candidateId = (await applicationsOf(jobId))[0].candidate.id;
-    await eventually(async () => (await gql(`query ($id: ID!) { candidate(id: $id) { applications(first: 5) { edges { node { id } } } } }`, { id: candidateId })).candidate.applications.edges.length === 2);
+    await eventually(
+      async () =>
+        (
+          await gql(`query ($id: ID!) { candidate(id: $id) { applications(first: 5) { edges { node { id } } } } }`, {
+            id: candidateId,
+          })
+        ).candidate.applications.edges.length === 2,
+    );
     const documentsDir = path.join(server.dataDir, 'documents');
     const filesBefore = await listFiles(documentsDir);
 
     const needles = [person.name, person.email, person.phone, 'Hoang-Erasable-CV', 'Erasable'];
     expect(await tablesContaining(needles)).not.toEqual([]);
-    const deleted = await gql(`mutation ($id: ID!) { deleteCandidate(id: $id) { __typename ... on DeletedCandidate { id applications documents } } }`, { id: candidateId });
-    expect(deleted.deleteCandidate).toEqual({ __typename: 'DeletedCandidate', id: candidateId, applications: 2, documents: 1 });
+    const deleted = await gql(
+      `mutation ($id: ID!) { deleteCandidate(id: $id) { __typename ... on DeletedCandidate { id applications documents } } }`,
+      { id: candidateId },
+    );
+    expect(deleted.deleteCandidate).toEqual({
+      __typename: 'DeletedCandidate',
+      id: candidateId,
+      applications: 2,
+      documents: 1,
+    });
     expect(await tablesContaining(needles)).toEqual([]);
     expect((await listFiles(documentsDir)).length).toBe(filesBefore.length - 1);
-    const inbox = await server.app.db.prisma.webhookDelivery.findMany({ where: { contractId: contract.webhookUrl.split('/').pop()! } });
+    const inbox = await server.app.db.prisma.webhookDelivery.findMany({
+      where: { contractId: contract.webhookUrl.split('/').pop()! },
+    });
     expect(inbox.map((row) => row.status)).toEqual(['DONE', 'DONE']);
     expect((await gql(`query ($id: ID!) { candidate(id: $id) { id } }`, { id: candidateId })).candidate).toBeNull();
   });
@@ -319,7 +478,9 @@ describe('erasure', () => {
 
 async function listFiles(directory: string): Promise<string[]> {
   try {
-    return (await readdir(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
+    return (await readdir(directory, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name);
   } catch {
     return [];
   }
@@ -334,7 +495,10 @@ async function tablesContaining(needles: string[]): Promise<string[]> {
   const found: string[] = [];
   for (const { table_name, column_name } of columns) {
     for (const needle of needles) {
-      const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table_name}" WHERE "${column_name}"::text ILIKE $1`, `%${needle}%`);
+      const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT count(*) AS n FROM "${table_name}" WHERE "${column_name}"::text ILIKE $1`,
+        `%${needle}%`,
+      );
       if (Number(row!.n) > 0) found.push(`${table_name}.${column_name} ∋ ${needle}`);
     }
   }

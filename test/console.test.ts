@@ -38,9 +38,14 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
   beforeAll(async () => {
     await build({ configFile: path.join(ROOT, 'console/vite.config.ts') });
     topcv = await startTopcvSimulator();
-    server = await startTestServer({ env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '50', STATUS_POLL_BASE_MS: '600000' } });
+    server = await startTestServer({
+      env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '50', STATUS_POLL_BASE_MS: '600000' },
+    });
     token = await server.tokenFor('console');
-    browser = await chromium.launch({ executablePath: await chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    browser = await chromium.launch({
+      executablePath: await chromiumPath(),
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
   }, 120_000);
@@ -89,21 +94,41 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     await page.selectOption('[data-path="boardFields.industry"]', 'SALES');
     await page.click('#publish button[type=submit]');
     await page.waitForSelector('#postings li >> text=PENDING_REVIEW', { timeout: 20_000 }).catch(async (error) => {
-      throw new Error(`${(error as Error).message}\nerrors: ${await page.$$eval('#publish [data-error]', (nodes) => nodes.map((node) => `${node.getAttribute('data-error')}=${node.textContent}`).join(' | '))}\npostings: ${await page.textContent('#postings')}`);
+      throw new Error(
+        `${(error as Error).message}\nerrors: ${await page.$$eval('#publish [data-error]', (nodes) => nodes.map((node) => `${node.getAttribute('data-error')}=${node.textContent}`).join(' | '))}\npostings: ${await page.textContent('#postings')}`,
+      );
     });
     expect(await page.textContent('[data-error="boardFields.industry"]')).toBe('');
 
     // TopCV approves it and calls the contract's webhook URL; the page hears it on its subscription.
-    const { contracts } = (await server.graphql(`{ contracts(first: 5) { edges { node { webhookUrl postings(first: 1) { edges { node { externalId } } } } } } }`, { token })).body.data!;
+    const { contracts } = (
+      await server.graphql(
+        `{ contracts(first: 5) { edges { node { webhookUrl postings(first: 1) { edges { node { externalId } } } } } } }`,
+        { token },
+      )
+    ).body.data!;
     const contract = contracts.edges[0].node;
-    await fetch(`${topcv.url}/api/v1/employer/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${employerKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: contract.webhookUrl }) });
+    await fetch(`${topcv.url}/api/v1/employer/webhook`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${employerKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: contract.webhookUrl }),
+    });
     const externalId = Number(contract.postings.edges[0].node.externalId);
     expect((await topcv.review(externalId, true))?.status).toBe(202);
     await page.waitForSelector('#postings li >> text=Approved by the board', { timeout: 20_000 });
     expect(await page.textContent('#postings li')).toContain('PUBLISHED');
-    expect(await page.textContent('#postings li .timeline')).toMatch(/QUEUED → .*SUBMITTED → .*PENDING_REVIEW → .*PUBLISHED/);
+    expect(await page.textContent('#postings li .timeline')).toMatch(
+      /QUEUED → .*SUBMITTED → .*PENDING_REVIEW → .*PUBLISHED/,
+    );
 
-    const application = { event: 'application.created' as const, data: { application_id: 'console-1', job_id: externalId, candidate: { full_name: 'Trần Thị Console', email: 'console@example.vn' } } };
+    const application = {
+      event: 'application.created' as const,
+      data: {
+        application_id: 'console-1',
+        job_id: externalId,
+        candidate: { full_name: 'Trần Thị Console', email: 'console@example.vn' },
+      },
+    };
     expect((await sendWebhook(contract.webhookUrl, topcvDelivery(employer.secretKey, application))).status).toBe(202);
     await page.waitForSelector('#candidates li >> text=Trần Thị Console', { timeout: 20_000 });
     expect(await page.textContent('#candidates')).toContain('Nhân viên kinh doanh');

@@ -17,7 +17,11 @@ let otherAdmin: string;
 /** Every answer the API gave in this file, scanned for secrets at the end. */
 const answers: string[] = [];
 
-async function call<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, token = admin): Promise<GraphQLResponse<Data>> {
+async function call<Data = Record<string, any>>(
+  query: string,
+  variables?: Record<string, unknown>,
+  token = admin,
+): Promise<GraphQLResponse<Data>> {
   const response = await server.graphql<Data>(query, { token, variables });
   answers.push(JSON.stringify(response.body));
   return response;
@@ -65,7 +69,9 @@ async function connect(overrides: Record<string, unknown> = {}, token = admin) {
 
 beforeAll(async () => {
   simulator = await startFjordJobsSimulator();
-  server = await startTestServer({ env: { BOARD_PLUGINS: EXAMPLE_PLUGIN, BOARD_BASE_URLS: `fjord-jobs=${simulator.url}`, LOG_LEVEL: 'trace' } });
+  server = await startTestServer({
+    env: { BOARD_PLUGINS: EXAMPLE_PLUGIN, BOARD_BASE_URLS: `fjord-jobs=${simulator.url}`, LOG_LEVEL: 'trace' },
+  });
   admin = await server.tokenFor('fjord-customer');
   recruiter = await server.tokenFor('fjord-customer', 'RECRUITER');
   otherAdmin = await server.tokenFor('someone-else');
@@ -98,7 +104,13 @@ describe('boards', () => {
 
   test('without a search every loaded board is listed, by name', async () => {
     const response = await call('{ boards { id } }');
-    expect(response.body.data?.boards.map((board: { id: string }) => board.id)).toEqual(['fjord-jobs', 'france-travail', 'ingoedebanen', 'le-forem', 'topcv']);
+    expect(response.body.data?.boards.map((board: { id: string }) => board.id)).toEqual([
+      'fjord-jobs',
+      'france-travail',
+      'ingoedebanen',
+      'le-forem',
+      'topcv',
+    ]);
   });
 
   test('a search that matches nothing returns an empty list; an unknown id is null', async () => {
@@ -114,13 +126,41 @@ describe('boards', () => {
       postingFieldsSchema
     } }`);
     const board = response.body.data!.board;
-    expect(board).toMatchObject({ name: 'Fjord Jobs', country: 'NO', countryName: 'Norway', environments: ['SANDBOX', 'PRODUCTION'], connectMutation: 'connectFjordJobs' });
+    expect(board).toMatchObject({
+      name: 'Fjord Jobs',
+      country: 'NO',
+      countryName: 'Norway',
+      environments: ['SANDBOX', 'PRODUCTION'],
+      connectMutation: 'connectFjordJobs',
+    });
     expect(board.instructions).toContain('Settings → API');
     expect(board.credentialFields).toEqual([
-      { key: 'employerNumber', label: 'Employer number', help: 'Six digits, shown in Settings → API.', type: 'STRING', required: true, secret: false, options: null, pattern: '\\d{6}', patternMessage: 'must be six digits' },
-      { key: 'apiKey', label: 'API key', help: null, type: 'STRING', required: true, secret: true, options: null, pattern: null, patternMessage: null },
+      {
+        key: 'employerNumber',
+        label: 'Employer number',
+        help: 'Six digits, shown in Settings → API.',
+        type: 'STRING',
+        required: true,
+        secret: false,
+        options: null,
+        pattern: '\\d{6}',
+        patternMessage: 'must be six digits',
+      },
+      {
+        key: 'apiKey',
+        label: 'API key',
+        help: null,
+        type: 'STRING',
+        required: true,
+        secret: true,
+        options: null,
+        pattern: null,
+        patternMessage: null,
+      },
     ]);
-    expect(board.confirmations).toEqual([{ key: 'termsAccepted', label: 'The Fjord Jobs publication terms are accepted.' }]);
+    expect(board.confirmations).toEqual([
+      { key: 'termsAccepted', label: 'The Fjord Jobs publication terms are accepted.' },
+    ]);
     expect(board.postingFieldsSchema).toMatchObject({
       type: 'object',
       properties: { sector: { enum: ['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC'] }, remote: { type: 'boolean' } },
@@ -128,7 +168,9 @@ describe('boards', () => {
   });
 
   test('the generated input types describe every credential', async () => {
-    const response = await call('{ __type(name: "FjordJobsCredentialsInput") { inputFields { name type { kind ofType { name } } } } }');
+    const response = await call(
+      '{ __type(name: "FjordJobsCredentialsInput") { inputFields { name type { kind ofType { name } } } } }',
+    );
     expect(response.body.data?.__type.inputFields).toEqual([
       { name: 'apiKey', type: { kind: 'NON_NULL', ofType: { name: 'String' } } },
       { name: 'employerNumber', type: { kind: 'NON_NULL', ofType: { name: 'String' } } },
@@ -151,7 +193,14 @@ describe('connecting a contract', () => {
       board: { id: 'fjord-jobs', name: 'Fjord Jobs' },
     });
     expect(contract.credentialFields).toEqual([
-      { key: 'employerNumber', label: 'Employer number', secret: false, required: true, configured: true, hint: '123456' },
+      {
+        key: 'employerNumber',
+        label: 'Employer number',
+        secret: false,
+        required: true,
+        configured: true,
+        hint: '123456',
+      },
       { key: 'apiKey', label: 'API key', secret: true, required: true, configured: true, hint: '••••4c55' },
     ]);
     const verification = simulator.calls.at(-1)!;
@@ -159,7 +208,7 @@ describe('connecting a contract', () => {
     expect(verification.headers['x-api-key']).toBe(VALID.apiKey);
   });
 
-  test('credentials the board refuses make an INVALID_CREDENTIALS contract with the board\'s reason', async () => {
+  test("credentials the board refuses make an INVALID_CREDENTIALS contract with the board's reason", async () => {
     const contract = await connect({ credentials: { ...VALID, apiKey: WRONG_KEY } });
     expect(contract).toMatchObject({ status: 'INVALID_CREDENTIALS', statusReason: 'Fjord Jobs refused the API key.' });
   });
@@ -169,18 +218,29 @@ describe('connecting a contract', () => {
     const contract = await connect();
     expect(contract.status).toBe('PENDING_VERIFICATION');
     expect(contract.statusReason).toMatch(/server error \(503\).*verifyContract/);
-    const verified = await call('mutation ($id: ID!) { verifyContract(id: $id) { ... on Contract { status statusReason } } }', { id: contract.id });
+    const verified = await call(
+      'mutation ($id: ID!) { verifyContract(id: $id) { ... on Contract { status statusReason } } }',
+      { id: contract.id },
+    );
     expect(verified.body.data?.verifyContract).toEqual({ status: 'ACTIVE', statusReason: null });
   });
 
   test.each([
     ['the confirmation not given', { termsAccepted: false }, ['input', 'termsAccepted']],
-    ['a credential of the wrong shape', { credentials: { ...VALID, employerNumber: '12ab' } }, ['input', 'credentials', 'employerNumber']],
+    [
+      'a credential of the wrong shape',
+      { credentials: { ...VALID, employerNumber: '12ab' } },
+      ['input', 'credentials', 'employerNumber'],
+    ],
     ['an empty secret', { credentials: { ...VALID, apiKey: '  ' } }, ['input', 'credentials', 'apiKey']],
     ['an expiry date in the past', { expiresAt: '2020-01-01T00:00:00Z' }, ['input', 'expiresAt']],
     ['negative credits', { credits: -1 }, ['input', 'credits']],
     ['a negative price', { purchasePrice: { amount: '-5', currency: 'EUR' } }, ['input', 'purchasePrice', 'amount']],
-    ['an unknown currency', { purchasePrice: { amount: '5', currency: 'XYZ' } }, ['input', 'purchasePrice', 'currency']],
+    [
+      'an unknown currency',
+      { purchasePrice: { amount: '5', currency: 'XYZ' } },
+      ['input', 'purchasePrice', 'currency'],
+    ],
   ])('%s is a ValidationError naming the field, and nothing is stored', async (_case, overrides, path) => {
     const before = await server.app.db.prisma.contract.count();
     const calls = simulator.calls.length;
@@ -192,7 +252,12 @@ describe('connecting a contract', () => {
   });
 
   test('every invalid field is reported at once', async () => {
-    const result = await connect({ termsAccepted: false, credits: -1, credentials: { ...VALID, employerNumber: 'x' }, purchasePrice: { amount: '1', currency: 'ABC' } });
+    const result = await connect({
+      termsAccepted: false,
+      credits: -1,
+      credentials: { ...VALID, employerNumber: 'x' },
+      purchasePrice: { amount: '1', currency: 'ABC' },
+    });
     expect(result.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual([
       'input.credentials.employerNumber',
       'input.credits',
@@ -216,47 +281,90 @@ describe('managing a contract', () => {
   test('update, verify and disconnect, each recorded in the history without a secret', async () => {
     const contract = await connect();
     const renamed = await call(UPDATE, { id: contract.id, input: { alias: 'Tromsø office', credits: 20 } });
-    expect(renamed.body.data?.updateContract).toMatchObject({ alias: 'Tromsø office', credits: { total: 20, used: 0, remaining: 20 }, status: 'ACTIVE' });
+    expect(renamed.body.data?.updateContract).toMatchObject({
+      alias: 'Tromsø office',
+      credits: { total: 20, used: 0, remaining: 20 },
+      status: 'ACTIVE',
+    });
 
     const wrong = await call(UPDATE, { id: contract.id, input: { credentials: { apiKey: WRONG_KEY } } });
-    expect(wrong.body.data?.updateContract).toMatchObject({ status: 'INVALID_CREDENTIALS', statusReason: 'Fjord Jobs refused the API key.' });
+    expect(wrong.body.data?.updateContract).toMatchObject({
+      status: 'INVALID_CREDENTIALS',
+      statusReason: 'Fjord Jobs refused the API key.',
+    });
     // Only the API key changed: the employer number was kept.
-    expect(wrong.body.data?.updateContract.credentialFields[0]).toMatchObject({ key: 'employerNumber', hint: '123456' });
+    expect(wrong.body.data?.updateContract.credentialFields[0]).toMatchObject({
+      key: 'employerNumber',
+      hint: '123456',
+    });
 
     const fixed = await call(UPDATE, { id: contract.id, input: { credentials: { apiKey: VALID.apiKey } } });
     expect(fixed.body.data?.updateContract.status).toBe('ACTIVE');
 
     const badKey = await call(UPDATE, { id: contract.id, input: { credentials: { token: 'x' } } });
-    expect(badKey.body.data?.updateContract.fieldErrors).toEqual([{ path: ['input', 'credentials', 'token'], message: 'is not a credential of this board' }]);
+    expect(badKey.body.data?.updateContract.fieldErrors).toEqual([
+      { path: ['input', 'credentials', 'token'], message: 'is not a credential of this board' },
+    ]);
 
-    const disconnect = 'mutation ($id: ID!) { disconnectContract(id: $id) { __typename ... on Contract { status credentialFields { configured hint } } ... on ContractStateError { message status } } }';
+    const disconnect =
+      'mutation ($id: ID!) { disconnectContract(id: $id) { __typename ... on Contract { status credentialFields { configured hint } } ... on ContractStateError { message status } } }';
     const disconnected = await call(disconnect, { id: contract.id });
     expect(disconnected.body.data?.disconnectContract).toEqual({
       __typename: 'Contract',
       status: 'NOT_CONFIGURED',
-      credentialFields: [{ configured: false, hint: null }, { configured: false, hint: null }],
+      credentialFields: [
+        { configured: false, hint: null },
+        { configured: false, hint: null },
+      ],
     });
-    expect(await server.app.db.prisma.contractCredential.count({ where: { contractId: await rawId(contract.id) } })).toBe(0);
+    expect(
+      await server.app.db.prisma.contractCredential.count({ where: { contractId: await rawId(contract.id) } }),
+    ).toBe(0);
 
     const twice = await call(disconnect, { id: contract.id });
-    expect(twice.body.data?.disconnectContract).toEqual({ __typename: 'ContractStateError', message: 'The contract is already disconnected.', status: 'NOT_CONFIGURED' });
+    expect(twice.body.data?.disconnectContract).toEqual({
+      __typename: 'ContractStateError',
+      message: 'The contract is already disconnected.',
+      status: 'NOT_CONFIGURED',
+    });
     const verify = await call('mutation ($id: ID!) { verifyContract(id: $id) { __typename } }', { id: contract.id });
     expect(verify.body.data?.verifyContract.__typename).toBe('ContractStateError');
 
-    const history = await call(`query ($id: ID!) { contract(id: $id) { history { edges { node { type actor { email } changes { field from to } } } } } }`, { id: contract.id });
+    const history = await call(
+      `query ($id: ID!) { contract(id: $id) { history { edges { node { type actor { email } changes { field from to } } } } } }`,
+      { id: contract.id },
+    );
     const events = history.body.data!.contract.history.edges.map((edge: any) => edge.node);
-    expect(events.map((event: { type: string }) => event.type)).toEqual(['DISCONNECTED', 'VERIFIED', 'UPDATED', 'VERIFIED', 'UPDATED', 'UPDATED', 'VERIFIED', 'CONNECTED']);
+    expect(events.map((event: { type: string }) => event.type)).toEqual([
+      'DISCONNECTED',
+      'VERIFIED',
+      'UPDATED',
+      'VERIFIED',
+      'UPDATED',
+      'UPDATED',
+      'VERIFIED',
+      'CONNECTED',
+    ]);
     expect(events[0].actor).toEqual({ email: 'admin@fjord-customer.invalid' });
-    expect(events.find((event: any) => event.type === 'UPDATED' && event.changes.some((change: any) => change.field === 'alias')).changes).toEqual([
+    expect(
+      events.find(
+        (event: any) => event.type === 'UPDATED' && event.changes.some((change: any) => change.field === 'alias'),
+      ).changes,
+    ).toEqual([
       { field: 'alias', from: 'Bergen office', to: 'Tromsø office' },
       { field: 'credits', from: '10', to: '20' },
     ]);
-    expect(events.filter((event: any) => event.changes.some((change: any) => change.field === 'credentials.apiKey'))).toHaveLength(3);
+    expect(
+      events.filter((event: any) => event.changes.some((change: any) => change.field === 'credentials.apiKey')),
+    ).toHaveLength(3);
   });
 
   test('a contract past its expiry date is EXPIRED', async () => {
     const contract = await connect({ expiresAt: new Date(Date.now() + 60_000).toISOString() });
-    await server.app.db.prisma.contract.update({ where: { id: await rawId(contract.id) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await server.app.db.prisma.contract.update({
+      where: { id: await rawId(contract.id) },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const read = await call('query ($id: ID!) { contract(id: $id) { status statusReason } }', { id: contract.id });
     expect(read.body.data?.contract).toEqual({ status: 'EXPIRED', statusReason: 'The contract expired.' });
     const expired = await call('{ contracts(filter: { status: EXPIRED }) { edges { node { id } } } }');
@@ -271,7 +379,9 @@ describe('managing a contract', () => {
     await reserveCredit(server.app.db.prisma, await rawId(contract.id), 'posting-1');
     await reserveCredit(server.app.db.prisma, await rawId(contract.id), 'posting-2');
     const lowered = await call(UPDATE, { id: contract.id, input: { credits: 1 } });
-    expect(lowered.body.data?.updateContract.fieldErrors).toEqual([{ path: ['input', 'credits'], message: 'must be at least the 2 credits already used' }]);
+    expect(lowered.body.data?.updateContract.fieldErrors).toEqual([
+      { path: ['input', 'credits'], message: 'must be at least the 2 credits already used' },
+    ]);
   });
 });
 
@@ -280,21 +390,40 @@ describe('roles and tenancy', () => {
     const contract = await connect();
     const list = await call('{ contracts { edges { node { id status } } } }', undefined, recruiter);
     expect(list.body.data?.contracts.edges.map((edge: any) => edge.node.id)).toContain(contract.id);
-    const fields = await call('query ($id: ID!) { contract(id: $id) { credentialFields { key } } }', { id: contract.id }, recruiter);
+    const fields = await call(
+      'query ($id: ID!) { contract(id: $id) { credentialFields { key } } }',
+      { id: contract.id },
+      recruiter,
+    );
     expect(fields.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const connectAttempt = await call(CONNECT, { input: connectInput() }, recruiter);
     expect(connectAttempt.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const disconnectAttempt = await call('mutation ($id: ID!) { disconnectContract(id: $id) { __typename } }', { id: contract.id }, recruiter);
+    const disconnectAttempt = await call(
+      'mutation ($id: ID!) { disconnectContract(id: $id) { __typename } }',
+      { id: contract.id },
+      recruiter,
+    );
     expect(disconnectAttempt.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   test('another organisation neither sees nor changes a contract', async () => {
     const contract = await connect();
-    expect((await call('query ($id: ID!) { node(id: $id) { id } }', { id: contract.id }, otherAdmin)).body.data?.node).toBeNull();
-    expect((await call('query ($id: ID!) { contract(id: $id) { id } }', { id: contract.id }, otherAdmin)).body.data?.contract).toBeNull();
-    expect((await call('{ contracts { edges { node { id } } } }', undefined, otherAdmin)).body.data?.contracts.edges).toEqual([]);
+    expect(
+      (await call('query ($id: ID!) { node(id: $id) { id } }', { id: contract.id }, otherAdmin)).body.data?.node,
+    ).toBeNull();
+    expect(
+      (await call('query ($id: ID!) { contract(id: $id) { id } }', { id: contract.id }, otherAdmin)).body.data
+        ?.contract,
+    ).toBeNull();
+    expect(
+      (await call('{ contracts { edges { node { id } } } }', undefined, otherAdmin)).body.data?.contracts.edges,
+    ).toEqual([]);
     for (const mutation of ['disconnectContract', 'verifyContract']) {
-      const attempt = await call(`mutation ($id: ID!) { ${mutation}(id: $id) { __typename } }`, { id: contract.id }, otherAdmin);
+      const attempt = await call(
+        `mutation ($id: ID!) { ${mutation}(id: $id) { __typename } }`,
+        { id: contract.id },
+        otherAdmin,
+      );
       expect(attempt.body.data?.[mutation].__typename).toBe('NotFoundError');
     }
     const update = await call(UPDATE, { id: contract.id, input: { alias: 'stolen' } }, otherAdmin);
@@ -311,7 +440,9 @@ describe('secrets', () => {
     expect(contract.status).toBe('INVALID_CREDENTIALS');
     answers.push(await (await fetch(`${server.url}/metrics`)).text());
     const dump = await server.app.db.sql.withSession(async (session) => {
-      const tables = await session.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+      const tables = await session.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+      );
       const rows = await Promise.all(tables.map((table) => session.query(`SELECT * FROM "${table.tablename}"`)));
       return JSON.stringify(rows);
     });

@@ -10,7 +10,9 @@ let admin: string;
 
 beforeAll(async () => {
   simulator = await startFjordJobsSimulator();
-  server = await startTestServer({ env: { BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts', BOARD_BASE_URLS: `fjord-jobs=${simulator.url}` } });
+  server = await startTestServer({
+    env: { BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts', BOARD_BASE_URLS: `fjord-jobs=${simulator.url}` },
+  });
   admin = await server.tokenFor('ledger');
 });
 afterAll(async () => {
@@ -21,25 +23,44 @@ afterAll(async () => {
 async function contractWithCredits(credits: number): Promise<{ globalId: string; id: string }> {
   const response = await server.graphql(
     `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
-    { token: admin, variables: { input: { environment: 'SANDBOX', termsAccepted: true, credits, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } } },
+    {
+      token: admin,
+      variables: {
+        input: {
+          environment: 'SANDBOX',
+          termsAccepted: true,
+          credits,
+          credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+        },
+      },
+    },
   );
   const globalId = response.body.data!.connectFjordJobs.id as string;
   return { globalId, id: Buffer.from(globalId, 'base64').toString().split(':')[1]! };
 }
 
 const readCredits = async (globalId: string) =>
-  (await server.graphql('query ($id: ID!) { contract(id: $id) { credits { total used remaining } } }', { token: admin, variables: { id: globalId } })).body.data!.contract.credits;
+  (
+    await server.graphql('query ($id: ID!) { contract(id: $id) { credits { total used remaining } } }', {
+      token: admin,
+      variables: { id: globalId },
+    })
+  ).body.data!.contract.credits;
 
 test('50 concurrent reservations against 10 credits: exactly 10 succeed and the balance never goes below zero', async () => {
   const contract = await contractWithCredits(10);
-  const results = await Promise.allSettled(Array.from({ length: 50 }, (_, index) => reserveCredit(server.app.db.prisma, contract.id, `posting-${index}`)));
+  const results = await Promise.allSettled(
+    Array.from({ length: 50 }, (_, index) => reserveCredit(server.app.db.prisma, contract.id, `posting-${index}`)),
+  );
   const succeeded = results.filter((result) => result.status === 'fulfilled');
   const refused = results.filter((result) => result.status === 'rejected');
   expect(succeeded).toHaveLength(10);
   expect(refused).toHaveLength(40);
   for (const result of refused) expect((result as PromiseRejectedResult).reason).toBeInstanceOf(NotEnoughCredits);
   expect(await readCredits(contract.globalId)).toEqual({ total: 10, used: 10, remaining: 0 });
-  expect(await server.app.db.prisma.creditEntry.count({ where: { contractId: contract.id, kind: 'RESERVE' } })).toBe(10);
+  expect(await server.app.db.prisma.creditEntry.count({ where: { contractId: contract.id, kind: 'RESERVE' } })).toBe(
+    10,
+  );
 });
 
 test('reserve, consume and release are ledger rows, each idempotent per reference', async () => {
@@ -59,14 +80,25 @@ test('reserve, consume and release are ledger rows, each idempotent per referenc
   await expect(releaseCredit(prisma, contract.id, 'a')).rejects.toThrow(/already consumed/);
   await expect(consumeCredit(prisma, contract.id, 'never-reserved')).rejects.toThrow(/No credit is reserved/);
 
-  const kinds = (await prisma.creditEntry.findMany({ where: { contractId: contract.id }, orderBy: { createdAt: 'asc' } })).map((entry) => `${entry.kind}:${entry.reference}`);
+  const kinds = (
+    await prisma.creditEntry.findMany({ where: { contractId: contract.id }, orderBy: { createdAt: 'asc' } })
+  ).map((entry) => `${entry.kind}:${entry.reference}`);
   expect(kinds.sort()).toEqual(['CONSUME:a', 'RELEASE:b', 'RESERVE:a', 'RESERVE:b']);
 });
 
 test('a contract without a credit count never runs out', async () => {
   const response = await server.graphql(
     `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id credits { total used remaining } } } }`,
-    { token: admin, variables: { input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } } },
+    {
+      token: admin,
+      variables: {
+        input: {
+          environment: 'SANDBOX',
+          termsAccepted: true,
+          credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+        },
+      },
+    },
   );
   const contract = response.body.data!.connectFjordJobs;
   expect(contract.credits).toEqual({ total: null, used: 0, remaining: null });

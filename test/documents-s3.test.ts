@@ -5,7 +5,12 @@ import { startS3Simulator } from '../src/sandbox/s3.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, type TestServer } from './support/server.ts';
 
-const S3 = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', region: 'eu-west-1', bucket: 'cvs' };
+const S3 = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  region: 'eu-west-1',
+  bucket: 'cvs',
+};
 const [topcvKey, topcvEmployer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
 let topcv: Awaited<ReturnType<typeof startTopcvSimulator>>;
 let bucket: Awaited<ReturnType<typeof startS3Simulator>>;
@@ -36,19 +41,37 @@ test('with S3_BUCKET_URL, CVs are stored in the bucket (signed requests), served
     expect(response.body.errors).toBeUndefined();
     return response.body.data as Record<string, any>;
   };
-  const { connectTopcv } = await gql(`mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { webhookUrl } } }`, {
-    input: { environment: 'PRODUCTION', credentials: { employerApiKey: topcvKey, secretKey: topcvEmployer.secretKey } },
-  });
-  const { createJob } = await gql(`mutation { createJob(input: { title: "Thủ kho", description: "<p>Kho.</p>" }) { ... on Job { id } } }`);
+  const { connectTopcv } = await gql(
+    `mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { webhookUrl } } }`,
+    {
+      input: {
+        environment: 'PRODUCTION',
+        credentials: { employerApiKey: topcvKey, secretKey: topcvEmployer.secretKey },
+      },
+    },
+  );
+  const { createJob } = await gql(
+    `mutation { createJob(input: { title: "Thủ kho", description: "<p>Kho.</p>" }) { ... on Job { id } } }`,
+  );
   const cv = Buffer.from('%PDF-1.7\n% a CV kept in a bucket\n%%EOF\n');
   const delivery = topcvDelivery(topcvEmployer.secretKey, {
     event: 'application.created',
-    data: { application_id: 's3-1', job_title: 'Thủ kho', candidate: { full_name: 'Bùi Văn Kho', email: 'kho@example.vn' }, cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: cv.toString('base64') } },
+    data: {
+      application_id: 's3-1',
+      job_title: 'Thủ kho',
+      candidate: { full_name: 'Bùi Văn Kho', email: 'kho@example.vn' },
+      cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: cv.toString('base64') },
+    },
   });
   expect((await sendWebhook(connectTopcv.webhookUrl, delivery)).status).toBe(202);
 
   const read = async () =>
-    (await gql(`query ($id: ID!) { job(id: $id) { applications(first: 1) { edges { node { candidate { id cv { link { url } } } } } } } }`, { id: createJob.id })).job.applications.edges;
+    (
+      await gql(
+        `query ($id: ID!) { job(id: $id) { applications(first: 1) { edges { node { candidate { id cv { link { url } } } } } } } }`,
+        { id: createJob.id },
+      )
+    ).job.applications.edges;
   await eventually(async () => (await read()).length === 1);
   const { candidate } = (await read())[0].node;
   expect(bucket.objects.size).toBe(1);
@@ -57,14 +80,22 @@ test('with S3_BUCKET_URL, CVs are stored in the bucket (signed requests), served
   expect(download.status).toBe(200);
   expect(Buffer.from(await download.arrayBuffer())).toEqual(cv);
 
-  const { deleteCandidate } = await gql(`mutation ($id: ID!) { deleteCandidate(id: $id) { ... on DeletedCandidate { documents } } }`, { id: candidate.id });
+  const { deleteCandidate } = await gql(
+    `mutation ($id: ID!) { deleteCandidate(id: $id) { ... on DeletedCandidate { documents } } }`,
+    { id: candidate.id },
+  );
   expect(deleteCandidate.documents).toBe(1);
   expect(bucket.objects.size).toBe(0);
   expect(bucket.refused).toBe(0);
 });
 
 test('the bucket refuses a request signed with the wrong secret, and the storage reports it', async () => {
-  const wrong = new S3DocumentStorage({ bucketUrl: bucket.bucketUrl, region: S3.region, accessKeyId: S3.accessKeyId, secretAccessKey: 'not-the-secret' });
+  const wrong = new S3DocumentStorage({
+    bucketUrl: bucket.bucketUrl,
+    region: S3.region,
+    accessKeyId: S3.accessKeyId,
+    secretAccessKey: 'not-the-secret',
+  });
   const refusedBefore = bucket.refused;
   await expect(wrong.put('org/doc', Buffer.from('x'), 'text/plain')).rejects.toThrow(/HTTP 403/);
   expect(bucket.refused).toBe(refusedBefore + 1);

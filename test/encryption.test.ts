@@ -12,7 +12,8 @@ let simulator: Simulator;
 let database: TestDatabase;
 const oldKey = randomBytes(32);
 const newKey = randomBytes(32);
-const keys = (...entries: [string, Buffer][]) => entries.map(([id, key]) => `${id}:${key.toString('base64')}`).join(',');
+const keys = (...entries: [string, Buffer][]) =>
+  entries.map(([id, key]) => `${id}:${key.toString('base64')}`).join(',');
 
 beforeAll(async () => {
   simulator = await startFjordJobsSimulator();
@@ -33,7 +34,11 @@ const CONNECT = `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(in
 const CONNECT_FEED = `mutation { connectIngoedebanen(input: { environment: PRODUCTION, credentials: { email: "a@b.example", clientId: "40213", publicationMode: OWN_WEBSITE } }) { ... on Contract { id feedUrl } } }`;
 const FEED_URL = 'query ($id: ID!) { contract(id: $id) { feedUrl } }';
 const VERIFY = 'mutation ($id: ID!) { verifyContract(id: $id) { ... on Contract { status } } }';
-const input = { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } };
+const input = {
+  environment: 'SANDBOX',
+  termsAccepted: true,
+  credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+};
 
 test('without ENCRYPTION_KEYS a key is generated into DATA_DIR, said in the log, and reused on the next start', async () => {
   const first = await startTestServer({ database, env: env() });
@@ -49,7 +54,9 @@ test('without ENCRYPTION_KEYS a key is generated into DATA_DIR, said in the log,
   const second = await startTestServer({ database, env: env() });
   expect(second.logs.join('\n')).not.toMatch(/Generated an encryption key/);
   expect(await readFile(file, 'utf8')).toBe(keyFile);
-  expect((await second.graphql(VERIFY, { token, variables: { id: contract.id } })).body.data!.verifyContract.status).toBe('ACTIVE');
+  expect(
+    (await second.graphql(VERIFY, { token, variables: { id: contract.id } })).body.data!.verifyContract.status,
+  ).toBe('ACTIVE');
   await second.stop();
 });
 
@@ -66,11 +73,22 @@ test('keys rotate while a server runs: old and new ciphertexts both read, then e
   const during = await startTestServer({ database, env: env(keys(['k2', newKey], ['k1', oldKey])) });
   const prisma = during.app.db.prisma;
   expect(await prisma.contractCredential.count({ where: { keyId: 'k1' } })).toBeGreaterThanOrEqual(2);
-  expect((await during.graphql(VERIFY, { token, variables: { id: contract.id } })).body.data!.verifyContract.status).toBe('ACTIVE');
+  expect(
+    (await during.graphql(VERIFY, { token, variables: { id: contract.id } })).body.data!.verifyContract.status,
+  ).toBe('ACTIVE');
 
   // Step 2: re-encrypt (npm run keys:rotate), with the server answering throughout.
-  const verifying = Promise.all(Array.from({ length: 5 }, () => during.graphql(VERIFY, { token, variables: { id: contract.id } })));
-  const rotated = await rotateCredentialKeys(prisma, new Keyring([{ id: 'k2', key: newKey }, { id: 'k1', key: oldKey }]), 1);
+  const verifying = Promise.all(
+    Array.from({ length: 5 }, () => during.graphql(VERIFY, { token, variables: { id: contract.id } })),
+  );
+  const rotated = await rotateCredentialKeys(
+    prisma,
+    new Keyring([
+      { id: 'k2', key: newKey },
+      { id: 'k1', key: oldKey },
+    ]),
+    1,
+  );
   for (const answer of await verifying) expect(answer.body.data!.verifyContract.status).toBe('ACTIVE');
   expect(rotated).toBeGreaterThanOrEqual(2);
   expect(await prisma.contractCredential.count({ where: { keyId: { not: 'k2' } } })).toBe(0);
@@ -79,9 +97,12 @@ test('keys rotate while a server runs: old and new ciphertexts both read, then e
 
   // Step 3: the old key is gone, everything still reads.
   const after = await startTestServer({ database, env: env(keys(['k2', newKey])) });
-  expect((await after.graphql(VERIFY, { token, variables: { id: contract.id } })).body.data!.verifyContract.status).toBe('ACTIVE');
+  expect(
+    (await after.graphql(VERIFY, { token, variables: { id: contract.id } })).body.data!.verifyContract.status,
+  ).toBe('ACTIVE');
   // The feed token was re-sealed, not replaced: the board keeps reading the same address.
-  const feedUrl = (await after.graphql(FEED_URL, { token, variables: { id: feed.id } })).body.data!.contract.feedUrl as string;
+  const feedUrl = (await after.graphql(FEED_URL, { token, variables: { id: feed.id } })).body.data!.contract
+    .feedUrl as string;
   expect(feedToken(feedUrl)).toBe(feedToken(feed.feedUrl));
   expect((await fetch(feedUrl)).status).toBe(200);
   await after.stop();

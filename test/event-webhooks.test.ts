@@ -29,7 +29,10 @@ async function startReceiver(secret: () => string): Promise<Receiver> {
       return;
     }
     try {
-      const event = new Webhook(secret()).verify(body, request.headers as Record<string, string>) as { type: string; data: Record<string, any> };
+      const event = new Webhook(secret()).verify(body, request.headers as Record<string, string>) as {
+        type: string;
+        data: Record<string, any>;
+      };
       receiver.received.push({ id: String(request.headers['webhook-id']), type: event.type, data: event.data });
       response.writeHead(204).end();
     } catch {
@@ -82,14 +85,31 @@ async function endpoint(url: string, eventTypes: string[]) {
 }
 
 async function fjordContract(): Promise<{ id: string; webhookUrl: string }> {
-  return (await gql(`mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id webhookUrl } } }`, {
-    input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
-  })).connectFjordJobs;
+  return (
+    await gql(
+      `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id webhookUrl } } }`,
+      {
+        input: {
+          environment: 'SANDBOX',
+          termsAccepted: true,
+          credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+        },
+      },
+    )
+  ).connectFjordJobs;
 }
 
 async function publish(contractId: string, title: string): Promise<string> {
-  const job = (await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, { input: { title, description: '<p>Fish.</p>', location: { city: 'Bergen', countryCode: 'NO' } } })).createJob.id;
-  return (await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`, { input: { jobId: job, contractId, boardFields: { sector: 'FISHERIES' } } })).publishPosting.id;
+  const job = (
+    await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
+      input: { title, description: '<p>Fish.</p>', location: { city: 'Bergen', countryCode: 'NO' } },
+    })
+  ).createJob.id;
+  return (
+    await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`, {
+      input: { jobId: job, contractId, boardFields: { sector: 'FISHERIES' } },
+    })
+  ).publishPosting.id;
 }
 
 describe('registering endpoints', () => {
@@ -101,25 +121,54 @@ describe('registering endpoints', () => {
     expect(listed.webhookEndpoints.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(created.id);
 
     const bad = (await gql(CREATE, { input: { url: 'ftp://example.com/x', eventTypes: [] } })).createWebhookEndpoint;
-    expect(bad.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual(['input.eventTypes', 'input.url']);
-    expect((await gql(`{ webhookEndpoints(first: 10) { edges { node { id } } } }`)).webhookEndpoints.edges).toHaveLength(1);
+    expect(bad.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual([
+      'input.eventTypes',
+      'input.url',
+    ]);
+    expect(
+      (await gql(`{ webhookEndpoints(first: 10) { edges { node { id } } } }`)).webhookEndpoints.edges,
+    ).toHaveLength(1);
 
     const recruiter = await server.tokenFor('event-hooks', 'RECRUITER');
-    const refused = await server.graphql(CREATE, { token: recruiter, variables: { input: { url: 'http://127.0.0.1:9/x', eventTypes: ['POSTING_REVIEWED'] } } });
+    const refused = await server.graphql(CREATE, {
+      token: recruiter,
+      variables: { input: { url: 'http://127.0.0.1:9/x', eventTypes: ['POSTING_REVIEWED'] } },
+    });
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     await gql(`mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) { __typename } }`, { id: created.id });
   });
 
   test('production refuses plain http and private addresses', async () => {
     const { randomBytes } = await import('node:crypto');
-    const production = await startTestServer({ env: { NODE_ENV: 'production', ENCRYPTION_KEYS: `k:${randomBytes(32).toString('base64')}`, BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts' } });
+    const production = await startTestServer({
+      env: {
+        NODE_ENV: 'production',
+        ENCRYPTION_KEYS: `k:${randomBytes(32).toString('base64')}`,
+        BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
+      },
+    });
     try {
       const admin = await production.tokenFor('prod-hooks');
-      for (const url of ['http://hooks.example.com/x', 'https://127.0.0.1/x', 'https://10.1.2.3/x', 'https://localhost/x', 'https://[::1]/x', 'https://169.254.169.254/latest']) {
-        const answer = await production.graphql(CREATE, { token: admin, variables: { input: { url, eventTypes: ['POSTING_REVIEWED'] } } });
-        expect(answer.body.data?.createWebhookEndpoint.fieldErrors, url).toEqual([{ path: ['input', 'url'], message: expect.any(String) }]);
+      for (const url of [
+        'http://hooks.example.com/x',
+        'https://127.0.0.1/x',
+        'https://10.1.2.3/x',
+        'https://localhost/x',
+        'https://[::1]/x',
+        'https://169.254.169.254/latest',
+      ]) {
+        const answer = await production.graphql(CREATE, {
+          token: admin,
+          variables: { input: { url, eventTypes: ['POSTING_REVIEWED'] } },
+        });
+        expect(answer.body.data?.createWebhookEndpoint.fieldErrors, url).toEqual([
+          { path: ['input', 'url'], message: expect.any(String) },
+        ]);
       }
-      const ok = await production.graphql(CREATE, { token: admin, variables: { input: { url: 'https://hooks.example.com/x', eventTypes: ['POSTING_REVIEWED'] } } });
+      const ok = await production.graphql(CREATE, {
+        token: admin,
+        variables: { input: { url: 'https://hooks.example.com/x', eventTypes: ['POSTING_REVIEWED'] } },
+      });
       expect(ok.body.data?.createWebhookEndpoint.__typename).toBe('CreateWebhookEndpointPayload');
     } finally {
       await production.stop();
@@ -139,22 +188,47 @@ describe('delivering events', () => {
       receiver.failureRate = 0.33;
 
       const contract = await fjordContract();
-      const postings = await Promise.all(Array.from({ length: 20 }, (_, index) => publish(contract.id, `Fisher ${index}`)));
+      const postings = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => publish(contract.id, `Fisher ${index}`)),
+      );
       const prisma = server.app.db.prisma;
       const rowIds = postings.map((id) => Buffer.from(id, 'base64').toString().split(':')[1]!);
-      await eventually(async () => (await prisma.posting.count({ where: { id: { in: rowIds }, status: 'PUBLISHED' } })) === 20, 30_000, 'postings published');
-      const externalId = (await gql(`query ($id: ID!) { posting(id: $id) { externalId } }`, { id: postings[0] })).posting.externalId;
-      expect((await sendWebhook(contract.webhookUrl, fjord.apply(externalId, { name: 'Kari Nordmann', email: 'kari@example.no' }))).status).toBe(202);
+      await eventually(
+        async () => (await prisma.posting.count({ where: { id: { in: rowIds }, status: 'PUBLISHED' } })) === 20,
+        30_000,
+        'postings published',
+      );
+      const externalId = (await gql(`query ($id: ID!) { posting(id: $id) { externalId } }`, { id: postings[0] }))
+        .posting.externalId;
+      expect(
+        (
+          await sendWebhook(
+            contract.webhookUrl,
+            fjord.apply(externalId, { name: 'Kari Nordmann', email: 'kari@example.no' }),
+          )
+        ).status,
+      ).toBe(202);
 
-      await eventually(async () => (await prisma.eventDelivery.count({ where: { status: { not: 'DONE' } } })) === 0, 60_000, 'every event delivered');
+      await eventually(
+        async () => (await prisma.eventDelivery.count({ where: { status: { not: 'DONE' } } })) === 0,
+        60_000,
+        'every event delivered',
+      );
       const unique = new Map(receiver.received.map((event) => [event.id, event]));
       // Each posting's events arrived in the order of its own history (retries by the board included).
       const byPosting = new Map<string, string[]>();
-      for (const event of unique.values()) if (event.type === 'posting.status_changed') byPosting.set(event.data.postingId, [...(byPosting.get(event.data.postingId) ?? []), event.data.to]);
+      for (const event of unique.values())
+        if (event.type === 'posting.status_changed')
+          byPosting.set(event.data.postingId, [...(byPosting.get(event.data.postingId) ?? []), event.data.to]);
       expect(byPosting.size).toBe(20);
       for (const id of postings) {
-        const history = (await gql(`query ($id: ID!) { posting(id: $id) { events { type from to } } }`, { id })).posting.events
-          .filter((event: { type: string; from: string | null; to: string | null }) => event.type === 'STATUS_CHANGED' && event.from !== event.to)
+        const history = (
+          await gql(`query ($id: ID!) { posting(id: $id) { events { type from to } } }`, { id })
+        ).posting.events
+          .filter(
+            (event: { type: string; from: string | null; to: string | null }) =>
+              event.type === 'STATUS_CHANGED' && event.from !== event.to,
+          )
           .map((event: { to: string }) => event.to);
         expect(byPosting.get(id), id).toEqual(history);
         expect(history.at(-1)).toBe('PUBLISHED');
@@ -163,15 +237,21 @@ describe('delivering events', () => {
       expect(other.received.map((event) => event.type)).toEqual(['candidate.received']);
       expect(receiver.forged).toBe(0);
 
-      const log = await gql(`{ webhookEndpoints(first: 5) { edges { node { url deliveries(first: 100) { edges { node { id status attempts attemptLog { statusCode error } } } } } } } }`);
-      const deliveries = log.webhookEndpoints.edges.find((edge: { node: { url: string } }) => edge.node.url === receiver.url).node.deliveries.edges.map((edge: { node: any }) => edge.node);
+      const log = await gql(
+        `{ webhookEndpoints(first: 5) { edges { node { url deliveries(first: 100) { edges { node { id status attempts attemptLog { statusCode error } } } } } } } }`,
+      );
+      const deliveries = log.webhookEndpoints.edges
+        .find((edge: { node: { url: string } }) => edge.node.url === receiver.url)
+        .node.deliveries.edges.map((edge: { node: any }) => edge.node);
       expect(deliveries).toHaveLength(unique.size);
       expect(unique.size).toBeGreaterThanOrEqual(61);
       expect(deliveries.every((delivery: { status: string }) => delivery.status === 'DELIVERED')).toBe(true);
       const retried = deliveries.filter((delivery: { attempts: number }) => delivery.attempts > 1);
       expect(retried.length).toBeGreaterThan(5);
       for (const delivery of retried) expect(delivery.attemptLog.length).toBe(delivery.attempts);
-      console.log(`event webhooks: ${deliveries.length} events, ${deliveries.reduce((sum: number, delivery: { attempts: number }) => sum + delivery.attempts, 0)} attempts, ${retried.length} retried, 0 lost`);
+      console.log(
+        `event webhooks: ${deliveries.length} events, ${deliveries.reduce((sum: number, delivery: { attempts: number }) => sum + delivery.attempts, 0)} attempts, ${retried.length} retried, 0 lost`,
+      );
       await other.close();
     } finally {
       await receiver.close();
@@ -187,7 +267,13 @@ describe('delivering events', () => {
       secret = created.secret;
       const contract = await fjordContract();
       await gql(`mutation ($id: ID!) { disconnectContract(id: $id) { __typename } }`, { id: contract.id });
-      const read = async () => (await gql(`query ($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled disabledReason deliveries(first: 5) { edges { node { id status attempts lastError } } } } } }`, { id: created.endpoint.id })).node;
+      const read = async () =>
+        (
+          await gql(
+            `query ($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled disabledReason deliveries(first: 5) { edges { node { id status attempts lastError } } } } } }`,
+            { id: created.endpoint.id },
+          )
+        ).node;
       await eventually(async () => (await read()).enabled === false, 30_000, 'the endpoint disabled');
       const disabled = await read();
       expect(disabled.disabledReason).toMatch(/^Disabled after a delivery failed 11 times since .+: /);
@@ -204,9 +290,16 @@ describe('delivering events', () => {
 
       // Replayed while the endpoint is still disabled, then enabled: the replay goes first, the later event after it.
       receiver.failureRate = 0;
-      const replayed = (await gql(`mutation ($id: ID!) { replayWebhookDelivery(id: $id) { ... on WebhookDelivery { id status } } }`, { id: failed.id })).replayWebhookDelivery;
+      const replayed = (
+        await gql(`mutation ($id: ID!) { replayWebhookDelivery(id: $id) { ... on WebhookDelivery { id status } } }`, {
+          id: failed.id,
+        })
+      ).replayWebhookDelivery;
       expect(replayed.status).toBe('PENDING');
-      const enabled = await gql(`mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: true }) { ... on WebhookEndpoint { enabled disabledReason } } }`, { id: created.endpoint.id });
+      const enabled = await gql(
+        `mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: true }) { ... on WebhookEndpoint { enabled disabledReason } } }`,
+        { id: created.endpoint.id },
+      );
       expect(enabled.updateWebhookEndpoint).toEqual({ enabled: true, disabledReason: null });
       await eventually(() => receiver.received.length === 2, 10_000, 'the replayed delivery and the one behind it');
       expect(receiver.received.map((event) => [event.type, event.data.contractId, event.data.to])).toEqual([

@@ -42,18 +42,35 @@ async function connect(credentials: Record<string, unknown>, token = admin) {
 }
 
 async function createJob(input: Record<string, unknown>, token = admin) {
-  const data = await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id } ... on ValidationError { fieldErrors { path message } } } }`, {
-    input: { description: '<p>Plan and run the <b>warehouse</b> team.</p>', location: { city: 'Utrecht', postalCode: '3511 AB', countryCode: 'NL' }, ...input },
-  }, token);
+  const data = await gql(
+    `mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id } ... on ValidationError { fieldErrors { path message } } } }`,
+    {
+      input: {
+        description: '<p>Plan and run the <b>warehouse</b> team.</p>',
+        location: { city: 'Utrecht', postalCode: '3511 AB', countryCode: 'NL' },
+        ...input,
+      },
+    },
+    token,
+  );
   return data.createJob;
 }
 
 const publish = async (jobId: string, contractId: string, boardFields: Record<string, unknown> = {}) =>
-  (await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id status } ... on Error { message } ... on ValidationError { fieldErrors { path message } } } }`, {
-    input: { jobId, contractId, boardFields },
-  })).publishPosting;
+  (
+    await gql(
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id status } ... on Error { message } ... on ValidationError { fieldErrors { path message } } } }`,
+      {
+        input: { jobId, contractId, boardFields },
+      },
+    )
+  ).publishPosting;
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'vacancy' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name) => name === 'vacancy',
+});
 
 async function fetchFeed(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers: { 'accept-encoding': 'identity', ...headers } });
@@ -70,30 +87,48 @@ describe('InGoedeBanen: the per-user IGB e-mail (a mutation the plugin adds thro
   const SET = `mutation ($input: SetIngoedebanenUserEmailInput!) { setIngoedebanenUserEmail(input: $input) {
     __typename ... on SetIngoedebanenUserEmailResult { userId email } ... on ValidationError { fieldErrors { path message } } } }`;
 
-  test('a user sets their own, an admin anyone\'s; a recruiter cannot set another\'s; addresses and ids are validated', async () => {
+  test("a user sets their own, an admin anyone's; a recruiter cannot set another's; addresses and ids are validated", async () => {
     const own = (await gql(SET, { input: { email: 'Jan@IGB.example' } }, recruiter)).setIngoedebanenUserEmail;
-    expect(own).toEqual({ __typename: 'SetIngoedebanenUserEmailResult', userId: ids.recruiter, email: 'jan@igb.example' });
+    expect(own).toEqual({
+      __typename: 'SetIngoedebanenUserEmailResult',
+      userId: ids.recruiter,
+      email: 'jan@igb.example',
+    });
 
-    const forbidden = (await gql(SET, { input: { userId: ids.admin, email: 'x@igb.example' } }, recruiter)).setIngoedebanenUserEmail;
-    expect(forbidden.fieldErrors).toEqual([{ path: ['input', 'userId'], message: 'only an admin can set another user\'s IGB e-mail' }]);
+    const forbidden = (await gql(SET, { input: { userId: ids.admin, email: 'x@igb.example' } }, recruiter))
+      .setIngoedebanenUserEmail;
+    expect(forbidden.fieldErrors).toEqual([
+      { path: ['input', 'userId'], message: "only an admin can set another user's IGB e-mail" },
+    ]);
 
-    const byAdmin = (await gql(SET, { input: { userId: ids.recruiter, email: 'jan.jansen@igb.example' } })).setIngoedebanenUserEmail;
+    const byAdmin = (await gql(SET, { input: { userId: ids.recruiter, email: 'jan.jansen@igb.example' } }))
+      .setIngoedebanenUserEmail;
     expect(byAdmin.email).toBe('jan.jansen@igb.example');
 
     const invalid = (await gql(SET, { input: { email: 'not an address' } })).setIngoedebanenUserEmail;
     expect(invalid.fieldErrors).toEqual([{ path: ['input', 'email'], message: 'must be an e-mail address' }]);
 
     // A user of another organisation is not found, and their organisation's state is untouched.
-    const stranger = (await gql(SET, { input: { userId: ids.recruiter, email: 'evil@igb.example' } }, outsider)).setIngoedebanenUserEmail;
-    expect(stranger.fieldErrors).toEqual([{ path: ['input', 'userId'], message: 'is not a user of this organisation' }]);
-    const wrongType = await server.graphql(SET, { token: admin, variables: { input: { userId: 'Sm9iOjE=', email: 'a@b.example' } } });
+    const stranger = (await gql(SET, { input: { userId: ids.recruiter, email: 'evil@igb.example' } }, outsider))
+      .setIngoedebanenUserEmail;
+    expect(stranger.fieldErrors).toEqual([
+      { path: ['input', 'userId'], message: 'is not a user of this organisation' },
+    ]);
+    const wrongType = await server.graphql(SET, {
+      token: admin,
+      variables: { input: { userId: 'Sm9iOjE=', email: 'a@b.example' } },
+    });
     expect(wrongType.body.errors?.[0]?.message).toMatch(/User/);
 
     const LIST = `{ ingoedebanenUserEmails { ... on IngoedebanenUserEmailsResult { emails { userId email } } } }`;
-    expect((await gql(LIST)).ingoedebanenUserEmails.emails).toEqual([{ userId: ids.recruiter, email: 'jan.jansen@igb.example' }]);
+    expect((await gql(LIST)).ingoedebanenUserEmails.emails).toEqual([
+      { userId: ids.recruiter, email: 'jan.jansen@igb.example' },
+    ]);
     expect((await gql(LIST, {}, outsider)).ingoedebanenUserEmails.emails).toEqual([]);
     await gql(SET, { input: { email: 'me@igb.example' } });
-    expect((await gql(LIST, {}, recruiter)).ingoedebanenUserEmails.emails).toEqual([{ userId: ids.recruiter, email: 'jan.jansen@igb.example' }]);
+    expect((await gql(LIST, {}, recruiter)).ingoedebanenUserEmails.emails).toEqual([
+      { userId: ids.recruiter, email: 'jan.jansen@igb.example' },
+    ]);
   });
 });
 
@@ -102,22 +137,39 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
   let jobIds: string[];
 
   beforeAll(async () => {
-    contract = await connect({ publicationMode: 'DEDICATED_MEDIUM', defaultPhase: 'Extern', defaultSource: 'Website ACME' });
+    contract = await connect({
+      publicationMode: 'DEDICATED_MEDIUM',
+      defaultPhase: 'Extern',
+      defaultSource: 'Website ACME',
+    });
     expect(contract).toMatchObject({ __typename: 'Contract', status: 'ACTIVE' });
     expect(contract.feedUrl).toMatch(new RegExp(`^${server.url}/feeds/ingoedebanen/[A-Za-z0-9_-]{43}\\.xml$`));
     jobIds = [];
-    for (const [title, recruiterId] of [['Teamleider magazijn (m/v/x)', ids.recruiter], ['Chauffeur C/E & "nachtdienst" <Utrecht>', null]] as const) {
-      const job = await createJob({ title, recruiterId, salary: { min: '3200', max: '4100', currency: 'EUR', period: 'MONTH' } });
+    for (const [title, recruiterId] of [
+      ['Teamleider magazijn (m/v/x)', ids.recruiter],
+      ['Chauffeur C/E & "nachtdienst" <Utrecht>', null],
+    ] as const) {
+      const job = await createJob({
+        title,
+        recruiterId,
+        salary: { min: '3200', max: '4100', currency: 'EUR', period: 'MONTH' },
+      });
       jobIds.push(job.id);
     }
   });
 
   test('published vacancies are in the feed at once, with their dates, phase, source, recruiter IGB e-mail and apply link', async () => {
     const refused = await publish(jobIds[0]!, contract.id, { startDate: '2026-12-01', endDate: '2026-11-01' });
-    expect(refused.fieldErrors).toEqual([{ path: ['boardFields', 'endDate'], message: 'must not be before startDate' }]);
+    expect(refused.fieldErrors).toEqual([
+      { path: ['boardFields', 'endDate'], message: 'must not be before startDate' },
+    ]);
     expect(vacancies((await fetchFeed(contract.feedUrl)).text)).toEqual([]);
 
-    const first = await publish(jobIds[0]!, contract.id, { startDate: '2026-12-01', endDate: '2099-01-31', phase: 'Intern' });
+    const first = await publish(jobIds[0]!, contract.id, {
+      startDate: '2026-12-01',
+      endDate: '2099-01-31',
+      phase: 'Intern',
+    });
     const second = await publish(jobIds[1]!, contract.id);
     expect([first.status, second.status]).toEqual(['PUBLISHED', 'PUBLISHED']);
 
@@ -129,15 +181,27 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     const byJob = Object.fromEntries(items.map((item) => [item['@jobId'], item]));
     expect(byJob[rowIdOf(jobIds[0]!)]).toMatchObject({
       title: 'Teamleider magazijn (m/v/x)',
-      publication: { '@medium': 'IGB', '@phase': 'Intern', '@source': 'Website ACME', '@startDate': '2026-12-01', '@endDate': '2099-01-31' },
+      publication: {
+        '@medium': 'IGB',
+        '@phase': 'Intern',
+        '@source': 'Website ACME',
+        '@startDate': '2026-12-01',
+        '@endDate': '2099-01-31',
+      },
       recruiter: { email: 'jan.jansen@igb.example' },
       location: { city: 'Utrecht', postalCode: '3511 AB', countryCode: 'NL' },
       salary: { '@currency': 'EUR', '@period': 'MONTH', '@min': '3200', '@max': '4100' },
     });
     // Markup in a title is text in the feed, never elements; the recruiter-less job shows the account's address.
-    expect(byJob[rowIdOf(jobIds[1]!)]).toMatchObject({ title: 'Chauffeur C/E & "nachtdienst" <Utrecht>', publication: { '@phase': 'Extern' }, recruiter: { email: SETTINGS.email } });
+    expect(byJob[rowIdOf(jobIds[1]!)]).toMatchObject({
+      title: 'Chauffeur C/E & "nachtdienst" <Utrecht>',
+      publication: { '@phase': 'Extern' },
+      recruiter: { email: SETTINGS.email },
+    });
     expect(text).toContain('&lt;Utrecht&gt;');
-    expect(byJob[rowIdOf(jobIds[0]!)].applyUrl).toBe(`${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[0]!)}`);
+    expect(byJob[rowIdOf(jobIds[0]!)].applyUrl).toBe(
+      `${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[0]!)}`,
+    );
   });
 
   test('conditional GET answers 304 until something changes; gzip on request; HEAD has no body', async () => {
@@ -157,8 +221,12 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     expect([head.status, head.headers.get('etag'), await head.text()]).toEqual([200, etag, '']);
 
     // Withdrawing a vacancy removes it: the tag and Last-Modified move, the old tag no longer matches.
-    const postings = await gql(`query ($id: ID!) { job(id: $id) { postings(first: 5) { edges { node { id } } } } }`, { id: jobIds[1] });
-    const withdrawn = await gql(`mutation ($id: ID!) { withdrawPosting(id: $id) { ... on Posting { status } } }`, { id: postings.job.postings.edges[0].node.id });
+    const postings = await gql(`query ($id: ID!) { job(id: $id) { postings(first: 5) { edges { node { id } } } } }`, {
+      id: jobIds[1],
+    });
+    const withdrawn = await gql(`mutation ($id: ID!) { withdrawPosting(id: $id) { ... on Posting { status } } }`, {
+      id: postings.job.postings.edges[0].node.id,
+    });
     expect(withdrawn.withdrawPosting.status).toBe('WITHDRAWN');
     const after = await fetchFeed(contract.feedUrl, { 'if-none-match': etag });
     expect(after.response.status).toBe(200);
@@ -167,13 +235,17 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
 
     // The recruiter changing their IGB e-mail changes the feed too.
     const current = after.response.headers.get('etag')!;
-    await gql(`mutation { setIngoedebanenUserEmail(input: { email: "jan@igb.example" }) { __typename } }`, {}, recruiter);
+    await gql(
+      `mutation { setIngoedebanenUserEmail(input: { email: "jan@igb.example" }) { __typename } }`,
+      {},
+      recruiter,
+    );
     const changed = await fetchFeed(contract.feedUrl, { 'if-none-match': current });
     expect(changed.response.status).toBe(200);
     expect(vacancies(changed.text)[0]!.recruiter.email).toBe('jan@igb.example');
   });
 
-  test('the board\'s reader pulls with gzip and its entity tag: unchanged reads cost a 304, a new vacancy shows up', async () => {
+  test("the board's reader pulls with gzip and its entity tag: unchanged reads cost a 304, a new vacancy shows up", async () => {
     const board = startIngoedebanenReader(contract.feedUrl);
     expect(await board.read()).toEqual({ status: 200, changed: true });
     const before = board.vacancies.map((vacancy) => vacancy.title);
@@ -182,7 +254,10 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     expect((await publish(job.id, contract.id, { source: 'Campagne' })).status).toBe('PUBLISHED');
     expect(await board.read()).toEqual({ status: 200, changed: true });
     expect(board.vacancies.map((vacancy) => vacancy.title).sort()).toEqual([...before, 'Heftruckchauffeur'].sort());
-    expect(board.vacancies.find((vacancy) => vacancy.title === 'Heftruckchauffeur')).toMatchObject({ recruiterEmail: 'jan@igb.example', publication: { medium: 'IGB', source: 'Campagne', phase: 'Extern' } });
+    expect(board.vacancies.find((vacancy) => vacancy.title === 'Heftruckchauffeur')).toMatchObject({
+      recruiterEmail: 'jan@igb.example',
+      publication: { medium: 'IGB', source: 'Campagne', phase: 'Extern' },
+    });
   });
 
   test('the feed URL is for admins, rotating it stops the old one, another organisation sees nothing', async () => {
@@ -190,14 +265,23 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     expect((await gql(CONTRACT, { id: contract.id }, recruiter)).contract.feedUrl).toBeNull();
     expect((await gql(CONTRACT, { id: contract.id }, outsider)).contract).toBeNull();
 
-    const rotated = await gql(`mutation ($id: ID!) { rotateFeedToken(id: $id) { ... on Contract { feedUrl } } }`, { id: contract.id });
+    const rotated = await gql(`mutation ($id: ID!) { rotateFeedToken(id: $id) { ... on Contract { feedUrl } } }`, {
+      id: contract.id,
+    });
     const newUrl = rotated.rotateFeedToken.feedUrl as string;
     expect(newUrl).not.toBe(contract.feedUrl);
     expect((await fetchFeed(contract.feedUrl)).response.status).toBe(404);
     expect((await fetchFeed(newUrl)).response.status).toBe(200);
-    const refused = await server.graphql(`mutation ($id: ID!) { rotateFeedToken(id: $id) { __typename } }`, { token: recruiter, variables: { id: contract.id } });
+    const refused = await server.graphql(`mutation ($id: ID!) { rotateFeedToken(id: $id) { __typename } }`, {
+      token: recruiter,
+      variables: { id: contract.id },
+    });
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    for (const forged of ['/feeds/ingoedebanen/x.xml', `/feeds/topcv/${newUrl.split('/').pop()}`, '/feeds/ingoedebanen/../../etc/passwd.xml']) {
+    for (const forged of [
+      '/feeds/ingoedebanen/x.xml',
+      `/feeds/topcv/${newUrl.split('/').pop()}`,
+      '/feeds/ingoedebanen/../../etc/passwd.xml',
+    ]) {
       expect((await fetch(`${server.url}${forged}`)).status).toBe(404);
     }
     contract.feedUrl = newUrl;
@@ -205,12 +289,15 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
 
   test('disconnecting erases the feed URL; the feed is gone', async () => {
     const other = await connect({ publicationMode: 'DEDICATED_MEDIUM' });
-    const data = await gql(`mutation ($id: ID!) { disconnectContract(id: $id) { ... on Contract { status feedUrl } } }`, { id: other.id });
+    const data = await gql(
+      `mutation ($id: ID!) { disconnectContract(id: $id) { ... on Contract { status feedUrl } } }`,
+      { id: other.id },
+    );
     expect(data.disconnectContract).toEqual({ status: 'NOT_CONFIGURED', feedUrl: null });
     expect((await fetchFeed(other.feedUrl)).response.status).toBe(404);
   });
 
-  test('the hosted application page takes an application into the job\'s first stage; sending it twice is one', async () => {
+  test("the hosted application page takes an application into the job's first stage; sending it twice is one", async () => {
     const page = `${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[0]!)}`;
     const html = await (await fetch(page)).text();
     expect(html).toContain('Teamleider magazijn (m/v/x)');
@@ -239,10 +326,21 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     expect((await fetch(page, { method: 'POST', body: form() })).status).toBe(200);
     expect((await fetch(page, { method: 'POST', body: form() })).status).toBe(200);
     const APPLICATIONS = `query ($id: ID!) { job(id: $id) { applications(first: 5) { edges { node { stage candidate { name email cv { fileName } } } } } } }`;
-    await eventually(async () => (await gql(APPLICATIONS, { id: jobIds[0] })).job.applications.edges.length > 0, 10_000, 'the application');
+    await eventually(
+      async () => (await gql(APPLICATIONS, { id: jobIds[0] })).job.applications.edges.length > 0,
+      10_000,
+      'the application',
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { edges } = (await gql(APPLICATIONS, { id: jobIds[0] })).job.applications;
-    expect(edges).toEqual([{ node: { stage: 'Applied', candidate: { name: 'Sanne de Vries', email: 'sanne@example.nl', cv: { fileName: 'cv.txt' } } } }]);
+    expect(edges).toEqual([
+      {
+        node: {
+          stage: 'Applied',
+          candidate: { name: 'Sanne de Vries', email: 'sanne@example.nl', cv: { fileName: 'cv.txt' } },
+        },
+      },
+    ]);
 
     // A job that is not in the feed has no page.
     expect((await fetch(`${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[1]!)}`)).status).toBe(404);
@@ -251,31 +349,56 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
 
 describe('InGoedeBanen: own-website mode and the apply link template', () => {
   test('the feed holds exactly the open jobs shown on the website; publishing one by one is refused', async () => {
-    const contract = await connect({ publicationMode: 'OWN_WEBSITE', applyUrlTemplate: 'https://werken.acme.example/vacatures/{jobId}/solliciteren' }, outsider);
+    const contract = await connect(
+      {
+        publicationMode: 'OWN_WEBSITE',
+        applyUrlTemplate: 'https://werken.acme.example/vacatures/{jobId}/solliciteren',
+      },
+      outsider,
+    );
     const shown = await createJob({ title: 'Monteur', onWebsite: true }, outsider);
     const hidden = await createJob({ title: 'Intern project', onWebsite: false }, outsider);
     const closed = await createJob({ title: 'Oude vacature', onWebsite: true, status: 'CLOSED' }, outsider);
     const items = vacancies((await fetchFeed(contract.feedUrl)).text);
     expect(items.map((item) => item.title)).toEqual(['Monteur']);
-    expect(items[0]).toMatchObject({ publication: { '@medium': 'WEBSITE' }, applyUrl: `https://werken.acme.example/vacatures/${rowIdOf(shown.id)}/solliciteren` });
+    expect(items[0]).toMatchObject({
+      publication: { '@medium': 'WEBSITE' },
+      applyUrl: `https://werken.acme.example/vacatures/${rowIdOf(shown.id)}/solliciteren`,
+    });
     expect([hidden.id, closed.id]).toHaveLength(2);
 
-    const refused = (await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Error { message } } }`, {
-      input: { jobId: hidden.id, contractId: contract.id, boardFields: {} },
-    }, outsider)).publishPosting;
+    const refused = (
+      await gql(
+        `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Error { message } } }`,
+        {
+          input: { jobId: hidden.id, contractId: contract.id, boardFields: {} },
+        },
+        outsider,
+      )
+    ).publishPosting;
     expect(refused.__typename).toBe('UnsupportedOperation');
     expect(refused.message).toMatch(/mirrors your website/);
 
     // Switching modes is a contract update: the same feed URL now holds the contract's postings (none yet).
-    const switched = await gql(`mutation ($id: ID!, $credentials: JSON!) { updateContract(id: $id, input: { credentials: $credentials }) { __typename ... on Contract { status } ... on ValidationError { fieldErrors { path message } } } }`, { id: contract.id, credentials: { publicationMode: 'DEDICATED_MEDIUM' } }, outsider);
+    const switched = await gql(
+      `mutation ($id: ID!, $credentials: JSON!) { updateContract(id: $id, input: { credentials: $credentials }) { __typename ... on Contract { status } ... on ValidationError { fieldErrors { path message } } } }`,
+      { id: contract.id, credentials: { publicationMode: 'DEDICATED_MEDIUM' } },
+      outsider,
+    );
     expect(switched.updateContract).toEqual({ __typename: 'Contract', status: 'ACTIVE' });
     expect(vacancies((await fetchFeed(contract.feedUrl)).text)).toEqual([]);
   });
 
   test('an apply link template without {jobId} is refused with its field path', async () => {
-    const refused = await connect({ publicationMode: 'OWN_WEBSITE', applyUrlTemplate: 'https://werken.acme.example/solliciteren' });
+    const refused = await connect({
+      publicationMode: 'OWN_WEBSITE',
+      applyUrlTemplate: 'https://werken.acme.example/solliciteren',
+    });
     expect(refused.fieldErrors).toEqual([
-      { path: ['input', 'credentials', 'applyUrlTemplate'], message: 'must be an http(s) URL containing {jobId}, e.g. https://example.org/jobs/{jobId}/apply' },
+      {
+        path: ['input', 'credentials', 'applyUrlTemplate'],
+        message: 'must be an http(s) URL containing {jobId}, e.g. https://example.org/jobs/{jobId}/apply',
+      },
     ]);
   });
 });

@@ -37,13 +37,17 @@ async function emptyDatabase(): Promise<{ db: Database; second: () => Promise<Da
 
 async function tables(db: Database): Promise<string[]> {
   const rows = await db.sql.withSession((session) =>
-    session.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"),
+    session.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    ),
   );
   return rows.map((row) => row.tablename);
 }
 
 const recorded = (db: Database) =>
-  db.sql.withSession((session) => session.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _migrations ORDER BY name'));
+  db.sql.withSession((session) =>
+    session.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _migrations ORDER BY name'),
+  );
 
 function migration(name: string, sql: string): Migration {
   return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };

@@ -7,7 +7,9 @@ describe('operational endpoints and safety limits', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { LOG_LEVEL: 'trace', MAX_QUERY_DEPTH: '4', MAX_ALIASES: '3', MAX_TOKENS: '300' } });
+    server = await startTestServer({
+      env: { LOG_LEVEL: 'trace', MAX_QUERY_DEPTH: '4', MAX_ALIASES: '3', MAX_TOKENS: '300' },
+    });
     token = await server.tokenFor('ops');
   });
   afterAll(() => server?.stop());
@@ -46,7 +48,10 @@ describe('operational endpoints and safety limits', () => {
         body: JSON.stringify(Array.from({ length: count }, () => operation)),
       });
     const small = await send(2);
-    expect(await small.json()).toEqual([{ data: { viewer: { role: 'ADMIN' } } }, { data: { viewer: { role: 'ADMIN' } } }]);
+    expect(await small.json()).toEqual([
+      { data: { viewer: { role: 'ADMIN' } } },
+      { data: { viewer: { role: 'ADMIN' } } },
+    ]);
     const large = await send(11);
     expect(large.status).toBe(413);
   });
@@ -87,7 +92,9 @@ describe('slow clients', () => {
       const socket = net.connect(Number(port), hostname);
       await new Promise((resolve) => socket.once('connect', resolve));
       const started = Date.now();
-      socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+      );
       let answer = '';
       socket.on('data', (chunk) => (answer += chunk));
       await new Promise((resolve) => socket.once('close', resolve));
@@ -117,12 +124,18 @@ describe('the cost limit counts page sizes, whether written in the operation or 
 
   const NESTED = `contract(id: $id) { id postings(first: POSTINGS) { edges { node { id status applications(first: APPLICATIONS) { edges { node { id candidate { name } } } } } } } }`;
   const literal = (postings: number, applications: number) =>
-    server.graphql(`query ($id: ID!) { ${NESTED.replace('POSTINGS', String(postings)).replace('APPLICATIONS', String(applications))} }`, { token, variables: { id: contractId } });
+    server.graphql(
+      `query ($id: ID!) { ${NESTED.replace('POSTINGS', String(postings)).replace('APPLICATIONS', String(applications))} }`,
+      { token, variables: { id: contractId } },
+    );
   const withVariables = (postings: number, applications: number) =>
-    server.graphql(`query ($id: ID!, $postings: Int!, $applications: Int!) { ${NESTED.replace('POSTINGS', '$postings').replace('APPLICATIONS', '$applications')} }`, {
-      token,
-      variables: { id: contractId, postings, applications },
-    });
+    server.graphql(
+      `query ($id: ID!, $postings: Int!, $applications: Int!) { ${NESTED.replace('POSTINGS', '$postings').replace('APPLICATIONS', '$applications')} }`,
+      {
+        token,
+        variables: { id: contractId, postings, applications },
+      },
+    );
 
   test('a contract page of 20 postings with 5 applications each is allowed, written either way', async () => {
     for (const response of [await literal(20, 5), await withVariables(20, 5)]) {

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { createTestDatabase, eventually, startTestServer, subscribe, type TestDatabase, type TestServer } from './support/server.ts';
+import {
+  createTestDatabase,
+  eventually,
+  startTestServer,
+  subscribe,
+  type TestDatabase,
+  type TestServer,
+} from './support/server.ts';
 
 let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
 let server: TestServer;
@@ -26,7 +33,12 @@ afterAll(async () => {
   await fjord?.close();
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, on = server, as = token) {
+async function gql<Data = Record<string, any>>(
+  query: string,
+  variables?: Record<string, unknown>,
+  on = server,
+  as = token,
+) {
   const response = await on.graphql<Data>(query, { token: as, variables });
   expect(response.body.errors).toBeUndefined();
   return response.body.data!;
@@ -35,7 +47,14 @@ async function gql<Data = Record<string, any>>(query: string, variables?: Record
 async function contract(credits = 10, on = server, as = token) {
   const data = await gql(
     `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
-    { input: { environment: 'SANDBOX', termsAccepted: true, credits, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } },
+    {
+      input: {
+        environment: 'SANDBOX',
+        termsAccepted: true,
+        credits,
+        credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+      },
+    },
     on,
     as,
   );
@@ -43,21 +62,46 @@ async function contract(credits = 10, on = server, as = token) {
 }
 
 async function job(title = 'Ferry captain', on = server, as = token) {
-  const data = await gql(`mutation ($title: String!) { createJob(input: { title: $title, description: "<p>Sail.</p>", location: { city: "Ålesund" } }) { ... on Job { id } } }`, { title }, on, as);
+  const data = await gql(
+    `mutation ($title: String!) { createJob(input: { title: $title, description: "<p>Sail.</p>", location: { city: "Ålesund" } }) { ... on Job { id } } }`,
+    { title },
+    on,
+    as,
+  );
   return data.createJob.id as string;
 }
 
 const POSTING = 'id status externalId rejectionReason lastError events { type to message }';
 const RESULT = `__typename ... on Posting { ${POSTING} } ... on Error { message }`;
 
-async function publish(jobId: string, contractId: string, boardFields: Record<string, unknown> = { sector: 'FISHERIES' }, on = server, as = token) {
-  return (await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ${RESULT} ... on ValidationError { fieldErrors { path } } } }`, { input: { jobId, contractId, boardFields } }, on, as)).publishPosting;
+async function publish(
+  jobId: string,
+  contractId: string,
+  boardFields: Record<string, unknown> = { sector: 'FISHERIES' },
+  on = server,
+  as = token,
+) {
+  return (
+    await gql(
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ${RESULT} ... on ValidationError { fieldErrors { path } } } }`,
+      { input: { jobId, contractId, boardFields } },
+      on,
+      as,
+    )
+  ).publishPosting;
 }
 
 const mutate = async (name: string, id: string, extra = '', variables: Record<string, unknown> = {}) =>
-  (await gql(`mutation ($id: ID!${extra ? `, ${extra}` : ''}) { ${name}(id: $id${extra ? ', boardFields: $boardFields' : ''}) { ${RESULT} } }`, { id, ...variables }))[name];
+  (
+    await gql(
+      `mutation ($id: ID!${extra ? `, ${extra}` : ''}) { ${name}(id: $id${extra ? ', boardFields: $boardFields' : ''}) { ${RESULT} } }`,
+      { id, ...variables },
+    )
+  )[name];
 
-const read = async (id: string) => (await gql(`query ($id: ID!) { posting(id: $id) { ${POSTING} contract { credits { used remaining } } } }`, { id })).posting;
+const read = async (id: string) =>
+  (await gql(`query ($id: ID!) { posting(id: $id) { ${POSTING} contract { credits { used remaining } } } }`, { id }))
+    .posting;
 
 async function until(id: string, status: string) {
   await eventually(async () => (await read(id)).status === status, 15_000, `posting ${id} to be ${status}`);
@@ -72,7 +116,9 @@ describe('updating and withdrawing', () => {
 
     fjord.setLatency(150);
     try {
-      const updated = await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: { sector: 'ENERGY' } });
+      const updated = await mutate('updatePosting', posting.id, '$boardFields: JSON', {
+        boardFields: { sector: 'ENERGY' },
+      });
       expect(updated.status).toBe('UPDATE_QUEUED');
       const withdrawing = await mutate('withdrawPosting', posting.id);
       expect(withdrawing.__typename).toBe('Posting');
@@ -94,13 +140,18 @@ describe('updating and withdrawing', () => {
     expect(fjord.updates).toContain(published.externalId);
 
     expect((await mutate('withdrawPosting', posting.id)).__typename).toBe('PostingStateError');
-    expect((await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: {} })).__typename).toBe('PostingStateError');
+    expect((await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: {} })).__typename).toBe(
+      'PostingStateError',
+    );
   });
 
   test('invalid board fields on update are a ValidationError and change nothing', async () => {
     const posting = await publish(await job(), await contract());
     await until(posting.id, 'PUBLISHED');
-    const refused = await gql('mutation ($id: ID!) { updatePosting(id: $id, boardFields: { sector: "MINING" }) { ... on ValidationError { fieldErrors { path } } } }', { id: posting.id });
+    const refused = await gql(
+      'mutation ($id: ID!) { updatePosting(id: $id, boardFields: { sector: "MINING" }) { ... on ValidationError { fieldErrors { path } } } }',
+      { id: posting.id },
+    );
     expect(refused.updatePosting.fieldErrors).toEqual([{ path: ['boardFields', 'sector'] }]);
     expect((await read(posting.id)).status).toBe('PUBLISHED');
   });
@@ -113,9 +164,18 @@ describe('updating and withdrawing', () => {
       const contractId = await contract(1, idle, admin);
       const posting = await publish(await job('Pilot', idle, admin), contractId, undefined, idle, admin);
       expect(posting.status).toBe('QUEUED');
-      const withdrawn = (await gql(`mutation ($id: ID!) { withdrawPosting(id: $id) { ${RESULT} } }`, { id: posting.id }, idle, admin)).withdrawPosting;
+      const withdrawn = (
+        await gql(`mutation ($id: ID!) { withdrawPosting(id: $id) { ${RESULT} } }`, { id: posting.id }, idle, admin)
+      ).withdrawPosting;
       expect(withdrawn.status).toBe('WITHDRAWN');
-      const credits = (await gql('query ($id: ID!) { contract(id: $id) { credits { used remaining } } }', { id: contractId }, idle, admin)).contract.credits;
+      const credits = (
+        await gql(
+          'query ($id: ID!) { contract(id: $id) { credits { used remaining } } }',
+          { id: contractId },
+          idle,
+          admin,
+        )
+      ).contract.credits;
       expect(credits).toEqual({ used: 0, remaining: 1 });
       expect(await idle.app.db.prisma.delivery.count({ where: { status: 'PENDING' } })).toBe(0);
     } finally {
@@ -133,7 +193,10 @@ describe('retrying', () => {
     const failed = await until(posting.id, 'FAILED');
     expect(failed.contract.credits).toEqual({ used: 0, remaining: 1 });
     // A correction is checked like a publication: an invalid one changes nothing (it stays FAILED).
-    expect((await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: { sector: 'MINING' } })).__typename).toBe('ValidationError');
+    expect(
+      (await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: { sector: 'MINING' } }))
+        .__typename,
+    ).toBe('ValidationError');
     expect((await mutate('retryPosting', posting.id)).status).toBe('QUEUED');
     const published = await until(posting.id, 'PUBLISHED');
     expect(published.contract.credits).toEqual({ used: 1, remaining: 0 });
@@ -167,7 +230,8 @@ describe('deleting a job', () => {
     const jobId = await job('To delete');
     const posting = await publish(jobId, await contract());
     await until(posting.id, 'PUBLISHED');
-    const DELETE = 'mutation ($id: ID!) { deleteJob(id: $id) { __typename ... on DeletedJob { id } ... on JobInUse { livePostings } } }';
+    const DELETE =
+      'mutation ($id: ID!) { deleteJob(id: $id) { __typename ... on DeletedJob { id } ... on JobInUse { livePostings } } }';
     expect((await gql(DELETE, { id: jobId })).deleteJob).toEqual({ __typename: 'JobInUse', livePostings: 1 });
     await mutate('withdrawPosting', posting.id);
     await until(posting.id, 'WITHDRAWN');
@@ -190,7 +254,8 @@ describe('linking an existing board posting', () => {
   test('one board posting is linked to one live posting: to another job, or through a second contract of the account, it is PostingExists', async () => {
     const [first, second] = [await contract(), await contract()];
     const direct = fjord.createDirectly('123456', 'Linked once');
-    const linked = (await gql(LINK, { jobId: await job(), contractId: first, externalId: direct.id })).linkExistingPosting;
+    const linked = (await gql(LINK, { jobId: await job(), contractId: first, externalId: direct.id }))
+      .linkExistingPosting;
     expect(linked.__typename).toBe('Posting');
     const before = await server.app.db.prisma.posting.count();
     const again = await Promise.all([
@@ -198,19 +263,27 @@ describe('linking an existing board posting', () => {
       gql(LINK, { jobId: await job(), contractId: second, externalId: direct.id }),
     ]);
     for (const { linkExistingPosting } of again) {
-      expect(linkExistingPosting).toMatchObject({ __typename: 'PostingExists', message: `The Fjord Jobs posting ${direct.id} is already linked to a live posting.` });
+      expect(linkExistingPosting).toMatchObject({
+        __typename: 'PostingExists',
+        message: `The Fjord Jobs posting ${direct.id} is already linked to a live posting.`,
+      });
     }
     expect(await server.app.db.prisma.posting.count()).toBe(before);
   });
 
-  test('an unknown id, or another employer\'s posting, is not found; nothing is stored', async () => {
+  test("an unknown id, or another employer's posting, is not found; nothing is stored", async () => {
     const contractId = await contract();
     const jobId = await job();
     const before = await server.app.db.prisma.posting.count();
     const unknown = (await gql(LINK, { jobId, contractId, externalId: 'fj-9999' })).linkExistingPosting;
-    expect(unknown).toMatchObject({ __typename: 'NotFoundError', message: expect.stringMatching(/posting on Fjord Jobs/) });
-    const foreign = fjord.createDirectly('654321', 'Somebody else\'s');
-    expect((await gql(LINK, { jobId, contractId, externalId: foreign.id })).linkExistingPosting.__typename).toBe('NotFoundError');
+    expect(unknown).toMatchObject({
+      __typename: 'NotFoundError',
+      message: expect.stringMatching(/posting on Fjord Jobs/),
+    });
+    const foreign = fjord.createDirectly('654321', "Somebody else's");
+    expect((await gql(LINK, { jobId, contractId, externalId: foreign.id })).linkExistingPosting.__typename).toBe(
+      'NotFoundError',
+    );
     expect(await server.app.db.prisma.posting.count()).toBe(before);
   });
 });
@@ -218,8 +291,14 @@ describe('linking an existing board posting', () => {
 describe('reviews by a board without push', () => {
   test('the worker polls the board: a rejection and an approval arrive live, on both review subscriptions', async () => {
     const contractId = await contract();
-    const generic = subscribe(server.wsClient({ token }), 'subscription { postingReviewed { approved reason posting { id status } } }');
-    const own = subscribe(server.wsClient({ token }), 'subscription { fjordJobsPostingReviewed { approved reason posting { id } } }');
+    const generic = subscribe(
+      server.wsClient({ token }),
+      'subscription { postingReviewed { approved reason posting { id status } } }',
+    );
+    const own = subscribe(
+      server.wsClient({ token }),
+      'subscription { fjordJobsPostingReviewed { approved reason posting { id } } }',
+    );
     await Promise.all([generic.ready, own.ready]);
 
     const rejected = await publish(await job('Harbour master'), contractId, { sector: 'PUBLIC' });
@@ -242,6 +321,8 @@ describe('reviews by a board without push', () => {
         { approved: true, reason: null, posting: { id: approved.id, status: 'PUBLISHED' } },
       ]),
     );
-    expect(own.received.map((result) => result.data?.fjordJobsPostingReviewed.posting.id).sort()).toEqual([rejected.id, approved.id].sort());
+    expect(own.received.map((result) => result.data?.fjordJobsPostingReviewed.posting.id).sort()).toEqual(
+      [rejected.id, approved.id].sort(),
+    );
   });
 });

@@ -16,7 +16,8 @@ async function gql<Data = Record<string, any>>(query: string, variables?: Record
 
 /** SQL statements the server sent while `work` ran (the worker is off, so nothing else runs). */
 async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
-  const read = async () => Number(/^db_statements_total (\d+)$/m.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+  const read = async () =>
+    Number(/^db_statements_total (\d+)$/m.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
   const before = await read();
   await work();
   return (await read()) - before;
@@ -30,29 +31,57 @@ beforeAll(async () => {
   // Every request reads its token (no viewer cache), so each count is the whole request's.
   server = await startTestServer({ env: { WORKER: 'false', AUTH_CACHE_TTL_MS: '0' } });
   token = await server.tokenFor('reader');
-  for (const [size, alias] of [['small', 'Small'], ['large', 'Large']] as const) {
-    const data = await gql(`mutation ($input: ConnectIngoedebanenInput!) { connectIngoedebanen(input: $input) { ... on Contract { id } } }`, {
-      input: { environment: 'PRODUCTION', alias, credentials: { ...IGB_ACCOUNT, publicationMode: 'DEDICATED_MEDIUM' } },
-    });
+  for (const [size, alias] of [
+    ['small', 'Small'],
+    ['large', 'Large'],
+  ] as const) {
+    const data = await gql(
+      `mutation ($input: ConnectIngoedebanenInput!) { connectIngoedebanen(input: $input) { ... on Contract { id } } }`,
+      {
+        input: {
+          environment: 'PRODUCTION',
+          alias,
+          credentials: { ...IGB_ACCOUNT, publicationMode: 'DEDICATED_MEDIUM' },
+        },
+      },
+    );
     contracts[size] = data.connectIngoedebanen.id;
   }
   const jobs: string[] = [];
-  await inChunks(Array.from({ length: 100 }, (_, index) => index), 10, async (index) => {
-    const data = await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-      input: { title: `Verpleegkundige ${index}`, description: '<p>Zorg op de afdeling.</p>', location: { city: 'Utrecht', countryCode: 'NL' } },
-    });
-    jobs[index] = data.createJob.id;
-  });
+  await inChunks(
+    Array.from({ length: 100 }, (_, index) => index),
+    10,
+    async (index) => {
+      const data = await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
+        input: {
+          title: `Verpleegkundige ${index}`,
+          description: '<p>Zorg op de afdeling.</p>',
+          location: { city: 'Utrecht', countryCode: 'NL' },
+        },
+      });
+      jobs[index] = data.createJob.id;
+    },
+  );
   const publish = (contractId: string) => async (jobId: string) =>
-    gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename } }`, { input: { jobId, contractId, boardFields: {} } });
+    gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename } }`, {
+      input: { jobId, contractId, boardFields: {} },
+    });
   await inChunks(jobs.slice(0, 10), 10, publish(contracts.small));
   await inChunks(jobs, 10, publish(contracts.large));
 
   // Applications as the worker would have stored them from the boards' webhooks.
   const prisma = server.app.db.prisma;
-  const postings = await prisma.posting.findMany({ select: { id: true, jobId: true, contractId: true, organizationId: true, boardId: true } });
+  const postings = await prisma.posting.findMany({
+    select: { id: true, jobId: true, contractId: true, organizationId: true, boardId: true },
+  });
   const candidates = postings.flatMap((posting, p) =>
-    Array.from({ length: 5 }, (_, a) => ({ id: crypto.randomUUID(), organizationId: posting.organizationId, name: `Kandidaat ${p}-${a}`, email: `k${p}-${a}@example.org`, posting })),
+    Array.from({ length: 5 }, (_, a) => ({
+      id: crypto.randomUUID(),
+      organizationId: posting.organizationId,
+      name: `Kandidaat ${p}-${a}`,
+      email: `k${p}-${a}@example.org`,
+      posting,
+    })),
   );
   await prisma.candidate.createMany({ data: candidates.map(({ posting: _posting, ...candidate }) => candidate) });
   await prisma.application.createMany({
@@ -88,7 +117,10 @@ const PAGES: Record<string, string> = {
 
 describe('SQL statements per request do not grow with the page size', () => {
   test.each(Object.entries(PAGES))('%s', async (_name, query) => {
-    const variables = (first: number, contract: 'small' | 'large') => ({ first, ...(query.includes('$id') ? { id: contracts[contract] } : {}) });
+    const variables = (first: number, contract: 'small' | 'large') => ({
+      first,
+      ...(query.includes('$id') ? { id: contracts[contract] } : {}),
+    });
     // Warm up (caches, prepared plans), then count a small page and a page ten times larger.
     await gql(query, variables(10, 'small'));
     const small = await statementsDuring(() => gql(query, variables(10, 'small')));

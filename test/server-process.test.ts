@@ -55,7 +55,11 @@ describe.runIf(TEST_DB === 'pglite')('the server process on the embedded databas
 
   test('after SIGKILL, a restart keeps every committed row and starts cleanly', async () => {
     const token = (await readFile(path.join(dataDir, 'demo-admin-token.txt'), 'utf8')).trim();
-    const created = await query(server!.url, token, 'mutation { createUser(input: { email: "kept@demo.example", name: "Kept", role: RECRUITER }) { __typename } }');
+    const created = await query(
+      server!.url,
+      token,
+      'mutation { createUser(input: { email: "kept@demo.example", name: "Kept", role: RECRUITER }) { __typename } }',
+    );
     expect(created.body.data.createUser.__typename).toBe('User');
 
     server!.process.child.kill('SIGKILL');
@@ -63,7 +67,9 @@ describe.runIf(TEST_DB === 'pglite')('the server process on the embedded databas
     server = await startServer(dataDir);
     expect(server.process.output()).not.toMatch(/shown this once/);
     const users = await query(server.url, token, '{ users { edges { node { email } } } }');
-    expect(users.body.data.users.edges.map((edge: { node: { email: string } }) => edge.node.email)).toContain('kept@demo.example');
+    expect(users.body.data.users.edges.map((edge: { node: { email: string } }) => edge.node.email)).toContain(
+      'kept@demo.example',
+    );
   });
 
   test('SIGTERM stops within the shutdown timeout and releases the database to other processes', async () => {
@@ -116,7 +122,13 @@ describe('start-up failures', () => {
       const [, url] = await running.waitFor(/Listening on (http:\/\/\S+) /);
       const body = JSON.stringify({ query: '{ __typename }' });
       const { hostname, port } = new URL(url!);
-      const request = http.request({ hostname, port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+      const request = http.request({
+        hostname,
+        port,
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
       const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
         request.on('response', (response) => {
           let text = '';

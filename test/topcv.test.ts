@@ -14,11 +14,19 @@ const DESCRIPTION = '<p>Tìm kiếm khách hàng doanh nghiệp, tư vấn giả
 
 beforeAll(async () => {
   topcv = await startTopcvSimulator();
-  server = await startTestServer({ env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '50', STATUS_POLL_BASE_MS: '600000' } });
+  server = await startTestServer({
+    env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '50', STATUS_POLL_BASE_MS: '600000' },
+  });
   token = await server.tokenFor('topcv');
   const data = await gql(
     `mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { id webhookUrl status } } }`,
-    { input: { environment: 'PRODUCTION', credits: 20, credentials: { employerApiKey: accessToken, secretKey: employer.secretKey } } },
+    {
+      input: {
+        environment: 'PRODUCTION',
+        credits: 20,
+        credentials: { employerApiKey: accessToken, secretKey: employer.secretKey },
+      },
+    },
   );
   contract = data.connectTopcv;
   expect(data.connectTopcv.status).toBe('ACTIVE');
@@ -43,47 +51,85 @@ async function gql<Data = Record<string, any>>(query: string, variables?: Record
 
 async function job(title = 'Nhân viên kinh doanh', extra: Record<string, unknown> = {}) {
   const data = await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-    input: { title, description: DESCRIPTION, location: { city: 'Hà Nội', countryCode: 'VN' }, salary: { min: '12000000', max: '18000000', currency: 'VND', period: 'MONTH' }, ...extra },
+    input: {
+      title,
+      description: DESCRIPTION,
+      location: { city: 'Hà Nội', countryCode: 'VN' },
+      salary: { min: '12000000', max: '18000000', currency: 'VND', period: 'MONTH' },
+      ...extra,
+    },
   });
   return data.createJob.id as string;
 }
 
 const POSTING = 'id status externalId rejectionReason boardFields events { to message }';
 const publish = async (jobId: string, boardFields: Record<string, unknown>) =>
-  (await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { ${POSTING} } ... on ValidationError { fieldErrors { path message } } } }`, {
-    input: { jobId, contractId: contract.id, boardFields },
-  })).publishPosting;
-const read = async (id: string) => (await gql(`query ($id: ID!) { posting(id: $id) { ${POSTING} contract { credits { used } } } }`, { id })).posting;
+  (
+    await gql(
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { ${POSTING} } ... on ValidationError { fieldErrors { path message } } } }`,
+      {
+        input: { jobId, contractId: contract.id, boardFields },
+      },
+    )
+  ).publishPosting;
+const read = async (id: string) =>
+  (await gql(`query ($id: ID!) { posting(id: $id) { ${POSTING} contract { credits { used } } } }`, { id })).posting;
 const until = async (id: string, status: string) => {
   await eventually(async () => (await read(id)).status === status, 15_000, `posting to be ${status}`);
   return read(id);
 };
 
 describe('posting to TopCV', () => {
-  test('fields are pre-filled from the job, the board\'s own are validated with their paths, nothing is stored on refusal', async () => {
+  test("fields are pre-filled from the job, the board's own are validated with their paths, nothing is stored on refusal", async () => {
     const jobId = await job();
     const missing = await publish(jobId, {});
     expect(missing.__typename).toBe('ValidationError');
-    expect(missing.fieldErrors.map((error: { path: string[] }) => error.path.join('.'))).toEqual(['boardFields.industry']);
-    const wrong = await publish(jobId, { industry: 'ASTROLOGY', provinces: ['VN-99', 'VN-HN'], salary: { min: 20_000_000, max: 10_000_000 }, deadline: inDays(-1) });
+    expect(missing.fieldErrors.map((error: { path: string[] }) => error.path.join('.'))).toEqual([
+      'boardFields.industry',
+    ]);
+    const wrong = await publish(jobId, {
+      industry: 'ASTROLOGY',
+      provinces: ['VN-99', 'VN-HN'],
+      salary: { min: 20_000_000, max: 10_000_000 },
+      deadline: inDays(-1),
+    });
     expect(wrong.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual(
       ['boardFields.deadline', 'boardFields.industry', 'boardFields.provinces.0', 'boardFields.salary.max'].sort(),
     );
-    const { job: stored } = await gql(`query ($id: ID!) { job(id: $id) { postings(first: 5) { edges { node { id } } } } }`, { id: jobId });
+    const { job: stored } = await gql(
+      `query ($id: ID!) { job(id: $id) { postings(first: 5) { edges { node { id } } } } }`,
+      { id: jobId },
+    );
     expect(stored.postings.edges).toEqual([]);
 
     const posting = await publish(jobId, { industry: 'SALES' });
-    expect(posting.boardFields).toMatchObject({ industry: 'SALES', jobLevel: 'STAFF', provinces: ['VN-HN'], salary: { negotiable: false, min: 12_000_000, max: 18_000_000 } });
+    expect(posting.boardFields).toMatchObject({
+      industry: 'SALES',
+      jobLevel: 'STAFF',
+      provinces: ['VN-HN'],
+      salary: { negotiable: false, min: 12_000_000, max: 18_000_000 },
+    });
     const pending = await until(posting.id, 'PENDING_REVIEW');
-    expect(topcv.jobs.get(Number(pending.externalId))).toMatchObject({ title: 'Nhân viên kinh doanh', provinces: ['VN-HN'], level: 'STAFF', status: 'pending' });
+    expect(topcv.jobs.get(Number(pending.externalId))).toMatchObject({
+      title: 'Nhân viên kinh doanh',
+      provinces: ['VN-HN'],
+      level: 'STAFF',
+      status: 'pending',
+    });
   });
 
   test('approval and rejection arrive by webhook, live on TopcvPostingReviewed and postingReviewed', async () => {
     const client = server.wsClient({ authorization: `Bearer ${token}` });
     const board = subscribe(client, 'subscription { topcvPostingReviewed { approved reason posting { id } } }');
-    const all = subscribe(client, 'subscription { postingReviewed(boardId: "topcv") { approved reason posting { id status } } }');
+    const all = subscribe(
+      client,
+      'subscription { postingReviewed(boardId: "topcv") { approved reason posting { id status } } }',
+    );
     await Promise.all([board.ready, all.ready]);
-    const [approvedOne, rejectedOne] = [await publish(await job('Kế toán trưởng'), { industry: 'ACCOUNTING' }), await publish(await job('Chuyên viên tuyển dụng'), { industry: 'HUMAN_RESOURCES' })];
+    const [approvedOne, rejectedOne] = [
+      await publish(await job('Kế toán trưởng'), { industry: 'ACCOUNTING' }),
+      await publish(await job('Chuyên viên tuyển dụng'), { industry: 'HUMAN_RESOURCES' }),
+    ];
     const [a, r] = [await until(approvedOne.id, 'PENDING_REVIEW'), await until(rejectedOne.id, 'PENDING_REVIEW')];
     // Deliveries for different postings may be applied in any order; the second review waits for the first event.
     expect((await topcv.review(Number(a.externalId), true))?.status).toBe(202);
@@ -101,15 +147,24 @@ describe('posting to TopCV', () => {
   });
 
   test('an update goes back to review without visiting TopCV; a withdrawal closes it there; an expiry comes by webhook', async () => {
-    const posting = await publish(await job('Lập trình viên Java'), { industry: 'IT_SOFTWARE', jobLevel: 'TEAM_LEAD', provinces: ['VN-SG', 'VN-HN'] });
+    const posting = await publish(await job('Lập trình viên Java'), {
+      industry: 'IT_SOFTWARE',
+      jobLevel: 'TEAM_LEAD',
+      provinces: ['VN-SG', 'VN-HN'],
+    });
     const externalId = Number((await until(posting.id, 'PENDING_REVIEW')).externalId);
     await topcv.review(externalId, true);
     await until(posting.id, 'PUBLISHED');
 
-    const updated = (await gql(`mutation ($id: ID!, $fields: JSON) { updatePosting(id: $id, boardFields: $fields) { ... on Posting { status } } }`, {
-      id: posting.id,
-      fields: { provinces: ['VN-DN'] },
-    })).updatePosting;
+    const updated = (
+      await gql(
+        `mutation ($id: ID!, $fields: JSON) { updatePosting(id: $id, boardFields: $fields) { ... on Posting { status } } }`,
+        {
+          id: posting.id,
+          fields: { provinces: ['VN-DN'] },
+        },
+      )
+    ).updatePosting;
     expect(updated.status).toBe('UPDATE_QUEUED');
     await until(posting.id, 'PENDING_REVIEW');
     expect(topcv.jobs.get(externalId)).toMatchObject({ provinces: ['VN-DN'], level: 'TEAM_LEAD', status: 'pending' });
@@ -129,17 +184,23 @@ describe('posting to TopCV', () => {
     expect(expired.events.at(-1)).toEqual({ to: 'EXPIRED', message: 'Expired on TopCV.' });
   });
 
-  test('a job posted directly on TopCV is linked by its id after checking it is the employer\'s; another employer\'s is not found', async () => {
+  test("a job posted directly on TopCV is linked by its id after checking it is the employer's; another employer's is not found", async () => {
     const direct = topcv.createDirectly(accessToken, 'Nhân viên kho');
     const foreign = topcv.createDirectly(otherToken, 'Nhân viên kho');
     const jobId = await job('Nhân viên kho');
     const link = async (externalId: string) =>
-      (await gql(`mutation ($jobId: ID!, $contractId: ID!, $externalId: String!) { linkExistingPosting(jobId: $jobId, contractId: $contractId, externalId: $externalId) { __typename ... on Posting { ${POSTING} contract { credits { used } } } ... on Error { message } } }`, {
-        jobId,
-        contractId: contract.id,
-        externalId,
-      })).linkExistingPosting;
-    const before = (await gql(`query ($id: ID!) { contract(id: $id) { credits { used } } }`, { id: contract.id })).contract.credits.used;
+      (
+        await gql(
+          `mutation ($jobId: ID!, $contractId: ID!, $externalId: String!) { linkExistingPosting(jobId: $jobId, contractId: $contractId, externalId: $externalId) { __typename ... on Posting { ${POSTING} contract { credits { used } } } ... on Error { message } } }`,
+          {
+            jobId,
+            contractId: contract.id,
+            externalId,
+          },
+        )
+      ).linkExistingPosting;
+    const before = (await gql(`query ($id: ID!) { contract(id: $id) { credits { used } } }`, { id: contract.id }))
+      .contract.credits.used;
     expect((await link(String(foreign.id))).__typename).toBe('NotFoundError');
     expect((await link('not-a-topcv-id')).__typename).toBe('NotFoundError');
     const linked = await link(String(direct.id));
@@ -147,30 +208,55 @@ describe('posting to TopCV', () => {
     expect(linked.contract.credits.used).toBe(before);
 
     // An application to the linked posting lands in the first stage of its job.
-    expect((await topcv.apply(accessToken, direct.id, { full_name: 'Trịnh Văn Kho', email: 'kho.linked@example.vn' }))?.status).toBe(202);
-    await eventually(async () => (await gql(`query ($id: ID!) { job(id: $id) { applications(first: 5) { edges { node { stage } } } } }`, { id: jobId })).job.applications.edges.length === 1);
+    expect(
+      (await topcv.apply(accessToken, direct.id, { full_name: 'Trịnh Văn Kho', email: 'kho.linked@example.vn' }))
+        ?.status,
+    ).toBe(202);
+    await eventually(
+      async () =>
+        (
+          await gql(`query ($id: ID!) { job(id: $id) { applications(first: 5) { edges { node { stage } } } } }`, {
+            id: jobId,
+          })
+        ).job.applications.edges.length === 1,
+    );
   });
 
-  test('the contract\'s log lists each posted job with its state and events', async () => {
-    const { contract: log } = await gql(`query ($id: ID!) { contract(id: $id) { postings(first: 20) { edges { node { status job { title } events { to } } } } } }`, { id: contract.id });
-    const byTitle = new Map<string, string[]>(log.postings.edges.map((edge: any) => [edge.node.job.title, [edge.node.status]]));
+  test("the contract's log lists each posted job with its state and events", async () => {
+    const { contract: log } = await gql(
+      `query ($id: ID!) { contract(id: $id) { postings(first: 20) { edges { node { status job { title } events { to } } } } } }`,
+      { id: contract.id },
+    );
+    const byTitle = new Map<string, string[]>(
+      log.postings.edges.map((edge: any) => [edge.node.job.title, [edge.node.status]]),
+    );
     expect(byTitle.get('Kế toán trưởng')).toEqual(['PUBLISHED']);
     expect(byTitle.get('Chuyên viên tuyển dụng')).toEqual(['REJECTED']);
     expect(byTitle.get('Lập trình viên Java')).toEqual(['WITHDRAWN']);
     expect(byTitle.get('Tài xế xe tải')).toEqual(['EXPIRED']);
   });
 
-  test('disconnecting returns the contract to NOT_CONFIGURED, erases the keys, and TopCV\'s webhooks are then refused', async () => {
+  test("disconnecting returns the contract to NOT_CONFIGURED, erases the keys, and TopCV's webhooks are then refused", async () => {
     const connected = await gql(
       `mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { id webhookUrl } } }`,
-      { input: { environment: 'PRODUCTION', credentials: { employerApiKey: otherToken, secretKey: TOPCV_EMPLOYERS[otherToken]!.secretKey } } },
+      {
+        input: {
+          environment: 'PRODUCTION',
+          credentials: { employerApiKey: otherToken, secretKey: TOPCV_EMPLOYERS[otherToken]!.secretKey },
+        },
+      },
     );
     const other = connected.connectTopcv;
     topcv.setWebhookUrl(otherToken, other.webhookUrl);
     const direct = topcv.createDirectly(otherToken, 'Bảo vệ');
-    const { disconnectContract } = await gql(`mutation ($id: ID!) { disconnectContract(id: $id) { ... on Contract { status credentialFields { key hint } } } }`, { id: other.id });
+    const { disconnectContract } = await gql(
+      `mutation ($id: ID!) { disconnectContract(id: $id) { ... on Contract { status credentialFields { key hint } } } }`,
+      { id: other.id },
+    );
     expect(disconnectContract.status).toBe('NOT_CONFIGURED');
-    expect(disconnectContract.credentialFields.every((field: { hint: string | null }) => field.hint === null)).toBe(true);
+    expect(disconnectContract.credentialFields.every((field: { hint: string | null }) => field.hint === null)).toBe(
+      true,
+    );
     expect((await topcv.apply(otherToken, direct.id, { full_name: 'Không Ai' }))?.status).toBe(404);
   });
 });

@@ -29,7 +29,14 @@ export class Api {
       connectionParams: { authorization: `Bearer ${this.token}` },
       retryAttempts: Infinity,
     });
-    return this.ws.subscribe<Data>({ query }, { next: (result) => result.data && onEvent(result.data as Data), error: (error) => console.error(error), complete: () => undefined });
+    return this.ws.subscribe<Data>(
+      { query },
+      {
+        next: (result) => result.data && onEvent(result.data as Data),
+        error: (error) => console.error(error),
+        complete: () => undefined,
+      },
+    );
   }
 
   close(): void {

@@ -1,7 +1,11 @@
 import type { FieldError } from './api.ts';
 
 /** Builds an element with attributes and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | boolean | undefined> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | boolean | undefined> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === false || value === undefined) continue;
@@ -16,7 +20,14 @@ function field(path: string, label: string, control: HTMLElement, help?: string 
   control.id = `field-${path}`;
   control.setAttribute('name', path);
   control.dataset.path = path;
-  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, ...(help ? [h('p', { class: 'help' }, help)] : []), h('p', { class: 'error', 'data-error': path }));
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    ...(help ? [h('p', { class: 'help' }, help)] : []),
+    h('p', { class: 'error', 'data-error': path }),
+  );
 }
 
 export interface CredentialField {
@@ -46,19 +57,39 @@ export function connectForm(board: Board): HTMLElement[] {
   const credentials = board.credentialFields.map((descriptor) => {
     const control =
       descriptor.type === 'ENUM'
-        ? h('select', {}, h('option', { value: '' }, '—'), ...(descriptor.options ?? []).map((value) => h('option', { value }, value)))
+        ? h(
+            'select',
+            {},
+            h('option', { value: '' }, '—'),
+            ...(descriptor.options ?? []).map((value) => h('option', { value }, value)),
+          )
         : descriptor.type === 'BOOLEAN'
           ? h('input', { type: 'checkbox' })
           : h('input', {
-              type: descriptor.secret ? 'password' : descriptor.type === 'NUMBER' ? 'number' : descriptor.type === 'EMAIL' ? 'email' : descriptor.type === 'URL' ? 'url' : 'text',
+              type: descriptor.secret
+                ? 'password'
+                : descriptor.type === 'NUMBER'
+                  ? 'number'
+                  : descriptor.type === 'EMAIL'
+                    ? 'email'
+                    : descriptor.type === 'URL'
+                      ? 'url'
+                      : 'text',
               autocomplete: 'off',
               required: descriptor.required,
               ...(descriptor.pattern ? { pattern: descriptor.pattern } : {}),
             });
     control.dataset.kind = descriptor.type;
-    return field(`input.credentials.${descriptor.key}`, `${descriptor.label}${descriptor.required ? ' *' : ''}`, control, descriptor.help);
+    return field(
+      `input.credentials.${descriptor.key}`,
+      `${descriptor.label}${descriptor.required ? ' *' : ''}`,
+      control,
+      descriptor.help,
+    );
   });
-  const confirmations = board.confirmations.map((confirmation) => field(`input.${confirmation.key}`, confirmation.label, h('input', { type: 'checkbox' })));
+  const confirmations = board.confirmations.map((confirmation) =>
+    field(`input.${confirmation.key}`, confirmation.label, h('input', { type: 'checkbox' })),
+  );
   return [
     field('input.environment', 'Environment', environment),
     ...credentials,
@@ -82,10 +113,17 @@ export interface JsonSchema {
   maximum?: number;
 }
 
-const typeOf = (schema: JsonSchema): string | undefined => (Array.isArray(schema.type) ? schema.type.find((type) => type !== 'null') : schema.type) ?? (schema.anyOf ? typeOf(schema.anyOf.find((option) => option.type !== 'null') ?? {}) : undefined);
+const typeOf = (schema: JsonSchema): string | undefined =>
+  (Array.isArray(schema.type) ? schema.type.find((type) => type !== 'null') : schema.type) ??
+  (schema.anyOf ? typeOf(schema.anyOf.find((option) => option.type !== 'null') ?? {}) : undefined);
 
 /** Inputs for a board's posting fields from their JSON Schema; values are read back with readSchemaValues. */
-export function schemaFields(schema: JsonSchema, path: string, required = false, label = path.split('.').pop()!): HTMLElement {
+export function schemaFields(
+  schema: JsonSchema,
+  path: string,
+  required = false,
+  label = path.split('.').pop()!,
+): HTMLElement {
   const type = typeOf(schema);
   const title = `${schema.title ?? label}${required ? ' *' : ''}`;
   if (type === 'object' && schema.properties) {
@@ -93,19 +131,34 @@ export function schemaFields(schema: JsonSchema, path: string, required = false,
       'fieldset',
       { 'data-path': path },
       h('legend', {}, title),
-      ...Object.entries(schema.properties).map(([key, inner]) => schemaFields(inner, `${path}.${key}`, schema.required?.includes(key) ?? false, key)),
+      ...Object.entries(schema.properties).map(([key, inner]) =>
+        schemaFields(inner, `${path}.${key}`, schema.required?.includes(key) ?? false, key),
+      ),
       h('p', { class: 'error', 'data-error': path }),
     );
   }
   let control: HTMLElement;
   if (type === 'array' && schema.items?.enum) {
-    control = h('select', { multiple: true }, ...schema.items.enum.map((value) => h('option', { value: String(value) }, String(value))));
+    control = h(
+      'select',
+      { multiple: true },
+      ...schema.items.enum.map((value) => h('option', { value: String(value) }, String(value))),
+    );
   } else if (schema.enum) {
-    control = h('select', {}, h('option', { value: '' }, '—'), ...schema.enum.map((value) => h('option', { value: String(value) }, String(value))));
+    control = h(
+      'select',
+      {},
+      h('option', { value: '' }, '—'),
+      ...schema.enum.map((value) => h('option', { value: String(value) }, String(value))),
+    );
   } else if (type === 'boolean') {
     control = h('input', { type: 'checkbox' });
   } else if (type === 'integer' || type === 'number') {
-    control = h('input', { type: 'number', ...(schema.minimum !== undefined ? { min: String(schema.minimum) } : {}), ...(schema.maximum !== undefined ? { max: String(schema.maximum) } : {}) });
+    control = h('input', {
+      type: 'number',
+      ...(schema.minimum !== undefined ? { min: String(schema.minimum) } : {}),
+      ...(schema.maximum !== undefined ? { max: String(schema.maximum) } : {}),
+    });
   } else if (type === 'array') {
     control = h('input', { type: 'text', placeholder: 'comma-separated' });
   } else {
@@ -127,16 +180,23 @@ export function readValues(root: HTMLElement, prefix: string): Record<string, un
     if (control instanceof HTMLInputElement && control.type === 'checkbox') {
       if (!control.checked && kind === 'boolean') continue;
       value = control.checked;
-    }
-    else if (control instanceof HTMLSelectElement && control.multiple) value = [...control.selectedOptions].map((option) => option.value);
+    } else if (control instanceof HTMLSelectElement && control.multiple)
+      value = [...control.selectedOptions].map((option) => option.value);
     else if (control.value === '') continue;
     else if (kind === 'integer' || kind === 'number' || kind === 'NUMBER') value = Number(control.value);
-    else if (kind === 'list') value = control.value.split(',').map((item) => item.trim()).filter(Boolean);
+    else if (kind === 'list')
+      value = control.value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
     else value = control.value;
     if (Array.isArray(value) && value.length === 0) continue;
     const keys = path.slice(prefix.length + 1).split('.');
     let target = result;
-    for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    for (const key of keys.slice(0, -1)) {
+      target[key] ??= {};
+      target = target[key] as Record<string, unknown>;
+    }
     target[keys.at(-1)!] = value;
   }
   return result;
@@ -147,7 +207,8 @@ export function showErrors(root: HTMLElement, errors: FieldError[], fallback: st
   for (const element of root.querySelectorAll('[data-error]')) element.textContent = '';
   for (const error of errors) {
     let path = error.path.join('.');
-    while (path && !root.querySelector(`[data-error="${CSS.escape(path)}"]`)) path = path.split('.').slice(0, -1).join('.');
+    while (path && !root.querySelector(`[data-error="${CSS.escape(path)}"]`))
+      path = path.split('.').slice(0, -1).join('.');
     const target = root.querySelector(`[data-error="${CSS.escape(path || fallback)}"]`);
     if (target) target.textContent = [target.textContent, error.message].filter(Boolean).join('; ');
   }

@@ -6,13 +6,22 @@ const STORAGE = 'multiposting-console-token';
 
 let api: Api | undefined;
 let boards: Board[] = [];
-let contracts: { id: string; boardId: string; environment: string; status: string; statusReason: string | null; alias: string | null; board: { name: string } | null }[] = [];
+let contracts: {
+  id: string;
+  boardId: string;
+  environment: string;
+  status: string;
+  statusReason: string | null;
+  alias: string | null;
+  board: { name: string } | null;
+}[] = [];
 const stops: (() => void)[] = [];
 
 const BOARDS = `{ boards { id name connectMutation environments postingFieldsSchema confirmations { key label }
   credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
 const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason alias board { name } } } } }`;
-const POSTING = 'id status rejectionReason lastError fieldErrors { path message } externalId job { title } board { name } events { at to message }';
+const POSTING =
+  'id status rejectionReason lastError fieldErrors { path message } externalId job { title } board { name } events { at to message }';
 const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
 const CANDIDATES = `{ candidates(first: 30) { edges { node { id name email applications(first: 3) { edges { node { stage job { title } } } } } } } }`;
 
@@ -37,7 +46,7 @@ async function signIn(token: string): Promise<void> {
 }
 
 function signOut(): void {
-  stops.splice(0).forEach((stop) => stop());
+  for (const stop of stops.splice(0)) stop();
   api?.close();
   api = undefined;
   sessionStorage.removeItem(STORAGE);
@@ -50,7 +59,14 @@ async function loadContracts(): Promise<void> {
   contracts = (await api!.request(CONTRACTS)).contracts.edges.map((edge: { node: unknown }) => edge.node);
   $('#contracts tbody').replaceChildren(
     ...contracts.map((contract) =>
-      h('tr', { 'data-contract': contract.id }, h('td', {}, contract.alias ?? contract.board?.name ?? contract.boardId), h('td', {}, contract.environment), h('td', { class: 'status' }, contract.status), h('td', {}, contract.statusReason ?? '')),
+      h(
+        'tr',
+        { 'data-contract': contract.id },
+        h('td', {}, contract.alias ?? contract.board?.name ?? contract.boardId),
+        h('td', {}, contract.environment),
+        h('td', { class: 'status' }, contract.status),
+        h('td', {}, contract.statusReason ?? ''),
+      ),
     ),
   );
   renderPublishForm();
@@ -76,7 +92,8 @@ function renderConnectForm(): void {
     try {
       const { result } = await api!.request(mutation, { input: { credentials: {}, ...values } });
       if (result.__typename === 'ValidationError') return showErrors(form, result.fieldErrors, 'input');
-      if (result.__typename !== 'Contract') return showErrors(form, [{ path: ['input'], message: result.message }], 'input');
+      if (result.__typename !== 'Contract')
+        return showErrors(form, [{ path: ['input'], message: result.message }], 'input');
       showErrors(form, [], 'input');
       form.reset();
       await loadContracts();
@@ -96,19 +113,47 @@ function renderPublishForm(): void {
     return;
   }
   const previous = form.querySelector<HTMLSelectElement>('[data-path="contractId"]')?.value;
-  const contractSelect = h('select', { id: 'field-contractId', 'data-path': 'contractId' }, ...active.map((contract) => h('option', { value: contract.id }, `${contract.alias ?? contract.board?.name ?? contract.boardId} (${contract.environment})`)));
+  const contractSelect = h(
+    'select',
+    { id: 'field-contractId', 'data-path': 'contractId' },
+    ...active.map((contract) =>
+      h(
+        'option',
+        { value: contract.id },
+        `${contract.alias ?? contract.board?.name ?? contract.boardId} (${contract.environment})`,
+      ),
+    ),
+  );
   if (previous && active.some((contract) => contract.id === previous)) contractSelect.value = previous;
   const boardFields = h('div', { id: 'board-fields' });
   const renderBoardFields = () => {
-    const board = boards.find((item) => item.id === active.find((contract) => contract.id === contractSelect.value)?.boardId);
-    boardFields.replaceChildren(...(board?.postingFieldsSchema ? [schemaFields(board.postingFieldsSchema, 'boardFields', false, `${board.name} fields`)] : []));
+    const board = boards.find(
+      (item) => item.id === active.find((contract) => contract.id === contractSelect.value)?.boardId,
+    );
+    boardFields.replaceChildren(
+      ...(board?.postingFieldsSchema
+        ? [schemaFields(board.postingFieldsSchema, 'boardFields', false, `${board.name} fields`)]
+        : []),
+    );
   };
   contractSelect.onchange = renderBoardFields;
   const text = (path: string, label: string, attributes: Record<string, string | boolean> = {}) =>
-    h('div', {}, h('label', { for: `field-${path}` }, label), h('input', { id: `field-${path}`, 'data-path': path, type: 'text', ...attributes }), h('p', { class: 'error', 'data-error': path }));
+    h(
+      'div',
+      {},
+      h('label', { for: `field-${path}` }, label),
+      h('input', { id: `field-${path}`, 'data-path': path, type: 'text', ...attributes }),
+      h('p', { class: 'error', 'data-error': path }),
+    );
   form.replaceChildren(
     text('input.title', 'Job title *'),
-    h('div', {}, h('label', { for: 'field-input.description' }, 'Description (HTML) *'), h('textarea', { id: 'field-input.description', 'data-path': 'input.description', rows: '3' }), h('p', { class: 'error', 'data-error': 'input.description' })),
+    h(
+      'div',
+      {},
+      h('label', { for: 'field-input.description' }, 'Description (HTML) *'),
+      h('textarea', { id: 'field-input.description', 'data-path': 'input.description', rows: '3' }),
+      h('p', { class: 'error', 'data-error': 'input.description' }),
+    ),
     text('input.location.city', 'City'),
     text('input.location.countryCode', 'Country (ISO code)'),
     h('label', { for: 'field-contractId' }, 'Contract'),
@@ -122,19 +167,34 @@ function renderPublishForm(): void {
   form.onsubmit = async (event) => {
     event.preventDefault();
     try {
-      const job = (await api!.request(`mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id } ... on ValidationError { fieldErrors { path message } } } }`, { input: readValues(form, 'input') })).createJob;
+      const job = (
+        await api!.request(
+          `mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id } ... on ValidationError { fieldErrors { path message } } } }`,
+          { input: readValues(form, 'input') },
+        )
+      ).createJob;
       if (job.__typename !== 'Job') return showErrors(form, job.fieldErrors, 'publish');
       const boardFieldValues = readValues(form, 'boardFields');
-      const posting = (await api!.request(
-        `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } ... on ValidationError { fieldErrors { path message } } ... on Error { message } } }`,
-        { input: { jobId: job.id, contractId: contractSelect.value, boardFields: boardFieldValues } },
-      )).publishPosting;
+      const posting = (
+        await api!.request(
+          `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } ... on ValidationError { fieldErrors { path message } } ... on Error { message } } }`,
+          { input: { jobId: job.id, contractId: contractSelect.value, boardFields: boardFieldValues } },
+        )
+      ).publishPosting;
       if (posting.__typename === 'ValidationError') {
         // The job stays; the next try creates another, so remove this one to leave nothing half-done.
         await api!.request(`mutation ($id: ID!) { deleteJob(id: $id) { __typename } }`, { id: job.id });
-        return showErrors(form, posting.fieldErrors.map((error: FieldError) => ({ ...error, path: error.path[0] === 'jobId' ? ['publish'] : error.path })), 'publish');
+        return showErrors(
+          form,
+          posting.fieldErrors.map((error: FieldError) => ({
+            ...error,
+            path: error.path[0] === 'jobId' ? ['publish'] : error.path,
+          })),
+          'publish',
+        );
       }
-      if (posting.__typename !== 'Posting') return showErrors(form, [{ path: ['publish'], message: posting.message }], 'publish');
+      if (posting.__typename !== 'Posting')
+        return showErrors(form, [{ path: ['publish'], message: posting.message }], 'publish');
       showErrors(form, [], 'publish');
       await loadPostings();
     } catch (error) {
@@ -145,19 +205,42 @@ function renderPublishForm(): void {
 
 // Postings and candidates, live ----------------------------------------------------------------------------
 
-type Posting = { id: string; status: string; rejectionReason: string | null; lastError: string | null; fieldErrors: { path: string[]; message: string }[]; externalId: string | null; job: { title: string }; board: { name: string } | null; events: { at: string; to: string | null; message: string | null }[] };
+type Posting = {
+  id: string;
+  status: string;
+  rejectionReason: string | null;
+  lastError: string | null;
+  fieldErrors: { path: string[]; message: string }[];
+  externalId: string | null;
+  job: { title: string };
+  board: { name: string } | null;
+  events: { at: string; to: string | null; message: string | null }[];
+};
 const reviews = new Map<string, string>();
 
 function postingItem(posting: Posting): HTMLElement {
-  const timeline = posting.events.filter((event) => event.to).map((event) => `${new Date(event.at).toLocaleTimeString()} ${event.to}`).join(' → ');
+  const timeline = posting.events
+    .filter((event) => event.to)
+    .map((event) => `${new Date(event.at).toLocaleTimeString()} ${event.to}`)
+    .join(' → ');
   return h(
     'li',
     { 'data-posting': posting.id },
-    h('strong', {}, posting.job.title), ` on ${posting.board?.name ?? '?'} — `, h('span', { class: 'status' }, posting.status),
+    h('strong', {}, posting.job.title),
+    ` on ${posting.board?.name ?? '?'} — `,
+    h('span', { class: 'status' }, posting.status),
     h('div', { class: 'timeline' }, timeline),
     ...(reviews.has(posting.id) ? [h('div', { class: 'review' }, reviews.get(posting.id)!)] : []),
     ...(posting.fieldErrors.length > 0
-      ? [h('ul', { class: 'field-errors' }, ...posting.fieldErrors.map((error) => h('li', { 'data-error': error.path.join('.') }, `${error.path.slice(1).join('.')}: ${error.message}`)))]
+      ? [
+          h(
+            'ul',
+            { class: 'field-errors' },
+            ...posting.fieldErrors.map((error) =>
+              h('li', { 'data-error': error.path.join('.') }, `${error.path.slice(1).join('.')}: ${error.message}`),
+            ),
+          ),
+        ]
       : posting.lastError && ['FAILED', 'REJECTED'].includes(posting.status)
         ? [h('div', { class: 'error' }, posting.lastError)]
         : []),
@@ -181,20 +264,41 @@ async function loadCandidates(): Promise<void> {
   const candidates = (await api!.request(CANDIDATES)).candidates.edges.map((edge: { node: any }) => edge.node);
   $('#candidates').replaceChildren(
     ...candidates.map((candidate: any) =>
-      h('li', { 'data-candidate': candidate.id }, h('strong', {}, candidate.name), ` ${candidate.email ?? ''} `, h('span', { class: 'timeline' }, candidate.applications.edges.map((edge: any) => `${edge.node.job?.title ?? 'pending'} · ${edge.node.stage ?? ''}`).join(', '))),
+      h(
+        'li',
+        { 'data-candidate': candidate.id },
+        h('strong', {}, candidate.name),
+        ` ${candidate.email ?? ''} `,
+        h(
+          'span',
+          { class: 'timeline' },
+          candidate.applications.edges
+            .map((edge: any) => `${edge.node.job?.title ?? 'pending'} · ${edge.node.stage ?? ''}`)
+            .join(', '),
+        ),
+      ),
     ),
   );
 }
 
 function listen(): void {
   stops.push(
-    api!.subscribe('subscription { postingStatusChanged { posting { id } } }', (data: any) => void refreshPosting(data.postingStatusChanged.posting.id)),
+    api!.subscribe(
+      'subscription { postingStatusChanged { posting { id } } }',
+      (data: any) => void refreshPosting(data.postingStatusChanged.posting.id),
+    ),
     api!.subscribe('subscription { postingReviewed { approved reason posting { id } } }', (data: any) => {
       const review = data.postingReviewed;
-      reviews.set(review.posting.id, review.approved ? '✔ Approved by the board' : `✘ Rejected: ${review.reason ?? 'no reason given'}`);
+      reviews.set(
+        review.posting.id,
+        review.approved ? '✔ Approved by the board' : `✘ Rejected: ${review.reason ?? 'no reason given'}`,
+      );
       void refreshPosting(review.posting.id);
     }),
-    api!.subscribe('subscription { candidateReceived { application { candidate { id } } } }', () => void loadCandidates()),
+    api!.subscribe(
+      'subscription { candidateReceived { application { candidate { id } } } }',
+      () => void loadCandidates(),
+    ),
     api!.subscribe('subscription { contractStatusChanged { contract { id } } }', () => void loadContracts()),
   );
 }

@@ -32,7 +32,12 @@ describeBoardPlugin({
   signWebhook: (credentials, { timestamp, body }) =>
     fjordDelivery(
       String(credentials.employerNumber),
-      { type: 'application.received', applicationId: 'kit-1', jobId: 'fj-1', applicant: { name: 'Kari Nordmann', email: 'kari@example.no' } },
+      {
+        type: 'application.received',
+        applicationId: 'kit-1',
+        jobId: 'fj-1',
+        applicant: { name: 'Kari Nordmann', email: 'kari@example.no' },
+      },
       { timestamp, apiKey: String(credentials.apiKey), ...(body === undefined ? {} : { rawBody: body }) },
     ),
 });

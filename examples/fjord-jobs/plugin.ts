@@ -12,7 +12,12 @@ import {
 } from '@multiposting/plugin-sdk';
 
 /** Fjord Jobs' own job states. */
-const STATES: Record<string, BoardPostingStatus> = { LIVE: 'PUBLISHED', IN_REVIEW: 'PENDING_REVIEW', REJECTED: 'REJECTED', CLOSED: 'WITHDRAWN' };
+const STATES: Record<string, BoardPostingStatus> = {
+  LIVE: 'PUBLISHED',
+  IN_REVIEW: 'PENDING_REVIEW',
+  REJECTED: 'REJECTED',
+  CLOSED: 'WITHDRAWN',
+};
 
 const jobBody = (posting: PostingPayload) => ({
   title: posting.job.title,
@@ -25,7 +30,12 @@ const jobBody = (posting: PostingPayload) => ({
 
 /** What Fjord Jobs posts to the webhook URL. */
 const webhookSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('job.reviewed'), jobId: z.string(), approved: z.boolean(), reason: z.string().optional() }),
+  z.object({
+    type: z.literal('job.reviewed'),
+    jobId: z.string(),
+    approved: z.boolean(),
+    reason: z.string().optional(),
+  }),
   z.object({
     type: z.literal('application.received'),
     applicationId: z.string(),
@@ -37,28 +47,44 @@ const webhookSchema = z.discriminatedUnion('type', [
 
 function webhookEvent(body: z.infer<typeof webhookSchema>): WebhookEvent {
   if (body.type === 'job.reviewed') {
-    return { type: 'posting.reviewed', externalId: body.jobId, approved: body.approved, ...(body.reason ? { reason: body.reason } : {}) };
+    return {
+      type: 'posting.reviewed',
+      externalId: body.jobId,
+      approved: body.approved,
+      ...(body.reason ? { reason: body.reason } : {}),
+    };
   }
   const { applicant, resume } = body;
   return {
     type: 'candidate.applied',
     applicationId: body.applicationId,
     externalPostingId: body.jobId,
-    candidate: { name: applicant.name, ...(applicant.email ? { email: applicant.email } : {}), ...(applicant.phone ? { phone: applicant.phone } : {}), countryCode: 'NO' },
-    ...(resume ? { document: { fileName: resume.filename, contentType: resume.mimeType, contentBase64: resume.data } } : {}),
+    candidate: {
+      name: applicant.name,
+      ...(applicant.email ? { email: applicant.email } : {}),
+      ...(applicant.phone ? { phone: applicant.phone } : {}),
+      countryCode: 'NO',
+    },
+    ...(resume
+      ? { document: { fileName: resume.filename, contentType: resume.mimeType, contentBase64: resume.data } }
+      : {}),
   };
 }
 
 /** Fjord Jobs' 422 names the fields it refused: the recruiter sees each on the posting's board field. */
 function refusal(body: unknown): BoardError {
-  const parsed = z.object({ fields: z.array(z.object({ field: z.string(), message: z.string() })).min(1) }).safeParse(body);
+  const parsed = z
+    .object({ fields: z.array(z.object({ field: z.string(), message: z.string() })).min(1) })
+    .safeParse(body);
   if (!parsed.success) return boardErrorForStatus(422, null, 'Fjord Jobs');
   return new BoardError({
     code: 'VALIDATION',
     retryable: false,
     status: 422,
     userMessage: `Fjord Jobs refused the job: ${parsed.data.fields.map((problem) => `${problem.field} ${problem.message}`).join('; ')}.`,
-    fields: parsed.data.fields.filter((problem) => BOARD_FIELDS.has(problem.field)).map((problem) => ({ path: [problem.field], message: problem.message })),
+    fields: parsed.data.fields
+      .filter((problem) => BOARD_FIELDS.has(problem.field))
+      .map((problem) => ({ path: [problem.field], message: problem.message })),
   });
 }
 
@@ -84,7 +110,15 @@ export default definePlugin({
   docsUrl: 'https://developers.fjordjobs.example/api',
   environments: ['SANDBOX', 'PRODUCTION'],
   credentials: [
-    { key: 'employerNumber', label: 'Employer number', help: 'Six digits, shown in Settings → API.', type: 'string', required: true, secret: false, pattern: { regex: '\\d{6}', message: 'must be six digits' } },
+    {
+      key: 'employerNumber',
+      label: 'Employer number',
+      help: 'Six digits, shown in Settings → API.',
+      type: 'string',
+      required: true,
+      secret: false,
+      pattern: { regex: '\\d{6}', message: 'must be six digits' },
+    },
     { key: 'apiKey', label: 'API key', type: 'string', required: true, secret: true },
   ],
   confirmations: [{ key: 'termsAccepted', label: 'The Fjord Jobs publication terms are accepted.' }],
@@ -111,7 +145,11 @@ export default definePlugin({
     if (response.status === 404) return { ok: false, reason: 'Fjord Jobs does not know this employer number.' };
     const employer = response.body as { active?: unknown };
     if (typeof employer?.active !== 'boolean') {
-      throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'Fjord Jobs sent an unexpected answer.' });
+      throw new BoardError({
+        code: 'BAD_RESPONSE',
+        retryable: true,
+        userMessage: 'Fjord Jobs sent an unexpected answer.',
+      });
     }
     log.info('Verified employer', { employerNumber: credentials.employerNumber });
     return employer.active ? { ok: true } : { ok: false, reason: 'The employer account is not active on Fjord Jobs.' };
@@ -128,7 +166,11 @@ export default definePlugin({
     if (response.status === 422) throw refusal(response.body);
     const created = response.body as { id?: unknown; url?: unknown; status?: unknown };
     if (typeof created?.id !== 'string') {
-      throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'Fjord Jobs did not return the new job\'s id.' });
+      throw new BoardError({
+        code: 'BAD_RESPONSE',
+        retryable: true,
+        userMessage: "Fjord Jobs did not return the new job's id.",
+      });
     }
     return {
       externalId: created.id,
@@ -149,26 +191,48 @@ export default definePlugin({
 
   async withdraw({ http, credentials, externalId }) {
     // A job Fjord Jobs no longer has is as withdrawn as it gets.
-    await http.request({ method: 'DELETE', url: jobsPath(credentials.employerNumber, externalId), headers: { 'x-api-key': String(credentials.apiKey) }, acceptStatuses: [404] });
+    await http.request({
+      method: 'DELETE',
+      url: jobsPath(credentials.employerNumber, externalId),
+      headers: { 'x-api-key': String(credentials.apiKey) },
+      acceptStatuses: [404],
+    });
   },
 
   async fetchPosting({ http, credentials, externalId }) {
-    const response = await http.request({ url: jobsPath(credentials.employerNumber, externalId), headers: { 'x-api-key': String(credentials.apiKey) }, acceptStatuses: [404] });
+    const response = await http.request({
+      url: jobsPath(credentials.employerNumber, externalId),
+      headers: { 'x-api-key': String(credentials.apiKey) },
+      acceptStatuses: [404],
+    });
     if (response.status === 404) return null;
     const job = response.body as { status?: string; url?: string; reason?: string };
     const status = STATES[job.status ?? ''];
-    if (!status) throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'Fjord Jobs reported an unknown job state.' });
-    return { status, ...(job.url ? { externalUrl: job.url } : {}), ...(job.reason ? { rejectionReason: job.reason } : {}) };
+    if (!status)
+      throw new BoardError({
+        code: 'BAD_RESPONSE',
+        retryable: true,
+        userMessage: 'Fjord Jobs reported an unknown job state.',
+      });
+    return {
+      status,
+      ...(job.url ? { externalUrl: job.url } : {}),
+      ...(job.reason ? { rejectionReason: job.reason } : {}),
+    };
   },
 
   /** Fjord Jobs signs `<t>.<body>` with the employer's API key: `Fjord-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
   async handleWebhook({ request, credentials, now }) {
-    const parts = Object.fromEntries((request.headers['fjord-signature'] ?? '').split(',').map((part) => part.trim().split('=', 2) as [string, string]));
+    const parts = Object.fromEntries(
+      (request.headers['fjord-signature'] ?? '')
+        .split(',')
+        .map((part) => part.trim().split('=', 2) as [string, string]),
+    );
     if (!hmacSha256Matches(String(credentials.apiKey), `${parts.t ?? ''}.${request.body.toString('utf8')}`, parts.v1)) {
       throw new WebhookError('signature', 'The Fjord-Signature does not match.');
     }
     assertFreshTimestamp(parts.t, now());
-    let parsed;
+    let parsed: ReturnType<typeof webhookSchema.safeParse>;
     try {
       parsed = webhookSchema.safeParse(JSON.parse(request.body.toString('utf8')));
     } catch {

@@ -27,7 +27,12 @@ const SECTORS = ['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC'];
 /** Municipalities merged away in Norway's 2020 reform: Fjord Jobs' register refuses them and names the new one. */
 const MERGED: Record<string, string> = { Fjell: 'Øygarden', Sund: 'Øygarden', Tjøme: 'Færder', Nøtterøy: 'Færder' };
 
-const view = (job: FjordJob) => ({ id: job.id, status: job.status, url: `https://fjordjobs.example/jobs/${job.id}`, ...(job.reason ? { reason: job.reason } : {}) });
+const view = (job: FjordJob) => ({
+  id: job.id,
+  status: job.status,
+  url: `https://fjordjobs.example/jobs/${job.id}`,
+  ...(job.reason ? { reason: job.reason } : {}),
+});
 
 export interface FjordApplicant {
   name: string;
@@ -37,19 +42,30 @@ export interface FjordApplicant {
 }
 
 /** A webhook delivery as Fjord Jobs signs them, under the employer's API key; an old `timestamp` makes a replay. */
-export function fjordDelivery(employer: string, body: unknown, options: { deliveryId?: string; timestamp?: number; apiKey?: string; rawBody?: string } = {}): SignedDelivery {
+export function fjordDelivery(
+  employer: string,
+  body: unknown,
+  options: { deliveryId?: string; timestamp?: number; apiKey?: string; rawBody?: string } = {},
+): SignedDelivery {
   const text = options.rawBody ?? JSON.stringify(body);
   const t = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const key = options.apiKey ?? ACCOUNTS[employer]!.apiKey;
   const v1 = createHmac('sha256', key).update(`${t}.${text}`).digest('hex');
-  return { headers: { 'fjord-signature': `t=${t},v1=${v1}`, 'fjord-delivery-id': options.deliveryId ?? randomUUID() }, body: text };
+  return {
+    headers: { 'fjord-signature': `t=${t},v1=${v1}`, 'fjord-delivery-id': options.deliveryId ?? randomUUID() },
+    body: text,
+  };
 }
 
 const RESUME = Buffer.from('%PDF-1.4 Kari Nordmann').toString('base64');
 
 /** Deliveries of each kind Fjord Jobs sends, all about job fj-1, and the events each means (for the conformance kit). */
 export const FJORD_WEBHOOK_SAMPLES = [
-  { name: 'an approval', body: JSON.stringify({ type: 'job.reviewed', jobId: 'fj-1', approved: true }), events: [{ type: 'posting.reviewed', externalId: 'fj-1', approved: true }] },
+  {
+    name: 'an approval',
+    body: JSON.stringify({ type: 'job.reviewed', jobId: 'fj-1', approved: true }),
+    events: [{ type: 'posting.reviewed', externalId: 'fj-1', approved: true }],
+  },
   {
     name: 'a rejection with its reason',
     body: JSON.stringify({ type: 'job.reviewed', jobId: 'fj-1', approved: false, reason: 'Salary missing' }),
@@ -64,7 +80,15 @@ export const FJORD_WEBHOOK_SAMPLES = [
       applicant: { name: 'Kari Nordmann', email: 'kari@example.no' },
       resume: { filename: 'cv.pdf', mimeType: 'application/pdf', data: RESUME },
     }),
-    events: [{ type: 'candidate.applied', applicationId: 'kit-2', externalPostingId: 'fj-1', candidate: { name: 'Kari Nordmann', email: 'kari@example.no' }, document: { fileName: 'cv.pdf', contentBase64: RESUME } }],
+    events: [
+      {
+        type: 'candidate.applied',
+        applicationId: 'kit-2',
+        externalPostingId: 'fj-1',
+        candidate: { name: 'Kari Nordmann', email: 'kari@example.no' },
+        document: { fileName: 'cv.pdf', contentBase64: RESUME },
+      },
+    ],
   },
 ];
 
@@ -80,7 +104,8 @@ export async function startFjordJobsSimulator() {
     },
     'POST /v1/employers/:number/jobs': ({ params, headers, body }) => {
       const account = ACCOUNTS[params.number!];
-      if (!account || headers['x-api-key'] !== account.apiKey) return { status: 401, json: { error: 'invalid api key' } };
+      if (!account || headers['x-api-key'] !== account.apiKey)
+        return { status: 401, json: { error: 'invalid api key' } };
       const key = String(headers['idempotency-key'] ?? '');
       if (!key) return { status: 400, json: { error: 'Idempotency-Key header is required' } };
       const existing = byKey.get(key);
@@ -88,10 +113,19 @@ export async function startFjordJobsSimulator() {
       const input = body as Record<string, unknown>;
       const merged = MERGED[String(input.municipality)];
       const problems = [
-        ...(typeof input.title === 'string' && input.title.length > 0 ? [] : [{ field: 'title', message: 'is required' }]),
+        ...(typeof input.title === 'string' && input.title.length > 0
+          ? []
+          : [{ field: 'title', message: 'is required' }]),
         ...(SECTORS.includes(String(input.sector)) ? [] : [{ field: 'sector', message: 'is not a Fjord Jobs sector' }]),
         ...(typeof input.municipality !== 'string' ? [{ field: 'municipality', message: 'is required' }] : []),
-        ...(merged ? [{ field: 'municipality', message: `${String(input.municipality)} merged into ${merged} in 2020; use ${merged}` }] : []),
+        ...(merged
+          ? [
+              {
+                field: 'municipality',
+                message: `${String(input.municipality)} merged into ${merged} in 2020; use ${merged}`,
+              },
+            ]
+          : []),
       ];
       if (problems.length > 0) return { status: 422, json: { error: 'invalid fields', fields: problems } };
       const job: FjordJob = {
@@ -109,14 +143,20 @@ export async function startFjordJobsSimulator() {
     },
     'GET /v1/employers/:number/jobs/:id': ({ params, headers }) => {
       const job = owned(params.number!, params.id!, headers['x-api-key']);
-      return typeof job === 'string' ? { status: job === 'unauthorized' ? 401 : 404, json: { error: job } } : { json: view(job) };
+      return typeof job === 'string'
+        ? { status: job === 'unauthorized' ? 401 : 404, json: { error: job } }
+        : { json: view(job) };
     },
     'PUT /v1/employers/:number/jobs/:id': ({ params, headers, body }) => {
       const job = owned(params.number!, params.id!, headers['x-api-key']);
       if (typeof job === 'string') return { status: job === 'unauthorized' ? 401 : 404, json: { error: job } };
       if (job.status === 'CLOSED') return { status: 409, json: { error: 'job is closed' } };
       const input = body as Record<string, unknown>;
-      Object.assign(job, { title: String(input.title ?? job.title), sector: String(input.sector ?? job.sector), municipality: String(input.municipality ?? job.municipality) });
+      Object.assign(job, {
+        title: String(input.title ?? job.title),
+        sector: String(input.sector ?? job.sector),
+        municipality: String(input.municipality ?? job.municipality),
+      });
       // A rejected job that is corrected goes back to Fjord Jobs' review.
       if (job.status === 'REJECTED') Object.assign(job, { status: 'IN_REVIEW', reason: undefined });
       updates.push(job.id);
@@ -144,7 +184,7 @@ export async function startFjordJobsSimulator() {
     /** Fjord Jobs' reviewer decides on a job in review; returns the webhook delivery that announces it. */
     review(id: string, approved: boolean, reason?: string): SignedDelivery {
       const job = state.jobs.get(id);
-      if (!job || job.status !== 'IN_REVIEW') throw new Error(`Job ${id} is not in review`);
+      if (job?.status !== 'IN_REVIEW') throw new Error(`Job ${id} is not in review`);
       job.status = approved ? 'LIVE' : 'REJECTED';
       if (reason) job.reason = reason;
       return fjordDelivery(job.employer, { type: 'job.reviewed', jobId: id, approved, ...(reason ? { reason } : {}) });
@@ -154,11 +194,24 @@ export async function startFjordJobsSimulator() {
       const job = state.jobs.get(id);
       if (!job) throw new Error(`No job ${id}`);
       const { resume, ...person } = applicant;
-      return fjordDelivery(job.employer, { type: 'application.received', applicationId, jobId: id, applicant: person, ...(resume ? { resume } : {}) });
+      return fjordDelivery(job.employer, {
+        type: 'application.received',
+        applicationId,
+        jobId: id,
+        applicant: person,
+        ...(resume ? { resume } : {}),
+      });
     },
     /** A job created directly on Fjord Jobs, outside the API. */
     createDirectly(employer: string, title: string): FjordJob {
-      const job: FjordJob = { id: `fj-${state.jobs.size + 1}`, employer, title, sector: 'TOURISM', municipality: 'Ålesund', status: 'LIVE' };
+      const job: FjordJob = {
+        id: `fj-${state.jobs.size + 1}`,
+        employer,
+        title,
+        sector: 'TOURISM',
+        municipality: 'Ålesund',
+        status: 'LIVE',
+      };
       state.jobs.set(job.id, job);
       return job;
     },

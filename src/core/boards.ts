@@ -1,6 +1,12 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { createHttpClient, normalizeForSearch, type BoardPlugin, type Credentials, type HttpClient } from '@multiposting/plugin-sdk';
+import {
+  createHttpClient,
+  normalizeForSearch,
+  type BoardPlugin,
+  type Credentials,
+  type HttpClient,
+} from '@multiposting/plugin-sdk';
 import { countryName, createPluginContext, redactCredentials } from '@multiposting/plugin-sdk/host';
 
 /** The loaded board plugins, searchable, and the context every plugin call gets. */
@@ -10,7 +16,13 @@ export class BoardRegistry {
 
   constructor(
     readonly plugins: readonly BoardPlugin[],
-    private readonly options: { baseUrls: Record<string, string>; timeoutMs: number; log: Logger; skipPrerequisites?: readonly string[]; contractCheckMs?: number },
+    private readonly options: {
+      baseUrls: Record<string, string>;
+      timeoutMs: number;
+      log: Logger;
+      skipPrerequisites?: readonly string[];
+      contractCheckMs?: number;
+    },
   ) {
     this.byId = new Map(plugins.map((plugin) => [plugin.id, plugin]));
     this.searchWords = new Map(
@@ -43,9 +55,13 @@ export class BoardRegistry {
 
   /** Boards where every word searched for starts a word of their id, name or country (code or English name). */
   search(query: string | null | undefined): BoardPlugin[] {
-    const words = normalizeForSearch(query ?? '').split(' ').filter(Boolean);
+    const words = normalizeForSearch(query ?? '')
+      .split(' ')
+      .filter(Boolean);
     return this.plugins
-      .filter((plugin) => words.every((word) => this.searchWords.get(plugin.id)!.some((candidate) => candidate.startsWith(word))))
+      .filter((plugin) =>
+        words.every((word) => this.searchWords.get(plugin.id)!.some((candidate) => candidate.startsWith(word))),
+      )
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -57,18 +73,40 @@ export class BoardRegistry {
   }
 
   baseUrl(plugin: BoardPlugin, environment: string): string | undefined {
-    return this.options.baseUrls[`${plugin.id}:${environment}`] ?? this.options.baseUrls[plugin.id] ?? plugin.baseUrls?.[environment];
+    return (
+      this.options.baseUrls[`${plugin.id}:${environment}`] ??
+      this.options.baseUrls[plugin.id] ??
+      plugin.baseUrls?.[environment]
+    );
   }
 
   /** HTTP to the board's API in an environment, with the configured timeout. */
   http(plugin: BoardPlugin, environment: string, signal?: AbortSignal): HttpClient {
     const baseUrl = this.baseUrl(plugin, environment);
-    return createHttpClient({ ...(baseUrl ? { baseUrl } : {}), timeoutMs: this.options.timeoutMs, ...(signal ? { signal } : {}), boardName: plugin.name });
+    return createHttpClient({
+      ...(baseUrl ? { baseUrl } : {}),
+      timeoutMs: this.options.timeoutMs,
+      ...(signal ? { signal } : {}),
+      boardName: plugin.name,
+    });
   }
 
-  context(plugin: BoardPlugin, environment: string, credentials: Credentials, signal: AbortSignal = new AbortController().signal) {
+  context(
+    plugin: BoardPlugin,
+    environment: string,
+    credentials: Credentials,
+    signal: AbortSignal = new AbortController().signal,
+  ) {
     const log = this.options.log.child({ board: plugin.id });
-    return createPluginContext({ plugin, environment, credentials, baseUrl: this.baseUrl(plugin, environment), timeoutMs: this.options.timeoutMs, log, signal });
+    return createPluginContext({
+      plugin,
+      environment,
+      credentials,
+      baseUrl: this.baseUrl(plugin, environment),
+      timeoutMs: this.options.timeoutMs,
+      log,
+      signal,
+    });
   }
 
   /** Removes every credential value from text a plugin produced (e.g. an error message) before it is shown or logged. */

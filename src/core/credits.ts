@@ -23,11 +23,22 @@ export interface CreditBalance {
 }
 
 /** The balance, derived from the ledger; never stored. */
-export async function creditBalance(db: Db, contract: { id: string; creditsTotal: number | null }): Promise<CreditBalance> {
-  const counts = await db.creditEntry.groupBy({ by: ['kind'], where: { contractId: contract.id }, _count: { _all: true } });
+export async function creditBalance(
+  db: Db,
+  contract: { id: string; creditsTotal: number | null },
+): Promise<CreditBalance> {
+  const counts = await db.creditEntry.groupBy({
+    by: ['kind'],
+    where: { contractId: contract.id },
+    _count: { _all: true },
+  });
   const count = (kind: string) => counts.find((row) => row.kind === kind)?._count._all ?? 0;
   const used = count('RESERVE') - count('RELEASE');
-  return { total: contract.creditsTotal, used, remaining: contract.creditsTotal === null ? null : Math.max(contract.creditsTotal - used, 0) };
+  return {
+    total: contract.creditsTotal,
+    used,
+    remaining: contract.creditsTotal === null ? null : Math.max(contract.creditsTotal - used, 0),
+  };
 }
 
 /**
@@ -40,16 +51,25 @@ export function reserveCredit(prisma: PrismaClient, contractId: string, referenc
 }
 
 /** reserveCredit inside the caller's transaction (which then holds the contract's row lock until it ends). */
-export async function reserveCreditWithin(tx: Prisma.TransactionClient, contractId: string, reference: string): Promise<CreditBalance> {
+export async function reserveCreditWithin(
+  tx: Prisma.TransactionClient,
+  contractId: string,
+  reference: string,
+): Promise<CreditBalance> {
   const [contract] = await tx.$queryRaw<{ id: string; credits_total: number | null; organization_id: string }[]>`
     SELECT id, credits_total, organization_id FROM contract WHERE id = ${contractId}::uuid FOR UPDATE`;
   if (!contract) throw new Error(`Contract ${contractId} does not exist.`);
   const current = { id: contract.id, creditsTotal: contract.credits_total };
-  const existing = await tx.creditEntry.findUnique({ where: { contractId_kind_reference: { contractId, kind: 'RESERVE', reference } } });
+  const existing = await tx.creditEntry.findUnique({
+    where: { contractId_kind_reference: { contractId, kind: 'RESERVE', reference } },
+  });
   if (existing) return creditBalance(tx, current);
   const balance = await creditBalance(tx, current);
-  if (balance.remaining !== null && balance.remaining <= 0) throw new NotEnoughCredits(contractId, balance.total!, balance.used);
-  await tx.creditEntry.create({ data: { contractId, organizationId: contract.organization_id, kind: 'RESERVE', reference } });
+  if (balance.remaining !== null && balance.remaining <= 0)
+    throw new NotEnoughCredits(contractId, balance.total!, balance.used);
+  await tx.creditEntry.create({
+    data: { contractId, organizationId: contract.organization_id, kind: 'RESERVE', reference },
+  });
   return creditBalance(tx, current);
 }
 
@@ -59,12 +79,15 @@ async function settle(db: Db, contractId: string, reference: string, kind: 'CONS
   if (!reservation) throw new Error(`No credit is reserved for ${reference} on contract ${contractId}.`);
   if (entries.some((entry) => entry.kind === kind)) return;
   const other = kind === 'CONSUME' ? 'RELEASE' : 'CONSUME';
-  if (entries.some((entry) => entry.kind === other)) throw new Error(`The credit for ${reference} was already ${other.toLowerCase()}d.`);
+  if (entries.some((entry) => entry.kind === other))
+    throw new Error(`The credit for ${reference} was already ${other.toLowerCase()}d.`);
   await db.creditEntry.create({ data: { contractId, organizationId: reservation.organizationId, kind, reference } });
 }
 
 /** The reserved credit is spent (the board accepted the posting). Idempotent. */
-export const consumeCredit = (db: Db, contractId: string, reference: string) => settle(db, contractId, reference, 'CONSUME');
+export const consumeCredit = (db: Db, contractId: string, reference: string) =>
+  settle(db, contractId, reference, 'CONSUME');
 
 /** The reserved credit comes back (the posting failed for good). Idempotent. */
-export const releaseCredit = (db: Db, contractId: string, reference: string) => settle(db, contractId, reference, 'RELEASE');
+export const releaseCredit = (db: Db, contractId: string, reference: string) =>
+  settle(db, contractId, reference, 'RELEASE');

@@ -56,7 +56,10 @@ export class Keyring {
  * The configured keys, or the embedded default: a key generated into DATA_DIR on first start (mode 0600).
  * `generated` tells the caller to say so.
  */
-export async function loadKeyring(configured: readonly EncryptionKey[] | undefined, dataDir: string): Promise<{ keyring: Keyring; file?: string; generated: boolean }> {
+export async function loadKeyring(
+  configured: readonly EncryptionKey[] | undefined,
+  dataDir: string,
+): Promise<{ keyring: Keyring; file?: string; generated: boolean }> {
   if (configured) return { keyring: new Keyring(configured), generated: false };
   const file = path.join(dataDir, 'encryption-key');
   try {

@@ -40,13 +40,20 @@ export class BoardUnavailableError extends DomainError {
 }
 
 /** Parses external input with a zod schema; failures become a ValidationError whose paths start at `root`. */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, root: string[] = ['input']): z.infer<Schema> {
+export function parseInput<Schema extends z.ZodType>(
+  schema: Schema,
+  input: unknown,
+  root: string[] = ['input'],
+): z.infer<Schema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: [...root, ...issue.path.map(String), key], message: 'is not a known field' }))
+        ? issue.keys.map((key) => ({
+            path: [...root, ...issue.path.map(String), key],
+            message: 'is not a known field',
+          }))
         : [{ path: [...root, ...issue.path.map(String)], message: issue.message }],
     ),
   );

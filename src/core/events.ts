@@ -120,7 +120,9 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
   const subscribeClient = connect('subscribe');
   const counts = new ListenerCounts();
   return {
-    events: createPubSub<EventTopics>({ eventTarget: redisEventTarget(publishClient, subscribeClient, log, counts) as PubSubEventTarget }),
+    events: createPubSub<EventTopics>({
+      eventTarget: redisEventTarget(publishClient, subscribeClient, log, counts) as PubSubEventTarget,
+    }),
     listenerCount: (topic) => counts.total(topic),
     listenersAdded: (topic) => counts.added(topic),
     async close() {
@@ -138,24 +140,38 @@ class CountingEventTarget extends EventTarget {
   constructor(private readonly counts: ListenerCounts) {
     super();
   }
-  override addEventListener(topic: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean) {
+  override addEventListener(
+    topic: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: AddEventListenerOptions | boolean,
+  ) {
     super.addEventListener(topic, listener, options);
     const listeners = this.registered.get(topic) ?? new Set();
     if (!listener || listeners.has(listener)) return;
     this.registered.set(topic, listeners.add(listener));
     this.counts.add(topic, 1);
   }
-  override removeEventListener(topic: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean) {
+  override removeEventListener(
+    topic: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: EventListenerOptions | boolean,
+  ) {
     super.removeEventListener(topic, listener, options);
     if (listener && this.registered.get(topic)?.delete(listener)) this.counts.add(topic, -1);
   }
 }
 
-function redisEventTarget(publishClient: Redis, subscribeClient: Redis, log: Logger, counts: ListenerCounts): EventTarget {
+function redisEventTarget(
+  publishClient: Redis,
+  subscribeClient: Redis,
+  log: Logger,
+  counts: ListenerCounts,
+): EventTarget {
   const listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
   // Topics whose SUBSCRIBE Redis has confirmed: only their listeners can hear events.
   const confirmed = new Set<string>();
-  const warn = (action: string, topic: string) => (error: Error) => log.warn({ topic, err: error.message }, `Redis ${action} failed`);
+  const warn = (action: string, topic: string) => (error: Error) =>
+    log.warn({ topic, err: error.message }, `Redis ${action} failed`);
   subscribeClient.on('message', (topic: string, message: string) => {
     const callbacks = listeners.get(topic);
     if (!callbacks) return;
@@ -203,7 +219,9 @@ function redisEventTarget(publishClient: Redis, subscribeClient: Redis, log: Log
       if (subscribeClient.status === 'ready') subscribeClient.unsubscribe(topic).catch(warn('unsubscribe', topic));
     },
     dispatchEvent(event: Event) {
-      publishClient.publish(event.type, JSON.stringify((event as CustomEvent).detail ?? null)).catch(warn('publish', event.type));
+      publishClient
+        .publish(event.type, JSON.stringify((event as CustomEvent).detail ?? null))
+        .catch(warn('publish', event.type));
       return true;
     },
   };

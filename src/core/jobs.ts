@@ -9,7 +9,6 @@ import { rowId } from './ids.ts';
 
 export const DEFAULT_STAGES = ['Applied', 'Screening', 'Interview', 'Offer', 'Hired'];
 
-
 /** Job descriptions keep structure and links, nothing that runs or styles. */
 export function sanitizeDescription(html: string): string {
   return sanitizeHtml(html, {
@@ -20,7 +19,8 @@ export function sanitizeDescription(html: string): string {
   }).trim();
 }
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const amount = decimalAmount('must be a non-negative amount with at most 2 decimals');
 
 const jobFields = {
@@ -39,7 +39,11 @@ const jobFields = {
         .transform((code) => code.toUpperCase())
         .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code')
         .nullish(),
-      postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{2,10}$/, 'must be a postal code').nullish(),
+      postalCode: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9 -]{2,10}$/, 'must be a postal code')
+        .nullish(),
     })
     .nullish(),
   employmentType: z.enum(['FULL_TIME', 'PART_TIME', 'TEMPORARY', 'INTERNSHIP', 'FREELANCE']).nullish(),
@@ -51,11 +55,20 @@ const jobFields = {
       currency: currencyCode('must be an ISO 4217 currency code'),
       period: z.enum(['HOUR', 'MONTH', 'YEAR']),
     })
-    .refine((salary) => salary.min != null || salary.max != null, { message: 'needs a minimum or a maximum', path: ['min'] })
-    .refine((salary) => salary.min == null || salary.max == null || Number(salary.min) <= Number(salary.max), { message: 'must not be above the maximum', path: ['min'] })
+    .refine((salary) => salary.min != null || salary.max != null, {
+      message: 'needs a minimum or a maximum',
+      path: ['min'],
+    })
+    .refine((salary) => salary.min == null || salary.max == null || Number(salary.min) <= Number(salary.max), {
+      message: 'must not be above the maximum',
+      path: ['min'],
+    })
     .nullish(),
   category: text(100).nullish(),
-  applyUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).nullish(),
+  applyUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2000)
+    .nullish(),
   status: z.enum(['OPEN', 'CLOSED']).nullish(),
   onWebsite: z.boolean().nullish(),
   recruiterId: z.string().nullish(),
@@ -63,7 +76,10 @@ const jobFields = {
     .array(text(60))
     .min(1, 'must name at least one stage')
     .max(20)
-    .refine((stages) => new Set(stages.map((stage) => stage.toLowerCase())).size === stages.length, 'must not repeat a stage')
+    .refine(
+      (stages) => new Set(stages.map((stage) => stage.toLowerCase())).size === stages.length,
+      'must not repeat a stage',
+    )
     .nullish(),
 };
 
@@ -97,14 +113,24 @@ function columns(input: z.infer<z.ZodObject<typeof jobFields>>, provided: Record
 }
 
 /** The recruiter must be a user of the job's organisation. */
-async function checkRecruiter(prisma: PrismaClient, organizationId: string, recruiterId: string | null | undefined): Promise<void> {
+async function checkRecruiter(
+  prisma: PrismaClient,
+  organizationId: string,
+  recruiterId: string | null | undefined,
+): Promise<void> {
   if (!recruiterId) return;
   const user = await prisma.user.findFirst({ where: { id: rowId(recruiterId), organizationId }, select: { id: true } });
-  if (!user) throw new ValidationError([{ path: ['input', 'recruiterId'], message: 'is not a user of this organisation' }]);
+  if (!user)
+    throw new ValidationError([{ path: ['input', 'recruiterId'], message: 'is not a user of this organisation' }]);
 }
 
 /** Creates a job; its recruiter is `recruiterId` when given, else the user creating it. */
-export async function createJob(prisma: PrismaClient, organizationId: string, input: JobInput, creatorId?: string): Promise<Job> {
+export async function createJob(
+  prisma: PrismaClient,
+  organizationId: string,
+  input: JobInput,
+  creatorId?: string,
+): Promise<Job> {
   const parsed = parseInput(z.object(jobFields), input);
   await checkRecruiter(prisma, organizationId, parsed.recruiterId);
   return prisma.job.create({
@@ -117,16 +143,29 @@ export async function createJob(prisma: PrismaClient, organizationId: string, in
   });
 }
 
-export async function updateJob(prisma: PrismaClient, organizationId: string, jobId: string, input: Partial<JobInput>): Promise<Job> {
+export async function updateJob(
+  prisma: PrismaClient,
+  organizationId: string,
+  jobId: string,
+  input: Partial<JobInput>,
+): Promise<Job> {
   const job = await prisma.job.findFirst({ where: { id: rowId(jobId), organizationId } });
   if (!job) throw new NotFoundError('job', jobId);
   const parsed = parseInput(z.object(jobFields).partial(), input);
   await checkRecruiter(prisma, organizationId, parsed.recruiterId);
-  return prisma.job.update({ where: { id: job.id }, data: columns(parsed as z.infer<z.ZodObject<typeof jobFields>>, input) });
+  return prisma.job.update({
+    where: { id: job.id },
+    data: columns(parsed as z.infer<z.ZodObject<typeof jobFields>>, input),
+  });
 }
 
 /** Deletes a job and the record of its past postings; refused while it has a live posting (withdraw it first). */
-export async function deleteJob(prisma: PrismaClient, organizationId: string, jobId: string, liveStatuses: readonly string[]): Promise<Job> {
+export async function deleteJob(
+  prisma: PrismaClient,
+  organizationId: string,
+  jobId: string,
+  liveStatuses: readonly string[],
+): Promise<Job> {
   const job = await prisma.job.findFirst({ where: { id: rowId(jobId), organizationId } });
   if (!job) throw new NotFoundError('job', jobId);
   const live = await prisma.posting.count({ where: { jobId: job.id, status: { in: liveStatuses as never } } });
@@ -151,7 +190,12 @@ export function postingJob(job: Job): PostingJob {
     employmentType: job.employmentType,
     hoursPerWeek: job.hoursPerWeek === null ? null : Number(job.hoursPerWeek),
     salary: job.salaryCurrency
-      ? { min: job.salaryMin === null ? null : Number(job.salaryMin), max: job.salaryMax === null ? null : Number(job.salaryMax), currency: job.salaryCurrency, period: job.salaryPeriod ?? 'YEAR' }
+      ? {
+          min: job.salaryMin === null ? null : Number(job.salaryMin),
+          max: job.salaryMax === null ? null : Number(job.salaryMax),
+          currency: job.salaryCurrency,
+          period: job.salaryPeriod ?? 'YEAR',
+        }
       : null,
     category: job.category,
     applyUrl: job.applyUrl,

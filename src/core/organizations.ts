@@ -28,7 +28,12 @@ export async function issueBootstrapToken(
     });
     const user = await tx.user.upsert({
       where: { organizationId_email: { organizationId: organization.id, email } },
-      create: { organizationId: organization.id, email, name: `${options.role === 'ADMIN' ? 'Admin' : 'Recruiter'} (${slug})`, role: options.role },
+      create: {
+        organizationId: organization.id,
+        email,
+        name: `${options.role === 'ADMIN' ? 'Admin' : 'Recruiter'} (${slug})`,
+        role: options.role,
+      },
       update: {},
     });
     const { token } = await insertToken(tx, {

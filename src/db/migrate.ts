@@ -59,7 +59,10 @@ export async function migrate(runner: SqlRunner, migrations?: Migration[]): Prom
       const byName = new Map(wanted.map((migration) => [migration.name, migration]));
       for (const row of recorded) {
         const file = byName.get(row.name);
-        if (!file) throw new MigrationError(`Migration ${row.name} is applied to the database but missing from ${MIGRATIONS_DIR}.`);
+        if (!file)
+          throw new MigrationError(
+            `Migration ${row.name} is applied to the database but missing from ${MIGRATIONS_DIR}.`,
+          );
         if (file.checksum !== row.checksum) {
           throw new MigrationError(
             `Migration ${row.name} was changed after it was applied (checksum ${row.checksum.slice(0, 12)}… in the database, ` +
@@ -74,11 +77,16 @@ export async function migrate(runner: SqlRunner, migrations?: Migration[]): Prom
         await session.exec('BEGIN');
         try {
           await session.exec(migration.sql);
-          await session.query('INSERT INTO _migrations (name, checksum) VALUES ($1, $2)', [migration.name, migration.checksum]);
+          await session.query('INSERT INTO _migrations (name, checksum) VALUES ($1, $2)', [
+            migration.name,
+            migration.checksum,
+          ]);
           await session.exec('COMMIT');
         } catch (error) {
           await session.exec('ROLLBACK').catch(() => undefined);
-          throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
+          throw new MigrationError(
+            `Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`,
+          );
         }
         applied.push(migration.name);
       }

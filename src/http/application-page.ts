@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applicationFormSchema, findApplicationPage, submitApplication, type ApplicationPage } from '../core/candidates/application-page.ts';
+import {
+  applicationFormSchema,
+  findApplicationPage,
+  submitApplication,
+  type ApplicationPage,
+} from '../core/candidates/application-page.ts';
 import type { Events } from '../core/events.ts';
 import type { FeedDeps } from '../core/feeds/open.ts';
 import type { Logger } from '../logger.ts';
@@ -16,7 +21,8 @@ const HEADERS = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
 
 function layout(title: string, body: string): string {
@@ -28,7 +34,8 @@ label{display:block;margin-top:1rem;font-weight:600}input[type=text],input[type=
 
 function formPage(page: ApplicationPage, values: Record<string, string>, errors: Record<string, string>): string {
   const value = (key: string) => escapeHtml(values[key] ?? '');
-  const error = (key: string) => (errors[key] ? `<div class="error" id="${key}-error">${escapeHtml(errors[key])}</div>` : '');
+  const error = (key: string) =>
+    errors[key] ? `<div class="error" id="${key}-error">${escapeHtml(errors[key])}</div>` : '';
   return layout(
     `Apply: ${page.job.title}`,
     `<h1>${escapeHtml(page.job.title)}</h1><p>${escapeHtml(page.organizationName)}${page.job.city ? ` · ${escapeHtml(page.job.city)}` : ''}</p>
@@ -50,7 +57,15 @@ function formPage(page: ApplicationPage, values: Record<string, string>, errors:
  * `GET|POST /apply/:contractId/:jobId`: the application page hosted for jobs published through feed boards (their
  * default apply link). A submitted form enters the inbox like a board's application; sending it twice is one.
  */
-export function applicationPageRoute(deps: FeedDeps & { events: Events; log: Logger; maxDocumentBytes: number; limit: Limit; addressOf: (request: IncomingMessage) => string }) {
+export function applicationPageRoute(
+  deps: FeedDeps & {
+    events: Events;
+    log: Logger;
+    maxDocumentBytes: number;
+    limit: Limit;
+    addressOf: (request: IncomingMessage) => string;
+  },
+) {
   const log = deps.log.child({ component: 'application-page' });
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const path = (request.url ?? '').split('?')[0]!;
@@ -73,27 +88,41 @@ export function applicationPageRoute(deps: FeedDeps & { events: Events; log: Log
     if (!verdict.allowed) {
       response
         .writeHead(429, { ...HEADERS, 'retry-after': String(verdict.retryAfterSeconds) })
-        .end(layout('Too many applications', `<h1>Too many applications from your address</h1><p>Please try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).</p>`));
+        .end(
+          layout(
+            'Too many applications',
+            `<h1>Too many applications from your address</h1><p>Please try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).</p>`,
+          ),
+        );
       return true;
     }
     const body = await readBody(request, deps.maxDocumentBytes + 64 * 1024);
     if (body === null) {
-      response.writeHead(413, { ...HEADERS, connection: 'close' }).end(layout('Too large', '<h1>The CV is too large</h1><p>Go back and choose a smaller file.</p>'));
+      response
+        .writeHead(413, { ...HEADERS, connection: 'close' })
+        .end(layout('Too large', '<h1>The CV is too large</h1><p>Go back and choose a smaller file.</p>'));
       return true;
     }
     let form: FormData;
     try {
-      form = await new Response(new Uint8Array(body), { headers: { 'content-type': String(request.headers['content-type'] ?? '') } }).formData();
+      form = await new Response(new Uint8Array(body), {
+        headers: { 'content-type': String(request.headers['content-type'] ?? '') },
+      }).formData();
     } catch {
-      response.writeHead(400, HEADERS).end(formPage(page, {}, { form: 'The form could not be read; please try again.' }));
+      response
+        .writeHead(400, HEADERS)
+        .end(formPage(page, {}, { form: 'The form could not be read; please try again.' }));
       return true;
     }
-    const values = Object.fromEntries([...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const values = Object.fromEntries(
+      [...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
     const parsed = applicationFormSchema.safeParse(values);
     const file = form.get('cv');
     const cv = file instanceof File && file.size > 0 ? file : undefined;
     const errors: Record<string, string> = {};
-    if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
     if (cv && cv.size > deps.maxDocumentBytes) errors.cv = 'The CV is too large.';
     if (!parsed.success || Object.keys(errors).length > 0) {
       response.writeHead(400, HEADERS).end(formPage(page, values, errors));
@@ -101,10 +130,28 @@ export function applicationPageRoute(deps: FeedDeps & { events: Events; log: Log
     }
     const stored = await submitApplication(deps, page, {
       fields: parsed.data,
-      ...(cv ? { cv: { fileName: cv.name || 'cv', contentType: cv.type || 'application/octet-stream', bytes: Buffer.from(await cv.arrayBuffer()) } } : {}),
+      ...(cv
+        ? {
+            cv: {
+              fileName: cv.name || 'cv',
+              contentType: cv.type || 'application/octet-stream',
+              bytes: Buffer.from(await cv.arrayBuffer()),
+            },
+          }
+        : {}),
     });
-    log.info({ contract: page.contractId, job: page.job.id, duplicate: !stored }, 'Application received on the hosted page');
-    response.writeHead(200, HEADERS).end(layout('Thank you', `<h1>Thank you</h1><p>Your application for ${escapeHtml(page.job.title)} was sent to ${escapeHtml(page.organizationName)}.</p>`));
+    log.info(
+      { contract: page.contractId, job: page.job.id, duplicate: !stored },
+      'Application received on the hosted page',
+    );
+    response
+      .writeHead(200, HEADERS)
+      .end(
+        layout(
+          'Thank you',
+          `<h1>Thank you</h1><p>Your application for ${escapeHtml(page.job.title)} was sent to ${escapeHtml(page.organizationName)}.</p>`,
+        ),
+      );
     return true;
   };
 }

@@ -14,7 +14,9 @@ function isIntrospectionOnly(document: DocumentNode): boolean {
   return document.definitions.every(
     (definition) =>
       definition.kind === Kind.OPERATION_DEFINITION &&
-      definition.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__')),
+      definition.selectionSet.selections.every(
+        (selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'),
+      ),
   );
 }
 

@@ -18,7 +18,11 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
  * Reads a GraphQL request's body up to `limit` bytes and hands it to Yoga on `request.body` (which it takes instead
  * of the stream); a longer one answers 413 and closes the connection. False when the request was answered here.
  */
-export async function readGraphQLBody(request: IncomingMessage & { body?: Buffer }, response: ServerResponse, limit: number): Promise<boolean> {
+export async function readGraphQLBody(
+  request: IncomingMessage & { body?: Buffer },
+  response: ServerResponse,
+  limit: number,
+): Promise<boolean> {
   let body: Buffer | null;
   try {
     body = await readBody(request, limit);
@@ -27,8 +31,13 @@ export async function readGraphQLBody(request: IncomingMessage & { body?: Buffer
     return false;
   }
   if (body === null) {
-    const error = { message: `The request body is larger than ${limit} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } };
-    response.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ errors: [error] }));
+    const error = {
+      message: `The request body is larger than ${limit} bytes.`,
+      extensions: { code: 'PAYLOAD_TOO_LARGE' },
+    };
+    response
+      .writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+      .end(JSON.stringify({ errors: [error] }));
     return false;
   }
   request.body = body;

@@ -4,8 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png' };
-const POLICY = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+const POLICY =
+  "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 /** The built files of the console, by URL path; read once (they change only with a new build and a restart). */
 async function builtFiles(): Promise<Map<string, { body: Buffer; type: string; immutable: boolean }> | null> {
@@ -15,7 +22,11 @@ async function builtFiles(): Promise<Map<string, { body: Buffer; type: string; i
       if (!entry.isFile()) continue;
       const absolute = path.join(entry.parentPath, entry.name);
       const relative = path.relative(DIST, absolute).split(path.sep).join('/');
-      files.set(`/console/${relative}`, { body: await readFile(absolute), type: TYPES[path.extname(entry.name)] ?? 'application/octet-stream', immutable: relative.startsWith('assets/') });
+      files.set(`/console/${relative}`, {
+        body: await readFile(absolute),
+        type: TYPES[path.extname(entry.name)] ?? 'application/octet-stream',
+        immutable: relative.startsWith('assets/'),
+      });
     }
     return files.has('/console/index.html') ? files : null;
   } catch {
@@ -36,10 +47,13 @@ export function consoleRoute() {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return true;
     }
-    const built = await (files ??= builtFiles());
+    files ??= builtFiles();
+    const built = await files;
     if (!built) {
       files = undefined;
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The console is not built: run npm run console:build (npm start does it).\n');
+      response
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('The console is not built: run npm run console:build (npm start does it).\n');
       return true;
     }
     const file = built.get(pathname === '/console' || pathname === '/console/' ? '/console/index.html' : pathname);

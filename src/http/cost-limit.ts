@@ -6,7 +6,12 @@ import type { Plugin } from 'graphql-yoga';
 const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);
 
 /** The cost rule's refusal of the operation with its page-size variables written in; none when within the limit. */
-function refusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, maxCost: number): GraphQLError[] {
+function refusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  maxCost: number,
+): GraphQLError[] {
   if (!variables) return [];
   let written = false;
   const withSizes = visit(document, {
@@ -20,7 +25,14 @@ function refusal(schema: GraphQLSchema, document: DocumentNode, variables: Recor
   });
   if (!written) return [];
   const errors: GraphQLError[] = [];
-  validate(schema, withSizes, [costLimitRule({ maxCost, ignoreIntrospection: true, propagateOnRejection: false, onReject: [(_context, error) => errors.push(error)] })]);
+  validate(schema, withSizes, [
+    costLimitRule({
+      maxCost,
+      ignoreIntrospection: true,
+      propagateOnRejection: false,
+      onReject: [(_context, error) => errors.push(error)],
+    }),
+  ]);
   return errors;
 }
 

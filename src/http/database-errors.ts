@@ -1,20 +1,34 @@
 import { GraphQLError } from 'graphql';
 import { maskError, type YogaServerOptions } from 'graphql-yoga';
 
-type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
+type MaskError = NonNullable<
+  Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']
+>;
 
 /** PostgreSQL going away: shut down (57P01–57P03), connection failures (08xxx), too many connections (53300), or the driver losing its socket. */
-const UNAVAILABLE = /Code: `(57P0[1-3]|08[0-9A-Z]{3}|53300)`|ECONNREFUSED|ECONNRESET|Connection terminated|Can't reach database|Timed out fetching a new connection|Connection closed/i;
+const UNAVAILABLE =
+  /Code: `(57P0[1-3]|08[0-9A-Z]{3}|53300)`|ECONNREFUSED|ECONNRESET|Connection terminated|Can't reach database|Timed out fetching a new connection|Connection closed/i;
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current && chain.length < 5; current = (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause) chain.push(current);
+  for (
+    let current = error;
+    current && chain.length < 5;
+    current =
+      (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause
+  )
+    chain.push(current);
   return chain;
 }
 
 /** Whether an error comes from the database client losing the database (not from a query it refused). */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  return causes(error).some((cause) => cause instanceof Error && /^(PrismaClient|DriverAdapterError)/.test(cause.name || cause.constructor.name) && UNAVAILABLE.test(cause.message));
+  return causes(error).some(
+    (cause) =>
+      cause instanceof Error &&
+      /^(PrismaClient|DriverAdapterError)/.test(cause.name || cause.constructor.name) &&
+      UNAVAILABLE.test(cause.message),
+  );
 }
 
 /**

@@ -11,12 +11,19 @@ const ROUTE = /^\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  * `GET /documents/:id?expires&key&signature`: a candidate's document through the signed, expiring link the API
  * gives the organisation's users. A wrong, expired or tampered link is 403 and tells nothing about the document.
  */
-export function documentRoute(deps: { prisma: PrismaClient; storage: DocumentStorage; links: DocumentLinks; log: Logger }) {
+export function documentRoute(deps: {
+  prisma: PrismaClient;
+  storage: DocumentStorage;
+  links: DocumentLinks;
+  log: Logger;
+}) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const url = new URL(request.url ?? '/', 'http://server');
     if (!url.pathname.startsWith('/documents/')) return false;
     const json = (status: number, error: string, message: string) =>
-      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ error, message }));
+      response
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify({ error, message }));
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return true;

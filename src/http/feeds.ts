@@ -12,7 +12,10 @@ const ROUTE = /^\/feeds\/([a-z][a-z0-9-]{0,63})\/([^/]+)\.xml$/;
 /** Whether a conditional request's validators still match what would be served. */
 function notModified(request: IncomingMessage, etag: string, lastModified: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, '') || tag.trim() === '*');
+  if (ifNoneMatch)
+    return ifNoneMatch
+      .split(',')
+      .some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, '') || tag.trim() === '*');
   const since = Date.parse(request.headers['if-modified-since'] ?? '');
   return Number.isFinite(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }
@@ -28,13 +31,17 @@ export function feedRoute(deps: FeedDeps & { log: Logger }) {
     const path = (request.url ?? '').split('?')[0]!;
     if (!path.startsWith('/feeds/')) return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'method_not_allowed', message: 'Use GET.' }));
+      response
+        .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'method_not_allowed', message: 'Use GET.' }));
       return true;
     }
     const match = ROUTE.exec(path);
     const feed = match ? await openFeed(deps, match[1]!, decodeURIComponent(match[2]!)) : null;
     if (!feed) {
-      response.writeHead(404, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ error: 'not_found', message: 'No feed at this address.' }));
+      response
+        .writeHead(404, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify({ error: 'not_found', message: 'No feed at this address.' }));
       return true;
     }
     const { etag, lastModified } = await feedValidators(deps.prisma, feed.scope, feed.contract);
@@ -50,7 +57,11 @@ export function feedRoute(deps: FeedDeps & { log: Logger }) {
       return true;
     }
     const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-    response.writeHead(200, { ...headers, 'content-type': 'application/xml; charset=utf-8', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+    response.writeHead(200, {
+      ...headers,
+      'content-type': 'application/xml; charset=utf-8',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    });
     if (request.method === 'HEAD') {
       response.end();
       return true;
@@ -67,7 +78,10 @@ export function feedRoute(deps: FeedDeps & { log: Logger }) {
     } catch (error) {
       // The board hung up, or reading failed half-way: the response is cut short, so the board sees a broken feed
       // rather than a shorter valid one.
-      log.warn({ board: feed.plugin.id, contract: feed.contract.id, err: (error as Error).message }, 'Feed interrupted');
+      log.warn(
+        { board: feed.plugin.id, contract: feed.contract.id, err: (error as Error).message },
+        'Feed interrupted',
+      );
       response.destroy();
     }
     return true;

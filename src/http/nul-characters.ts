@@ -6,7 +6,8 @@ const NUL = '\u0000';
 function holdsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes(NUL);
   if (Array.isArray(value)) return value.some(holdsNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes(NUL) || holdsNul(inner));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([key, inner]) => key.includes(NUL) || holdsNul(inner));
   return false;
 }
 
@@ -29,7 +30,11 @@ export function useRefuseNulCharacters(): Plugin {
   const refuse: Hook = ({ args, setResultAndStopExecution }) => {
     if (!holdsNul(args.variableValues) && !literalHoldsNul(args.document)) return;
     setResultAndStopExecution({
-      errors: [new GraphQLError('Text cannot contain the NUL character (U+0000).', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })],
+      errors: [
+        new GraphQLError('Text cannot contain the NUL character (U+0000).', {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        }),
+      ],
     });
   };
   return { onExecute: refuse, onSubscribe: refuse };

@@ -1,5 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -64,22 +71,36 @@ export function clientAddress(request: Pick<IncomingMessage, 'headers' | 'socket
 
 export function rateLimited(what: string, retryAfterSeconds: number): GraphQLError {
   return new GraphQLError(`Too many ${what}; try again in ${retryAfterSeconds} s.`, {
-    extensions: { code: 'RATE_LIMITED', retryAfter: retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfter: retryAfterSeconds,
+      http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
+    },
   });
 }
 
 function operationOf(document: DocumentNode, name: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
   return name ? operations.find((operation) => operation.name?.value === name) : operations[0];
 }
 
 /** The names of the root fields an operation runs, once per occurrence (aliases and fragments included). */
-function rootFieldNames(document: DocumentNode, selections: readonly SelectionNode[], seen = new Set<string>()): string[] {
+function rootFieldNames(
+  document: DocumentNode,
+  selections: readonly SelectionNode[],
+  seen = new Set<string>(),
+): string[] {
   return selections.flatMap((selection) => {
     if (selection.kind === Kind.FIELD) return [selection.name.value];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFieldNames(document, selection.selectionSet.selections, seen);
+    if (selection.kind === Kind.INLINE_FRAGMENT)
+      return rootFieldNames(document, selection.selectionSet.selections, seen);
     const name = selection.name.value;
-    const fragment = document.definitions.find((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name);
+    const fragment = document.definitions.find(
+      (definition): definition is FragmentDefinitionNode =>
+        definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
+    );
     if (!fragment || seen.has(name)) return [];
     return rootFieldNames(document, fragment.selectionSet.selections, new Set([...seen, name]));
   });
@@ -97,11 +118,17 @@ export function useRateLimits(limits: RateLimits): Plugin {
       if (operation?.operation !== 'mutation' || !context.viewer) return;
       const fields = rootFieldNames(args.document, operation.selectionSet.selections);
       const mutations = await limits.mutations.consume(context.viewer.tokenId, fields.length);
-      if (!mutations.allowed) return setResultAndStopExecution({ errors: [rateLimited('mutations for this token', mutations.retryAfterSeconds)] });
+      if (!mutations.allowed)
+        return setResultAndStopExecution({
+          errors: [rateLimited('mutations for this token', mutations.retryAfterSeconds)],
+        });
       const tokens = fields.filter((field) => field === 'createApiToken').length;
       if (tokens === 0) return;
       const creations = await limits.tokenCreations.consume(context.clientAddress ?? 'unknown', tokens);
-      if (!creations.allowed) setResultAndStopExecution({ errors: [rateLimited('API tokens created from this address', creations.retryAfterSeconds)] });
+      if (!creations.allowed)
+        setResultAndStopExecution({
+          errors: [rateLimited('API tokens created from this address', creations.retryAfterSeconds)],
+        });
     },
   };
 }

@@ -22,7 +22,14 @@ const MESSAGES: Record<ReceiveOutcome, string> = {
  * `POST /webhooks/:board/:contractId`: answers at once (202 stored, 200 duplicate, 4xx refused with nothing
  * stored); the inbox does the rest. Every delivery is counted by board and outcome and logged in one line.
  */
-export function webhookRoute(deps: ReceiveDeps & { maxBytes: number; metrics: Registry; limit: Limit; addressOf: (request: IncomingMessage) => string }) {
+export function webhookRoute(
+  deps: ReceiveDeps & {
+    maxBytes: number;
+    metrics: Registry;
+    limit: Limit;
+    addressOf: (request: IncomingMessage) => string;
+  },
+) {
   const counter = new Counter({
     name: 'webhook_deliveries_total',
     help: 'Inbound board webhook deliveries by board and outcome.',
@@ -38,15 +45,27 @@ export function webhookRoute(deps: ReceiveDeps & { maxBytes: number; metrics: Re
     const answer = (outcome: ReceiveOutcome, boardLabel: string, detail?: string) => {
       counter.inc({ board: boardLabel, outcome });
       const status = OUTCOME_STATUS[outcome];
-      log[status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info']({ board: boardLabel, contract: match?.[2], outcome, status, detail }, 'Webhook delivery');
-      const body = status < 300 ? { ok: true, duplicate: outcome === 'duplicate' } : { error: outcome, message: MESSAGES[outcome] };
-      if (!response.headersSent) response.writeHead(status, { 'content-type': 'application/json', connection: status === 413 ? 'close' : 'keep-alive' });
+      log[status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info'](
+        { board: boardLabel, contract: match?.[2], outcome, status, detail },
+        'Webhook delivery',
+      );
+      const body =
+        status < 300
+          ? { ok: true, duplicate: outcome === 'duplicate' }
+          : { error: outcome, message: MESSAGES[outcome] };
+      if (!response.headersSent)
+        response.writeHead(status, {
+          'content-type': 'application/json',
+          connection: status === 413 ? 'close' : 'keep-alive',
+        });
       response.end(JSON.stringify(body));
     };
     // Only loaded boards become metric labels, so unknown paths cannot grow the metrics without bound.
     const boardLabel = match && deps.boards.get(match[1]!) ? match[1]! : 'unknown';
     if (request.method !== 'POST') {
-      response.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'method_not_allowed', message: 'Use POST.' }));
+      response
+        .writeHead(405, { allow: 'POST', 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'method_not_allowed', message: 'Use POST.' }));
       return true;
     }
     if (!match) {
@@ -58,7 +77,12 @@ export function webhookRoute(deps: ReceiveDeps & { maxBytes: number; metrics: Re
       counter.inc({ board: boardLabel, outcome: 'rate_limited' });
       response
         .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(verdict.retryAfterSeconds) })
-        .end(JSON.stringify({ error: 'rate_limited', message: `Too many deliveries from this address; try again in ${verdict.retryAfterSeconds} s.` }));
+        .end(
+          JSON.stringify({
+            error: 'rate_limited',
+            message: `Too many deliveries from this address; try again in ${verdict.retryAfterSeconds} s.`,
+          }),
+        );
       return true;
     }
     try {
@@ -67,8 +91,15 @@ export function webhookRoute(deps: ReceiveDeps & { maxBytes: number; metrics: Re
         answer('too_large', boardLabel, `over ${deps.maxBytes} bytes`);
         return true;
       }
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
-      const { outcome, detail } = await receiveWebhook(deps, { boardId: match[1]!, contractId: match[2]!, headers, body });
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+      );
+      const { outcome, detail } = await receiveWebhook(deps, {
+        boardId: match[1]!,
+        contractId: match[2]!,
+        headers,
+        body,
+      });
       answer(outcome, boardLabel, detail);
     } catch (error) {
       answer('failed', boardLabel, (error as Error).message);

@@ -1,5 +1,10 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import { GraphQLError, type ExecutionArgs, type execute as graphqlExecute, type subscribe as graphqlSubscribe } from 'graphql';
+import {
+  GraphQLError,
+  type ExecutionArgs,
+  type execute as graphqlExecute,
+  type subscribe as graphqlSubscribe,
+} from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { Gauge, type Registry } from 'prom-client';
@@ -49,7 +54,11 @@ export function attachWebSocketServer(options: {
   const log = options.log.child({ component: 'websocket' });
   const wss = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
   const byToken = new Map<string, Set<WebSocket>>();
-  const connections = new Gauge({ name: 'graphql_ws_connections', help: 'Open GraphQL WebSocket connections.', registers: [metrics] });
+  const connections = new Gauge({
+    name: 'graphql_ws_connections',
+    help: 'Open GraphQL WebSocket connections.',
+    registers: [metrics],
+  });
 
   const closeToken = (tokenId: string) => {
     for (const socket of byToken.get(tokenId) ?? []) socket.close(CloseCode.Forbidden, 'Forbidden: token revoked');
@@ -97,7 +106,7 @@ export function attachWebSocketServer(options: {
           ...initial,
           params: payload,
         });
-        let document;
+        let document: ReturnType<typeof parse>;
         try {
           document = parse(payload.query);
           // The limit rules (GraphQL Armor) throw their refusals instead of reporting them.

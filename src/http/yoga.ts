@@ -67,8 +67,14 @@ export function createGraphQLServer(options: {
       documents,
       allowPrivateEndpoints: config.eventWebhookAllowPrivate,
       ...('viewer' in initial
-        ? { viewer: (initial as unknown as WebSocketInitialContext).viewer, clientAddress: (initial as unknown as WebSocketInitialContext).clientAddress }
-        : { viewer: authentication.viewerOf(initial.request), clientAddress: initial.req ? clientAddress(initial.req, config.trustProxy) : 'unknown' }),
+        ? {
+            viewer: (initial as unknown as WebSocketInitialContext).viewer,
+            clientAddress: (initial as unknown as WebSocketInitialContext).clientAddress,
+          }
+        : {
+            viewer: authentication.viewerOf(initial.request),
+            clientAddress: initial.req ? clientAddress(initial.req, config.trustProxy) : 'unknown',
+          }),
     }),
     plugins: [
       authentication,

@@ -22,7 +22,12 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
  * An S3-compatible bucket on a loopback port: PUT, GET and DELETE of objects, path-style, every request's SigV4
  * signature checked against the given credentials (recomputed from the request as received).
  */
-export async function startS3Simulator(options: { accessKeyId: string; secretAccessKey: string; region: string; bucket: string }): Promise<S3Simulator> {
+export async function startS3Simulator(options: {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  bucket: string;
+}): Promise<S3Simulator> {
   const objects = new Map<string, { body: Buffer; contentType: string }>();
   const state = { refused: 0 };
   const server = createServer(async (request, response) => {
@@ -44,7 +49,9 @@ export async function startS3Simulator(options: { accessKeyId: string; secretAcc
     }).sign();
     if (!authorization || expected.headers.get('authorization') !== authorization) {
       state.refused += 1;
-      response.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>SignatureDoesNotMatch</Code></Error>');
+      response
+        .writeHead(403, { 'content-type': 'application/xml' })
+        .end('<Error><Code>SignatureDoesNotMatch</Code></Error>');
       return;
     }
     const prefix = `/${options.bucket}/`;
@@ -58,8 +65,12 @@ export async function startS3Simulator(options: { accessKeyId: string; secretAcc
       response.writeHead(200).end();
     } else if (request.method === 'GET') {
       const object = objects.get(key);
-      if (!object) response.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code></Error>');
-      else response.writeHead(200, { 'content-type': object.contentType, 'content-length': String(object.body.length) }).end(object.body);
+      if (!object)
+        response.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code></Error>');
+      else
+        response
+          .writeHead(200, { 'content-type': object.contentType, 'content-length': String(object.body.length) })
+          .end(object.body);
     } else if (request.method === 'DELETE') {
       objects.delete(key);
       response.writeHead(204).end();

@@ -22,7 +22,11 @@ const ApiTokenRef = builder.prismaNode('ApiToken', {
     prefix: t.exposeString('prefix', { description: 'The first characters of the token, to tell tokens apart.' }),
     scopes: t.expose('scopes', { type: [TokenScopeEnum] }),
     user: t.relation('user'),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'Updated at most once a minute.' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Updated at most once a minute.',
+    }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -32,13 +36,16 @@ builder.queryField('apiTokens', (t) =>
   t.prismaConnection({
     type: 'ApiToken',
     cursor: 'id',
-    description: 'The organisation\'s API tokens, newest first (admins only).',
+    description: "The organisation's API tokens, newest first (admins only).",
     authScopes: { admin: true },
     args: { includeRevoked: t.arg.boolean({ defaultValue: false }) },
     resolve: (query, _root, args, context) =>
       context.prisma.apiToken.findMany({
         ...query,
-        where: { organizationId: viewerOf(context).organizationId, ...(args.includeRevoked ? {} : { revokedAt: null }) },
+        where: {
+          organizationId: viewerOf(context).organizationId,
+          ...(args.includeRevoked ? {} : { revokedAt: null }),
+        },
         orderBy: { createdAt: 'desc' },
       }),
   }),
@@ -59,7 +66,8 @@ const CreateApiTokenPayload = builder
       token: t.exposeString('token', { description: 'The token itself. Shown only in this answer: store it now.' }),
       apiToken: t.prismaField({
         type: 'ApiToken',
-        resolve: (query, payload, _args, context) => context.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: payload.record.id } }),
+        resolve: (query, payload, _args, context) =>
+          context.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: payload.record.id } }),
       }),
     }),
   });
@@ -98,23 +106,26 @@ builder.mutationField('revokeApiToken', (t) =>
 
 const ApiTokenActionEnum = builder.enumType('ApiTokenAction', { values: ['CREATED', 'REVOKED'] as const });
 
-const ApiTokenChangedRef = builder.objectRef<{ action: 'CREATED' | 'REVOKED'; tokenId: string }>('ApiTokenChanged').implement({
-  fields: (t) => ({
-    action: t.field({ type: ApiTokenActionEnum, resolve: (event) => event.action }),
-    apiToken: t.prismaField({
-      type: 'ApiToken',
-      resolve: (query, event, _args, context) =>
-        context.prisma.apiToken.findFirstOrThrow({ ...query, where: inOrganization(event.tokenId, context) }),
+const ApiTokenChangedRef = builder
+  .objectRef<{ action: 'CREATED' | 'REVOKED'; tokenId: string }>('ApiTokenChanged')
+  .implement({
+    fields: (t) => ({
+      action: t.field({ type: ApiTokenActionEnum, resolve: (event) => event.action }),
+      apiToken: t.prismaField({
+        type: 'ApiToken',
+        resolve: (query, event, _args, context) =>
+          context.prisma.apiToken.findFirstOrThrow({ ...query, where: inOrganization(event.tokenId, context) }),
+      }),
     }),
-  }),
-});
+  });
 
 builder.subscriptionField('apiTokenChanged', (t) =>
   t.field({
     type: ApiTokenChangedRef,
     description: 'Tokens of the organisation being created or revoked (admins only).',
     authScopes: { admin: true },
-    subscribe: (_root, _args, context) => context.events.subscribe('apiToken.changed', viewerOf(context).organizationId),
+    subscribe: (_root, _args, context) =>
+      context.events.subscribe('apiToken.changed', viewerOf(context).organizationId),
     resolve: (event) => event,
   }),
 );

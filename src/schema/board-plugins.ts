@@ -12,7 +12,9 @@ import type { PostingReviewed } from '../core/events.ts';
 type FieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
 function credentialInputField(t: FieldBuilder, plugin: BoardPlugin, field: CredentialField) {
-  const description = [field.label, field.help, field.secret ? 'Secret: write-only.' : undefined].filter(Boolean).join(' — ');
+  const description = [field.label, field.help, field.secret ? 'Secret: write-only.' : undefined]
+    .filter(Boolean)
+    .join(' — ');
   const options = { required: field.required, description };
   switch (field.type) {
     case 'number':
@@ -20,9 +22,12 @@ function credentialInputField(t: FieldBuilder, plugin: BoardPlugin, field: Crede
     case 'boolean':
       return t.boolean(options);
     case 'enum': {
-      const values = builder.enumType(`${generatedNames(plugin.id).prefix}${field.key.charAt(0).toUpperCase()}${field.key.slice(1)}`, {
-        values: field.options as readonly string[],
-      });
+      const values = builder.enumType(
+        `${generatedNames(plugin.id).prefix}${field.key.charAt(0).toUpperCase()}${field.key.slice(1)}`,
+        {
+          values: field.options as readonly string[],
+        },
+      );
       return t.field({ ...options, type: values });
     }
     default:
@@ -36,15 +41,24 @@ function registerPlugin(plugin: BoardPlugin): void {
   const Environment = builder.enumType(names.environmentEnum, { values: plugin.environments as readonly string[] });
   const Credentials = builder.inputType(names.credentialsInput, {
     description: `Credentials for ${plugin.name}.`,
-    fields: (t) => Object.fromEntries(plugin.credentials.map((field) => [field.key, credentialInputField(t, plugin, field)])),
+    fields: (t) =>
+      Object.fromEntries(plugin.credentials.map((field) => [field.key, credentialInputField(t, plugin, field)])),
   });
   const ConnectInput = builder.inputType(names.connectInput, {
     fields: (t) => ({
       environment: t.field({ type: Environment, required: true }),
       credentials: t.field({ type: Credentials, required: true }),
-      ...Object.fromEntries((plugin.confirmations ?? []).map((confirmation) => [confirmation.key, t.boolean({ required: true, description: `${confirmation.label} Must be true.` })])),
+      ...Object.fromEntries(
+        (plugin.confirmations ?? []).map((confirmation) => [
+          confirmation.key,
+          t.boolean({ required: true, description: `${confirmation.label} Must be true.` }),
+        ]),
+      ),
       alias: t.string({ description: 'A name for the contract, e.g. "Brussels office".' }),
-      expiresAt: t.field({ type: 'DateTime', description: 'From this date the contract is EXPIRED and refuses new postings.' }),
+      expiresAt: t.field({
+        type: 'DateTime',
+        description: 'From this date the contract is EXPIRED and refuses new postings.',
+      }),
       purchasePrice: t.field({ type: MoneyInput, description: 'What the contract cost; informative only.' }),
       credits: t.int({ description: 'How many postings were bought; omit when the contract does not count credits.' }),
     }),
@@ -72,9 +86,19 @@ function registerPlugin(plugin: BoardPlugin): void {
         const raw = input as Record<string, unknown>;
         const contract = await connectContract(contractDeps(context), viewerOf(context), plugin, {
           environment: String(raw.environment),
-          credentials: Object.fromEntries(Object.entries((raw.credentials ?? {}) as Record<string, unknown>).filter(([, value]) => value !== null && value !== undefined)),
-          confirmations: Object.fromEntries((plugin.confirmations ?? []).map((confirmation) => [confirmation.key, raw[confirmation.key] as boolean])),
-          ...Object.fromEntries(['alias', 'expiresAt', 'purchasePrice', 'credits'].filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]])),
+          credentials: Object.fromEntries(
+            Object.entries((raw.credentials ?? {}) as Record<string, unknown>).filter(
+              ([, value]) => value !== null && value !== undefined,
+            ),
+          ),
+          confirmations: Object.fromEntries(
+            (plugin.confirmations ?? []).map((confirmation) => [confirmation.key, raw[confirmation.key] as boolean]),
+          ),
+          ...Object.fromEntries(
+            ['alias', 'expiresAt', 'purchasePrice', 'credits']
+              .filter((key) => raw[key] !== undefined)
+              .map((key) => [key, raw[key]]),
+          ),
         });
         return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
       },
@@ -90,7 +114,9 @@ export function registerBoardPlugins(plugins: readonly BoardPlugin[]): void {
   const key = plugins.map((plugin) => plugin.id).join(',');
   if (registered !== undefined) {
     if (registered === key) return;
-    throw new Error(`The schema was already built with the board plugins [${registered}]; one process serves one set of plugins.`);
+    throw new Error(
+      `The schema was already built with the board plugins [${registered}]; one process serves one set of plugins.`,
+    );
   }
   registered = key;
   for (const plugin of plugins) {

@@ -8,19 +8,27 @@ const CapabilityEnum = builder.enumType('BoardCapability', {
   values: CAPABILITIES.map((value) => value.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()),
 });
 
-const CredentialFieldTypeEnum = builder.enumType('CredentialFieldType', { values: ['STRING', 'NUMBER', 'BOOLEAN', 'EMAIL', 'URL', 'ENUM'] as const });
+const CredentialFieldTypeEnum = builder.enumType('CredentialFieldType', {
+  values: ['STRING', 'NUMBER', 'BOOLEAN', 'EMAIL', 'URL', 'ENUM'] as const,
+});
 
 const CredentialFieldRef = builder.objectRef<CredentialField>('CredentialFieldDescriptor').implement({
-  description: 'One field of a board\'s connect form, enough to render it.',
+  description: "One field of a board's connect form, enough to render it.",
   fields: (t) => ({
-    key: t.exposeString('key', { description: 'The field\'s name in the board\'s credentials input.' }),
+    key: t.exposeString('key', { description: "The field's name in the board's credentials input." }),
     label: t.exposeString('label'),
     help: t.exposeString('help', { nullable: true }),
     type: t.field({ type: CredentialFieldTypeEnum, resolve: (field) => field.type.toUpperCase() as 'STRING' }),
     required: t.exposeBoolean('required'),
-    secret: t.exposeBoolean('secret', { description: 'Write-only: the API never returns its value, only whether it is set and a hint.' }),
+    secret: t.exposeBoolean('secret', {
+      description: 'Write-only: the API never returns its value, only whether it is set and a hint.',
+    }),
     options: t.exposeStringList('options', { nullable: true, description: 'The allowed values of an ENUM field.' }),
-    pattern: t.string({ nullable: true, description: 'A regular expression the whole value must match.', resolve: (field) => field.pattern?.regex ?? null }),
+    pattern: t.string({
+      nullable: true,
+      description: 'A regular expression the whole value must match.',
+      resolve: (field) => field.pattern?.regex ?? null,
+    }),
     patternMessage: t.string({ nullable: true, resolve: (field) => field.pattern?.message ?? null }),
   }),
 });
@@ -44,7 +52,8 @@ export const BoardRef = builder.objectRef<BoardPlugin>('Board').implement({
     environments: t.exposeStringList('environments'),
     capabilities: t.field({
       type: [CapabilityEnum],
-      resolve: (board) => board.capabilities.map((value) => value.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()),
+      resolve: (board) =>
+        board.capabilities.map((value) => value.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()),
     }),
     credentialFields: t.field({ type: [CredentialFieldRef], resolve: (board) => [...board.credentials] }),
     confirmations: t.field({ type: [ConfirmationRef], resolve: (board) => [...(board.confirmations ?? [])] }),
@@ -56,7 +65,8 @@ export const BoardRef = builder.objectRef<BoardPlugin>('Board').implement({
       type: 'JSON',
       nullable: true,
       description: 'JSON Schema of the board-only posting fields, to render the posting form.',
-      resolve: (board) => (board.postingFields ? z.toJSONSchema(board.postingFields, { unrepresentable: 'any' }) : null),
+      resolve: (board) =>
+        board.postingFields ? z.toJSONSchema(board.postingFields, { unrepresentable: 'any' }) : null,
     }),
   }),
 });
@@ -64,7 +74,8 @@ export const BoardRef = builder.objectRef<BoardPlugin>('Board').implement({
 builder.queryFields((t) => ({
   boards: t.field({
     type: [BoardRef],
-    description: 'The boards this server can post to; `search` matches the start of words of the name, id or country (code or English name), ignoring case and accents.',
+    description:
+      'The boards this server can post to; `search` matches the start of words of the name, id or country (code or English name), ignoring case and accents.',
     args: { search: t.arg.string() },
     resolve: (_root, { search }, context) => context.boards.search(search),
   }),

@@ -57,5 +57,8 @@ builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('JSON', JSONResolver);
 
 builder.queryType({ authScopes: { authenticated: true } });
-builder.mutationType({ authScopes: { write: true }, description: 'Every mutation needs a token with the WRITE scope.' });
+builder.mutationType({
+  authScopes: { write: true },
+  description: 'Every mutation needs a token with the WRITE scope.',
+});
 builder.subscriptionType({ authScopes: { authenticated: true } });

@@ -1,6 +1,12 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe } from 'graphql-yoga';
-import { assignPendingCandidate, deleteCandidate, NotPending, rejectPendingCandidate, type CandidateDeps } from '../core/candidates/candidates.ts';
+import {
+  assignPendingCandidate,
+  deleteCandidate,
+  NotPending,
+  rejectPendingCandidate,
+  type CandidateDeps,
+} from '../core/candidates/candidates.ts';
 import { NotFoundError } from '../core/errors.ts';
 import type { CandidateReceived } from '../core/events.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
@@ -17,8 +23,10 @@ const candidateDeps = (context: Context): CandidateDeps => ({ ...context, storag
 const ApplicationStatusEnum = builder.enumType(ApplicationStatus, {
   name: 'ApplicationStatus',
   values: {
-    ACTIVE: { description: 'In the job\'s pipeline.' },
-    PENDING: { description: 'In the pending pool: the board named no posting of ours and no single open job matched its title.' },
+    ACTIVE: { description: "In the job's pipeline." },
+    PENDING: {
+      description: 'In the pending pool: the board named no posting of ours and no single open job matched its title.',
+    },
     REJECTED: { description: 'Taken out of the pending pool without a job.' },
   },
 });
@@ -34,14 +42,22 @@ const DocumentRef = builder.prismaObject('Document', {
     fileName: t.exposeString('fileName'),
     contentType: t.exposeString('contentType', { description: 'What the bytes are, whatever the board claimed.' }),
     size: t.exposeInt('size', { description: 'In bytes.' }),
-    link: t.field({ type: DocumentLinkRef, resolve: (document, _args, context) => context.documents.links.sign(document.id) }),
+    link: t.field({
+      type: DocumentLinkRef,
+      resolve: (document, _args, context) => context.documents.links.sign(document.id),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
 
-const CandidateLocationRef = builder.objectRef<{ city: string | null; countryCode: string | null }>('CandidateLocation').implement({
-  fields: (t) => ({ city: t.exposeString('city', { nullable: true }), countryCode: t.exposeString('countryCode', { nullable: true }) }),
-});
+const CandidateLocationRef = builder
+  .objectRef<{ city: string | null; countryCode: string | null }>('CandidateLocation')
+  .implement({
+    fields: (t) => ({
+      city: t.exposeString('city', { nullable: true }),
+      countryCode: t.exposeString('countryCode', { nullable: true }),
+    }),
+  });
 
 export const CandidateRef = builder.prismaNode('Candidate', {
   nullable: true,
@@ -52,9 +68,16 @@ export const CandidateRef = builder.prismaNode('Candidate', {
     name: t.exposeString('name'),
     email: t.exposeString('email', { nullable: true }),
     phone: t.exposeString('phone', { nullable: true }),
-    location: t.field({ type: CandidateLocationRef, resolve: (candidate) => ({ city: candidate.city, countryCode: candidate.countryCode }) }),
-    profileUrl: t.exposeString('profileUrl', { nullable: true, description: 'The candidate\'s profile on the board.' }),
-    consentAt: t.expose('consentAt', { type: 'DateTime', nullable: true, description: 'When the candidate agreed to their data being passed on.' }),
+    location: t.field({
+      type: CandidateLocationRef,
+      resolve: (candidate) => ({ city: candidate.city, countryCode: candidate.countryCode }),
+    }),
+    profileUrl: t.exposeString('profileUrl', { nullable: true, description: "The candidate's profile on the board." }),
+    consentAt: t.expose('consentAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the candidate agreed to their data being passed on.',
+    }),
     cv: t.field({
       type: DocumentRef,
       nullable: true,
@@ -64,7 +87,10 @@ export const CandidateRef = builder.prismaNode('Candidate', {
       resolve: (candidate) => candidate.documents[0] ?? null,
     }),
     documents: t.relation('documents', { query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] } }),
-    applications: t.relatedConnection('applications', { cursor: 'id', query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }) }),
+    applications: t.relatedConnection('applications', {
+      cursor: 'id',
+      query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -74,26 +100,42 @@ export const ApplicationRef = builder.prismaNode('Application', {
   nullable: true,
   id: { field: 'id' },
   findUnique: (id, context) => inOrganization(id, context),
-  description: 'A candidate\'s application through a board: to a job, or waiting in the pending pool.',
+  description: "A candidate's application through a board: to a job, or waiting in the pending pool.",
   fields: (t) => ({
     candidate: t.relation('candidate'),
     job: t.relation('job', { nullable: true, description: 'Null while pending or rejected from the pending pool.' }),
-    posting: t.relation('posting', { nullable: true, description: 'The posting applied to, when the board named one of ours.' }),
+    posting: t.relation('posting', {
+      nullable: true,
+      description: 'The posting applied to, when the board named one of ours.',
+    }),
     contract: t.relation('contract'),
-    board: t.field({ type: BoardRef, nullable: true, resolve: (application, _args, context) => context.boards.get(application.boardId) ?? null }),
+    board: t.field({
+      type: BoardRef,
+      nullable: true,
+      resolve: (application, _args, context) => context.boards.get(application.boardId) ?? null,
+    }),
     boardId: t.exposeString('boardId'),
     status: t.expose('status', { type: ApplicationStatusEnum }),
-    stage: t.exposeString('stage', { nullable: true, description: 'The pipeline stage; new applications land in the job\'s first.' }),
+    stage: t.exposeString('stage', {
+      nullable: true,
+      description: "The pipeline stage; new applications land in the job's first.",
+    }),
     boardApplicationId: t.exposeString('boardApplicationId'),
     jobTitle: t.exposeString('jobTitle', { nullable: true, description: 'The job title the board sent.' }),
-    pendingReason: t.exposeString('pendingReason', { nullable: true, description: 'Why it waits in the pending pool.' }),
+    pendingReason: t.exposeString('pendingReason', {
+      nullable: true,
+      description: 'Why it waits in the pending pool.',
+    }),
     suggestedJobs: t.loadable({
       type: [JobRef],
       nullable: { list: false, items: true },
-      description: 'The open jobs the board\'s title most resembles, likeliest first (pending applications); null for a job since deleted.',
+      description:
+        "The open jobs the board's title most resembles, likeliest first (pending applications); null for a job since deleted.",
       // One query for the suggestions of a whole page of applications.
       load: async (ids: string[], context: Context) => {
-        const jobs = await context.prisma.job.findMany({ where: { id: { in: ids }, organizationId: viewerOf(context).organizationId } });
+        const jobs = await context.prisma.job.findMany({
+          where: { id: { in: ids }, organizationId: viewerOf(context).organizationId },
+        });
         return ids.map((id) => jobs.find((job) => job.id === id) ?? null);
       },
       resolve: (application) => application.suggestedJobIds,
@@ -105,10 +147,16 @@ export const ApplicationRef = builder.prismaNode('Application', {
 });
 
 builder.prismaObjectField('Job', 'applications', (t) =>
-  t.relatedConnection('applications', { cursor: 'id', query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }) }),
+  t.relatedConnection('applications', {
+    cursor: 'id',
+    query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }),
+  }),
 );
 builder.prismaObjectField('Posting', 'applications', (t) =>
-  t.relatedConnection('applications', { cursor: 'id', query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }) }),
+  t.relatedConnection('applications', {
+    cursor: 'id',
+    query: () => ({ orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }),
+  }),
 );
 
 const CandidateFilter = builder.inputType('CandidateFilter', {
@@ -123,16 +171,24 @@ builder.queryFields((t) => ({
   candidates: t.prismaConnection({
     type: 'Candidate',
     cursor: 'id',
-    description: 'The organisation\'s candidates, newest first.',
+    description: "The organisation's candidates, newest first.",
     args: { filter: t.arg({ type: CandidateFilter }) },
     resolve: (query, _root, args, context) => {
       const wanted = args.filter;
       const where: Prisma.CandidateWhereInput = { organizationId: viewerOf(context).organizationId };
       if (wanted?.jobId || wanted?.boardId) {
-        where.applications = { some: { ...(wanted.jobId ? { jobId: wanted.jobId.id } : {}), ...(wanted.boardId ? { boardId: String(wanted.boardId) } : {}) } };
+        where.applications = {
+          some: {
+            ...(wanted.jobId ? { jobId: wanted.jobId.id } : {}),
+            ...(wanted.boardId ? { boardId: String(wanted.boardId) } : {}),
+          },
+        };
       }
       if (wanted?.search) {
-        where.OR = [{ name: { contains: wanted.search, mode: 'insensitive' } }, { email: { contains: wanted.search, mode: 'insensitive' } }];
+        where.OR = [
+          { name: { contains: wanted.search, mode: 'insensitive' } },
+          { email: { contains: wanted.search, mode: 'insensitive' } },
+        ];
       }
       return context.prisma.candidate.findMany({ ...query, where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     },
@@ -141,12 +197,14 @@ builder.queryFields((t) => ({
     type: 'Candidate',
     nullable: true,
     args: { id: t.arg.globalID({ required: true, for: [CandidateRef] }) },
-    resolve: (query, _root, { id }, context) => context.prisma.candidate.findFirst({ ...query, where: inOrganization(id.id, context) }),
+    resolve: (query, _root, { id }, context) =>
+      context.prisma.candidate.findFirst({ ...query, where: inOrganization(id.id, context) }),
   }),
   pendingCandidates: t.prismaConnection({
     type: 'Application',
     cursor: 'id',
-    description: 'The pending pool: applications no single job matched, oldest first, each with its candidate, reason and suggested jobs.',
+    description:
+      'The pending pool: applications no single job matched, oldest first, each with its candidate, reason and suggested jobs.',
     resolve: (query, _root, _args, context) =>
       context.prisma.application.findMany({
         ...query,
@@ -164,13 +222,18 @@ builder.objectType(NotPending, {
   fields: (t) => ({ candidateId: t.id({ resolve: (error) => encodeGlobalID('Candidate', error.candidateId) }) }),
 });
 
-const DeletedCandidateRef = builder.objectRef<{ id: string; applications: number; documents: number }>('DeletedCandidate').implement({
-  fields: (t) => ({
-    id: t.id({ description: 'The global id the candidate had.', resolve: (deleted) => encodeGlobalID('Candidate', deleted.id) }),
-    applications: t.exposeInt('applications', { description: 'Applications erased with the candidate.' }),
-    documents: t.exposeInt('documents', { description: 'Documents erased with the candidate.' }),
-  }),
-});
+const DeletedCandidateRef = builder
+  .objectRef<{ id: string; applications: number; documents: number }>('DeletedCandidate')
+  .implement({
+    fields: (t) => ({
+      id: t.id({
+        description: 'The global id the candidate had.',
+        resolve: (deleted) => encodeGlobalID('Candidate', deleted.id),
+      }),
+      applications: t.exposeInt('applications', { description: 'Applications erased with the candidate.' }),
+      documents: t.exposeInt('documents', { description: 'Documents erased with the candidate.' }),
+    }),
+  });
 
 builder.mutationFields((t) => ({
   assignPendingCandidate: t.prismaField({
@@ -182,7 +245,12 @@ builder.mutationFields((t) => ({
       jobId: t.arg.globalID({ required: true, for: [JobRef] }),
     },
     resolve: async (query, _root, { candidateId, jobId }, context) => {
-      const application = await assignPendingCandidate(candidateDeps(context), viewerOf(context).organizationId, candidateId.id, jobId.id);
+      const application = await assignPendingCandidate(
+        candidateDeps(context),
+        viewerOf(context).organizationId,
+        candidateId.id,
+        jobId.id,
+      );
       return context.prisma.application.findUniqueOrThrow({ ...query, where: { id: application.id } });
     },
   }),
@@ -192,25 +260,35 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, NotPending] },
     args: { candidateId: t.arg.globalID({ required: true, for: [CandidateRef] }) },
     resolve: async (query, _root, { candidateId }, context) => {
-      const candidate = await rejectPendingCandidate(candidateDeps(context), viewerOf(context).organizationId, candidateId.id);
+      const candidate = await rejectPendingCandidate(
+        candidateDeps(context),
+        viewerOf(context).organizationId,
+        candidateId.id,
+      );
       return context.prisma.candidate.findUniqueOrThrow({ ...query, where: { id: candidate.id } });
     },
   }),
   deleteCandidate: t.field({
     type: DeletedCandidateRef,
-    description: 'Erases a candidate (right to erasure): applications, documents and their personal data in received webhooks.',
+    description:
+      'Erases a candidate (right to erasure): applications, documents and their personal data in received webhooks.',
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [CandidateRef] }) },
-    resolve: (_root, { id }, context) => deleteCandidate(candidateDeps(context), viewerOf(context).organizationId, id.id),
+    resolve: (_root, { id }, context) =>
+      deleteCandidate(candidateDeps(context), viewerOf(context).organizationId, id.id),
   }),
 }));
 
 const CandidateReceivedRef = builder.objectRef<CandidateReceived>('CandidateReceived').implement({
   fields: (t) => ({
-    pending: t.boolean({ description: 'True when it went to the pending pool.', resolve: (event) => event.jobId === null }),
+    pending: t.boolean({
+      description: 'True when it went to the pending pool.',
+      resolve: (event) => event.jobId === null,
+    }),
     application: t.prismaField({
       type: 'Application',
-      resolve: (query, event, _args, context) => context.prisma.application.findFirstOrThrow({ ...query, where: inOrganization(event.applicationId, context) }),
+      resolve: (query, event, _args, context) =>
+        context.prisma.application.findFirstOrThrow({ ...query, where: inOrganization(event.applicationId, context) }),
     }),
   }),
 });
@@ -222,14 +300,16 @@ const CandidateEventFilter = builder.inputType('CandidateEventFilter', {
 builder.subscriptionField('candidateReceived', (t) =>
   t.field({
     type: CandidateReceivedRef,
-    description: 'Each new application from a board (and each one assigned out of the pending pool), published after it is committed.',
+    description:
+      'Each new application from a board (and each one assigned out of the pending pool), published after it is committed.',
     args: { filter: t.arg({ type: CandidateEventFilter }) },
     subscribe: (_root, { filter: wanted }, context) =>
       pipe(
         context.events.subscribe('candidate.received', viewerOf(context).organizationId),
         filter(
           (event: CandidateReceived) =>
-            (!wanted?.jobId || wanted.jobId.id === event.jobId) && (!wanted?.boardId || String(wanted.boardId) === event.boardId),
+            (!wanted?.jobId || wanted.jobId.id === event.jobId) &&
+            (!wanted?.boardId || String(wanted.boardId) === event.boardId),
         ),
       ),
     resolve: (event) => event,

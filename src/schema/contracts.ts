@@ -28,7 +28,7 @@ export const ContractStatusEnum = builder.enumType(ContractStatus, {
 
 builder.objectType(ContractStateError, {
   name: 'ContractStateError',
-  description: 'The contract\'s status does not allow the operation. Nothing was changed.',
+  description: "The contract's status does not allow the operation. Nothing was changed.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ContractStateError,
   fields: (t) => ({ status: t.field({ type: ContractStatusEnum, resolve: (error) => error.status }) }),
@@ -53,14 +53,19 @@ const CreditsRef = builder.objectRef<CreditBalance>('Credits').implement({
     'Credits counted from postings made through this API (reserved on submit, released if the posting fails). ' +
     'Postings made directly on the board are not reconciled.',
   fields: (t) => ({
-    total: t.exposeInt('total', { nullable: true, description: 'Credits bought; null when the contract does not count credits.' }),
+    total: t.exposeInt('total', {
+      nullable: true,
+      description: 'Credits bought; null when the contract does not count credits.',
+    }),
     used: t.exposeInt('used'),
     remaining: t.exposeInt('remaining', { nullable: true }),
   }),
 });
 
 const ContractCredentialFieldRef = builder
-  .objectRef<{ key: string; label: string; secret: boolean; required: boolean; hint: string | null }>('ContractCredentialField')
+  .objectRef<{ key: string; label: string; secret: boolean; required: boolean; hint: string | null }>(
+    'ContractCredentialField',
+  )
   .implement({
     description: 'Whether a credential is set. Secret values are write-only: only a masked hint is ever returned.',
     fields: (t) => ({
@@ -69,24 +74,31 @@ const ContractCredentialFieldRef = builder
       secret: t.exposeBoolean('secret'),
       required: t.exposeBoolean('required'),
       configured: t.boolean({ resolve: (field) => field.hint !== null }),
-      hint: t.exposeString('hint', { nullable: true, description: 'The value of a non-secret field; "••••1234" or "••••" for a secret.' }),
+      hint: t.exposeString('hint', {
+        nullable: true,
+        description: 'The value of a non-secret field; "••••1234" or "••••" for a secret.',
+      }),
     }),
   });
 
-const ContractChangeRef = builder.objectRef<{ field: string; from?: string | null; to?: string | null }>('ContractChange').implement({
-  description: 'One changed field. Credential changes name the field only, never a value.',
-  fields: (t) => ({
-    field: t.exposeString('field'),
-    from: t.string({ nullable: true, resolve: (change) => change.from ?? null }),
-    to: t.string({ nullable: true, resolve: (change) => change.to ?? null }),
-  }),
-});
+const ContractChangeRef = builder
+  .objectRef<{ field: string; from?: string | null; to?: string | null }>('ContractChange')
+  .implement({
+    description: 'One changed field. Credential changes name the field only, never a value.',
+    fields: (t) => ({
+      field: t.exposeString('field'),
+      from: t.string({ nullable: true, resolve: (change) => change.from ?? null }),
+      to: t.string({ nullable: true, resolve: (change) => change.to ?? null }),
+    }),
+  });
 
 builder.prismaObject('ContractEvent', {
-  description: 'An entry of a contract\'s history.',
+  description: "An entry of a contract's history.",
   fields: (t) => ({
     id: t.exposeID('id'),
-    type: t.exposeString('type', { description: 'CONNECTED, UPDATED, VERIFIED, DISCONNECTED, or SUSPENDED and REINSTATED by the board.' }),
+    type: t.exposeString('type', {
+      description: 'CONNECTED, UPDATED, VERIFIED, DISCONNECTED, or SUSPENDED and REINSTATED by the board.',
+    }),
     actor: t.relation('actor', { nullable: true, description: 'The user who made the change; null for the system.' }),
     changes: t.field({ type: [ContractChangeRef], resolve: (event) => event.changes as { field: string }[] }),
     at: t.expose('createdAt', { type: 'DateTime' }),
@@ -97,12 +109,12 @@ export const ContractRef = builder.prismaNode('Contract', {
   nullable: true,
   id: { field: 'id' },
   findUnique: (id, context) => inOrganization(id, context),
-  description: 'An organisation\'s agreement with a job board in one environment.',
+  description: "An organisation's agreement with a job board in one environment.",
   fields: (t) => ({
     board: t.field({
       type: BoardRef,
       nullable: true,
-      description: 'Null when the board\'s plugin is not loaded on this server.',
+      description: "Null when the board's plugin is not loaded on this server.",
       resolve: (contract, _args, context) => context.boards.get(contract.boardId) ?? null,
     }),
     boardId: t.exposeString('boardId'),
@@ -110,7 +122,10 @@ export const ContractRef = builder.prismaNode('Contract', {
     status: t.field({ type: ContractStatusEnum, resolve: (contract) => effectiveStatus(contract) }),
     statusReason: t.string({
       nullable: true,
-      resolve: (contract) => (effectiveStatus(contract) === 'EXPIRED' && contract.status !== 'EXPIRED' ? 'The contract expired.' : contract.statusReason),
+      resolve: (contract) =>
+        effectiveStatus(contract) === 'EXPIRED' && contract.status !== 'EXPIRED'
+          ? 'The contract expired.'
+          : contract.statusReason,
     }),
     alias: t.exposeString('alias', { nullable: true }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
@@ -119,7 +134,9 @@ export const ContractRef = builder.prismaNode('Contract', {
       nullable: true,
       description: 'Informative only.',
       resolve: (contract) =>
-        contract.purchasePriceAmount === null ? null : { amount: contract.purchasePriceAmount.toFixed(2), currency: contract.purchasePriceCurrency ?? '' },
+        contract.purchasePriceAmount === null
+          ? null
+          : { amount: contract.purchasePriceAmount.toFixed(2), currency: contract.purchasePriceCurrency ?? '' },
     }),
     credits: t.loadable({
       type: CreditsRef,
@@ -139,13 +156,17 @@ export const ContractRef = builder.prismaNode('Contract', {
     }),
     webhookUrl: t.string({
       nullable: true,
-      description: 'Paste this into the board so its events (reviews, applications) come back; null when the board sends none.',
+      description:
+        'Paste this into the board so its events (reviews, applications) come back; null when the board sends none.',
       resolve: (contract, _args, context) =>
-        context.boards.get(contract.boardId)?.capabilities.includes('webhooks') ? `${context.publicUrl()}/webhooks/${contract.boardId}/${contract.id}` : null,
+        context.boards.get(contract.boardId)?.capabilities.includes('webhooks')
+          ? `${context.publicUrl()}/webhooks/${contract.boardId}/${contract.id}`
+          : null,
     }),
     feedUrl: t.string({
       nullable: true,
-      description: 'Feed boards: the address the board reads the vacancies from (admins only; null for others, and when the board reads no feed). rotateFeedToken replaces it.',
+      description:
+        'Feed boards: the address the board reads the vacancies from (admins only; null for others, and when the board reads no feed). rotateFeedToken replaces it.',
       select: { feedTokenSealed: true, feedTokenKeyId: true },
       resolve: (contract, _args, context) => {
         if (viewerOf(context).role !== 'ADMIN') return null;
@@ -155,15 +176,25 @@ export const ContractRef = builder.prismaNode('Contract', {
     }),
     qualityRate: t.float({
       nullable: true,
-      description: 'Boards that rate accounts (France Travail): the quality rate of the organisation\'s postings, in percent, from the last check; null elsewhere.',
+      description:
+        "Boards that rate accounts (France Travail): the quality rate of the organisation's postings, in percent, from the last check; null elsewhere.",
       resolve: (contract) => (contract.qualityRate === null ? null : contract.qualityRate.toNumber()),
     }),
-    warnings: t.exposeStringList('warnings', { description: 'What the board asks you to act on (e.g. a quality rate under its threshold), from the last check.' }),
-    checkedAt: t.expose('checkedAt', { type: 'DateTime', nullable: true, description: 'When the board was last asked about the account\'s health.' }),
+    warnings: t.exposeStringList('warnings', {
+      description: 'What the board asks you to act on (e.g. a quality rate under its threshold), from the last check.',
+    }),
+    checkedAt: t.expose('checkedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: "When the board was last asked about the account's health.",
+    }),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    history: t.relatedConnection('history', { cursor: 'id', query: () => ({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }) }),
+    history: t.relatedConnection('history', {
+      cursor: 'id',
+      query: () => ({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    }),
   }),
 });
 
@@ -179,7 +210,7 @@ builder.queryFields((t) => ({
   contracts: t.prismaConnection({
     type: 'Contract',
     cursor: 'id',
-    description: 'The organisation\'s contracts, newest first.',
+    description: "The organisation's contracts, newest first.",
     args: { filter: t.arg({ type: ContractFilter }) },
     resolve: (query, _root, { filter }, context) => {
       const now = new Date();
@@ -193,7 +224,10 @@ builder.queryFields((t) => ({
           ...(status === 'EXPIRED'
             ? { OR: [{ status: 'EXPIRED' }, { expiresAt: { lte: now }, status: { not: 'NOT_CONFIGURED' } }] }
             : status
-              ? { status, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }, ...(status === 'NOT_CONFIGURED' ? [{}] : [])] }
+              ? {
+                  status,
+                  OR: [{ expiresAt: null }, { expiresAt: { gt: now } }, ...(status === 'NOT_CONFIGURED' ? [{}] : [])],
+                }
               : {}),
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -204,7 +238,8 @@ builder.queryFields((t) => ({
     type: 'Contract',
     nullable: true,
     args: { id: t.arg.globalID({ required: true, for: [ContractRef] }) },
-    resolve: (query, _root, { id }, context) => context.prisma.contract.findFirst({ ...query, where: inOrganization(id.id, context) }),
+    resolve: (query, _root, { id }, context) =>
+      context.prisma.contract.findFirst({ ...query, where: inOrganization(id.id, context) }),
   }),
 }));
 
@@ -217,7 +252,8 @@ const UpdateContractInput = builder.inputType('UpdateContractInput', {
     credits: t.int(),
     credentials: t.field({
       type: 'JSON',
-      description: 'Credential fields to change, by key (see Board.credentialFields); the others keep their values. Changing them verifies the contract again.',
+      description:
+        'Credential fields to change, by key (see Board.credentialFields); the others keep their values. Changing them verifies the contract again.',
     }),
   }),
 });
@@ -225,16 +261,30 @@ const UpdateContractInput = builder.inputType('UpdateContractInput', {
 builder.mutationFields((t) => ({
   updateContract: t.prismaField({
     type: 'Contract',
-    description: 'Changes a contract\'s fields or credentials (admins only).',
+    description: "Changes a contract's fields or credentials (admins only).",
     authScopes: { admin: true },
     errors: { types: [ValidationError, NotFoundError, ContractStateError] },
-    args: { id: t.arg.globalID({ required: true, for: [ContractRef] }), input: t.arg({ type: UpdateContractInput, required: true }) },
+    args: {
+      id: t.arg.globalID({ required: true, for: [ContractRef] }),
+      input: t.arg({ type: UpdateContractInput, required: true }),
+    },
     resolve: async (query, _root, { id, input }, context) => {
       const provided = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-      if (provided.credentials !== undefined && provided.credentials !== null && (typeof provided.credentials !== 'object' || Array.isArray(provided.credentials))) {
-        throw new ValidationError([{ path: ['input', 'credentials'], message: 'must be an object of credential fields' }]);
+      if (
+        provided.credentials !== undefined &&
+        provided.credentials !== null &&
+        (typeof provided.credentials !== 'object' || Array.isArray(provided.credentials))
+      ) {
+        throw new ValidationError([
+          { path: ['input', 'credentials'], message: 'must be an object of credential fields' },
+        ]);
       }
-      const contract = await updateContract(contractDeps(context), viewerOf(context), id.id, provided as Parameters<typeof updateContract>[3]);
+      const contract = await updateContract(
+        contractDeps(context),
+        viewerOf(context),
+        id.id,
+        provided as Parameters<typeof updateContract>[3],
+      );
       return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
     },
   }),
@@ -258,8 +308,16 @@ function contractAction(name: string, description: string, run: typeof verifyCon
 }
 
 contractAction('verifyContract', 'Checks the stored credentials with the board again', verifyContract);
-contractAction('rotateFeedToken', 'Gives a feed board\'s contract a new feed URL; the old one stops working at once', rotateFeedToken);
-contractAction('disconnectContract', 'Erases the credentials; the contract returns to NOT_CONFIGURED and keeps its history', disconnectContract);
+contractAction(
+  'rotateFeedToken',
+  "Gives a feed board's contract a new feed URL; the old one stops working at once",
+  rotateFeedToken,
+);
+contractAction(
+  'disconnectContract',
+  'Erases the credentials; the contract returns to NOT_CONFIGURED and keeps its history',
+  disconnectContract,
+);
 
 const ContractStatusChangeRef = builder.objectRef<ContractStatusChanged>('ContractStatusChange').implement({
   fields: (t) => ({
@@ -268,7 +326,8 @@ const ContractStatusChangeRef = builder.objectRef<ContractStatusChanged>('Contra
     reason: t.exposeString('reason', { nullable: true }),
     contract: t.prismaField({
       type: 'Contract',
-      resolve: (query, event, _args, context) => context.prisma.contract.findFirstOrThrow({ ...query, where: inOrganization(event.contractId, context) }),
+      resolve: (query, event, _args, context) =>
+        context.prisma.contract.findFirstOrThrow({ ...query, where: inOrganization(event.contractId, context) }),
     }),
   }),
 });
@@ -280,14 +339,16 @@ const ContractEventFilter = builder.inputType('ContractEventFilter', {
 builder.subscriptionField('contractStatusChanged', (t) =>
   t.field({
     type: ContractStatusChangeRef,
-    description: 'Every status change of the organisation\'s contracts (verified, suspended or reinstated by the board, disconnected), published after it is committed.',
+    description:
+      "Every status change of the organisation's contracts (verified, suspended or reinstated by the board, disconnected), published after it is committed.",
     args: { filter: t.arg({ type: ContractEventFilter }) },
     subscribe: (_root, { filter: wanted }, context) =>
       pipe(
         context.events.subscribe('contract.statusChanged', viewerOf(context).organizationId),
         filter(
           (event: ContractStatusChanged) =>
-            (!wanted?.contractId || wanted.contractId.id === event.contractId) && (!wanted?.boardId || String(wanted.boardId) === event.boardId),
+            (!wanted?.contractId || wanted.contractId.id === event.contractId) &&
+            (!wanted?.boardId || String(wanted.boardId) === event.boardId),
         ),
       ),
     resolve: (event) => event,

@@ -1,4 +1,10 @@
-import { BoardUnavailableError, type DomainError, NotFoundError, ValidationError, type FieldError } from '../core/errors.ts';
+import {
+  BoardUnavailableError,
+  type DomainError,
+  NotFoundError,
+  ValidationError,
+  type FieldError,
+} from '../core/errors.ts';
 import { builder } from './builder.ts';
 
 /** Every expected failure a mutation can return implements this interface. */
@@ -10,7 +16,9 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
 export const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
   description: 'One invalid input field.',
   fields: (t) => ({
-    path: t.exposeStringList('path', { description: 'Path of the field in the operation\'s arguments, e.g. ["input", "email"].' }),
+    path: t.exposeStringList('path', {
+      description: 'Path of the field in the operation\'s arguments, e.g. ["input", "email"].',
+    }),
     message: t.exposeString('message'),
   }),
 });
@@ -25,7 +33,7 @@ builder.objectType(ValidationError, {
 
 builder.objectType(NotFoundError, {
   name: 'NotFoundError',
-  description: 'The object does not exist in the caller\'s organisation. Nothing was changed.',
+  description: "The object does not exist in the caller's organisation. Nothing was changed.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof NotFoundError,
   fields: (t) => ({ resource: t.exposeString('resource'), id: t.exposeID('id') }),
@@ -36,5 +44,7 @@ builder.objectType(BoardUnavailableError, {
   description: 'The board could not be reached or refused the call. Nothing was changed here.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof BoardUnavailableError,
-  fields: (t) => ({ retryable: t.exposeBoolean('retryable', { description: 'Whether trying again later may succeed.' }) }),
+  fields: (t) => ({
+    retryable: t.exposeBoolean('retryable', { description: 'Whether trying again later may succeed.' }),
+  }),
 });

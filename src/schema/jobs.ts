@@ -10,26 +10,34 @@ import { viewerOf } from './context.ts';
 import { inOrganization } from './tenancy.ts';
 
 const JobStatusEnum = builder.enumType(JobStatus, { name: 'JobStatus' });
-const EmploymentTypeEnum = builder.enumType('EmploymentType', { values: ['FULL_TIME', 'PART_TIME', 'TEMPORARY', 'INTERNSHIP', 'FREELANCE'] as const });
+const EmploymentTypeEnum = builder.enumType('EmploymentType', {
+  values: ['FULL_TIME', 'PART_TIME', 'TEMPORARY', 'INTERNSHIP', 'FREELANCE'] as const,
+});
 const SalaryPeriodEnum = builder.enumType('SalaryPeriod', { values: ['HOUR', 'MONTH', 'YEAR'] as const });
 
-const LocationRef = builder.objectRef<{ city: string | null; region: string | null; countryCode: string | null; postalCode: string | null }>('Location').implement({
-  fields: (t) => ({
-    city: t.exposeString('city', { nullable: true }),
-    region: t.exposeString('region', { nullable: true }),
-    countryCode: t.exposeString('countryCode', { nullable: true }),
-    postalCode: t.exposeString('postalCode', { nullable: true }),
-  }),
-});
+const LocationRef = builder
+  .objectRef<{ city: string | null; region: string | null; countryCode: string | null; postalCode: string | null }>(
+    'Location',
+  )
+  .implement({
+    fields: (t) => ({
+      city: t.exposeString('city', { nullable: true }),
+      region: t.exposeString('region', { nullable: true }),
+      countryCode: t.exposeString('countryCode', { nullable: true }),
+      postalCode: t.exposeString('postalCode', { nullable: true }),
+    }),
+  });
 
-const SalaryRef = builder.objectRef<{ min: string | null; max: string | null; currency: string; period: string }>('SalaryRange').implement({
-  fields: (t) => ({
-    min: t.exposeString('min', { nullable: true, description: 'Decimal string.' }),
-    max: t.exposeString('max', { nullable: true, description: 'Decimal string.' }),
-    currency: t.exposeString('currency'),
-    period: t.field({ type: SalaryPeriodEnum, resolve: (salary) => salary.period as 'YEAR' }),
-  }),
-});
+const SalaryRef = builder
+  .objectRef<{ min: string | null; max: string | null; currency: string; period: string }>('SalaryRange')
+  .implement({
+    fields: (t) => ({
+      min: t.exposeString('min', { nullable: true, description: 'Decimal string.' }),
+      max: t.exposeString('max', { nullable: true, description: 'Decimal string.' }),
+      currency: t.exposeString('currency'),
+      period: t.field({ type: SalaryPeriodEnum, resolve: (salary) => salary.period as 'YEAR' }),
+    }),
+  });
 
 export const JobRef = builder.prismaNode('Job', {
   nullable: true,
@@ -41,25 +49,52 @@ export const JobRef = builder.prismaNode('Job', {
     description: t.exposeString('description', { description: 'Sanitised HTML.' }),
     location: t.field({
       type: LocationRef,
-      resolve: (job) => ({ city: job.city, region: job.region, countryCode: job.countryCode, postalCode: job.postalCode }),
+      resolve: (job) => ({
+        city: job.city,
+        region: job.region,
+        countryCode: job.countryCode,
+        postalCode: job.postalCode,
+      }),
     }),
-    employmentType: t.field({ type: EmploymentTypeEnum, nullable: true, resolve: (job) => job.employmentType as 'FULL_TIME' | null }),
-    hoursPerWeek: t.float({ nullable: true, resolve: (job) => (job.hoursPerWeek === null ? null : Number(job.hoursPerWeek)) }),
+    employmentType: t.field({
+      type: EmploymentTypeEnum,
+      nullable: true,
+      resolve: (job) => job.employmentType as 'FULL_TIME' | null,
+    }),
+    hoursPerWeek: t.float({
+      nullable: true,
+      resolve: (job) => (job.hoursPerWeek === null ? null : Number(job.hoursPerWeek)),
+    }),
     salary: t.field({
       type: SalaryRef,
       nullable: true,
       resolve: (job) =>
         job.salaryCurrency
-          ? { min: job.salaryMin?.toFixed(2) ?? null, max: job.salaryMax?.toFixed(2) ?? null, currency: job.salaryCurrency, period: job.salaryPeriod ?? 'YEAR' }
+          ? {
+              min: job.salaryMin?.toFixed(2) ?? null,
+              max: job.salaryMax?.toFixed(2) ?? null,
+              currency: job.salaryCurrency,
+              period: job.salaryPeriod ?? 'YEAR',
+            }
           : null,
     }),
     category: t.exposeString('category', { nullable: true }),
     applyUrl: t.exposeString('applyUrl', { nullable: true }),
     status: t.expose('status', { type: JobStatusEnum }),
-    stages: t.exposeStringList('stages', { description: 'The pipeline, in order; candidates from boards land in the first stage.' }),
-    onWebsite: t.exposeBoolean('onWebsite', { description: 'Shown on the organisation\'s own careers site (feeds that mirror the site hold these open jobs).' }),
-    recruiter: t.relation('recruiter', { nullable: true, description: 'The recruiter in charge; boards that show a contact person show them.' }),
-    postings: t.relatedConnection('postings', { cursor: 'id', query: () => ({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }) }),
+    stages: t.exposeStringList('stages', {
+      description: 'The pipeline, in order; candidates from boards land in the first stage.',
+    }),
+    onWebsite: t.exposeBoolean('onWebsite', {
+      description: "Shown on the organisation's own careers site (feeds that mirror the site hold these open jobs).",
+    }),
+    recruiter: t.relation('recruiter', {
+      nullable: true,
+      description: 'The recruiter in charge; boards that show a contact person show them.',
+    }),
+    postings: t.relatedConnection('postings', {
+      cursor: 'id',
+      query: () => ({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -78,25 +113,33 @@ const SalaryInput = builder.inputType('SalaryRangeInput', {
   }),
 });
 
-const jobInputFields = (required: boolean) => (t: Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0]) => ({
-  title: t.string({ required }),
-  description: t.string({ required, description: 'HTML; anything but basic formatting and links is removed.' }),
-  location: t.field({ type: LocationInput }),
-  employmentType: t.field({ type: EmploymentTypeEnum }),
-  hoursPerWeek: t.float(),
-  salary: t.field({ type: SalaryInput }),
-  category: t.string(),
-  applyUrl: t.string(),
-  status: t.field({ type: JobStatusEnum }),
-  stages: t.stringList({ description: 'Default: Applied, Screening, Interview, Offer, Hired.' }),
-  onWebsite: t.boolean({ description: 'Shown on the organisation\'s own careers site. Default: false.' }),
-  recruiterId: t.globalID({ for: [UserRef], description: 'The recruiter in charge; the creating user by default. Null: nobody.' }),
-});
+const jobInputFields =
+  (required: boolean) => (t: Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0]) => ({
+    title: t.string({ required }),
+    description: t.string({ required, description: 'HTML; anything but basic formatting and links is removed.' }),
+    location: t.field({ type: LocationInput }),
+    employmentType: t.field({ type: EmploymentTypeEnum }),
+    hoursPerWeek: t.float(),
+    salary: t.field({ type: SalaryInput }),
+    category: t.string(),
+    applyUrl: t.string(),
+    status: t.field({ type: JobStatusEnum }),
+    stages: t.stringList({ description: 'Default: Applied, Screening, Interview, Offer, Hired.' }),
+    onWebsite: t.boolean({ description: "Shown on the organisation's own careers site. Default: false." }),
+    recruiterId: t.globalID({
+      for: [UserRef],
+      description: 'The recruiter in charge; the creating user by default. Null: nobody.',
+    }),
+  });
 
 const CreateJobInput = builder.inputType('CreateJobInput', { fields: jobInputFields(true) });
-const UpdateJobInput = builder.inputType('UpdateJobInput', { description: 'Only the fields given change.', fields: jobInputFields(false) });
+const UpdateJobInput = builder.inputType('UpdateJobInput', {
+  description: 'Only the fields given change.',
+  fields: jobInputFields(false),
+});
 
-const definedOnly = (input: object) => Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+const definedOnly = (input: object) =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 
 /** The input with the recruiter's global id (decoded by the relay plugin) as the plain id; null stays null. */
 const withRecruiterId = (input: { recruiterId?: { id: string } | null }) => {
@@ -120,7 +163,8 @@ builder.queryFields((t) => ({
     type: 'Job',
     nullable: true,
     args: { id: t.arg.globalID({ required: true, for: [JobRef] }) },
-    resolve: (query, _root, { id }, context) => context.prisma.job.findFirst({ ...query, where: inOrganization(id.id, context) }),
+    resolve: (query, _root, { id }, context) =>
+      context.prisma.job.findFirst({ ...query, where: inOrganization(id.id, context) }),
   }),
 }));
 
@@ -153,14 +197,22 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
       const viewer = viewerOf(context);
-      const job = await createJob(context.prisma, viewer.organizationId, withRecruiterId(input) as Parameters<typeof createJob>[2], viewer.userId);
+      const job = await createJob(
+        context.prisma,
+        viewer.organizationId,
+        withRecruiterId(input) as Parameters<typeof createJob>[2],
+        viewer.userId,
+      );
       return context.prisma.job.findUniqueOrThrow({ ...query, where: { id: job.id } });
     },
   }),
   updateJob: t.prismaField({
     type: 'Job',
     errors: { types: [ValidationError, NotFoundError] },
-    args: { id: t.arg.globalID({ required: true, for: [JobRef] }), input: t.arg({ type: UpdateJobInput, required: true }) },
+    args: {
+      id: t.arg.globalID({ required: true, for: [JobRef] }),
+      input: t.arg({ type: UpdateJobInput, required: true }),
+    },
     resolve: async (query, _root, { id, input }, context) => {
       const job = await updateJob(context.prisma, viewerOf(context).organizationId, id.id, withRecruiterId(input));
       return context.prisma.job.findUniqueOrThrow({ ...query, where: { id: job.id } });

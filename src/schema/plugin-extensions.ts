@@ -5,7 +5,12 @@ import { rowId } from '../core/ids.ts';
 import { generatedNames } from '@multiposting/plugin-sdk/host';
 import { pluginState } from '../core/plugins/state.ts';
 import { redactingLogger } from '@multiposting/plugin-sdk/host';
-import { ExtensionInputError, type ExtensionContext, type ExtensionOperation, type ExtensionUser } from '@multiposting/plugin-sdk';
+import {
+  ExtensionInputError,
+  type ExtensionContext,
+  type ExtensionOperation,
+  type ExtensionUser,
+} from '@multiposting/plugin-sdk';
 import { BoardError } from '@multiposting/plugin-sdk';
 import type { BoardPlugin } from '@multiposting/plugin-sdk';
 import { builder } from './builder.ts';
@@ -41,7 +46,10 @@ function unwrap(schema: JsonSchema): { schema: JsonSchema; nullable: boolean } {
   }
   const options = schema.anyOf?.filter((option) => option.type !== 'null');
   if (schema.anyOf && options?.length === 1) {
-    return { schema: { ...options[0], description: schema.description ?? options[0]!.description }, nullable: options.length < schema.anyOf.length };
+    return {
+      schema: { ...options[0], description: schema.description ?? options[0]!.description },
+      nullable: options.length < schema.anyOf.length,
+    };
   }
   return { schema, nullable: false };
 }
@@ -57,15 +65,21 @@ const titledTypes = new Map<string, unknown>();
  */
 function graphqlType(schema: JsonSchema, name: string, direction: Direction, prefix: string): unknown {
   if (!schema.title) return untitledType(schema, name, direction, prefix);
-  if (!schema.title.startsWith(prefix)) throw new Error(`${name}: the type name "${schema.title}" must start with the plugin's prefix ${prefix}`);
+  if (!schema.title.startsWith(prefix))
+    throw new Error(`${name}: the type name "${schema.title}" must start with the plugin's prefix ${prefix}`);
   const key = `${direction}:${schema.title}`;
-  if (!titledTypes.has(key)) titledTypes.set(key, untitledType(schema, direction === 'input' ? `${schema.title}Input` : schema.title, direction, prefix));
+  if (!titledTypes.has(key))
+    titledTypes.set(
+      key,
+      untitledType(schema, direction === 'input' ? `${schema.title}Input` : schema.title, direction, prefix),
+    );
   return titledTypes.get(key);
 }
 
 function untitledType(schema: JsonSchema, name: string, direction: Direction, prefix: string): unknown {
   if (schema.enum) {
-    if (!schema.enum.every((value) => typeof value === 'string')) throw new Error(`${name}: only string enums can become GraphQL enums`);
+    if (!schema.enum.every((value) => typeof value === 'string'))
+      throw new Error(`${name}: only string enums can become GraphQL enums`);
     return builder.enumType(name, { values: schema.enum as string[] });
   }
   switch (schema.type) {
@@ -85,13 +99,22 @@ function untitledType(schema: JsonSchema, name: string, direction: Direction, pr
     case 'object':
       return direction === 'input' ? inputObject(schema, name, prefix) : outputObject(schema, name, prefix);
     default:
-      throw new Error(`${name}: the type ${JSON.stringify(schema.type ?? schema)} has no GraphQL form (use strings, numbers, booleans, enums, objects and lists)`);
+      throw new Error(
+        `${name}: the type ${JSON.stringify(schema.type ?? schema)} has no GraphQL form (use strings, numbers, booleans, enums, objects and lists)`,
+      );
   }
 }
 
 type FieldOptions = { type: unknown; description?: string; nullable: boolean };
 
-function fieldOptions(schema: JsonSchema, key: string, parent: JsonSchema, typeName: string, direction: Direction, prefix: string): FieldOptions {
+function fieldOptions(
+  schema: JsonSchema,
+  key: string,
+  parent: JsonSchema,
+  typeName: string,
+  direction: Direction,
+  prefix: string,
+): FieldOptions {
   const { schema: inner, nullable } = unwrap(schema);
   return {
     type: graphqlType(inner, `${typeName}${upperFirst(key)}`, direction, prefix),
@@ -120,7 +143,11 @@ function inputObject(schema: JsonSchema, name: string, prefix: string) {
         Object.entries(schema.properties ?? {}).map(([key, property]) => {
           const options = fieldOptions(property, key, schema, name, 'input', prefix);
           const node = unwrap(property).schema.node;
-          if (node) return [key, t.globalID({ for: [NODE_REFS[node]], required: !options.nullable, description: options.description })];
+          if (node)
+            return [
+              key,
+              t.globalID({ for: [NODE_REFS[node]], required: !options.nullable, description: options.description }),
+            ];
           return [key, t.field({ ...pothosType(options, 'input'), description: options.description } as never)];
         }),
       ),
@@ -139,7 +166,10 @@ function outputObject(schema: JsonSchema, name: string, prefix: string) {
             const value = parent[key] ?? null;
             return node && typeof value === 'string' ? encodeGlobalID(node, value) : value;
           };
-          return [key, t.field({ ...pothosType(options, 'output'), description: options.description, resolve } as never)];
+          return [
+            key,
+            t.field({ ...pothosType(options, 'output'), description: options.description, resolve } as never),
+          ];
         }),
       ),
   });
@@ -176,21 +206,30 @@ async function extensionContext(plugin: BoardPlugin, context: Context): Promise<
     viewer: toUser(me),
     users: {
       find: async (id) => {
-        const user = await context.prisma.user.findFirst({ where: { id: rowId(id), organizationId: viewer.organizationId }, select });
+        const user = await context.prisma.user.findFirst({
+          where: { id: rowId(id), organizationId: viewer.organizationId },
+          select,
+        });
         return user ? toUser(user) : null;
       },
     },
     state: pluginState(context.prisma, plugin.id, viewer.organizationId),
     log: redactingLogger(context.log.child({ board: plugin.id }), {}),
     http: (environment) => {
-      if (!plugin.environments.includes(environment)) throw new Error(`${plugin.name} has no environment ${environment}`);
+      if (!plugin.environments.includes(environment))
+        throw new Error(`${plugin.name} has no environment ${environment}`);
       return context.boards.http(plugin, environment);
     },
     now: () => new Date(),
   };
 }
 
-function registerOperation(plugin: BoardPlugin, kind: 'query' | 'mutation', fieldName: string, operation: ExtensionOperation): void {
+function registerOperation(
+  plugin: BoardPlugin,
+  kind: 'query' | 'mutation',
+  fieldName: string,
+  operation: ExtensionOperation,
+): void {
   const typeName = upperFirst(fieldName);
   const argsSchema = z.toJSONSchema(operation.args, { io: 'input' }) as JsonSchema;
   const resultSchema = z.toJSONSchema(operation.result, { io: 'output' }) as JsonSchema;
@@ -199,7 +238,10 @@ function registerOperation(plugin: BoardPlugin, kind: 'query' | 'mutation', fiel
   const hasArgs = Object.keys(argsSchema.properties ?? {}).length > 0;
   const Input = hasArgs ? inputObject(argsSchema, `${typeName}Input`, prefix) : undefined;
   // The types are made at run time from the plugin's schemas, so Pothos cannot check them statically.
-  type Define = (name: string, field: (t: { field(options: object): never; arg(options: object): unknown }) => never) => void;
+  type Define = (
+    name: string,
+    field: (t: { field(options: object): never; arg(options: object): unknown }) => never,
+  ) => void;
   const root = builder as unknown as { queryField: Define; mutationField: Define };
   (kind === 'query' ? root.queryField : root.mutationField).call(builder, fieldName, (t) =>
     t.field({
@@ -214,7 +256,8 @@ function registerOperation(plugin: BoardPlugin, kind: 'query' | 'mutation', fiel
           const result = await operation.resolve(await extensionContext(plugin, context), input);
           return operation.result.parse(result) as Record<string, unknown>;
         } catch (error) {
-          if (error instanceof ExtensionInputError) throw new ValidationError([{ path: ['input', ...error.path], message: error.message }]);
+          if (error instanceof ExtensionInputError)
+            throw new ValidationError([{ path: ['input', ...error.path], message: error.message }]);
           if (error instanceof BoardError) throw new BoardUnavailableError(error.userMessage, error.retryable);
           throw error;
         }
@@ -225,6 +268,8 @@ function registerOperation(plugin: BoardPlugin, kind: 'query' | 'mutation', fiel
 
 /** Adds the queries and mutations a plugin declares in `extendSchema`. */
 export function registerSchemaExtension(plugin: BoardPlugin): void {
-  for (const [name, operation] of Object.entries(plugin.extendSchema?.queries ?? {})) registerOperation(plugin, 'query', name, operation);
-  for (const [name, operation] of Object.entries(plugin.extendSchema?.mutations ?? {})) registerOperation(plugin, 'mutation', name, operation);
+  for (const [name, operation] of Object.entries(plugin.extendSchema?.queries ?? {}))
+    registerOperation(plugin, 'query', name, operation);
+  for (const [name, operation] of Object.entries(plugin.extendSchema?.mutations ?? {}))
+    registerOperation(plugin, 'mutation', name, operation);
 }

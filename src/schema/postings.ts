@@ -47,13 +47,17 @@ builder.objectType(PostingExists, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof PostingExists,
   fields: (t) => ({
-    posting: t.prismaField({ type: 'Posting', resolve: (query, error, _args, context) => context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: error.postingId } }) }),
+    posting: t.prismaField({
+      type: 'Posting',
+      resolve: (query, error, _args, context) =>
+        context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: error.postingId } }),
+    }),
   }),
 });
 
 builder.objectType(PostingStateError, {
   name: 'PostingStateError',
-  description: 'The posting\'s status does not allow the operation. Nothing was changed.',
+  description: "The posting's status does not allow the operation. Nothing was changed.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof PostingStateError,
   fields: (t) => ({ status: t.field({ type: PostingStatusEnum, resolve: (error) => error.status }) }),
@@ -71,7 +75,9 @@ builder.prismaObject('PostingEvent', {
   description: 'An entry of the posting log.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    type: t.exposeString('type', { description: 'STATUS_CHANGED, or DELIVERY_RETRY when a call to the board failed and will be tried again.' }),
+    type: t.exposeString('type', {
+      description: 'STATUS_CHANGED, or DELIVERY_RETRY when a call to the board failed and will be tried again.',
+    }),
     from: t.expose('fromStatus', { type: PostingStatusEnum, nullable: true }),
     to: t.expose('toStatus', { type: PostingStatusEnum, nullable: true }),
     message: t.exposeString('message', { nullable: true }),
@@ -87,7 +93,7 @@ export const PostingRef = builder.prismaNode('Posting', {
   description: 'A job published, or on its way, on one board through one contract.',
   fields: (t) => ({
     status: t.expose('status', { type: PostingStatusEnum }),
-    externalId: t.exposeString('externalId', { nullable: true, description: 'The board\'s id of the posting.' }),
+    externalId: t.exposeString('externalId', { nullable: true, description: "The board's id of the posting." }),
     externalUrl: t.exposeString('externalUrl', { nullable: true }),
     rejectionReason: t.exposeString('rejectionReason', { nullable: true }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last call to the board failed.' }),
@@ -98,10 +104,17 @@ export const PostingRef = builder.prismaNode('Posting', {
       resolve: (posting) => boardFieldErrors(posting.fieldErrors),
     }),
     boardFields: t.field({ type: 'JSON', resolve: (posting) => posting.boardFields }),
-    board: t.field({ type: BoardRef, nullable: true, resolve: (posting, _args, context) => context.boards.get(posting.boardId) ?? null }),
+    board: t.field({
+      type: BoardRef,
+      nullable: true,
+      resolve: (posting, _args, context) => context.boards.get(posting.boardId) ?? null,
+    }),
     job: t.relation('job'),
     contract: t.relation('contract'),
-    events: t.relation('events', { description: 'The posting log, oldest first.', query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    events: t.relation('events', {
+      description: 'The posting log, oldest first.',
+      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -130,7 +143,7 @@ builder.queryFields((t) => ({
   postings: t.prismaConnection({
     type: 'Posting',
     cursor: 'id',
-    description: 'The organisation\'s postings, newest first.',
+    description: "The organisation's postings, newest first.",
     args: { filter: t.arg({ type: PostingFilter }) },
     resolve: (query, _root, { filter }, context) =>
       context.prisma.posting.findMany({
@@ -142,7 +155,12 @@ builder.queryFields((t) => ({
           ...(filter?.jobId ? { jobId: inOrganization(filter.jobId.id, context).id } : {}),
           ...(filter?.contractId ? { contractId: inOrganization(filter.contractId.id, context).id } : {}),
           ...(filter?.createdAfter || filter?.createdBefore
-            ? { createdAt: { ...(filter.createdAfter ? { gte: filter.createdAfter } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } }
+            ? {
+                createdAt: {
+                  ...(filter.createdAfter ? { gte: filter.createdAfter } : {}),
+                  ...(filter.createdBefore ? { lt: filter.createdBefore } : {}),
+                },
+              }
             : {}),
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -152,7 +170,8 @@ builder.queryFields((t) => ({
     type: 'Posting',
     nullable: true,
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }) },
-    resolve: (query, _root, { id }, context) => context.prisma.posting.findFirst({ ...query, where: inOrganization(id.id, context) }),
+    resolve: (query, _root, { id }, context) =>
+      context.prisma.posting.findFirst({ ...query, where: inOrganization(id.id, context) }),
   }),
 }));
 
@@ -160,15 +179,28 @@ const PublishPostingInput = builder.inputType('PublishPostingInput', {
   fields: (t) => ({
     jobId: t.globalID({ required: true, for: [JobRef] }),
     contractId: t.globalID({ required: true, for: [ContractRef] }),
-    boardFields: t.field({ type: 'JSON', description: 'The board-only fields (Board.postingFieldsSchema); defaults derived from the job fill the rest.' }),
+    boardFields: t.field({
+      type: 'JSON',
+      description: 'The board-only fields (Board.postingFieldsSchema); defaults derived from the job fill the rest.',
+    }),
   }),
 });
 
 builder.mutationField('publishPosting', (t) =>
   t.prismaField({
     type: 'Posting',
-    description: 'Queues the job for publication on the contract\'s board and reserves a credit; follow it with postingStatusChanged.',
-    errors: { types: [ValidationError, NotFoundError, ContractStateError, NotEnoughCredits, PostingExists, UnsupportedOperation] },
+    description:
+      "Queues the job for publication on the contract's board and reserves a credit; follow it with postingStatusChanged.",
+    errors: {
+      types: [
+        ValidationError,
+        NotFoundError,
+        ContractStateError,
+        NotEnoughCredits,
+        PostingExists,
+        UnsupportedOperation,
+      ],
+    },
     args: { input: t.arg({ type: PublishPostingInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
       const boardFields = input.boardFields ?? {};
@@ -191,19 +223,24 @@ const PostingStatusChangeRef = builder.objectRef<PostingStatusChanged>('PostingS
     to: t.field({ type: PostingStatusEnum, resolve: (event) => event.to as PostingStatus }),
     posting: t.prismaField({
       type: 'Posting',
-      resolve: (query, event, _args, context) => context.prisma.posting.findFirstOrThrow({ ...query, where: inOrganization(event.postingId, context) }),
+      resolve: (query, event, _args, context) =>
+        context.prisma.posting.findFirstOrThrow({ ...query, where: inOrganization(event.postingId, context) }),
     }),
   }),
 });
 
 const PostingEventFilter = builder.inputType('PostingEventFilter', {
-  fields: (t) => ({ contractId: t.globalID({ for: [ContractRef] }), boardId: t.id(), jobId: t.globalID({ for: [JobRef] }) }),
+  fields: (t) => ({
+    contractId: t.globalID({ for: [ContractRef] }),
+    boardId: t.id(),
+    jobId: t.globalID({ for: [JobRef] }),
+  }),
 });
 
 builder.subscriptionField('postingStatusChanged', (t) =>
   t.field({
     type: PostingStatusChangeRef,
-    description: 'Every status change of the organisation\'s postings, published after it is committed.',
+    description: "Every status change of the organisation's postings, published after it is committed.",
     args: { filter: t.arg({ type: PostingEventFilter }) },
     subscribe: (_root, { filter: wanted }, context) =>
       pipe(
@@ -223,14 +260,21 @@ builder.mutationFields((t) => ({
   updatePosting: t.prismaField({
     type: 'Posting',
     description:
-      'Sends the job\'s current content and changed board fields to the board, without visiting it. Also corrects what the board refused (Posting.fieldErrors): a FAILED publication is queued again (one credit in the end), a REJECTED posting goes back to the board\'s review (no new credit).',
+      "Sends the job's current content and changed board fields to the board, without visiting it. Also corrects what the board refused (Posting.fieldErrors): a FAILED publication is queued again (one credit in the end), a REJECTED posting goes back to the board's review (no new credit).",
     errors: { types: [ValidationError, NotFoundError, PostingStateError, UnsupportedOperation] },
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }), boardFields: t.arg({ type: 'JSON' }) },
     resolve: async (query, _root, { id, boardFields }, context) => {
-      if (boardFields !== null && boardFields !== undefined && (typeof boardFields !== 'object' || Array.isArray(boardFields))) {
+      if (
+        boardFields !== null &&
+        boardFields !== undefined &&
+        (typeof boardFields !== 'object' || Array.isArray(boardFields))
+      ) {
         throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
       }
-      const posting = await updatePosting(postingDeps(context), viewerOf(context), { postingId: id.id, boardFields: boardFields as Record<string, unknown> | null });
+      const posting = await updatePosting(postingDeps(context), viewerOf(context), {
+        postingId: id.id,
+        boardFields: boardFields as Record<string, unknown> | null,
+      });
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },
   }),
@@ -256,33 +300,41 @@ builder.mutationFields((t) => ({
   }),
   linkExistingPosting: t.prismaField({
     type: 'Posting',
-    description: 'Links a posting made directly on the board to a job, once the board confirms it exists; spends no credit.',
+    description:
+      'Links a posting made directly on the board to a job, once the board confirms it exists; spends no credit.',
     errors: { types: [ValidationError, NotFoundError, ContractStateError, PostingExists, UnsupportedOperation] },
     args: {
       jobId: t.arg.globalID({ required: true, for: [JobRef] }),
       contractId: t.arg.globalID({ required: true, for: [ContractRef] }),
-      externalId: t.arg.string({ required: true, description: 'The board\'s id of the posting.' }),
+      externalId: t.arg.string({ required: true, description: "The board's id of the posting." }),
     },
     resolve: async (query, _root, args, context) => {
-      const posting = await linkExistingPosting(postingDeps(context), viewerOf(context), { jobId: args.jobId.id, contractId: args.contractId.id, externalId: args.externalId });
+      const posting = await linkExistingPosting(postingDeps(context), viewerOf(context), {
+        jobId: args.jobId.id,
+        contractId: args.contractId.id,
+        externalId: args.externalId,
+      });
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },
   }),
 }));
 
 export const PostingReviewInterface = builder.interfaceRef<PostingReviewed>('PostingReview').implement({
-  description: 'A board\'s verdict on a posting it reviewed.',
+  description: "A board's verdict on a posting it reviewed.",
   fields: (t) => ({
     approved: t.exposeBoolean('approved'),
-    reason: t.exposeString('reason', { nullable: true, description: 'The board\'s reason for a rejection.' }),
+    reason: t.exposeString('reason', { nullable: true, description: "The board's reason for a rejection." }),
     posting: t.prismaField({
       type: 'Posting',
-      resolve: (query, event, _args, context) => context.prisma.posting.findFirstOrThrow({ ...query, where: inOrganization(event.postingId, context) }),
+      resolve: (query, event, _args, context) =>
+        context.prisma.posting.findFirstOrThrow({ ...query, where: inOrganization(event.postingId, context) }),
     }),
   }),
 });
 
-const PostingReviewedRef = builder.objectRef<PostingReviewed>('PostingReviewed').implement({ interfaces: [PostingReviewInterface] });
+const PostingReviewedRef = builder
+  .objectRef<PostingReviewed>('PostingReviewed')
+  .implement({ interfaces: [PostingReviewInterface] });
 
 /** The organisation's review verdicts, optionally of one board, as they are committed. */
 export function reviewedStream(context: Context, boardId: string | null | undefined) {
@@ -297,7 +349,8 @@ builder.subscriptionField('postingReviewed', (t) =>
     type: PostingReviewedRef,
     description: 'Approvals and rejections of postings by every board.',
     args: { boardId: t.arg.id() },
-    subscribe: (_root, { boardId }, context) => reviewedStream(context, boardId === null || boardId === undefined ? null : String(boardId)),
+    subscribe: (_root, { boardId }, context) =>
+      reviewedStream(context, boardId === null || boardId === undefined ? null : String(boardId)),
     resolve: (event) => event,
   }),
 );

@@ -27,15 +27,22 @@ builder.queryField('users', (t) =>
   t.prismaConnection({
     type: 'User',
     cursor: 'id',
-    description: 'The organisation\'s users (admins only).',
+    description: "The organisation's users (admins only).",
     authScopes: { admin: true },
     resolve: (query, _root, _args, context) =>
-      context.prisma.user.findMany({ ...query, where: { organizationId: viewerOf(context).organizationId }, orderBy: { createdAt: 'asc' } }),
+      context.prisma.user.findMany({
+        ...query,
+        where: { organizationId: viewerOf(context).organizationId },
+        orderBy: { createdAt: 'asc' },
+      }),
   }),
 );
 
 const createUserInput = z.object({
-  email: z.email('must be an e-mail address').max(254).transform((email) => email.toLowerCase()),
+  email: z
+    .email('must be an e-mail address')
+    .max(254)
+    .transform((email) => email.toLowerCase()),
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   role: z.enum(Role),
 });
@@ -62,7 +69,9 @@ builder.mutationField('createUser', (t) =>
         return await context.prisma.user.create({ ...query, data: { ...data, organizationId } });
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new ValidationError([{ path: ['input', 'email'], message: 'is already used by another user of this organisation' }]);
+          throw new ValidationError([
+            { path: ['input', 'email'], message: 'is already used by another user of this organisation' },
+          ]);
         }
         throw error;
       }

@@ -14,11 +14,14 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     }),
     user: t.prismaField({
       type: 'User',
-      resolve: (query, viewer, _args, context) => context.prisma.user.findUniqueOrThrow({ ...query, where: { id: viewer.userId } }),
+      resolve: (query, viewer, _args, context) =>
+        context.prisma.user.findUniqueOrThrow({ ...query, where: { id: viewer.userId } }),
     }),
     role: t.expose('role', { type: RoleEnum }),
     scopes: t.expose('scopes', { type: [TokenScopeEnum], description: 'What the token used for this request may do.' }),
   }),
 });
 
-builder.queryField('viewer', (t) => t.field({ type: ViewerRef, resolve: (_root, _args, context) => viewerOf(context) }));
+builder.queryField('viewer', (t) =>
+  t.field({ type: ViewerRef, resolve: (_root, _args, context) => viewerOf(context) }),
+);

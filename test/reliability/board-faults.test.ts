@@ -40,21 +40,41 @@ async function gql<Data = Record<string, any>>(query: string, variables?: Record
 }
 
 async function connectFjord(credits: number) {
-  const data = await gql(`mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`, {
-    input: { environment: 'SANDBOX', termsAccepted: true, credits, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } },
-  });
+  const data = await gql(
+    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`,
+    {
+      input: {
+        environment: 'SANDBOX',
+        termsAccepted: true,
+        credits,
+        credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+      },
+    },
+  );
   return activeContract(server, token, data.connectFjordJobs.id);
 }
 
 const createJob = async ({ title }: { title: string }) =>
-  (await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-    input: { title, description: '<p>Work at sea.</p>', location: { city: 'Bergen', countryCode: 'NO' }, employmentType: 'FULL_TIME' },
-  })).createJob as { id: string };
+  (
+    await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
+      input: {
+        title,
+        description: '<p>Work at sea.</p>',
+        location: { city: 'Bergen', countryCode: 'NO' },
+        employmentType: 'FULL_TIME',
+      },
+    })
+  ).createJob as { id: string };
 
 const publish = async (jobId: string, contractId: string) =>
-  (await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } } }`, {
-    input: { jobId, contractId, boardFields: { sector: 'FISHERIES' } },
-  })).publishPosting as { id: string; __typename: string };
+  (
+    await gql(
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } } }`,
+      {
+        input: { jobId, contractId, boardFields: { sector: 'FISHERIES' } },
+      },
+    )
+  ).publishPosting as { id: string; __typename: string };
 
 // On PostgreSQL: PGlite serves one connection, so there this run measured its speed more than the retries (the
 // delivery paths on PGlite are covered by the postings and posting-lifecycle suites).
@@ -63,7 +83,11 @@ describe.runIf(TEST_DB === 'postgres')('a failing board', () => {
     const contractId = await connectFjord(COUNT);
     const jobs: { id: string }[] = [];
     for (let batch = 0; batch < COUNT / 20; batch++) {
-      jobs.push(...(await Promise.all(Array.from({ length: 20 }, (_, index) => createJob({ title: `Fisher ${batch * 20 + index}` })))));
+      jobs.push(
+        ...(await Promise.all(
+          Array.from({ length: 20 }, (_, index) => createJob({ title: `Fisher ${batch * 20 + index}` })),
+        )),
+      );
     }
     const createdBefore = fjord.state.jobs.size;
     fjord.injectRandomly([
@@ -77,12 +101,18 @@ describe.runIf(TEST_DB === 'postgres')('a failing board', () => {
     try {
       const postings: { id: string; __typename: string }[] = [];
       for (let batch = 0; batch < COUNT / 20; batch++) {
-        postings.push(...(await Promise.all(jobs.slice(batch * 20, batch * 20 + 20).map((job) => publish(job.id, contractId)))));
+        postings.push(
+          ...(await Promise.all(jobs.slice(batch * 20, batch * 20 + 20).map((job) => publish(job.id, contractId)))),
+        );
       }
       expect(postings.every((posting) => posting.__typename === 'Posting')).toBe(true);
       const prisma = server.app.db.prisma;
       const ids = postings.map((posting) => Buffer.from(posting.id, 'base64').toString().split(':')[1]!);
-      await eventually(async () => (await prisma.posting.count({ where: { id: { in: ids }, status: 'PUBLISHED' } })) === COUNT, 90_000, 'every posting published');
+      await eventually(
+        async () => (await prisma.posting.count({ where: { id: { in: ids }, status: 'PUBLISHED' } })) === COUNT,
+        90_000,
+        'every posting published',
+      );
 
       const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: ids } } });
       const keys = deliveries.map((delivery) => delivery.idempotencyKey);
@@ -91,7 +121,10 @@ describe.runIf(TEST_DB === 'postgres')('a failing board', () => {
       expect(fjord.state.jobs.size - createdBefore).toBe(COUNT);
       const externalIds = await prisma.posting.findMany({ where: { id: { in: ids } }, select: { externalId: true } });
       expect(new Set(externalIds.map((posting) => posting.externalId)).size).toBe(COUNT);
-      expect((await gql('query ($id: ID!) { contract(id: $id) { credits { total used remaining } } }', { id: contractId })).contract.credits).toEqual({ total: COUNT, used: COUNT, remaining: 0 });
+      expect(
+        (await gql('query ($id: ID!) { contract(id: $id) { credits { total used remaining } } }', { id: contractId }))
+          .contract.credits,
+      ).toEqual({ total: COUNT, used: COUNT, remaining: 0 });
 
       const attempts = deliveries.reduce((sum, delivery) => sum + delivery.attempts, 0);
       const faulty = fjord.calls.filter((call) => call.method === 'POST' && call.fault);
@@ -100,7 +133,9 @@ describe.runIf(TEST_DB === 'postgres')('a failing board', () => {
       const faults = `${faulty.length} (${[...byType].map(([type, count]) => `${count} ${type}`).join(', ')})`;
       expect([...byType.keys()].sort()).toEqual(['error', 'garbage', 'hang', 'lost', 'rateLimit', 'reset']);
       const calls = fjord.calls.filter((call) => call.method === 'POST').length;
-      console.log(`reliability: ${COUNT} postings, ${attempts} delivery attempts, ${calls} calls to the board, ${faults} injected faults, ${fjord.state.jobs.size - createdBefore} created`);
+      console.log(
+        `reliability: ${COUNT} postings, ${attempts} delivery attempts, ${calls} calls to the board, ${faults} injected faults, ${fjord.state.jobs.size - createdBefore} created`,
+      );
       expect(attempts).toBeGreaterThan(COUNT);
     } finally {
       fjord.injectRandomly([]);

@@ -12,14 +12,30 @@ interface Outcome {
 
 /** One request on its own connection, so that "accepted" means the server took the connection. */
 function createJob(base: string, token: string, title: string): Promise<Outcome> {
-  const body = JSON.stringify({ query: `mutation ($title: String!) { createJob(input: { title: $title, description: "<p>x</p>" }) { ... on Job { id } } }`, variables: { title } });
+  const body = JSON.stringify({
+    query: `mutation ($title: String!) { createJob(input: { title: $title, description: "<p>x</p>" }) { ... on Job { id } } }`,
+    variables: { title },
+  });
   const { hostname, port } = new URL(base);
   return new Promise((resolve) => {
-    const request = http.request({ hostname, port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } });
+    const request = http.request({
+      hostname,
+      port,
+      path: '/graphql',
+      method: 'POST',
+      agent: false,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${token}`,
+      },
+    });
     request.on('response', (response) => {
       let text = '';
       response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ title, status: response.statusCode, jobId: JSON.parse(text).data?.createJob?.id }));
+      response.on('end', () =>
+        resolve({ title, status: response.statusCode, jobId: JSON.parse(text).data?.createJob?.id }),
+      );
       response.on('error', (error) => resolve({ title, status: response.statusCode, error: error.message }));
     });
     request.on('error', (error) => resolve({ title, error: (error as NodeJS.ErrnoException).code ?? error.message }));
@@ -34,7 +50,13 @@ test('SIGTERM under load: every request the server took is answered, and every a
     const token = await setup.tokenFor('shutdown');
     await setup.stop();
 
-    const server = runScript('src/server.ts', { ...database.env, PORT: '0', HOST: '127.0.0.1', DEMO_ORGANIZATION: 'false', SHUTDOWN_TIMEOUT_MS: '10000' });
+    const server = runScript('src/server.ts', {
+      ...database.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO_ORGANIZATION: 'false',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    });
     const [, url] = await server.waitFor(/Listening on (http:\/\/\S+) /);
     const outcomes: Outcome[] = [];
     let sent = 0;
@@ -47,7 +69,8 @@ test('SIGTERM under load: every request the server took is answered, and every a
         if (outcome.error === 'ECONNREFUSED') refused = true;
       }
     });
-    while (outcomes.filter((outcome) => outcome.status === 200).length < 100) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (outcomes.filter((outcome) => outcome.status === 200).length < 100)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     server.child.kill('SIGTERM');
     await Promise.all(clients);
     const { code } = await server.exited;
@@ -65,7 +88,9 @@ test('SIGTERM under load: every request the server took is answered, and every a
       const storedTitles = new Set(stored.map((job) => job.title));
       // Nothing stored without its answer, nothing answered without being stored.
       expect([...storedTitles].sort()).toEqual(answered.map((outcome) => outcome.title).sort());
-      console.log(`shutdown under load: ${outcomes.length} requests, ${answered.length} answered (all stored), ${notTaken.length} not taken (${[...new Set(notTaken.map((outcome) => outcome.error))].join(', ')})`);
+      console.log(
+        `shutdown under load: ${outcomes.length} requests, ${answered.length} answered (all stored), ${notTaken.length} not taken (${[...new Set(notTaken.map((outcome) => outcome.error))].join(', ')})`,
+      );
     } finally {
       await after.stop();
     }

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, type TopcvWebhookBody } from '../../src/sandbox/boards/topcv.ts';
+import {
+  startTopcvSimulator,
+  topcvDelivery,
+  TOPCV_EMPLOYERS,
+  type TopcvWebhookBody,
+} from '../../src/sandbox/boards/topcv.ts';
 import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { runScript, type RunningProcess } from '../support/process.ts';
 import { createTestDatabase, eventually, startTestServer, type TestDatabase } from '../support/server.ts';
@@ -39,14 +44,20 @@ async function setUp(gql: Query): Promise<{ webhookUrl: string; jobs: Map<string
   );
   const jobs = new Map<string, string>();
   for (const title of TITLES) {
-    const { createJob } = await gql(`mutation ($title: String!) { createJob(input: { title: $title, description: "<p>Việc làm.</p>" }) { ... on Job { id } } }`, { title });
+    const { createJob } = await gql(
+      `mutation ($title: String!) { createJob(input: { title: $title, description: "<p>Việc làm.</p>" }) { ... on Job { id } } }`,
+      { title },
+    );
     jobs.set(title, createJob.id);
   }
   return { webhookUrl: connectTopcv.webhookUrl, jobs };
 }
 
 /** Every application of the job, through the API, page by page. */
-async function applicationsOf(gql: Query, jobId: string): Promise<{ boardApplicationId: string; stage: string; email: string }[]> {
+async function applicationsOf(
+  gql: Query,
+  jobId: string,
+): Promise<{ boardApplicationId: string; stage: string; email: string }[]> {
   const all: { boardApplicationId: string; stage: string; email: string }[] = [];
   let after: string | null = null;
   for (;;) {
@@ -55,7 +66,13 @@ async function applicationsOf(gql: Query, jobId: string): Promise<{ boardApplica
       { id: jobId, after },
     );
     const page = data.job.applications;
-    all.push(...page.edges.map((edge: any) => ({ boardApplicationId: edge.node.boardApplicationId, stage: edge.node.stage, email: edge.node.candidate.email })));
+    all.push(
+      ...page.edges.map((edge: any) => ({
+        boardApplicationId: edge.node.boardApplicationId,
+        stage: edge.node.stage,
+        email: edge.node.candidate.email,
+      })),
+    );
     if (!page.pageInfo.hasNextPage) return all;
     after = page.pageInfo.endCursor;
   }
@@ -97,16 +114,31 @@ function shuffle<T>(items: T[]): T[] {
 
 describe('the webhook inbox under load', () => {
   test('1,000 concurrent deliveries with 10 % duplicates, 2 % forged, 2 % replayed: every valid one applied exactly once', async () => {
-    const server = await startTestServer({ env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '100', WORKER_CONCURRENCY: '16', LOG_LEVEL: 'warn' } });
+    const server = await startTestServer({
+      env: {
+        BOARD_BASE_URLS: `topcv=${topcv.url}`,
+        WORKER_POLL_MS: '100',
+        WORKER_CONCURRENCY: '16',
+        LOG_LEVEL: 'warn',
+      },
+    });
     try {
       const gql = graphqlAt(() => server.url, await server.tokenFor('load'));
       const { webhookUrl, jobs } = await setUp(gql);
       // 860 distinct applications from 431 people: nobody applies twice to the same job (431 and 5 are coprime).
-      const valid = Array.from({ length: 860 }, (_, index) => topcvDelivery(SECRET, applicationBody(index, `person${index % 431}@example.vn`)));
+      const valid = Array.from({ length: 860 }, (_, index) =>
+        topcvDelivery(SECRET, applicationBody(index, `person${index % 431}@example.vn`)),
+      );
       const duplicates = Array.from({ length: 100 }, (_, index) => valid[(index * 7) % valid.length]!);
-      const forged = Array.from({ length: 20 }, (_, index) => topcvDelivery('a-guessed-secret', applicationBody(10_000 + index, `forger${index}@example.vn`)));
+      const forged = Array.from({ length: 20 }, (_, index) =>
+        topcvDelivery('a-guessed-secret', applicationBody(10_000 + index, `forger${index}@example.vn`)),
+      );
       const hourAgo = Math.floor(Date.now() / 1000) - 3600;
-      const replays = Array.from({ length: 20 }, (_, index) => topcvDelivery(SECRET, applicationBody(index * 3, `person${(index * 3) % 431}@example.vn`), { timestamp: hourAgo }));
+      const replays = Array.from({ length: 20 }, (_, index) =>
+        topcvDelivery(SECRET, applicationBody(index * 3, `person${(index * 3) % 431}@example.vn`), {
+          timestamp: hourAgo,
+        }),
+      );
       const sends: { delivery: SignedDelivery; kind: string }[] = shuffle([
         ...valid.map((delivery) => ({ delivery, kind: 'valid' })),
         ...duplicates.map((delivery) => ({ delivery, kind: 'duplicate' })),
@@ -117,9 +149,17 @@ describe('the webhook inbox under load', () => {
 
       const started = Date.now();
       // Like a board, a sender whose request timed out tries again (the first copy may have been stored already).
-      const outcomes = await pool(sends.map(({ delivery }) => () => sendWebhook(webhookUrl, delivery, { attempts: 5, retryDelayMs: 500, timeoutMs: 15_000 })), 50);
+      const outcomes = await pool(
+        sends.map(
+          ({ delivery }) =>
+            () =>
+              sendWebhook(webhookUrl, delivery, { attempts: 5, retryDelayMs: 500, timeoutMs: 15_000 }),
+        ),
+        50,
+      );
       const answeredMs = Date.now() - started;
-      const statuses = (kind: string) => outcomes.filter((_, index) => sends[index]!.kind === kind).map((outcome: SendOutcome) => outcome.status);
+      const statuses = (kind: string) =>
+        outcomes.filter((_, index) => sends[index]!.kind === kind).map((outcome: SendOutcome) => outcome.status);
       const retried = outcomes.filter((outcome) => outcome.attempts > 1).length;
       // Each distinct delivery is accepted once (202); a copy that came second is answered as a duplicate (200).
       const stored = [...statuses('valid'), ...statuses('duplicate')];
@@ -130,7 +170,11 @@ describe('the webhook inbox under load', () => {
       expect(statuses('replay')).toEqual(Array(20).fill(401));
 
       const prisma = server.app.db.prisma;
-      await eventually(async () => (await prisma.webhookDelivery.count({ where: { status: 'DONE' } })) === 860, 120_000, 'the inbox to be applied');
+      await eventually(
+        async () => (await prisma.webhookDelivery.count({ where: { status: 'DONE' } })) === 860,
+        120_000,
+        'the inbox to be applied',
+      );
       const appliedMs = Date.now() - started;
       expect(await prisma.webhookDelivery.count()).toBe(860);
 
@@ -149,9 +193,13 @@ describe('the webhook inbox under load', () => {
       }
       expect(seen.size).toBe(860);
       expect(new Set(seen.values()).size).toBe(431);
-      const { candidates } = await gql(`{ candidates(first: 1, filter: { search: "forger" }) { edges { node { id } } } }`);
+      const { candidates } = await gql(
+        `{ candidates(first: 1, filter: { search: "forger" }) { edges { node { id } } } }`,
+      );
       expect(candidates.edges).toEqual([]);
-      console.info(`1,000 webhook deliveries: all answered in ${answeredMs} ms (${retried} sent again after a timeout), all applied in ${appliedMs} ms`);
+      console.info(
+        `1,000 webhook deliveries: all answered in ${answeredMs} ms (${retried} sent again after a timeout), all applied in ${appliedMs} ms`,
+      );
     } finally {
       await server.stop();
     }
@@ -206,7 +254,9 @@ describe('the webhook inbox across a crash', () => {
     const gql = graphqlAt(() => url, token);
     const { webhookUrl, jobs } = await setUp(gql);
 
-    const deliveries = Array.from({ length: 300 }, (_, index) => topcvDelivery(SECRET, applicationBody(index, `crash${index}@example.vn`)));
+    const deliveries = Array.from({ length: 300 }, (_, index) =>
+      topcvDelivery(SECRET, applicationBody(index, `crash${index}@example.vn`)),
+    );
     let accepted = 0;
     // The board retries every 250 ms for up to a minute, as boards do when a receiver is down.
     const sending = pool(
@@ -237,6 +287,8 @@ describe('the webhook inbox across a crash', () => {
     );
     expect(new Set(applied.map((application) => application.boardApplicationId)).size).toBe(300);
     expect(applied).toHaveLength(300);
-    console.info(`crash run: ${acceptedBeforeCrash} accepted before SIGKILL, ${outcomes.filter((outcome) => outcome.attempts > 1).length} deliveries retried by the board`);
+    console.info(
+      `crash run: ${acceptedBeforeCrash} accepted before SIGKILL, ${outcomes.filter((outcome) => outcome.attempts > 1).length} deliveries retried by the board`,
+    );
   }, 240_000);
 });

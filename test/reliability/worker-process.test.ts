@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
 import { runScript, type RunningProcess } from '../support/process.ts';
-import { createTestDatabase, eventually, startTestServer, TEST_DB, type TestDatabase, type TestServer } from '../support/server.ts';
+import {
+  createTestDatabase,
+  eventually,
+  startTestServer,
+  TEST_DB,
+  type TestDatabase,
+  type TestServer,
+} from '../support/server.ts';
 import { adminQuery } from '../support/services.ts';
 
 // Separate worker processes share PostgreSQL; the embedded database is one process, so this is PostgreSQL only.
@@ -35,78 +42,150 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     const token = await server.tokenFor('workers');
     const connect = await server.graphql(
       `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
-      { token, variables: { input: { environment: 'SANDBOX', termsAccepted: true, credits: 40, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } } },
+      {
+        token,
+        variables: {
+          input: {
+            environment: 'SANDBOX',
+            termsAccepted: true,
+            credits: 40,
+            credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+          },
+        },
+      },
     );
     const contractId = connect.body.data!.connectFjordJobs.id;
     const postingIds: string[] = [];
     for (let index = 0; index < 40; index++) {
-      const job = await server.graphql(`mutation { createJob(input: { title: "Welder ${index}", description: "<p>Weld.</p>", location: { city: "Stavanger" } }) { ... on Job { id } } }`, { token });
+      const job = await server.graphql(
+        `mutation { createJob(input: { title: "Welder ${index}", description: "<p>Weld.</p>", location: { city: "Stavanger" } }) { ... on Job { id } } }`,
+        { token },
+      );
       const posting = await server.graphql(
         `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
-        { token, variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: { sector: 'ENERGY' } } } },
+        {
+          token,
+          variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: { sector: 'ENERGY' } } },
+        },
       );
       postingIds.push(Buffer.from(posting.body.data!.publishPosting.id, 'base64').toString().split(':')[1]!);
     }
 
     fjord.setLatency(400);
-    const workerEnv = { ...env, WORKER_CONCURRENCY: '8', WORKER_POLL_MS: '100', DELIVERY_LEASE_MS: '2000', DELIVERY_RETRY_BASE_MS: '50', LOG_LEVEL: 'warn' };
+    const workerEnv = {
+      ...env,
+      WORKER_CONCURRENCY: '8',
+      WORKER_POLL_MS: '100',
+      DELIVERY_LEASE_MS: '2000',
+      DELIVERY_RETRY_BASE_MS: '50',
+      LOG_LEVEL: 'warn',
+    };
     const first = runScript('src/worker.ts', workerEnv);
     workers.push(first);
     // Kill it once it has calls in flight to the board.
-    await eventually(() => fjord.calls.filter((call) => call.method === 'POST').length >= 12, 30_000, 'the first worker to be delivering');
+    await eventually(
+      () => fjord.calls.filter((call) => call.method === 'POST').length >= 12,
+      30_000,
+      'the first worker to be delivering',
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const prisma = server.app.db.prisma;
-    const heldByTheDead = await prisma.delivery.count({ where: { postingId: { in: postingIds }, status: 'PROCESSING' } });
+    const heldByTheDead = await prisma.delivery.count({
+      where: { postingId: { in: postingIds }, status: 'PROCESSING' },
+    });
     expect(heldByTheDead).toBeGreaterThan(0);
 
     fjord.setLatency(0);
     const second = runScript('src/worker.ts', workerEnv);
     workers.push(second);
-    await eventually(async () => (await prisma.posting.count({ where: { id: { in: postingIds }, status: 'PUBLISHED' } })) === 40, 60_000, 'all 40 postings published');
+    await eventually(
+      async () => (await prisma.posting.count({ where: { id: { in: postingIds }, status: 'PUBLISHED' } })) === 40,
+      60_000,
+      'all 40 postings published',
+    );
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
 
     const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: postingIds } } });
     expect(deliveries.map((delivery) => delivery.status)).toEqual(deliveries.map(() => 'DONE'));
-    expect(deliveries.map((delivery) => fjord.state.createdPerKey.get(delivery.idempotencyKey))).toEqual(deliveries.map(() => 1));
+    expect(deliveries.map((delivery) => fjord.state.createdPerKey.get(delivery.idempotencyKey))).toEqual(
+      deliveries.map(() => 1),
+    );
     expect(fjord.state.jobs.size).toBe(40);
     expect(await prisma.creditEntry.count({ where: { reference: { in: postingIds }, kind: 'CONSUME' } })).toBe(40);
-    console.log(`worker kill: ${heldByTheDead} deliveries held by the killed worker, ${fjord.calls.filter((call) => call.method === 'POST').length} calls, 40 created`);
+    console.log(
+      `worker kill: ${heldByTheDead} deliveries held by the killed worker, ${fjord.calls.filter((call) => call.method === 'POST').length} calls, 40 created`,
+    );
   });
 
   test('connections dropped by PostgreSQL mid-run: the worker recovers by itself and delivers everything once', async () => {
     const token = await server.tokenFor('drops');
     const connect = await server.graphql(
       `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
-      { token, variables: { input: { environment: 'SANDBOX', termsAccepted: true, credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey } } } },
+      {
+        token,
+        variables: {
+          input: {
+            environment: 'SANDBOX',
+            termsAccepted: true,
+            credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+          },
+        },
+      },
     );
     const contractId = connect.body.data!.connectFjordJobs.id;
     const createdBefore = fjord.state.jobs.size;
-    const worker = runScript('src/worker.ts', { ...env, WORKER_CONCURRENCY: '4', WORKER_POLL_MS: '100', DELIVERY_LEASE_MS: '3000', DELIVERY_RETRY_BASE_MS: '50', LOG_LEVEL: 'error' });
+    const worker = runScript('src/worker.ts', {
+      ...env,
+      WORKER_CONCURRENCY: '4',
+      WORKER_POLL_MS: '100',
+      DELIVERY_LEASE_MS: '3000',
+      DELIVERY_RETRY_BASE_MS: '50',
+      LOG_LEVEL: 'error',
+    });
     workers.push(worker);
     fjord.setLatency(100);
     const postingIds: string[] = [];
     for (let index = 0; index < 30; index++) {
-      const job = await server.graphql(`mutation { createJob(input: { title: "Diver ${index}", description: "<p>Dive.</p>", location: { city: "Tromsø" } }) { ... on Job { id } } }`, { token });
+      const job = await server.graphql(
+        `mutation { createJob(input: { title: "Diver ${index}", description: "<p>Dive.</p>", location: { city: "Tromsø" } }) { ... on Job { id } } }`,
+        { token },
+      );
       const posting = await server.graphql(
         `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
-        { token, variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: { sector: 'ENERGY' } } } },
+        {
+          token,
+          variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: { sector: 'ENERGY' } } },
+        },
       );
       postingIds.push(Buffer.from(posting.body.data!.publishPosting.id, 'base64').toString().split(':')[1]!);
       // Cut every connection of the database but our own, twice during the run.
       if (index === 10 || index === 20) {
-        await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${new URL(database.env.DATABASE_URL!).pathname.slice(1)}' AND pid <> pg_backend_pid()`);
+        await adminQuery(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${new URL(database.env.DATABASE_URL!).pathname.slice(1)}' AND pid <> pg_backend_pid()`,
+        );
         // This test is about the worker: the API may fail a request that picked a dropped connection before its pool
         // noticed, so the loop goes on once the API answers again.
-        await eventually(async () => !(await server.graphql('{ viewer { role } }', { token })).body.errors, 10_000, 'the API to answer again');
+        await eventually(
+          async () => !(await server.graphql('{ viewer { role } }', { token })).body.errors,
+          10_000,
+          'the API to answer again',
+        );
       }
     }
     const prisma = server.app.db.prisma;
-    await eventually(async () => (await prisma.posting.count({ where: { id: { in: postingIds }, status: 'PUBLISHED' } }).catch(() => 0)) === 30, 60_000, 'all 30 postings published');
+    await eventually(
+      async () =>
+        (await prisma.posting.count({ where: { id: { in: postingIds }, status: 'PUBLISHED' } }).catch(() => 0)) === 30,
+      60_000,
+      'all 30 postings published',
+    );
     fjord.setLatency(0);
     const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: postingIds } } });
-    expect(deliveries.map((delivery) => fjord.state.createdPerKey.get(delivery.idempotencyKey))).toEqual(deliveries.map(() => 1));
+    expect(deliveries.map((delivery) => fjord.state.createdPerKey.get(delivery.idempotencyKey))).toEqual(
+      deliveries.map(() => 1),
+    );
     expect(fjord.state.jobs.size - createdBefore).toBe(30);
     worker.child.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);

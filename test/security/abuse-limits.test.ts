@@ -23,48 +23,73 @@ afterAll(async () => {
 });
 
 const CREATE_JOB = `mutation ($title: String!) { createJob(input: { title: $title, description: "<p>x</p>" }) { __typename } }`;
-const jobCount = async (token: string) => (await server.graphql(`{ jobs(first: 100) { edges { node { id } } } }`, { token })).body.data!.jobs.edges.length as number;
+const jobCount = async (token: string) =>
+  (await server.graphql(`{ jobs(first: 100) { edges { node { id } } } }`, { token })).body.data!.jobs.edges
+    .length as number;
 
 describe('rate limits answer 429 with Retry-After and run nothing', () => {
   test('mutations per token: each root field counts; other tokens and queries are not affected', async () => {
     const token = await server.tokenFor('limits-mutations');
     const other = await server.tokenFor('limits-mutations');
-    for (let index = 0; index < 3; index += 1) expect((await server.graphql(CREATE_JOB, { token, variables: { title: `Job ${index}` } })).status).toBe(200);
-    const two = await server.graphql(`mutation { a: createJob(input: { title: "A", description: "<p>x</p>" }) { __typename } b: createJob(input: { title: "B", description: "<p>x</p>" }) { __typename } }`, { token });
+    for (let index = 0; index < 3; index += 1)
+      expect((await server.graphql(CREATE_JOB, { token, variables: { title: `Job ${index}` } })).status).toBe(200);
+    const two = await server.graphql(
+      `mutation { a: createJob(input: { title: "A", description: "<p>x</p>" }) { __typename } b: createJob(input: { title: "B", description: "<p>x</p>" }) { __typename } }`,
+      { token },
+    );
     expect(two.body.data).toEqual({ a: { __typename: 'Job' }, b: { __typename: 'Job' } });
 
     const refused = await server.graphql(CREATE_JOB, { token, variables: { title: 'One too many' } });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(refused.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Too many mutations for this token; try again in \d+ s\.$/), extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) })]);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^Too many mutations for this token; try again in \d+ s\.$/),
+        extensions: expect.objectContaining({ code: 'RATE_LIMITED' }),
+      }),
+    ]);
     expect(await jobCount(token)).toBe(5);
-    expect((await server.graphql(CREATE_JOB, { token: other, variables: { title: 'Another token' } })).body.data).toEqual({ createJob: { __typename: 'Job' } });
+    expect(
+      (await server.graphql(CREATE_JOB, { token: other, variables: { title: 'Another token' } })).body.data,
+    ).toEqual({ createJob: { __typename: 'Job' } });
     expect((await server.graphql(`{ viewer { role } }`, { token })).status).toBe(200);
   });
 
   test('API tokens created per address, whoever asks', async () => {
     const [first, second] = [await server.tokenFor('limits-tokens'), await server.tokenFor('limits-tokens-2')];
-    const create = (token: string) => server.graphql(`mutation { createApiToken(input: { name: "ci", scopes: [READ] }) { __typename } }`, { token });
+    const create = (token: string) =>
+      server.graphql(`mutation { createApiToken(input: { name: "ci", scopes: [READ] }) { __typename } }`, { token });
     expect((await create(first)).body.data).toEqual({ createApiToken: { __typename: 'CreateApiTokenPayload' } });
     expect((await create(second)).body.data).toEqual({ createApiToken: { __typename: 'CreateApiTokenPayload' } });
     const refused = await create(first);
     expect(refused.status).toBe(429);
     expect(refused.body.errors?.[0]?.message).toMatch(/^Too many API tokens created from this address/);
     const listed = await server.graphql(`{ apiTokens(first: 20) { edges { node { name } } } }`, { token: first });
-    expect(listed.body.data!.apiTokens.edges.filter((edge: { node: { name: string } }) => edge.node.name === 'ci')).toHaveLength(1);
+    expect(
+      listed.body.data!.apiTokens.edges.filter((edge: { node: { name: string } }) => edge.node.name === 'ci'),
+    ).toHaveLength(1);
   });
 
   test('webhook deliveries per address: refused before the body is read, counted in /metrics', async () => {
     const token = await server.tokenFor('limits-webhooks');
     const [key, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
-    const connected = await server.graphql(`mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { webhookUrl } } }`, {
-      token,
-      variables: { input: { environment: 'PRODUCTION', credentials: { employerApiKey: key, secretKey: employer.secretKey } } },
-    });
+    const connected = await server.graphql(
+      `mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { webhookUrl } } }`,
+      {
+        token,
+        variables: {
+          input: { environment: 'PRODUCTION', credentials: { employerApiKey: key, secretKey: employer.secretKey } },
+        },
+      },
+    );
     const url = connected.body.data!.connectTopcv.webhookUrl as string;
     const send = () => {
       const delivery = topcvDelivery(employer.secretKey, { event: 'job.expired', data: { job_id: 1 } });
-      return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...delivery.headers }, body: delivery.body });
+      return fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...delivery.headers },
+        body: delivery.body,
+      });
     };
     for (let index = 0; index < 3; index += 1) expect((await send()).status).toBeLessThan(300);
     const refused = await send();
@@ -78,7 +103,12 @@ describe('rate limits answer 429 with Retry-After and run nothing', () => {
   test('behind TRUST_PROXY, X-Forwarded-For is the address; without it, the header changes nothing', async () => {
     const proxied = await startTestServer({ env: { ...LIMITS, TRUST_PROXY: 'true' } });
     try {
-      const post = (target: TestServer, address: string) => fetch(`${target.url}/webhooks/topcv/unknown`, { method: 'POST', headers: { 'x-forwarded-for': `${address}, 10.0.0.1` }, body: '{}' });
+      const post = (target: TestServer, address: string) =>
+        fetch(`${target.url}/webhooks/topcv/unknown`, {
+          method: 'POST',
+          headers: { 'x-forwarded-for': `${address}, 10.0.0.1` },
+          body: '{}',
+        });
       for (let index = 0; index < 3; index += 1) expect((await post(proxied, '203.0.113.7')).status).toBe(404);
       expect((await post(proxied, '203.0.113.7')).status).toBe(429);
       expect((await post(proxied, '203.0.113.8')).status).toBe(404);
@@ -91,14 +121,25 @@ describe('rate limits answer 429 with Retry-After and run nothing', () => {
 
   test('the hosted application page: applications per address', async () => {
     const token = await server.tokenFor('limits-apply');
-    const contract = await server.graphql(`mutation { connectIngoedebanen(input: { environment: PRODUCTION, credentials: { email: "v@apply.example", clientId: "40215", publicationMode: DEDICATED_MEDIUM } }) { ... on Contract { id feedUrl } ... on ValidationError { fieldErrors { path message } } } }`, { token });
+    const contract = await server.graphql(
+      `mutation { connectIngoedebanen(input: { environment: PRODUCTION, credentials: { email: "v@apply.example", clientId: "40215", publicationMode: DEDICATED_MEDIUM } }) { ... on Contract { id feedUrl } ... on ValidationError { fieldErrors { path message } } } }`,
+      { token },
+    );
     const { id: contractId, feedUrl } = contract.body.data!.connectIngoedebanen;
-    const job = await server.graphql(`mutation { createJob(input: { title: "Picker", description: "<p>Picks.</p>", location: { city: "Utrecht", countryCode: "NL" } }) { ... on Job { id } } }`, { token });
-    const publish = await server.graphql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename } }`, {
-      token,
-      variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: {} } },
+    const job = await server.graphql(
+      `mutation { createJob(input: { title: "Picker", description: "<p>Picks.</p>", location: { city: "Utrecht", countryCode: "NL" } }) { ... on Job { id } } }`,
+      { token },
+    );
+    const publish = await server.graphql(
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename } }`,
+      {
+        token,
+        variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: {} } },
+      },
+    );
+    expect(publish.body, JSON.stringify(contract.body)).toEqual({
+      data: { publishPosting: { __typename: 'Posting' } },
     });
-    expect(publish.body, JSON.stringify(contract.body)).toEqual({ data: { publishPosting: { __typename: 'Posting' } } });
     const feed = await (await fetch(feedUrl)).text();
     const applyUrl = /<applyUrl>([^<]+)<\/applyUrl>/.exec(feed)![1]!;
     const apply = (index: number) => {
@@ -123,11 +164,17 @@ describe('rate limits answer 429 with Retry-After and run nothing', () => {
 describe.runIf(TEST_DB === 'postgres')('shared through Redis', () => {
   test('two API processes on one Redis count one budget per token', async () => {
     const database = await createTestDatabase();
-    const [one, two] = [await startTestServer({ env: LIMITS, redis: true, database }), await startTestServer({ env: LIMITS, redis: true, database })];
+    const [one, two] = [
+      await startTestServer({ env: LIMITS, redis: true, database }),
+      await startTestServer({ env: LIMITS, redis: true, database }),
+    ];
     try {
       const token = await one.tokenFor('limits-redis');
       const statuses: number[] = [];
-      for (let index = 0; index < 6; index += 1) statuses.push((await (index % 2 ? two : one).graphql(CREATE_JOB, { token, variables: { title: `J${index}` } })).status);
+      for (let index = 0; index < 6; index += 1)
+        statuses.push(
+          (await (index % 2 ? two : one).graphql(CREATE_JOB, { token, variables: { title: `J${index}` } })).status,
+        );
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     } finally {
       await two.stop();

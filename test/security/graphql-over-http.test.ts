@@ -20,18 +20,24 @@ test('the GraphQL over HTTP audit (graphql-http) reports no failing MUST and no 
       return fetch(input, { ...init, headers });
     },
   });
-  const failures = results.filter((result) => result.status !== 'ok').map((result) => `${result.status} ${result.id} ${result.name}`);
+  const failures = results
+    .filter((result) => result.status !== 'ok')
+    .map((result) => `${result.status} ${result.id} ${result.name}`);
   expect(failures).toEqual([]);
   expect(results.filter((result) => result.status === 'ok').length).toBeGreaterThan(20);
 });
 
 test('GET queries work and GET mutations are refused', async () => {
   const query = encodeURIComponent('{ viewer { organization { slug } } }');
-  const get = await fetch(`${server.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const get = await fetch(`${server.url}/graphql?query=${query}`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
   expect(get.status).toBe(200);
   expect(await get.json()).toEqual({ data: { viewer: { organization: { slug: 'audit-org' } } } });
 
   const mutation = encodeURIComponent('mutation { revokeApiToken(id: "x") { __typename } }');
-  const refused = await fetch(`${server.url}/graphql?query=${mutation}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const refused = await fetch(`${server.url}/graphql?query=${mutation}`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
   expect(refused.status).toBe(405);
 });

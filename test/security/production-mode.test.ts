@@ -13,7 +13,13 @@ describe('NODE_ENV=production', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { NODE_ENV: 'production', ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, CORS_ORIGINS: FRONTEND } });
+    server = await startTestServer({
+      env: {
+        NODE_ENV: 'production',
+        ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        CORS_ORIGINS: FRONTEND,
+      },
+    });
     token = await server.tokenFor('prod');
   });
   afterAll(() => server?.stop());
@@ -38,8 +44,16 @@ describe('NODE_ENV=production', () => {
 
   test('every response carries the security headers, errors and other routes included', async () => {
     const answers = [
-      await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ viewer { role } }"}' }),
-      await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { role } }"}' }),
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: '{"query":"{ viewer { role } }"}',
+      }),
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ viewer { role } }"}',
+      }),
       await fetch(`${server.url}/webhooks/nothing/here`, { method: 'POST', body: '{}' }),
       await fetch(`${server.url}/health`),
       await fetch(`${server.url}/feeds/ingoedebanen/unknown.xml`),
@@ -56,7 +70,14 @@ describe('NODE_ENV=production', () => {
 
   test('CORS answers only the configured origins', async () => {
     const preflight = (origin: string) =>
-      fetch(`${server.url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+      fetch(`${server.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
     const allowed = await preflight(FRONTEND);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(FRONTEND);
     expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
@@ -64,21 +85,45 @@ describe('NODE_ENV=production', () => {
     expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).not.toBe('*');
 
-    const request = (origin: string) => fetch(`${server.url}/graphql`, { method: 'POST', headers: { origin, 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ viewer { role } }"}' });
+    const request = (origin: string) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: '{"query":"{ viewer { role } }"}',
+      });
     expect((await request(FRONTEND)).headers.get('access-control-allow-origin')).toBe(FRONTEND);
-    expect((await request('https://evil.example')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+    expect((await request('https://evil.example')).headers.get('access-control-allow-origin')).not.toBe(
+      'https://evil.example',
+    );
   });
 });
 
 // Start-up checks touch no database: once is enough.
 describe.runIf(TEST_DB === 'postgres')('the process refuses to start in production', () => {
   test.each([
-    ['without ENCRYPTION_KEYS (a generated key is for development)', undefined, 'ENCRYPTION_KEYS: required in production'],
-    ['with a typed passphrase as key', `k:${Buffer.from('my very secret key for prod 2026').toString('base64')}`, 'ENCRYPTION_KEYS: the key(s) k are not random'],
-    ['with a key of one repeated byte', `k:${Buffer.alloc(32, 0).toString('base64')}`, 'ENCRYPTION_KEYS: the key(s) k are not random'],
+    [
+      'without ENCRYPTION_KEYS (a generated key is for development)',
+      undefined,
+      'ENCRYPTION_KEYS: required in production',
+    ],
+    [
+      'with a typed passphrase as key',
+      `k:${Buffer.from('my very secret key for prod 2026').toString('base64')}`,
+      'ENCRYPTION_KEYS: the key(s) k are not random',
+    ],
+    [
+      'with a key of one repeated byte',
+      `k:${Buffer.alloc(32, 0).toString('base64')}`,
+      'ENCRYPTION_KEYS: the key(s) k are not random',
+    ],
   ])('%s', async (_case, keys, message) => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mp-prod-'));
-    const child = runScript('src/server.ts', { NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0', ...(keys ? { ENCRYPTION_KEYS: keys } : {}) });
+    const child = runScript('src/server.ts', {
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      ...(keys ? { ENCRYPTION_KEYS: keys } : {}),
+    });
     const { code } = await child.exited;
     expect(code).toBe(1);
     expect(child.output()).toContain(message);
@@ -90,7 +135,10 @@ describe('outside production', () => {
   test('without CORS_ORIGINS no origin is allowed', async () => {
     const server = await startTestServer();
     try {
-      const response = await fetch(`${server.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://ats.example', 'access-control-request-method': 'POST' } });
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://ats.example', 'access-control-request-method': 'POST' },
+      });
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await server.stop();

@@ -17,7 +17,9 @@ import {
 } from 'graphql';
 
 /** The committed, printed schema: what clients see, and what these suites enumerate. */
-export const SCHEMA: GraphQLSchema = buildSchema(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
+export const SCHEMA: GraphQLSchema = buildSchema(
+  readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'),
+);
 
 export function rootFields(root: 'Query' | 'Mutation' | 'Subscription'): GraphQLField<unknown, unknown>[] {
   const type = SCHEMA.getType(root);
@@ -32,17 +34,20 @@ export function idPositions(field: GraphQLField<unknown, unknown>): string[][] {
     if (isListType(nullable)) return;
     if (isScalarType(nullable) && nullable.name === 'ID') paths.push(path);
     if (isInputObjectType(nullable) && !seen.has(nullable.name)) {
-      for (const inner of Object.values(nullable.getFields())) walk(inner.type, [...path, inner.name], new Set([...seen, nullable.name]));
+      for (const inner of Object.values(nullable.getFields()))
+        walk(inner.type, [...path, inner.name], new Set([...seen, nullable.name]));
     }
   };
   for (const argument of field.args) walk(argument.type, [argument.name], new Set());
   return paths;
 }
 
-export const valueAt = (value: unknown, path: string[]): unknown => path.reduce<unknown>((inner, key) => (inner as Record<string, unknown> | undefined)?.[key], value);
+export const valueAt = (value: unknown, path: string[]): unknown =>
+  path.reduce<unknown>((inner, key) => (inner as Record<string, unknown> | undefined)?.[key], value);
 
 /** Arguments a field cannot be selected without. */
-const needsArguments = (field: GraphQLField<unknown, unknown>) => field.args.some((argument) => isNonNullType(argument.type) && argument.defaultValue === undefined);
+const needsArguments = (field: GraphQLField<unknown, unknown>) =>
+  field.args.some((argument) => isNonNullType(argument.type) && argument.defaultValue === undefined);
 
 /**
  * A selection of everything reachable from `type` within `depth` levels of objects: every scalar, every object
@@ -53,7 +58,9 @@ export function selectAll(type: GraphQLOutputType, depth: number, alias = false)
   if (isScalarType(named) || isEnumType(named)) return '';
   if (isAbstractType(named)) {
     // Members may have fields of one name and different types, which GraphQL refuses to merge: each gets an alias.
-    const members = SCHEMA.getPossibleTypes(named).map((member) => `... on ${member.name} ${selectAll(member, depth, true)}`);
+    const members = SCHEMA.getPossibleTypes(named).map(
+      (member) => `... on ${member.name} ${selectAll(member, depth, true)}`,
+    );
     return `{ __typename ${members.join(' ')} }`;
   }
   if (!isObjectType(named)) return '';
@@ -74,7 +81,12 @@ export function selectAll(type: GraphQLOutputType, depth: number, alias = false)
 }
 
 /** `query ($a: T!, ...) { field(a: $a, ...) { …everything… } }` for a root field, its arguments as variables. */
-export function operationFor(kind: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>, depth: number, selection?: string): string {
+export function operationFor(
+  kind: 'query' | 'mutation' | 'subscription',
+  field: GraphQLField<unknown, unknown>,
+  depth: number,
+  selection?: string,
+): string {
   const variables = field.args.map((argument) => `$${argument.name}: ${argument.type.toString()}`);
   const args = field.args.map((argument) => `${argument.name}: $${argument.name}`);
   const body = selection ?? selectAll(field.type, depth);
@@ -85,5 +97,7 @@ export function operationFor(kind: 'query' | 'mutation' | 'subscription', field:
 export function isRefusal(typename: string | undefined): boolean {
   if (!typename) return false;
   const type = SCHEMA.getType(typename);
-  return typename === 'ValidationError' || (isObjectType(type) && type.getInterfaces().some((item) => item.name === 'Error'));
+  return (
+    typename === 'ValidationError' || (isObjectType(type) && type.getInterfaces().some((item) => item.name === 'Error'))
+  );
 }

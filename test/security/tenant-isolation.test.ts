@@ -3,7 +3,12 @@ import { getNamedType, isAbstractType, type GraphQLAbstractType, type GraphQLFie
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, type TopcvWebhookBody } from '../../src/sandbox/boards/topcv.ts';
+import {
+  startTopcvSimulator,
+  topcvDelivery,
+  TOPCV_EMPLOYERS,
+  type TopcvWebhookBody,
+} from '../../src/sandbox/boards/topcv.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from '../support/server.ts';
 import { idPositions, isRefusal, operationFor, rootFields, SCHEMA, valueAt } from './schema-walk.ts';
@@ -14,7 +19,18 @@ import { idPositions, isRefusal, operationFor, rootFields, SCHEMA, valueAt } fro
  * time, with organisation A's object while B asks: B must get nothing of A's, change nothing of A's, hear nothing.
  */
 
-type Kind = 'board' | 'contract' | 'feedContract' | 'job' | 'posting' | 'candidate' | 'pendingCandidate' | 'user' | 'apiToken' | 'webhookEndpoint' | 'webhookDelivery';
+type Kind =
+  | 'board'
+  | 'contract'
+  | 'feedContract'
+  | 'job'
+  | 'posting'
+  | 'candidate'
+  | 'pendingCandidate'
+  | 'user'
+  | 'apiToken'
+  | 'webhookEndpoint'
+  | 'webhookDelivery';
 type Id = (kind: Kind) => string;
 interface Access {
   /** Variables for the field; every ID position of the schema must be filled through `id`. */
@@ -41,7 +57,9 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     node: { variables: (id) => ({ id: id('posting') }) },
     pendingCandidates: {},
     posting: { variables: (id) => ({ id: id('posting') }) },
-    postings: { variables: (id) => ({ filter: { boardId: id('board'), contractId: id('contract'), jobId: id('job') } }) },
+    postings: {
+      variables: (id) => ({ filter: { boardId: id('board'), contractId: id('contract'), jobId: id('job') } }),
+    },
     users: {},
     viewer: {},
     webhookEndpoints: { admin: true },
@@ -52,14 +70,23 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     connectIngoedebanen: { admin: true },
     connectLeForem: { admin: true },
     connectTopcv: { admin: true },
-    createApiToken: { admin: true, variables: (id) => ({ input: { name: 'cross', scopes: ['READ'], userId: id('user') } }) },
+    createApiToken: {
+      admin: true,
+      variables: (id) => ({ input: { name: 'cross', scopes: ['READ'], userId: id('user') } }),
+    },
     createJob: { variables: (id) => ({ input: { title: 'Cross', description: '<p>x</p>', recruiterId: id('user') } }) },
     createUser: { admin: true },
     deleteCandidate: { variables: (id) => ({ id: id('candidate') }) },
     deleteJob: { variables: (id) => ({ id: id('job') }) },
     disconnectContract: { admin: true, variables: (id) => ({ id: id('contract') }) },
-    linkExistingPosting: { variables: (id) => ({ contractId: id('contract'), jobId: id('job'), externalId: '880001' }) },
-    publishPosting: { variables: (id) => ({ input: { jobId: id('job'), contractId: id('contract'), boardFields: { industry: 'SALES' } } }) },
+    linkExistingPosting: {
+      variables: (id) => ({ contractId: id('contract'), jobId: id('job'), externalId: '880001' }),
+    },
+    publishPosting: {
+      variables: (id) => ({
+        input: { jobId: id('job'), contractId: id('contract'), boardFields: { industry: 'SALES' } },
+      }),
+    },
     rejectPendingCandidate: { variables: (id) => ({ candidateId: id('pendingCandidate') }) },
     requestFranceTravailSandboxAccess: { admin: true },
     retryPosting: { variables: (id) => ({ id: id('posting') }) },
@@ -72,7 +99,10 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     verifyContract: { admin: true, variables: (id) => ({ id: id('contract') }) },
     withdrawPosting: { variables: (id) => ({ id: id('posting') }) },
     createWebhookEndpoint: { admin: true },
-    updateWebhookEndpoint: { admin: true, variables: (id) => ({ id: id('webhookEndpoint'), input: { url: 'http://127.0.0.1:9/taken-over' } }) },
+    updateWebhookEndpoint: {
+      admin: true,
+      variables: (id) => ({ id: id('webhookEndpoint'), input: { url: 'http://127.0.0.1:9/taken-over' } }),
+    },
     deleteWebhookEndpoint: { admin: true, variables: (id) => ({ id: id('webhookEndpoint') }) },
     replayWebhookDelivery: { admin: true, variables: (id) => ({ id: id('webhookDelivery') }) },
   },
@@ -84,7 +114,9 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     ingoedebanenPostingReviewed: { noControl: 'InGoedeBanen publishes without review' },
     leForemPostingReviewed: { noControl: 'no Le Forem posting in this lifecycle' },
     postingReviewed: { variables: (id) => ({ boardId: id('board') }) },
-    postingStatusChanged: { variables: (id) => ({ filter: { boardId: id('board'), contractId: id('contract'), jobId: id('job') } }) },
+    postingStatusChanged: {
+      variables: (id) => ({ filter: { boardId: id('board'), contractId: id('contract'), jobId: id('job') } }),
+    },
     topcvPostingReviewed: {},
   },
 };
@@ -114,7 +146,15 @@ beforeAll(async () => {
   receiver = createServer((request, response) => request.resume().on('end', () => response.writeHead(204).end()));
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  server = await startTestServer({ env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '50', STATUS_POLL_BASE_MS: '600000', MAX_TOKENS: '50000', MAX_ALIASES: '1000' } });
+  server = await startTestServer({
+    env: {
+      BOARD_BASE_URLS: `topcv=${topcv.url}`,
+      WORKER_POLL_MS: '50',
+      STATUS_POLL_BASE_MS: '600000',
+      MAX_TOKENS: '50000',
+      MAX_ALIASES: '1000',
+    },
+  });
   const employers = Object.entries(TOPCV_EMPLOYERS);
   [A, B] = await Promise.all([organization('alpha', employers[0]!), organization('bravo', employers[1]!)]);
 }, 120_000);
@@ -134,11 +174,18 @@ const deliver = (org: Org, body: TopcvWebhookBody) => sendWebhook(org.webhookUrl
 let applicationNumber = 0;
 const application = (person: string, target: { job_id: string } | { job_title: string }): TopcvWebhookBody => ({
   event: 'application.created',
-  data: { application_id: `iso-${++applicationNumber}`, ...target, candidate: { full_name: person, email: `${person.replaceAll(' ', '.').toLowerCase()}@example.com` } },
+  data: {
+    application_id: `iso-${++applicationNumber}`,
+    ...target,
+    candidate: { full_name: person, email: `${person.replaceAll(' ', '.').toLowerCase()}@example.com` },
+  },
 });
 
 async function postingStatus(org: Org, id: string) {
-  return (await gql(org.admin, `query ($id: ID!) { posting(id: $id) { status externalId } }`, { id })).posting as { status: string; externalId: string };
+  return (await gql(org.admin, `query ($id: ID!) { posting(id: $id) { status externalId } }`, { id })).posting as {
+    status: string;
+    externalId: string;
+  };
 }
 
 /** An organisation with one of everything: contracts (TopCV, InGoedeBanen), a user, a token, a job published on both, a candidate and a pending one. */
@@ -146,55 +193,163 @@ async function organization(slug: string, [employerKey, employer]: [string, { se
   const marker = slug.toUpperCase();
   const admin = await server.tokenFor(slug, 'ADMIN');
   const recruiter = await server.tokenFor(slug, 'RECRUITER');
-  const contract = (await gql(admin, `mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { id webhookUrl status } } }`, {
-    input: { environment: 'PRODUCTION', alias: `${marker} TopCV`, credentials: { employerApiKey: employerKey, secretKey: employer.secretKey } },
-  })).connectTopcv;
+  const contract = (
+    await gql(
+      admin,
+      `mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { id webhookUrl status } } }`,
+      {
+        input: {
+          environment: 'PRODUCTION',
+          alias: `${marker} TopCV`,
+          credentials: { employerApiKey: employerKey, secretKey: employer.secretKey },
+        },
+      },
+    )
+  ).connectTopcv;
   expect(contract.status).toBe('ACTIVE');
-  const feed = (await gql(admin, `mutation ($input: ConnectIngoedebanenInput!) { connectIngoedebanen(input: $input) { ... on Contract { id feedUrl } } }`, {
-    input: { environment: 'PRODUCTION', alias: `${marker} IGB`, credentials: { email: `vacatures@${slug}.example`, clientId: slug === 'alpha' ? '40213' : '40214', publicationMode: 'DEDICATED_MEDIUM' } },
-  })).connectIngoedebanen;
-  const user = (await gql(admin, `mutation ($input: CreateUserInput!) { createUser(input: $input) { ... on User { id } } }`, {
-    input: { email: `recruiter@${slug}.example`, name: `${marker} Recruiter`, role: 'RECRUITER' },
-  })).createUser;
-  const apiToken = (await gql(admin, `mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { ... on CreateApiTokenPayload { apiToken { id } } } }`, {
-    input: { name: `${marker} integration`, scopes: ['READ'] },
-  })).createApiToken.apiToken;
-  const endpoint = (await gql(admin, `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on CreateWebhookEndpointPayload { endpoint { id } } } }`, {
-    input: { url: receiverUrl, description: `${marker} hooks`, eventTypes: ['POSTING_STATUS_CHANGED', 'POSTING_REVIEWED', 'CANDIDATE_RECEIVED', 'CONTRACT_STATUS_CHANGED'] },
-  })).createWebhookEndpoint.endpoint;
-  const job = (await gql(admin, `mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-    input: { title: `${marker} Warehouse lead`, description: `<p>${marker} runs the warehouse.</p>`, location: { city: 'Hà Nội', countryCode: 'VN' } },
-  })).createJob;
+  const feed = (
+    await gql(
+      admin,
+      `mutation ($input: ConnectIngoedebanenInput!) { connectIngoedebanen(input: $input) { ... on Contract { id feedUrl } } }`,
+      {
+        input: {
+          environment: 'PRODUCTION',
+          alias: `${marker} IGB`,
+          credentials: {
+            email: `vacatures@${slug}.example`,
+            clientId: slug === 'alpha' ? '40213' : '40214',
+            publicationMode: 'DEDICATED_MEDIUM',
+          },
+        },
+      },
+    )
+  ).connectIngoedebanen;
+  const user = (
+    await gql(admin, `mutation ($input: CreateUserInput!) { createUser(input: $input) { ... on User { id } } }`, {
+      input: { email: `recruiter@${slug}.example`, name: `${marker} Recruiter`, role: 'RECRUITER' },
+    })
+  ).createUser;
+  const apiToken = (
+    await gql(
+      admin,
+      `mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { ... on CreateApiTokenPayload { apiToken { id } } } }`,
+      {
+        input: { name: `${marker} integration`, scopes: ['READ'] },
+      },
+    )
+  ).createApiToken.apiToken;
+  const endpoint = (
+    await gql(
+      admin,
+      `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on CreateWebhookEndpointPayload { endpoint { id } } } }`,
+      {
+        input: {
+          url: receiverUrl,
+          description: `${marker} hooks`,
+          eventTypes: ['POSTING_STATUS_CHANGED', 'POSTING_REVIEWED', 'CANDIDATE_RECEIVED', 'CONTRACT_STATUS_CHANGED'],
+        },
+      },
+    )
+  ).createWebhookEndpoint.endpoint;
+  const job = (
+    await gql(admin, `mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
+      input: {
+        title: `${marker} Warehouse lead`,
+        description: `<p>${marker} runs the warehouse.</p>`,
+        location: { city: 'Hà Nội', countryCode: 'VN' },
+      },
+    })
+  ).createJob;
   const publish = async (contractId: string, boardFields: Record<string, unknown>) =>
-    (await gql(admin, `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } ... on Error { message } } }`, {
-      input: { jobId: job.id, contractId, boardFields },
-    })).publishPosting.id as string;
+    (
+      await gql(
+        admin,
+        `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } ... on Error { message } } }`,
+        {
+          input: { jobId: job.id, contractId, boardFields },
+        },
+      )
+    ).publishPosting.id as string;
   const posting = await publish(contract.id, { industry: 'SALES' });
   await publish(feed.id, {});
-  await eventually(async () => (await postingStatus({ admin } as Org, posting)).status === 'PENDING_REVIEW', 20_000, `${slug} posting sent to TopCV`);
+  await eventually(
+    async () => (await postingStatus({ admin } as Org, posting)).status === 'PENDING_REVIEW',
+    20_000,
+    `${slug} posting sent to TopCV`,
+  );
   const { externalId } = await postingStatus({ admin } as Org, posting);
-  const org: Org = { slug, admin, recruiter, secretKey: employer.secretKey, webhookUrl: contract.webhookUrl, feedUrl: feed.feedUrl, externalId, ids: {} as Org['ids'] };
+  const org: Org = {
+    slug,
+    admin,
+    recruiter,
+    secretKey: employer.secretKey,
+    webhookUrl: contract.webhookUrl,
+    feedUrl: feed.feedUrl,
+    externalId,
+    ids: {} as Org['ids'],
+  };
   expect((await deliver(org, { event: 'job.approved', data: { job_id: externalId } })).status).toBe(202);
-  await eventually(async () => (await postingStatus(org, posting)).status === 'PUBLISHED', 20_000, `${slug} posting approved`);
+  await eventually(
+    async () => (await postingStatus(org, posting)).status === 'PUBLISHED',
+    20_000,
+    `${slug} posting approved`,
+  );
   expect((await deliver(org, application(`${marker} Candidate`, { job_id: externalId }))).status).toBe(202);
-  expect((await deliver(org, application(`${marker} Pending`, { job_title: 'No vacancy has this title' }))).status).toBe(202);
+  expect(
+    (await deliver(org, application(`${marker} Pending`, { job_title: 'No vacancy has this title' }))).status,
+  ).toBe(202);
   let candidate = '';
   let pendingCandidate = '';
-  await eventually(async () => {
-    const data = await gql(admin, `{ candidates(first: 10) { edges { node { id name } } } pendingCandidates(first: 10) { edges { node { candidate { id } } } } }`);
-    candidate = data.candidates.edges.find((edge: { node: { name: string } }) => edge.node.name.endsWith('Candidate'))?.node.id ?? '';
-    pendingCandidate = data.pendingCandidates.edges[0]?.node.candidate.id ?? '';
-    return Boolean(candidate && pendingCandidate);
-  }, 20_000, `${slug} candidates`);
-  await gql(admin, `mutation ($input: SetIngoedebanenUserEmailInput!) { setIngoedebanenUserEmail(input: $input) { __typename } }`, { input: { email: `${slug}@igb.example` } });
+  await eventually(
+    async () => {
+      const data = await gql(
+        admin,
+        `{ candidates(first: 10) { edges { node { id name } } } pendingCandidates(first: 10) { edges { node { candidate { id } } } } }`,
+      );
+      candidate =
+        data.candidates.edges.find((edge: { node: { name: string } }) => edge.node.name.endsWith('Candidate'))?.node
+          .id ?? '';
+      pendingCandidate = data.pendingCandidates.edges[0]?.node.candidate.id ?? '';
+      return Boolean(candidate && pendingCandidate);
+    },
+    20_000,
+    `${slug} candidates`,
+  );
+  await gql(
+    admin,
+    `mutation ($input: SetIngoedebanenUserEmailInput!) { setIngoedebanenUserEmail(input: $input) { __typename } }`,
+    { input: { email: `${slug}@igb.example` } },
+  );
   let webhookDelivery = '';
-  await eventually(async () => {
-    const data = await gql(admin, `query ($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 50) { edges { node { id status } } } } } }`, { id: endpoint.id });
-    const deliveries = data.node.deliveries.edges.map((edge: { node: { id: string; status: string } }) => edge.node);
-    webhookDelivery = deliveries[0]?.id ?? '';
-    return deliveries.length > 0 && deliveries.every((delivery: { status: string }) => delivery.status === 'DELIVERED');
-  }, 20_000, `${slug} events delivered`);
-  org.ids = { board: 'topcv', contract: contract.id, feedContract: feed.id, job: job.id, posting, candidate, pendingCandidate, user: user.id, apiToken: apiToken.id, webhookEndpoint: endpoint.id, webhookDelivery };
+  await eventually(
+    async () => {
+      const data = await gql(
+        admin,
+        `query ($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 50) { edges { node { id status } } } } } }`,
+        { id: endpoint.id },
+      );
+      const deliveries = data.node.deliveries.edges.map((edge: { node: { id: string; status: string } }) => edge.node);
+      webhookDelivery = deliveries[0]?.id ?? '';
+      return (
+        deliveries.length > 0 && deliveries.every((delivery: { status: string }) => delivery.status === 'DELIVERED')
+      );
+    },
+    20_000,
+    `${slug} events delivered`,
+  );
+  org.ids = {
+    board: 'topcv',
+    contract: contract.id,
+    feedContract: feed.id,
+    job: job.id,
+    posting,
+    candidate,
+    pendingCandidate,
+    user: user.id,
+    apiToken: apiToken.id,
+    webhookEndpoint: endpoint.id,
+    webhookDelivery,
+  };
   return org;
 }
 
@@ -211,48 +366,68 @@ function leaksOf(payload: unknown): string[] {
 }
 
 /** The variables of an entry with each ID position filled from `owner(position)`; checks every schema position is filled. */
-function variablesFor(field: GraphQLField<unknown, unknown>, access: Access, owner: (position: number) => Org) {
+function variablesFor(_field: GraphQLField<unknown, unknown>, access: Access, owner: (position: number) => Org) {
   let position = 0;
   const kinds: Kind[] = [];
-  const variables = access.variables?.((kind) => {
-    kinds.push(kind);
-    return owner(position++).ids[kind];
-  }) ?? {};
+  const variables =
+    access.variables?.((kind) => {
+      kinds.push(kind);
+      return owner(position++).ids[kind];
+    }) ?? {};
   return { variables, kinds };
 }
 
 function positionsOf(field: GraphQLField<unknown, unknown>, access: Access) {
   const { variables, kinds } = variablesFor(field, access, () => A);
   const schemaPositions = idPositions(field);
-  const unfilled = schemaPositions.filter((path) => typeof valueAt(variables, path) !== 'string').map((path) => path.join('.'));
+  const unfilled = schemaPositions
+    .filter((path) => typeof valueAt(variables, path) !== 'string')
+    .map((path) => path.join('.'));
   return { kinds, unfilled, schemaPositions };
 }
 
 /** For each ID position holding an organisation's object: the variables with A's object there and B's elsewhere. */
 function crossings(field: GraphQLField<unknown, unknown>, access: Access) {
   const { kinds } = positionsOf(field, access);
-  return kinds.flatMap((kind, index) => (kind === 'board' ? [] : [{ kind, variables: variablesFor(field, access, (position) => (position === index ? A : B)).variables }]));
+  return kinds.flatMap((kind, index) =>
+    kind === 'board'
+      ? []
+      : [{ kind, variables: variablesFor(field, access, (position) => (position === index ? A : B)).variables }],
+  );
 }
 
 describe('every root field is covered, and every ID it takes is exercised', () => {
   test.each(['Query', 'Mutation', 'Subscription'] as const)('%s', (root) => {
-    const fields = rootFields(root).map((field) => field.name).sort();
+    const fields = rootFields(root)
+      .map((field) => field.name)
+      .sort();
     expect(Object.keys(ACCESS[root]).sort()).toEqual(fields);
-    for (const field of rootFields(root)) expect(positionsOf(field, ACCESS[root][field.name]!).unfilled, `${root}.${field.name}`).toEqual([]);
+    for (const field of rootFields(root))
+      expect(positionsOf(field, ACCESS[root][field.name]!).unfilled, `${root}.${field.name}`).toEqual([]);
   });
 });
 
 describe('queries', () => {
-  test('B\'s token reads nothing of A\'s through any query, with A\'s ids in any argument; A reads its own through the same operations', async () => {
+  test("B's token reads nothing of A's through any query, with A's ids in any argument; A reads its own through the same operations", async () => {
     let operations = 0;
     for (const field of rootFields('Query')) {
       const access = ACCESS.Query[field.name]!;
       const query = operationFor('query', field, DEPTH);
-      const ownView = await server.graphql(query, { token: A.admin, variables: variablesFor(field, access, () => A).variables });
-      expect(ownView.body.errors, `A ${field.name}: ${server.logs.filter((line) => line.includes('"level":50')).join('\n')}`).toBeUndefined();
-      if (!access.noControl) expect(leaksOf(ownView.body.data).length, `A sees its own through ${field.name}`).toBeGreaterThan(0);
+      const ownView = await server.graphql(query, {
+        token: A.admin,
+        variables: variablesFor(field, access, () => A).variables,
+      });
+      expect(
+        ownView.body.errors,
+        `A ${field.name}: ${server.logs.filter((line) => line.includes('"level":50')).join('\n')}`,
+      ).toBeUndefined();
+      if (!access.noControl)
+        expect(leaksOf(ownView.body.data).length, `A sees its own through ${field.name}`).toBeGreaterThan(0);
 
-      const attempts = [{ kind: 'none', variables: variablesFor(field, access, () => B).variables }, ...crossings(field, access)];
+      const attempts = [
+        { kind: 'none', variables: variablesFor(field, access, () => B).variables },
+        ...crossings(field, access),
+      ];
       for (const attempt of attempts) {
         for (const token of [B.admin, B.recruiter]) {
           const response = await server.graphql(query, { token, variables: attempt.variables });
@@ -262,7 +437,10 @@ describe('queries', () => {
             expect(response.body.errors?.[0]?.extensions?.code, `a recruiter reads ${field.name}`).toBe('FORBIDDEN');
           } else if (token === B.recruiter) {
             // Admin-only fields inside (credentials, feed URLs) are refused to a recruiter one by one.
-            expect(new Set(response.body.errors?.map((error) => error.extensions?.code) ?? []), `${field.name} with A's ${attempt.kind}`).toEqual(new Set(response.body.errors ? ['FORBIDDEN'] : []));
+            expect(
+              new Set(response.body.errors?.map((error) => error.extensions?.code) ?? []),
+              `${field.name} with A's ${attempt.kind}`,
+            ).toEqual(new Set(response.body.errors ? ['FORBIDDEN'] : []));
           } else {
             expect(response.body.errors, `${field.name} with A's ${attempt.kind}`).toBeUndefined();
           }
@@ -271,10 +449,12 @@ describe('queries', () => {
       }
     }
     expect(operations).toBeGreaterThan(40);
-    console.log(`tenant isolation: ${rootFields('Query').length} queries, ${operations} reads as the other organisation`);
+    console.log(
+      `tenant isolation: ${rootFields('Query').length} queries, ${operations} reads as the other organisation`,
+    );
   });
 
-  test('node(id) answers null for every one of A\'s objects, whatever type is asked for', async () => {
+  test("node(id) answers null for every one of A's objects, whatever type is asked for", async () => {
     const node = rootFields('Query').find((field) => field.name === 'node')!;
     const query = operationFor('query', node, DEPTH);
     for (const [kind, id] of Object.entries(A.ids)) {
@@ -288,12 +468,19 @@ describe('queries', () => {
 });
 
 describe('mutations', () => {
-  test('B changes nothing of A\'s: each of A\'s ids in each position is NotFound (or refused on that field), and A\'s data is unchanged', async () => {
+  test("B changes nothing of A's: each of A's ids in each position is NotFound (or refused on that field), and A's data is unchanged", async () => {
     const snapshot = async () => {
       const views: unknown[] = [];
       for (const field of rootFields('Query')) {
         const access = ACCESS.Query[field.name]!;
-        views.push((await server.graphql(operationFor('query', field, DEPTH), { token: A.admin, variables: variablesFor(field, access, () => A).variables })).body);
+        views.push(
+          (
+            await server.graphql(operationFor('query', field, DEPTH), {
+              token: A.admin,
+              variables: variablesFor(field, access, () => A).variables,
+            })
+          ).body,
+        );
       }
       return JSON.parse(JSON.stringify(views).replaceAll(/"(url|expiresAt)":"[^"]*"/g, '"$1":"…"'));
     };
@@ -301,8 +488,17 @@ describe('mutations', () => {
     let attempts = 0;
     for (const field of rootFields('Mutation')) {
       for (const crossing of crossings(field, ACCESS.Mutation[field.name]!)) {
-        const validates = isAbstractType(getNamedType(field.type)) && SCHEMA.getPossibleTypes(getNamedType(field.type) as GraphQLAbstractType).some((type) => type.name === 'ValidationError');
-        const operation = operationFor('mutation', field, 0, `{ __typename ${validates ? '... on ValidationError { fieldErrors { path } }' : ''} }`);
+        const validates =
+          isAbstractType(getNamedType(field.type)) &&
+          SCHEMA.getPossibleTypes(getNamedType(field.type) as GraphQLAbstractType).some(
+            (type) => type.name === 'ValidationError',
+          );
+        const operation = operationFor(
+          'mutation',
+          field,
+          0,
+          `{ __typename ${validates ? '... on ValidationError { fieldErrors { path } }' : ''} }`,
+        );
         const position = idPositions(field).find((path) => valueAt(crossing.variables, path) === A.ids[crossing.kind])!;
         for (const token of [B.admin, B.recruiter]) {
           const response = await server.graphql(operation, { token, variables: crossing.variables });
@@ -314,16 +510,24 @@ describe('mutations', () => {
             continue;
           }
           expect(response.body.errors, what).toBeUndefined();
-          const result = (response.body.data as Record<string, { __typename: string; fieldErrors?: { path: string[] }[] }>)[field.name]!;
+          const result = (
+            response.body.data as Record<string, { __typename: string; fieldErrors?: { path: string[] }[] }>
+          )[field.name]!;
           expect(isRefusal(result.__typename), `${what}: ${result.__typename}`).toBe(true);
-          if (result.__typename === 'ValidationError') expect(result.fieldErrors!.map((error) => error.path.join('.')), what).toContain(position.join('.'));
+          if (result.__typename === 'ValidationError')
+            expect(
+              result.fieldErrors!.map((error) => error.path.join('.')),
+              what,
+            ).toContain(position.join('.'));
           else expect(result.__typename, what).toBe('NotFoundError');
           expect(leaksOf(response.body), what).toEqual([]);
         }
       }
     }
     expect(attempts).toBeGreaterThan(30);
-    console.log(`tenant isolation: ${rootFields('Mutation').length} mutations, ${attempts} writes with another organisation's ids, all refused`);
+    console.log(
+      `tenant isolation: ${rootFields('Mutation').length} mutations, ${attempts} writes with another organisation's ids, all refused`,
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -337,13 +541,26 @@ describe('mutations', () => {
       const response = await server.graphql(operation, { token: B.recruiter, variables });
       expect(response.body.errors?.[0]?.extensions?.code, field.name).toBe('FORBIDDEN');
     }
-    const job = await gql(B.recruiter, `mutation { createJob(input: { title: "Picker", description: "<p>Picks.</p>" }) { ... on Job { id } } }`);
-    const posting = await gql(B.recruiter, `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }`, {
-      input: { jobId: job.createJob.id, contractId: B.ids.contract, boardFields: { industry: 'SALES', provinces: ['VN-HN'] } },
-    });
+    const job = await gql(
+      B.recruiter,
+      `mutation { createJob(input: { title: "Picker", description: "<p>Picks.</p>" }) { ... on Job { id } } }`,
+    );
+    const posting = await gql(
+      B.recruiter,
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }`,
+      {
+        input: {
+          jobId: job.createJob.id,
+          contractId: B.ids.contract,
+          boardFields: { industry: 'SALES', provinces: ['VN-HN'] },
+        },
+      },
+    );
     expect(posting.publishPosting).toEqual({ __typename: 'Posting' });
     const candidates = await gql(B.recruiter, `{ candidates(first: 5) { edges { node { name } } } }`);
-    expect(candidates.candidates.edges.map((edge: { node: { name: string } }) => edge.node.name)).toContain('BRAVO Candidate');
+    expect(candidates.candidates.edges.map((edge: { node: { name: string } }) => edge.node.name)).toContain(
+      'BRAVO Candidate',
+    );
   });
 });
 
@@ -351,19 +568,40 @@ describe('mutations', () => {
 function ownInput(name: string): Record<string, unknown> {
   const [key, employer] = Object.entries(TOPCV_EMPLOYERS)[1]!;
   const inputs: Record<string, Record<string, unknown>> = {
-    connectTopcv: { input: { environment: 'PRODUCTION', credentials: { employerApiKey: key, secretKey: employer.secretKey } } },
-    connectIngoedebanen: { input: { environment: 'PRODUCTION', credentials: { email: 'x@bravo.example', clientId: '40214', publicationMode: 'DEDICATED_MEDIUM' } } },
-    connectLeForem: { input: { environment: 'ACCEPTANCE', confidentialityAgreementSigned: true, credentials: { apiKey: 'x', partnerCode: 'x' } } },
+    connectTopcv: {
+      input: { environment: 'PRODUCTION', credentials: { employerApiKey: key, secretKey: employer.secretKey } },
+    },
+    connectIngoedebanen: {
+      input: {
+        environment: 'PRODUCTION',
+        credentials: { email: 'x@bravo.example', clientId: '40214', publicationMode: 'DEDICATED_MEDIUM' },
+      },
+    },
+    connectLeForem: {
+      input: {
+        environment: 'ACCEPTANCE',
+        confidentialityAgreementSigned: true,
+        credentials: { apiKey: 'x', partnerCode: 'x' },
+      },
+    },
     connectFranceTravail: { input: { environment: 'SANDBOX', credentials: { clientId: 'x', key: 'x', partyId: 'x' } } },
     createUser: { input: { email: 'another@bravo.example', name: 'Another', role: 'ADMIN' } },
-    requestFranceTravailSandboxAccess: { input: { clientId: 'x', companyName: 'x', contactEmail: 'x@x.example', openPositionsPerYear: 10, siret: '73282932000074' } },
+    requestFranceTravailSandboxAccess: {
+      input: {
+        clientId: 'x',
+        companyName: 'x',
+        contactEmail: 'x@x.example',
+        openPositionsPerYear: 10,
+        siret: '73282932000074',
+      },
+    },
     createWebhookEndpoint: { input: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['POSTING_REVIEWED'] } },
   };
   return inputs[name] ?? {};
 }
 
 describe('subscriptions', () => {
-  test('B hears nothing of A\'s, over WebSocket or SSE, with or without A\'s ids in the filters; A hears its own', async () => {
+  test("B hears nothing of A's, over WebSocket or SSE, with or without A's ids in the filters; A hears its own", async () => {
     const bClient = server.wsClient({ authorization: `Bearer ${B.admin}` });
     const aClient = server.wsClient({ authorization: `Bearer ${A.admin}` });
     const theirs: { name: string; received: unknown[]; ready: Promise<void> }[] = [];
@@ -372,27 +610,47 @@ describe('subscriptions', () => {
     for (const field of rootFields('Subscription')) {
       const access = ACCESS.Subscription[field.name]!;
       const operation = operationFor('subscription', field, 2);
-      for (const attempt of [{ variables: variablesFor(field, access, () => B).variables }, ...crossings(field, access)]) {
+      for (const attempt of [
+        { variables: variablesFor(field, access, () => B).variables },
+        ...crossings(field, access),
+      ]) {
         const subscription = subscribe(bClient, operation, attempt.variables);
         theirs.push({ name: field.name, received: subscription.received, ready: subscription.ready });
         streams.push({ name: field.name, ...eventStream(operation, attempt.variables, B.admin) });
       }
-      if (!access.noControl) own.push({ name: field.name, live: subscribe(aClient, operation, variablesFor(field, access, () => A).variables) });
+      if (!access.noControl)
+        own.push({
+          name: field.name,
+          live: subscribe(aClient, operation, variablesFor(field, access, () => A).variables),
+        });
     }
     // Every WebSocket subscription, B's and A's, is live (or was refused) before A's lifecycle goes on.
     await Promise.all([...theirs.map(({ ready }) => ready), ...own.map(({ live }) => live.ready)]);
 
     // More of A's lifecycle: a new token, its posting updated and approved again, a candidate, a contract's credentials refused.
     await gql(A.admin, `mutation { createApiToken(input: { name: "ALPHA second", scopes: [READ] }) { __typename } }`);
-    await gql(A.admin, `mutation ($id: ID!) { updatePosting(id: $id, boardFields: { jobLevel: "TEAM_LEAD" }) { __typename } }`, { id: A.ids.posting });
-    await eventually(async () => (await postingStatus(A, A.ids.posting)).status === 'PENDING_REVIEW', 20_000, 'A\'s update sent');
+    await gql(
+      A.admin,
+      `mutation ($id: ID!) { updatePosting(id: $id, boardFields: { jobLevel: "TEAM_LEAD" }) { __typename } }`,
+      { id: A.ids.posting },
+    );
+    await eventually(
+      async () => (await postingStatus(A, A.ids.posting)).status === 'PENDING_REVIEW',
+      20_000,
+      "A's update sent",
+    );
     await deliver(A, { event: 'job.approved', data: { job_id: A.externalId } });
     await deliver(A, application('ALPHA Second Candidate', { job_id: A.externalId }));
-    await gql(A.admin, `mutation ($id: ID!, $input: UpdateContractInput!) { updateContract(id: $id, input: $input) { __typename } }`, {
-      id: A.ids.contract,
-      input: { credentials: { employerApiKey: 'tcv-access-unknown', secretKey: 'wrong' } },
-    });
-    for (const { name, live } of own) await live.waitFor(1, 20_000).catch(() => expect.fail(`A heard nothing on ${name}`));
+    await gql(
+      A.admin,
+      `mutation ($id: ID!, $input: UpdateContractInput!) { updateContract(id: $id, input: $input) { __typename } }`,
+      {
+        id: A.ids.contract,
+        input: { credentials: { employerApiKey: 'tcv-access-unknown', secretKey: 'wrong' } },
+      },
+    );
+    for (const { name, live } of own)
+      await live.waitFor(1, 20_000).catch(() => expect.fail(`A heard nothing on ${name}`));
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     for (const { name, received } of theirs) expect(received, `B on ${name}`).toEqual([]);
@@ -402,7 +660,9 @@ describe('subscriptions', () => {
       stop();
     }
     expect(own.length + theirs.length).toBeGreaterThan(15);
-    console.log(`tenant isolation: ${theirs.length} subscriptions of the other organisation over WebSocket and as many over SSE heard nothing; ${own.length} of its own heard its events`);
+    console.log(
+      `tenant isolation: ${theirs.length} subscriptions of the other organisation over WebSocket and as many over SSE heard nothing; ${own.length} of its own heard its events`,
+    );
   }, 90_000);
 });
 
@@ -417,31 +677,41 @@ function eventStream(query: string, variables: Record<string, unknown>, token: s
   })
     .then(async (response) => {
       const reader = response.body!.getReader();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += Buffer.from(chunk.value).toString('utf8');
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        text += Buffer.from(chunk.value).toString('utf8');
     })
     .catch(() => undefined);
   return { text: () => text, stop: () => controller.abort() };
 }
 
 describe('webhook, feed and application page routes', () => {
-  test('a delivery to A\'s contract signed with B\'s secret is refused; B\'s contract naming A\'s postings touches nothing of A\'s', async () => {
+  test("a delivery to A's contract signed with B's secret is refused; B's contract naming A's postings touches nothing of A's", async () => {
     const state = `query ($id: ID!, $job: ID!) { posting(id: $id) { status } job(id: $job) { applications(first: 20) { edges { node { id } } } } }`;
     const before = await gql(A.admin, state, { id: A.ids.posting, job: A.ids.job });
-    const forged = await sendWebhook(A.webhookUrl, topcvDelivery(B.secretKey, { event: 'job.rejected', data: { job_id: A.externalId, reason: 'forged' } }));
+    const forged = await sendWebhook(
+      A.webhookUrl,
+      topcvDelivery(B.secretKey, { event: 'job.rejected', data: { job_id: A.externalId, reason: 'forged' } }),
+    );
     expect(forged.status).toBe(401);
-    expect((await deliver(B, { event: 'job.rejected', data: { job_id: A.externalId, reason: 'taken over' } })).status).toBeLessThan(500);
+    expect(
+      (await deliver(B, { event: 'job.rejected', data: { job_id: A.externalId, reason: 'taken over' } })).status,
+    ).toBeLessThan(500);
     expect((await deliver(B, application('Cross Applicant', { job_id: A.externalId }))).status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = await gql(A.admin, state, { id: A.ids.posting, job: A.ids.job });
     expect(after).toEqual(before);
   });
 
-  test('B\'s feed lists only B\'s vacancies; A\'s application page cannot be reached through B\'s contract', async () => {
-    const [aFeed, bFeed] = await Promise.all([fetch(A.feedUrl).then((r) => r.text()), fetch(B.feedUrl).then((r) => r.text())]);
+  test("B's feed lists only B's vacancies; A's application page cannot be reached through B's contract", async () => {
+    const [aFeed, bFeed] = await Promise.all([
+      fetch(A.feedUrl).then((r) => r.text()),
+      fetch(B.feedUrl).then((r) => r.text()),
+    ]);
     expect(aFeed).toContain('ALPHA Warehouse lead');
     expect(bFeed).toContain('BRAVO Warehouse lead');
     expect(leaksOf(bFeed)).toEqual([]);
-    const applyUrl = (feed: string) => new URL(/<applyUrl>([^<]+)<\/applyUrl>/.exec(feed)![1]!.replaceAll('&amp;', '&'));
+    const applyUrl = (feed: string) =>
+      new URL(/<applyUrl>([^<]+)<\/applyUrl>/.exec(feed)![1]!.replaceAll('&amp;', '&'));
     const [, , aContract, aJob] = applyUrl(aFeed).pathname.split('/');
     const [, , bContract] = applyUrl(bFeed).pathname.split('/');
     expect(aContract).not.toBe(bContract);

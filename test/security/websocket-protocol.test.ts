@@ -27,7 +27,9 @@ interface Socket {
 async function open(protocol = 'graphql-transport-ws'): Promise<Socket> {
   const raw = new WebSocket(`${server.url.replace(/^http/, 'ws')}/graphql`, protocol ? [protocol] : []);
   const messages: Record<string, any>[] = [];
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => raw.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    raw.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   raw.on('message', (data) => messages.push(JSON.parse(data.toString())));
   raw.on('error', () => undefined);
   await new Promise<void>((resolve) => {
@@ -62,7 +64,13 @@ describe('graphql-ws close codes', () => {
   });
 
   test('a missing, unknown or revoked token: 4403, before any operation runs', async () => {
-    for (const payload of [undefined, {}, { authorization: 'Bearer mp_nothing' }, { token: 42 }, { authorization: `Basic ${admin}` }]) {
+    for (const payload of [
+      undefined,
+      {},
+      { authorization: 'Bearer mp_nothing' },
+      { token: 42 },
+      { authorization: `Basic ${admin}` },
+    ]) {
       const socket = await open();
       socket.send({ type: 'connection_init', ...(payload ? { payload } : {}) });
       expect(await socket.closed, JSON.stringify(payload)).toEqual({ code: 4403, reason: 'Forbidden' });
@@ -89,7 +97,13 @@ describe('graphql-ws close codes', () => {
   });
 
   test('invalid messages: 4400 (not JSON, unknown type, missing id or payload)', async () => {
-    for (const message of ['{not json', { type: 'bogus' }, { type: 'subscribe', payload: { query: '{ viewer { organization { id } } }' } }, { type: 'subscribe', id: '1' }, [1, 2]]) {
+    for (const message of [
+      '{not json',
+      { type: 'bogus' },
+      { type: 'subscribe', payload: { query: '{ viewer { organization { id } } }' } },
+      { type: 'subscribe', id: '1' },
+      [1, 2],
+    ]) {
       const socket = await acknowledged();
       socket.send(message);
       expect((await socket.closed).code, JSON.stringify(message)).toBe(4400);
@@ -100,7 +114,11 @@ describe('graphql-ws close codes', () => {
     const old = await open('');
     expect((await old.closed).code).toBe(4406);
     const socket = await acknowledged();
-    socket.send({ type: 'subscribe', id: '1', payload: { query: `{ viewer { user { id } } } # ${'x'.repeat(1024 * 1024)}` } });
+    socket.send({
+      type: 'subscribe',
+      id: '1',
+      payload: { query: `{ viewer { user { id } } } # ${'x'.repeat(1024 * 1024)}` },
+    });
     expect((await socket.closed).code).toBe(1009);
   });
 
@@ -111,7 +129,11 @@ describe('graphql-ws close codes', () => {
     expect(error).toMatchObject({ id: 'a', payload: [{ message: expect.stringContaining('nothingLikeThis') }] });
     const aliased = `{ ${Array.from({ length: 40 }, (_, index) => `a${index}: viewer { user { id } }`).join(' ')} }`;
     socket.send({ type: 'subscribe', id: 'b', payload: { query: aliased } });
-    await eventually(() => socket.messages.some((message) => message.type === 'error' && message.id === 'b'), 5000, 'the alias limit');
+    await eventually(
+      () => socket.messages.some((message) => message.type === 'error' && message.id === 'b'),
+      5000,
+      'the alias limit',
+    );
     expect(JSON.stringify(socket.messages.find((message) => message.id === 'b'))).toMatch(/alias/i);
     socket.send({ type: 'ping' });
     await socket.next('pong');
@@ -122,7 +144,10 @@ describe('graphql-ws close codes', () => {
 
 describe('revocation', () => {
   test('revoking the token closes its WebSocket with 4403 and ends its SSE stream; a new connection with it is refused', async () => {
-    const created = await server.graphql(`mutation { createApiToken(input: { name: "short-lived", scopes: [READ, WRITE] }) { ... on CreateApiTokenPayload { token apiToken { id } } } }`, { token: admin });
+    const created = await server.graphql(
+      `mutation { createApiToken(input: { name: "short-lived", scopes: [READ, WRITE] }) { ... on CreateApiTokenPayload { token apiToken { id } } } }`,
+      { token: admin },
+    );
     const { token, apiToken } = created.body.data!.createApiToken;
     const socket = await acknowledged(token);
     socket.send({ type: 'subscribe', id: 's', payload: { query: 'subscription { postingStatusChanged { to } }' } });
@@ -138,14 +163,21 @@ describe('revocation', () => {
     const reader = stream.body!.getReader();
     let text = '';
     const ended = (async () => {
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += Buffer.from(chunk.value).toString('utf8');
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        text += Buffer.from(chunk.value).toString('utf8');
     })();
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const revoked = await server.graphql(`mutation ($id: ID!) { revokeApiToken(id: $id) { __typename } }`, { token: admin, variables: { id: apiToken.id } });
+    const revoked = await server.graphql(`mutation ($id: ID!) { revokeApiToken(id: $id) { __typename } }`, {
+      token: admin,
+      variables: { id: apiToken.id },
+    });
     expect(revoked.body.data).toEqual({ revokeApiToken: { __typename: 'ApiToken' } });
     expect(await socket.closed).toEqual({ code: 4403, reason: 'Forbidden: token revoked' });
-    await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the SSE stream did not end')), 5000))]);
+    await Promise.race([
+      ended,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the SSE stream did not end')), 5000)),
+    ]);
     expect(text).toContain('event: complete');
     controller.abort();
 

@@ -27,7 +27,9 @@ export default async function setup(project: TestProject) {
   const postgresTemplate = `mp_template_${process.pid}_${project.name}`;
   await adminQuery(`DROP DATABASE IF EXISTS ${postgresTemplate}`);
   await adminQuery(`CREATE DATABASE ${postgresTemplate}`);
-  const server = await openDatabase({ database: { kind: 'postgres', url: databaseUrl(postgresTemplate), poolSize: 2 } });
+  const server = await openDatabase({
+    database: { kind: 'postgres', url: databaseUrl(postgresTemplate), poolSize: 2 },
+  });
   await migrate(server.sql);
   await server.close();
 

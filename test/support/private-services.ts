@@ -54,7 +54,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     await waitUntil(() => answers(port), `Redis on port ${port}`);
   };
   const stop = async () => {
@@ -79,12 +81,29 @@ export interface PrivatePostgres {
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
   const directory = await mkdtemp(path.join(tmpdir(), 'mp-pg-'));
-  await chown(directory, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
+  await chown(
+    directory,
+    Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+    Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+  );
   const data = path.join(directory, 'data');
   const asPostgres = (command: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', command, ...args]);
   await asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const options = `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
-  const ctl = (action: 'start' | 'restart' | 'stop', extra: string[] = []) => asPostgres('pg_ctl', [action, '-D', data, '-w', '-t', '30', '-l', path.join(directory, 'log'), '-o', options, ...extra]);
+  const ctl = (action: 'start' | 'restart' | 'stop', extra: string[] = []) =>
+    asPostgres('pg_ctl', [
+      action,
+      '-D',
+      data,
+      '-w',
+      '-t',
+      '30',
+      '-l',
+      path.join(directory, 'log'),
+      '-o',
+      options,
+      ...extra,
+    ]);
   await ctl('start');
   return {
     url: (database = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${database}`,

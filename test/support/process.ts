@@ -19,7 +19,12 @@ const TSX = import.meta.resolve('tsx');
  * Runs one of the project's TypeScript entry points (a path from the project's root) in a child process, as
  * `npm start` and the scripts do; `cwd` is the project's root unless given.
  */
-export function runScript(script: string, env: Record<string, string>, args: string[] = [], options: { cwd?: string } = {}): RunningProcess {
+export function runScript(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  options: { cwd?: string } = {},
+): RunningProcess {
   const child = spawn(process.execPath, ['--import', TSX, path.resolve(ROOT, script), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_PRETTY: 'false', ...env },
@@ -29,13 +34,13 @@ export function runScript(script: string, env: Record<string, string>, args: str
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     text += chunk.toString();
-    listeners.forEach((listener) => listener());
+    for (const listener of listeners) listener();
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {
-      listeners.forEach((listener) => listener());
+      for (const listener of listeners) listener();
       resolve({ code, signal });
     }),
   );

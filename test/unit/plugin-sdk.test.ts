@@ -1,5 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { assertFreshTimestamp, definePlugin, hmacMatches, validatePlugin, WebhookError } from '@multiposting/plugin-sdk';
+import {
+  assertFreshTimestamp,
+  definePlugin,
+  hmacMatches,
+  validatePlugin,
+  WebhookError,
+} from '@multiposting/plugin-sdk';
 import { createPluginContext } from '@multiposting/plugin-sdk/host';
 import { startSimulator } from '@multiposting/plugin-sdk/simulator';
 import { describe, expect, test } from 'vitest';
@@ -45,17 +51,32 @@ describe('the plugin SDK', () => {
       for (const [auth, header] of [
         [{ type: 'bearer', credential: 'apiKey' }, 'Bearer k-123'],
         [{ type: 'header', name: 'X-Api-Key', credential: 'apiKey' }, 'k-123'],
-        [{ type: 'basic', username: 'user', password: 'apiKey' }, `Basic ${Buffer.from('me:k-123').toString('base64')}`],
+        [
+          { type: 'basic', username: 'user', password: 'apiKey' },
+          `Basic ${Buffer.from('me:k-123').toString('base64')}`,
+        ],
       ] as const) {
         const plugin = { name: 'Acme Jobs', auth };
-        const context = createPluginContext({ plugin, environment: 'PRODUCTION', credentials: { apiKey: 'k-123', user: 'me' }, baseUrl: board.url, timeoutMs: 2000, log: console as never });
+        const context = createPluginContext({
+          plugin,
+          environment: 'PRODUCTION',
+          credentials: { apiKey: 'k-123', user: 'me' },
+          baseUrl: board.url,
+          timeoutMs: 2000,
+          log: console as never,
+        });
         await context.http.request({ url: '/v1/me' });
         await context.http.request({ url: `${elsewhere.url}/file` });
         const sent = board.calls.at(-1)!.headers;
         expect(auth.type === 'header' ? sent['x-api-key'] : sent.authorization).toBe(header);
         expect(JSON.stringify(elsewhere.calls.at(-1)!.headers)).not.toContain('k-123');
       }
-      expect(() => validatePlugin(definePlugin({ ...manifest, credentials: [], auth: { type: 'bearer', credential: 'token' } }), 'test')).toThrow(/auth\.credential: "token" is not one of the plugin's credential keys/);
+      expect(() =>
+        validatePlugin(
+          definePlugin({ ...manifest, credentials: [], auth: { type: 'bearer', credential: 'token' } }),
+          'test',
+        ),
+      ).toThrow(/auth\.credential: "token" is not one of the plugin's credential keys/);
     } finally {
       await board.close();
       await elsewhere.close();
@@ -66,8 +87,24 @@ describe('the plugin SDK', () => {
     const payload = '1700000000.{"event":"x"}';
     const digest = createHmac('sha256', 'secret').update(payload).digest();
     expect(hmacMatches({ secret: 'secret', payload, signature: digest.toString('hex') })).toBe(true);
-    expect(hmacMatches({ secret: 'secret', payload, signature: `sha256=${digest.toString('base64')}`, encoding: 'base64', prefix: 'sha256=' })).toBe(true);
-    expect(hmacMatches({ secret: 'secret', payload, signature: digest.toString('base64'), encoding: 'base64', prefix: 'sha256=' })).toBe(false);
+    expect(
+      hmacMatches({
+        secret: 'secret',
+        payload,
+        signature: `sha256=${digest.toString('base64')}`,
+        encoding: 'base64',
+        prefix: 'sha256=',
+      }),
+    ).toBe(true);
+    expect(
+      hmacMatches({
+        secret: 'secret',
+        payload,
+        signature: digest.toString('base64'),
+        encoding: 'base64',
+        prefix: 'sha256=',
+      }),
+    ).toBe(false);
     expect(hmacMatches({ secret: 'other', payload, signature: digest.toString('hex') })).toBe(false);
     expect(hmacMatches({ secret: 'secret', payload, signature: digest.toString('hex').slice(2) })).toBe(false);
     expect(hmacMatches({ secret: 'secret', payload, signature: 'not hex at all' })).toBe(false);
@@ -76,8 +113,11 @@ describe('the plugin SDK', () => {
 
   test('timestamps are read in seconds, milliseconds or ISO 8601, and an old or missing one is refused', () => {
     const now = new Date('2026-11-26T12:00:00Z');
-    for (const fresh of ['1795694400', '1795694400000', '2026-11-26T11:58:00Z', '2026-11-26T13:58:00+02:00']) expect(() => assertFreshTimestamp(fresh, now)).not.toThrow();
-    expect(() => assertFreshTimestamp('2026-11-26T11:00:00Z', now)).toThrow(expect.objectContaining({ reason: 'stale' }));
+    for (const fresh of ['1795694400', '1795694400000', '2026-11-26T11:58:00Z', '2026-11-26T13:58:00+02:00'])
+      expect(() => assertFreshTimestamp(fresh, now)).not.toThrow();
+    expect(() => assertFreshTimestamp('2026-11-26T11:00:00Z', now)).toThrow(
+      expect.objectContaining({ reason: 'stale' }),
+    );
     expect(() => assertFreshTimestamp('yesterday', now)).toThrow(WebhookError);
     expect(() => assertFreshTimestamp(undefined, now)).toThrow(expect.objectContaining({ reason: 'signature' }));
   });

@@ -17,7 +17,14 @@ import { ROOT, runScript } from '../support/process.ts';
 
 const run = promisify(execFile);
 // A clean environment: nothing of this test run (vitest's variables, the project's node_modules) leaks in.
-const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, NO_COLOR: '1', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const env = {
+  PATH: process.env.PATH!,
+  HOME: process.env.HOME!,
+  NO_COLOR: '1',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
 const npm = (cwd: string, ...args: string[]) => run('npm', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });
 
 let work: string;
@@ -70,7 +77,14 @@ test('a plugin scaffolded by the packed SDK type-checks, passes the kit and is l
   const board = await startBoardSimulator();
   const server = runScript(
     'src/server.ts',
-    { DATA_DIR: path.join(work, 'data'), PORT: '0', HOST: '127.0.0.1', BOARD_PLUGINS: manifest.name, BOARD_BASE_URLS: `acme-jobs=${board.url}`, WORKER_POLL_MS: '50' },
+    {
+      DATA_DIR: path.join(work, 'data'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BOARD_PLUGINS: manifest.name,
+      BOARD_BASE_URLS: `acme-jobs=${board.url}`,
+      WORKER_POLL_MS: '50',
+    },
     [],
     { cwd: deployment },
   );
@@ -78,27 +92,56 @@ test('a plugin scaffolded by the packed SDK type-checks, passes the kit and is l
     const [, token] = await server.waitFor(/admin token, shown this once, is (\S+)/, 60_000);
     const [, url] = await server.waitFor(/Listening on (http:\/\/\S+) /, 60_000);
     const gql = async (query: string, variables?: Record<string, unknown>) => {
-      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
       const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
       expect(body.errors).toBeUndefined();
       return body.data!;
     };
-    expect((await gql('{ boards(search: "acme") { id name } }')).boards).toEqual([{ id: 'acme-jobs', name: 'Acme Jobs' }]);
-    const refused = await gql('mutation ($input: ConnectAcmeJobsInput!) { connectAcmeJobs(input: $input) { ... on Contract { status statusReason } } }', {
-      input: { environment: 'SANDBOX', credentials: { apiKey: API_KEYS.refused } },
+    expect((await gql('{ boards(search: "acme") { id name } }')).boards).toEqual([
+      { id: 'acme-jobs', name: 'Acme Jobs' },
+    ]);
+    const refused = await gql(
+      'mutation ($input: ConnectAcmeJobsInput!) { connectAcmeJobs(input: $input) { ... on Contract { status statusReason } } }',
+      {
+        input: { environment: 'SANDBOX', credentials: { apiKey: API_KEYS.refused } },
+      },
+    );
+    expect(refused.connectAcmeJobs).toEqual({
+      status: 'INVALID_CREDENTIALS',
+      statusReason: 'Acme Jobs does not know this API key.',
     });
-    expect(refused.connectAcmeJobs).toEqual({ status: 'INVALID_CREDENTIALS', statusReason: 'Acme Jobs does not know this API key.' });
-    const contract = (await gql('mutation ($input: ConnectAcmeJobsInput!) { connectAcmeJobs(input: $input) { ... on Contract { id status } } }', {
-      input: { environment: 'SANDBOX', credentials: { apiKey: API_KEYS.valid } },
-    })).connectAcmeJobs;
+    const contract = (
+      await gql(
+        'mutation ($input: ConnectAcmeJobsInput!) { connectAcmeJobs(input: $input) { ... on Contract { id status } } }',
+        {
+          input: { environment: 'SANDBOX', credentials: { apiKey: API_KEYS.valid } },
+        },
+      )
+    ).connectAcmeJobs;
     expect(contract.status).toBe('ACTIVE');
-    const job = (await gql('mutation { createJob(input: { title: "Nurse", description: "<p>Care.</p>" }) { ... on Job { id } } }')).createJob;
-    const posting = (await gql('mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } } }', {
-      input: { jobId: job.id, contractId: contract.id, boardFields: { category: 'CARE' } },
-    })).publishPosting;
+    const job = (
+      await gql('mutation { createJob(input: { title: "Nurse", description: "<p>Care.</p>" }) { ... on Job { id } } }')
+    ).createJob;
+    const posting = (
+      await gql(
+        'mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } } }',
+        {
+          input: { jobId: job.id, contractId: contract.id, boardFields: { category: 'CARE' } },
+        },
+      )
+    ).publishPosting;
     expect(posting.__typename).toBe('Posting');
-    const read = async () => (await gql('query ($id: ID!) { posting(id: $id) { status externalUrl } }', { id: posting.id })).posting;
-    await eventually(async () => (await read()).status === 'PUBLISHED', 30_000, 'the posting published through the third-party plugin');
+    const read = async () =>
+      (await gql('query ($id: ID!) { posting(id: $id) { status externalUrl } }', { id: posting.id })).posting;
+    await eventually(
+      async () => (await read()).status === 'PUBLISHED',
+      30_000,
+      'the posting published through the third-party plugin',
+    );
     expect((await read()).externalUrl).toMatch(/^https:\/\/board\.example\/jobs\//);
   } finally {
     server.child.kill('SIGTERM');

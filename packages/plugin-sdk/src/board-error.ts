@@ -24,7 +24,9 @@ const boardErrorBrand = brand('BoardError');
 export class BoardError extends Error {
   /** True for a BoardError of any copy of the SDK (see brand.ts); subclasses keep the usual prototype check. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === BoardError ? boardErrorBrand.hasInstance(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+    return this === BoardError
+      ? boardErrorBrand.hasInstance(value)
+      : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
   override name = 'BoardError';
@@ -65,13 +67,45 @@ export class BoardError extends Error {
 export function boardErrorForStatus(status: number, retryAfter: string | null, what = 'The board'): BoardError {
   const retryAfterSeconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
   if (status === 429) {
-    return new BoardError({ code: 'RATE_LIMITED', retryable: true, status, userMessage: `${what} is rate limiting requests.`, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+    return new BoardError({
+      code: 'RATE_LIMITED',
+      retryable: true,
+      status,
+      userMessage: `${what} is rate limiting requests.`,
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    });
   }
-  if (status >= 500) return new BoardError({ code: 'UNAVAILABLE', retryable: true, status, userMessage: `${what} answered with a server error (${status}).` });
-  if (status === 401) return new BoardError({ code: 'UNAUTHORIZED', retryable: false, status, userMessage: `${what} refused the credentials.` });
-  if (status === 403) return new BoardError({ code: 'FORBIDDEN', retryable: false, status, userMessage: `${what} refused access.` });
-  if (status === 404) return new BoardError({ code: 'NOT_FOUND', retryable: false, status, userMessage: `${what} does not know this resource.` });
-  if (status === 409) return new BoardError({ code: 'CONFLICT', retryable: false, status, userMessage: `${what} reported a conflict.` });
-  if (status === 408) return new BoardError({ code: 'TIMEOUT', retryable: true, status, userMessage: `${what} timed out.` });
-  return new BoardError({ code: 'VALIDATION', retryable: false, status, userMessage: `${what} refused the request (${status}).` });
+  if (status >= 500)
+    return new BoardError({
+      code: 'UNAVAILABLE',
+      retryable: true,
+      status,
+      userMessage: `${what} answered with a server error (${status}).`,
+    });
+  if (status === 401)
+    return new BoardError({
+      code: 'UNAUTHORIZED',
+      retryable: false,
+      status,
+      userMessage: `${what} refused the credentials.`,
+    });
+  if (status === 403)
+    return new BoardError({ code: 'FORBIDDEN', retryable: false, status, userMessage: `${what} refused access.` });
+  if (status === 404)
+    return new BoardError({
+      code: 'NOT_FOUND',
+      retryable: false,
+      status,
+      userMessage: `${what} does not know this resource.`,
+    });
+  if (status === 409)
+    return new BoardError({ code: 'CONFLICT', retryable: false, status, userMessage: `${what} reported a conflict.` });
+  if (status === 408)
+    return new BoardError({ code: 'TIMEOUT', retryable: true, status, userMessage: `${what} timed out.` });
+  return new BoardError({
+    code: 'VALIDATION',
+    retryable: false,
+    status,
+    userMessage: `${what} refused the request (${status}).`,
+  });
 }

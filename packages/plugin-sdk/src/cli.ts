@@ -11,21 +11,41 @@ const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 async function files(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? files(path.join(directory, entry.name)) : [path.join(directory, entry.name)])));
+  const nested = await Promise.all(
+    entries.map((entry) =>
+      entry.isDirectory() ? files(path.join(directory, entry.name)) : [path.join(directory, entry.name)],
+    ),
+  );
   return nested.flat();
 }
 
 /** Copies the starter to `directory` with the plugin's id, name and this SDK's version filled in. */
 export async function scaffold(id: string, directory: string): Promise<void> {
   if (!ID.test(id)) throw new Error(`"${id}" is not a kebab-case plugin id such as "acme-jobs"`);
-  if (await stat(directory).then(() => true, () => false)) throw new Error(`${directory} already exists`);
+  if (
+    await stat(directory).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new Error(`${directory} already exists`);
   await cp(STARTER, directory, { recursive: true });
   // npm leaves .gitignore out of packages: the starter ships it without the dot.
   await rename(path.join(directory, 'gitignore'), path.join(directory, '.gitignore'));
-  const name = id.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join(' ');
+  const name = id
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join(' ');
   for (const file of await files(directory)) {
     const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replaceAll('__ID__', id).replaceAll('__NAME__', name).replaceAll('__PREFIX__', pascalCase(id)).replaceAll('__SDK_VERSION__', SDK_VERSION));
+    await writeFile(
+      file,
+      text
+        .replaceAll('__ID__', id)
+        .replaceAll('__NAME__', name)
+        .replaceAll('__PREFIX__', pascalCase(id))
+        .replaceAll('__SDK_VERSION__', SDK_VERSION),
+    );
   }
 }
 
@@ -43,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`multiposting-plugin: ${(error as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(`Created ${target}\nNext: cd ${path.relative(process.cwd(), target) || '.'} && npm install && npm test\n`);
+  process.stdout.write(
+    `Created ${target}\nNext: cd ${path.relative(process.cwd(), target) || '.'} && npm install && npm test\n`,
+  );
   return 0;
 }
 

@@ -56,7 +56,10 @@ export interface ConformanceOptions {
    * For plugins with webhooks: signs a delivery the way the board does, with these credentials and timestamp
    * (seconds since the epoch); `body` replaces the board's usual event body when given.
    */
-  signWebhook?: (credentials: Credentials, options: { timestamp: number; body?: string }) => { headers: Record<string, string>; body: string };
+  signWebhook?: (
+    credentials: Credentials,
+    options: { timestamp: number; body?: string },
+  ) => { headers: Record<string, string>; body: string };
   /**
    * For plugins with webhooks: deliveries of each kind the board sends (a review, a rejection with its reason, an
    * expiry, an application with its CV…), at least two about the same posting, and the events each must give.
@@ -94,9 +97,18 @@ const RETRYABLE_FAULTS: { label: string; fault: Fault; code: string }[] = [
 
 /** Whether `actual` has every field of `expected` with the same value (objects recursively, arrays item by item). */
 function matches(actual: unknown, expected: unknown): boolean {
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((item, index) => matches(actual[index], item));
+  if (Array.isArray(expected))
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, index) => matches(actual[index], item))
+    );
   if (expected !== null && typeof expected === 'object') {
-    return actual !== null && typeof actual === 'object' && Object.entries(expected).every(([key, value]) => matches((actual as Record<string, unknown>)[key], value));
+    return (
+      actual !== null &&
+      typeof actual === 'object' &&
+      Object.entries(expected).every(([key, value]) => matches((actual as Record<string, unknown>)[key], value))
+    );
   }
   return Object.is(actual, expected);
 }
@@ -117,32 +129,52 @@ function captureOutput(lines: string[]) {
       });
       methods.forEach((method, index) => {
         console[method] = (...args: unknown[]) => {
-          lines.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg) ?? String(arg))).join(' '));
+          lines.push(
+            args.map((arg) => (typeof arg === 'string' ? arg : (JSON.stringify(arg) ?? String(arg)))).join(' '),
+          );
           (consoleMethods[index] as (...args: unknown[]) => void)(...args);
         };
       });
     },
     stop() {
-      streams.forEach((stream, index) => (stream.write = writes[index] as typeof stream.write));
-      methods.forEach((method, index) => (console[method] = consoleMethods[index] as (typeof console)[typeof method]));
+      streams.forEach((stream, index) => {
+        stream.write = writes[index] as typeof stream.write;
+      });
+      methods.forEach((method, index) => {
+        console[method] = consoleMethods[index] as (typeof console)[typeof method];
+      });
     },
   };
 }
 
 /** The checks for one plugin, with what they share: the simulator and everything the plugin produced. */
-export function conformanceChecks(options: ConformanceOptions): { checks: Check[]; setUp(): Promise<void>; tearDown(): Promise<void> } {
+export function conformanceChecks(options: ConformanceOptions): {
+  checks: Check[];
+  setUp(): Promise<void>;
+  tearDown(): Promise<void>;
+} {
   const { plugin } = options;
   const environment = options.environment ?? plugin.environments[0]!;
   const capabilities = new Set(plugin.capabilities);
-  const credentialSets = [options.credentials.valid, options.credentials.refused, ...(options.credentials.other ? [options.credentials.other] : [])];
+  const credentialSets = [
+    options.credentials.valid,
+    options.credentials.refused,
+    ...(options.credentials.other ? [options.credentials.other] : []),
+  ];
   const secretValues = credentialSets.flatMap((credentials) =>
-    plugin.credentials.filter((field) => field.secret && credentials[field.key] !== undefined).map((field) => String(credentials[field.key])),
+    plugin.credentials
+      .filter((field) => field.secret && credentials[field.key] !== undefined)
+      .map((field) => String(credentials[field.key])),
   );
   // Everything the plugin returned, threw, logged or printed: scanned for secrets by the last check.
   const produced: string[] = [];
   const logLines: string[] = [];
   const log: StructuredLogger = Object.fromEntries(
-    (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (fields: Record<string, unknown>, message: string) => logLines.push(JSON.stringify({ level, ...fields, msg: message }))]),
+    (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+      level,
+      (fields: Record<string, unknown>, message: string) =>
+        logLines.push(JSON.stringify({ level, ...fields, msg: message })),
+    ]),
   ) as unknown as StructuredLogger;
   const output = captureOutput(produced);
   let simulator: KitSimulator;
@@ -173,35 +205,54 @@ export function conformanceChecks(options: ConformanceOptions): { checks: Check[
     return simulator.calls.slice(before);
   }
   const sentValue = (request: KitSimulator['calls'][number], value: string) =>
-    Object.values(request.headers).some((header) => String(header).includes(value)) || JSON.stringify(request.body ?? '').includes(value) || request.path.includes(value);
+    Object.values(request.headers).some((header) => String(header).includes(value)) ||
+    JSON.stringify(request.body ?? '').includes(value) ||
+    request.path.includes(value);
 
   const posting = () => {
     assert.ok(options.posting, 'pass `posting` to the kit for a plugin that publishes');
     const defaults = plugin.postingDefaults?.(options.posting.job) ?? {};
-    const boardFields = plugin.postingFields ? plugin.postingFields.parse({ ...defaults, ...options.posting.boardFields }) : options.posting.boardFields;
+    const boardFields = plugin.postingFields
+      ? plugin.postingFields.parse({ ...defaults, ...options.posting.boardFields })
+      : options.posting.boardFields;
     return { job: options.posting.job, boardFields: boardFields as Record<string, unknown> };
   };
   let keys = 0;
-  const key = (label: string) => `kit-${label}-${Date.now()}-${(keys += 1)}`;
+  const key = (label: string) => {
+    keys += 1;
+    return `kit-${label}-${Date.now()}-${keys}`;
+  };
   const publish = (idempotencyKey = key('publish'), timeoutMs?: number) =>
     call(() => plugin.publish!({ ...context(undefined, timeoutMs), posting: posting(), idempotencyKey }));
 
   /** Runs one operation of the plugin against an existing posting (published for it). */
   const operations: Record<Operation, { applies: boolean; run: (timeoutMs?: number) => Promise<unknown> }> = {
-    verifyCredentials: { applies: Boolean(plugin.verifyCredentials), run: (timeoutMs) => call(() => plugin.verifyCredentials!(context(undefined, timeoutMs))) },
+    verifyCredentials: {
+      applies: Boolean(plugin.verifyCredentials),
+      run: (timeoutMs) => call(() => plugin.verifyCredentials!(context(undefined, timeoutMs))),
+    },
     publish: { applies: capabilities.has('publish'), run: (timeoutMs) => publish(undefined, timeoutMs) },
     update: {
       applies: capabilities.has('update'),
       run: async (timeoutMs) => {
         const { externalId } = await publish();
-        return call(() => plugin.update!({ ...context(undefined, timeoutMs), posting: posting(), externalId, idempotencyKey: key('update') }));
+        return call(() =>
+          plugin.update!({
+            ...context(undefined, timeoutMs),
+            posting: posting(),
+            externalId,
+            idempotencyKey: key('update'),
+          }),
+        );
       },
     },
     withdraw: {
       applies: capabilities.has('withdraw'),
       run: async (timeoutMs) => {
         const { externalId } = await publish();
-        return call(() => plugin.withdraw!({ ...context(undefined, timeoutMs), externalId, idempotencyKey: key('withdraw') }));
+        return call(() =>
+          plugin.withdraw!({ ...context(undefined, timeoutMs), externalId, idempotencyKey: key('withdraw') }),
+        );
       },
     },
     fetchPosting: {
@@ -211,7 +262,10 @@ export function conformanceChecks(options: ConformanceOptions): { checks: Check[
         return call(() => plugin.fetchPosting!({ ...context(undefined, timeoutMs), externalId }));
       },
     },
-    checkContract: { applies: capabilities.has('contractHealth'), run: (timeoutMs) => call(() => plugin.checkContract!(context(undefined, timeoutMs))) },
+    checkContract: {
+      applies: capabilities.has('contractHealth'),
+      run: (timeoutMs) => call(() => plugin.checkContract!(context(undefined, timeoutMs))),
+    },
   };
 
   /**
@@ -225,7 +279,8 @@ export function conformanceChecks(options: ConformanceOptions): { checks: Check[
       simulator.inject(fault);
       const timeoutMs = fault.type === 'hang' ? 300 : 2000;
       const ctx = { ...context(undefined, timeoutMs), externalId };
-      if (operation === 'update') return failure(() => plugin.update!({ ...ctx, posting: posting(), idempotencyKey: key('update') }));
+      if (operation === 'update')
+        return failure(() => plugin.update!({ ...ctx, posting: posting(), idempotencyKey: key('update') }));
       if (operation === 'withdraw') return failure(() => plugin.withdraw!({ ...ctx, idempotencyKey: key('withdraw') }));
       return failure(() => plugin.fetchPosting!(ctx));
     }
@@ -234,7 +289,8 @@ export function conformanceChecks(options: ConformanceOptions): { checks: Check[
   }
 
   const checks: Check[] = [];
-  const add = (name: string, applies: boolean, run: () => Promise<void> | void) => checks.push({ name, applies, run: async () => run() });
+  const add = (name: string, applies: boolean, run: () => Promise<void> | void) =>
+    checks.push({ name, applies, run: async () => run() });
 
   // The manifest and what the server derives from it.
   add('manifest › is valid and its sdkVersion accepts this SDK', true, () => {
@@ -246,108 +302,186 @@ export function conformanceChecks(options: ConformanceOptions): { checks: Check[
     assert.ok(names.credentialsInput.startsWith(names.prefix));
     for (const field of plugin.credentials) assert.match(field.key, GRAPHQL_NAME);
   });
-  add('credentials › the valid ones pass the credential schema; each missing required field is reported by key', true, () => {
-    const schema = credentialsSchema(plugin);
-    assert.deepEqual(schema.safeParse(options.credentials.valid).error?.issues ?? [], []);
-    for (const field of plugin.credentials.filter((candidate) => candidate.required)) {
-      const { [field.key]: _omitted, ...rest } = options.credentials.valid;
-      const result = schema.safeParse(rest);
-      assert.equal(result.success, false, `credentials without ${field.key} must be refused`);
-      assert.ok(result.error?.issues.some((issue) => issue.path.join('.') === field.key), `the refusal must name ${field.key}`);
-    }
-    assert.equal(schema.safeParse({ ...options.credentials.valid, notAField: 'x' }).success, false, 'an unknown credential key must be refused');
-  });
+  add(
+    'credentials › the valid ones pass the credential schema; each missing required field is reported by key',
+    true,
+    () => {
+      const schema = credentialsSchema(plugin);
+      assert.deepEqual(schema.safeParse(options.credentials.valid).error?.issues ?? [], []);
+      for (const field of plugin.credentials.filter((candidate) => candidate.required)) {
+        const { [field.key]: _omitted, ...rest } = options.credentials.valid;
+        const result = schema.safeParse(rest);
+        assert.equal(result.success, false, `credentials without ${field.key} must be refused`);
+        assert.ok(
+          result.error?.issues.some((issue) => issue.path.join('.') === field.key),
+          `the refusal must name ${field.key}`,
+        );
+      }
+      assert.equal(
+        schema.safeParse({ ...options.credentials.valid, notAField: 'x' }).success,
+        false,
+        'an unknown credential key must be refused',
+      );
+    },
+  );
 
   // Board fields.
-  add('posting fields › the sample posting\'s board fields, with the defaults from its job, are valid', Boolean(plugin.postingFields && options.posting), () => {
-    const defaults = plugin.postingDefaults?.(options.posting!.job) ?? {};
-    assert.equal(typeof defaults, 'object', 'postingDefaults must return an object');
-    const parsed = plugin.postingFields!.safeParse({ ...defaults, ...options.posting!.boardFields });
-    assert.deepEqual(parsed.error?.issues ?? [], []);
-  });
-  add('posting fields › the board fields the board would refuse are refused, naming the field', Boolean(plugin.postingFields && options.invalidBoardFields?.length), () => {
-    for (const sample of options.invalidBoardFields!) {
-      const parsed = plugin.postingFields!.safeParse({ ...options.posting?.boardFields, ...sample.boardFields });
-      assert.equal(parsed.success, false, `${JSON.stringify(sample.boardFields)} must be refused`);
-      assert.ok(parsed.error.issues.some((issue) => issue.path.join('.') === sample.path), `the refusal of ${JSON.stringify(sample.boardFields)} must name ${sample.path}`);
-    }
-  });
-  add('posting fields › checkPosting finds nothing wrong with the sample posting', Boolean(plugin.checkPosting && options.posting), async () => {
-    assert.deepEqual(await call(() => plugin.checkPosting!(posting())), []);
-  });
+  add(
+    "posting fields › the sample posting's board fields, with the defaults from its job, are valid",
+    Boolean(plugin.postingFields && options.posting),
+    () => {
+      const defaults = plugin.postingDefaults?.(options.posting!.job) ?? {};
+      assert.equal(typeof defaults, 'object', 'postingDefaults must return an object');
+      const parsed = plugin.postingFields!.safeParse({ ...defaults, ...options.posting!.boardFields });
+      assert.deepEqual(parsed.error?.issues ?? [], []);
+    },
+  );
+  add(
+    'posting fields › the board fields the board would refuse are refused, naming the field',
+    Boolean(plugin.postingFields && options.invalidBoardFields?.length),
+    () => {
+      for (const sample of options.invalidBoardFields!) {
+        const parsed = plugin.postingFields!.safeParse({ ...options.posting?.boardFields, ...sample.boardFields });
+        assert.equal(parsed.success, false, `${JSON.stringify(sample.boardFields)} must be refused`);
+        assert.ok(
+          parsed.error.issues.some((issue) => issue.path.join('.') === sample.path),
+          `the refusal of ${JSON.stringify(sample.boardFields)} must name ${sample.path}`,
+        );
+      }
+    },
+  );
+  add(
+    'posting fields › checkPosting finds nothing wrong with the sample posting',
+    Boolean(plugin.checkPosting && options.posting),
+    async () => {
+      assert.deepEqual(await call(() => plugin.checkPosting!(posting())), []);
+    },
+  );
 
   // Credentials against the board.
   add('verifyCredentials › accepts the credentials the board accepts', Boolean(plugin.verifyCredentials), async () => {
     assert.deepEqual(await call(() => plugin.verifyCredentials!(context())), { ok: true });
   });
-  add('verifyCredentials › refuses the credentials the board refuses, with a reason', Boolean(plugin.verifyCredentials), async () => {
-    let refused: { ok: boolean; reason?: string };
-    try {
-      refused = await call(() => plugin.verifyCredentials!(context(options.credentials.refused)));
-    } catch (error) {
-      assert.ok(error instanceof BoardError, 'a refusal is a result or a BoardError');
-      assert.equal(error.retryable, false, 'refused credentials are not worth retrying');
-      refused = { ok: false, reason: error.userMessage };
-    }
-    assert.equal(refused.ok, false);
-    assert.ok((refused.reason?.length ?? 0) > 0, 'the refusal needs a reason a recruiter can act on');
-  });
+  add(
+    'verifyCredentials › refuses the credentials the board refuses, with a reason',
+    Boolean(plugin.verifyCredentials),
+    async () => {
+      let refused: { ok: boolean; reason?: string };
+      try {
+        refused = await call(() => plugin.verifyCredentials!(context(options.credentials.refused)));
+      } catch (error) {
+        assert.ok(error instanceof BoardError, 'a refusal is a result or a BoardError');
+        assert.equal(error.retryable, false, 'refused credentials are not worth retrying');
+        refused = { ok: false, reason: error.userMessage };
+      }
+      assert.equal(refused.ok, false);
+      assert.ok((refused.reason?.length ?? 0) > 0, 'the refusal needs a reason a recruiter can act on');
+    },
+  );
 
   // Postings.
   add('publish › the kit was given a sample posting', capabilities.has('publish'), () => {
     assert.ok(options.posting, 'pass `posting` to the kit for a plugin that publishes');
   });
-  add('publish › twice with one idempotency key makes one posting, and the key reaches the board', capabilities.has('publish'), async () => {
-    const idempotencyKey = key('publish');
-    let first: Awaited<ReturnType<typeof publish>> | undefined;
-    const requests = await requestsDuring(async () => (first = await publish(idempotencyKey)));
-    const again = await publish(idempotencyKey);
-    assert.ok(first!.externalId.length > 0);
-    assert.equal(again.externalId, first!.externalId, 'the same idempotency key must give the same posting');
-    assert.ok(requests.some((request) => sentValue(request, idempotencyKey)), 'publish must send the idempotency key it is given to the board');
+  add(
+    'publish › twice with one idempotency key makes one posting, and the key reaches the board',
+    capabilities.has('publish'),
+    async () => {
+      const idempotencyKey = key('publish');
+      let first: Awaited<ReturnType<typeof publish>> | undefined;
+      const requests = await requestsDuring(async () => (first = await publish(idempotencyKey)));
+      const again = await publish(idempotencyKey);
+      assert.ok(first!.externalId.length > 0);
+      assert.equal(again.externalId, first!.externalId, 'the same idempotency key must give the same posting');
+      assert.ok(
+        requests.some((request) => sentValue(request, idempotencyKey)),
+        'publish must send the idempotency key it is given to the board',
+      );
+    },
+  );
+  add(
+    'publish › after an answer lost once the board acted, the retry with the same key finds the same posting',
+    capabilities.has('publish'),
+    async () => {
+      const idempotencyKey = key('lost');
+      simulator.inject({ type: 'lost' });
+      const lost = await failure(() => publish(idempotencyKey, 300));
+      assert.ok(
+        lost instanceof BoardError && lost.code === 'TIMEOUT' && lost.retryable,
+        'a lost answer is a retryable TIMEOUT',
+      );
+      const retried = await publish(idempotencyKey);
+      const other = await publish(key('other'));
+      assert.notEqual(other.externalId, retried.externalId, 'another key must give another posting');
+      const state = plugin.fetchPosting
+        ? await call(() => plugin.fetchPosting!({ ...context(), externalId: retried.externalId }))
+        : undefined;
+      if (plugin.fetchPosting)
+        assert.ok(state, 'the posting created before the answer was lost is the one the retry returns');
+    },
+  );
+  add(
+    'update › sends the idempotency key it is given, and a repeat with it is safe',
+    capabilities.has('update'),
+    async () => {
+      const { externalId } = await publish();
+      const idempotencyKey = key('update');
+      const requests = await requestsDuring(() =>
+        call(() => plugin.update!({ ...context(), posting: posting(), externalId, idempotencyKey })),
+      );
+      assert.ok(
+        requests.some((request) => sentValue(request, idempotencyKey)),
+        'update must send the idempotency key it is given to the board, not one of its own',
+      );
+      await call(() => plugin.update!({ ...context(), posting: posting(), externalId, idempotencyKey }));
+    },
+  );
+  add(
+    'withdraw › is safe to repeat, and a posting the board no longer has (404, 410) counts as withdrawn',
+    capabilities.has('withdraw'),
+    async () => {
+      const { externalId } = await publish();
+      const idempotencyKey = key('withdraw');
+      await call(() => plugin.withdraw!({ ...context(), externalId, idempotencyKey }));
+      await call(() => plugin.withdraw!({ ...context(), externalId, idempotencyKey }));
+      await call(() => plugin.withdraw!({ ...context(), externalId: UNKNOWN_ID, idempotencyKey: key('withdraw') }));
+      if (plugin.fetchPosting) {
+        const state = await call(() => plugin.fetchPosting!({ ...context(), externalId }));
+        assert.ok(
+          state === null || state.status === 'WITHDRAWN',
+          `a withdrawn posting reads as WITHDRAWN or unknown, not ${state?.status}`,
+        );
+      }
+    },
+  );
+  add(
+    'fetchPosting › reads back what was published, and null for a posting the board does not know',
+    Boolean(plugin.fetchPosting) && capabilities.has('publish'),
+    async () => {
+      const published = await publish();
+      const state = await call(() => plugin.fetchPosting!({ ...context(), externalId: published.externalId }));
+      assert.equal(state?.status, published.status);
+      assert.equal(await call(() => plugin.fetchPosting!({ ...context(), externalId: UNKNOWN_ID })), null);
+    },
+  );
+  add("linkExisting › the kit was given another customer's credentials", capabilities.has('linkExisting'), () => {
+    assert.ok(
+      options.credentials.other,
+      "pass `credentials.other` (another customer's valid credentials) for a plugin that links existing postings",
+    );
   });
-  add('publish › after an answer lost once the board acted, the retry with the same key finds the same posting', capabilities.has('publish'), async () => {
-    const idempotencyKey = key('lost');
-    simulator.inject({ type: 'lost' });
-    const lost = await failure(() => publish(idempotencyKey, 300));
-    assert.ok(lost instanceof BoardError && lost.code === 'TIMEOUT' && lost.retryable, 'a lost answer is a retryable TIMEOUT');
-    const retried = await publish(idempotencyKey);
-    const other = await publish(key('other'));
-    assert.notEqual(other.externalId, retried.externalId, 'another key must give another posting');
-    const state = plugin.fetchPosting ? await call(() => plugin.fetchPosting!({ ...context(), externalId: retried.externalId })) : undefined;
-    if (plugin.fetchPosting) assert.ok(state, 'the posting created before the answer was lost is the one the retry returns');
-  });
-  add('update › sends the idempotency key it is given, and a repeat with it is safe', capabilities.has('update'), async () => {
-    const { externalId } = await publish();
-    const idempotencyKey = key('update');
-    const requests = await requestsDuring(() => call(() => plugin.update!({ ...context(), posting: posting(), externalId, idempotencyKey })));
-    assert.ok(requests.some((request) => sentValue(request, idempotencyKey)), 'update must send the idempotency key it is given to the board, not one of its own');
-    await call(() => plugin.update!({ ...context(), posting: posting(), externalId, idempotencyKey }));
-  });
-  add('withdraw › is safe to repeat, and a posting the board no longer has (404, 410) counts as withdrawn', capabilities.has('withdraw'), async () => {
-    const { externalId } = await publish();
-    const idempotencyKey = key('withdraw');
-    await call(() => plugin.withdraw!({ ...context(), externalId, idempotencyKey }));
-    await call(() => plugin.withdraw!({ ...context(), externalId, idempotencyKey }));
-    await call(() => plugin.withdraw!({ ...context(), externalId: UNKNOWN_ID, idempotencyKey: key('withdraw') }));
-    if (plugin.fetchPosting) {
-      const state = await call(() => plugin.fetchPosting!({ ...context(), externalId }));
-      assert.ok(state === null || state.status === 'WITHDRAWN', `a withdrawn posting reads as WITHDRAWN or unknown, not ${state?.status}`);
-    }
-  });
-  add('fetchPosting › reads back what was published, and null for a posting the board does not know', Boolean(plugin.fetchPosting) && capabilities.has('publish'), async () => {
-    const published = await publish();
-    const state = await call(() => plugin.fetchPosting!({ ...context(), externalId: published.externalId }));
-    assert.equal(state?.status, published.status);
-    assert.equal(await call(() => plugin.fetchPosting!({ ...context(), externalId: UNKNOWN_ID })), null);
-  });
-  add('linkExisting › the kit was given another customer\'s credentials', capabilities.has('linkExisting'), () => {
-    assert.ok(options.credentials.other, 'pass `credentials.other` (another customer\'s valid credentials) for a plugin that links existing postings');
-  });
-  add('linkExisting › another customer\'s posting is not found', capabilities.has('linkExisting') && capabilities.has('publish'), async () => {
-    const { externalId } = await publish();
-    assert.equal(await call(() => plugin.fetchPosting!({ ...context(options.credentials.other), externalId })), null, 'a posting of another account must read as null');
-  });
+  add(
+    "linkExisting › another customer's posting is not found",
+    capabilities.has('linkExisting') && capabilities.has('publish'),
+    async () => {
+      const { externalId } = await publish();
+      assert.equal(
+        await call(() => plugin.fetchPosting!({ ...context(options.credentials.other), externalId })),
+        null,
+        'a posting of another account must read as null',
+      );
+    },
+  );
   add('checkContract › reports a health the server can read', capabilities.has('contractHealth'), async () => {
     const health = await call(() => plugin.checkContract!(context()));
     assert.deepEqual(healthSchema.safeParse(health).error?.issues ?? [], []);
@@ -355,7 +489,11 @@ export function conformanceChecks(options: ConformanceOptions): { checks: Check[
   add('requests › no secret travels in a URL (paths and query strings end up in logs along the way)', true, () => {
     for (const request of simulator.calls) {
       const url = `${request.path}?${request.query.toString()}`;
-      for (const secret of secretValues) assert.ok(!url.includes(secret) && !url.includes(encodeURIComponent(secret)), `a secret was sent in ${request.method} ${request.path}`);
+      for (const secret of secretValues)
+        assert.ok(
+          !url.includes(secret) && !url.includes(encodeURIComponent(secret)),
+          `a secret was sent in ${request.method} ${request.path}`,
+        );
     }
   });
 
@@ -368,62 +506,122 @@ export function conformanceChecks(options: ConformanceOptions): { checks: Check[
         assert.ok(error instanceof BoardError, `${operation} must throw a BoardError, not ${String(error)}`);
         assert.equal(error.code, code);
         assert.equal(error.retryable, true, `${label} is worth retrying`);
-        if (fault.type === 'rateLimit') assert.equal(error.retryAfterSeconds, 7, 'the board\'s Retry-After must come through');
+        if (fault.type === 'rateLimit')
+          assert.equal(error.retryAfterSeconds, 7, "the board's Retry-After must come through");
       });
     }
     // verifyCredentials may read a refusal as `{ ok: false }` instead of throwing: its refusals are checked above.
-    add(`faults › ${operation}: a 400 refusal is a BoardError that is not retried`, applies && operation !== 'verifyCredentials', async () => {
-      const error = await faultOn(operation, { type: 'error', status: 400 });
-      assert.ok(error instanceof BoardError && !error.retryable, `a 400 must be a BoardError that is not retried (got ${String(error)})`);
-    });
+    add(
+      `faults › ${operation}: a 400 refusal is a BoardError that is not retried`,
+      applies && operation !== 'verifyCredentials',
+      async () => {
+        const error = await faultOn(operation, { type: 'error', status: 400 });
+        assert.ok(
+          error instanceof BoardError && !error.retryable,
+          `a 400 must be a BoardError that is not retried (got ${String(error)})`,
+        );
+      },
+    );
   }
 
   // Webhooks.
   const now = () => Math.floor(Date.now() / 1000);
-  const webhookContext = (delivery: { headers: Record<string, string>; body: string }, credentials = options.credentials.valid) => ({
+  const webhookContext = (
+    delivery: { headers: Record<string, string>; body: string },
+    credentials = options.credentials.valid,
+  ) => ({
     ...context(credentials),
-    request: { headers: Object.fromEntries(Object.entries(delivery.headers).map(([name, value]) => [name.toLowerCase(), value])), body: Buffer.from(delivery.body) },
+    request: {
+      headers: Object.fromEntries(Object.entries(delivery.headers).map(([name, value]) => [name.toLowerCase(), value])),
+      body: Buffer.from(delivery.body),
+    },
   });
-  const handle = (delivery: { headers: Record<string, string>; body: string }, credentials?: Credentials) => call(() => plugin.handleWebhook!(webhookContext(delivery, credentials)));
-  const refusal = (delivery: { headers: Record<string, string>; body: string }, credentials?: Credentials) => failure(() => handle(delivery, credentials));
+  const handle = (delivery: { headers: Record<string, string>; body: string }, credentials?: Credentials) =>
+    call(() => plugin.handleWebhook!(webhookContext(delivery, credentials)));
+  const refusal = (delivery: { headers: Record<string, string>; body: string }, credentials?: Credentials) =>
+    failure(() => handle(delivery, credentials));
   const webhooks = capabilities.has('webhooks');
   add('webhooks › the kit was given a way to sign deliveries, and samples of them', webhooks, () => {
     assert.ok(options.signWebhook, 'pass `signWebhook` for a plugin with webhooks');
-    assert.ok((options.webhookSamples?.length ?? 0) >= 2, 'pass at least two `webhookSamples` (about the same posting) for a plugin with webhooks');
+    assert.ok(
+      (options.webhookSamples?.length ?? 0) >= 2,
+      'pass at least two `webhookSamples` (about the same posting) for a plugin with webhooks',
+    );
   });
   add('webhooks › a signed delivery gives a delivery id and events the server can read', webhooks, async () => {
     const result = await handle(options.signWebhook!(options.credentials.valid, { timestamp: now() }));
     assert.deepEqual(webhookResultSchema.safeParse(result).error?.issues ?? [], []);
     assert.ok(result.events.length > 0);
   });
-  add('webhooks › each sample gives the events it means', webhooks && Boolean(options.webhookSamples?.length), async () => {
-    for (const sample of options.webhookSamples!) {
-      const result = await handle(options.signWebhook!(options.credentials.valid, { timestamp: now(), body: sample.body }));
-      assert.deepEqual(webhookResultSchema.safeParse(result).error?.issues ?? [], [], sample.name);
-      assert.ok(matches(result.events, sample.events), `${sample.name}: expected events like ${JSON.stringify(sample.events)}, got ${JSON.stringify(result.events)}`);
-    }
-  });
-  add('webhooks › distinct deliveries have distinct delivery ids (a repeated id is dropped as a duplicate)', webhooks && (options.webhookSamples?.length ?? 0) >= 2, async () => {
-    const results: WebhookResult[] = [];
-    for (const sample of options.webhookSamples!) results.push(await handle(options.signWebhook!(options.credentials.valid, { timestamp: now(), body: sample.body })));
-    const ids = results.map((result) => result.deliveryId);
-    assert.equal(new Set(ids).size, ids.length, `delivery ids repeat across distinct deliveries: ${ids.join(', ')}`);
-  });
-  add('webhooks › a tampered body, or a signature made with another secret, is refused as a bad signature', webhooks, async () => {
-    const delivery = options.signWebhook!(options.credentials.valid, { timestamp: now() });
-    assert.equal(((await refusal({ ...delivery, body: `${delivery.body} ` })) as WebhookError)?.reason, 'signature');
-    const otherSecrets = Object.fromEntries(
-      Object.entries(options.credentials.valid).map(([name, value]) => [name, plugin.credentials.find((field) => field.key === name)?.secret ? `${String(value)}-other` : value]),
-    );
-    assert.ok((await refusal(delivery, otherSecrets)) instanceof WebhookError);
-    assert.equal(((await refusal({ headers: {}, body: delivery.body })) as WebhookError)?.reason, 'signature');
-  });
+  add(
+    'webhooks › each sample gives the events it means',
+    webhooks && Boolean(options.webhookSamples?.length),
+    async () => {
+      for (const sample of options.webhookSamples!) {
+        const result = await handle(
+          options.signWebhook!(options.credentials.valid, { timestamp: now(), body: sample.body }),
+        );
+        assert.deepEqual(webhookResultSchema.safeParse(result).error?.issues ?? [], [], sample.name);
+        assert.ok(
+          matches(result.events, sample.events),
+          `${sample.name}: expected events like ${JSON.stringify(sample.events)}, got ${JSON.stringify(result.events)}`,
+        );
+      }
+    },
+  );
+  add(
+    'webhooks › distinct deliveries have distinct delivery ids (a repeated id is dropped as a duplicate)',
+    webhooks && (options.webhookSamples?.length ?? 0) >= 2,
+    async () => {
+      const results: WebhookResult[] = [];
+      for (const sample of options.webhookSamples!)
+        results.push(
+          await handle(options.signWebhook!(options.credentials.valid, { timestamp: now(), body: sample.body })),
+        );
+      const ids = results.map((result) => result.deliveryId);
+      assert.equal(new Set(ids).size, ids.length, `delivery ids repeat across distinct deliveries: ${ids.join(', ')}`);
+    },
+  );
+  add(
+    'webhooks › a tampered body, or a signature made with another secret, is refused as a bad signature',
+    webhooks,
+    async () => {
+      const delivery = options.signWebhook!(options.credentials.valid, { timestamp: now() });
+      assert.equal(((await refusal({ ...delivery, body: `${delivery.body} ` })) as WebhookError)?.reason, 'signature');
+      const otherSecrets = Object.fromEntries(
+        Object.entries(options.credentials.valid).map(([name, value]) => [
+          name,
+          plugin.credentials.find((field) => field.key === name)?.secret ? `${String(value)}-other` : value,
+        ]),
+      );
+      assert.ok((await refusal(delivery, otherSecrets)) instanceof WebhookError);
+      assert.equal(((await refusal({ headers: {}, body: delivery.body })) as WebhookError)?.reason, 'signature');
+    },
+  );
   add('webhooks › a replay of an old delivery is refused', webhooks, async () => {
-    assert.equal(((await refusal(options.signWebhook!(options.credentials.valid, { timestamp: now() - 3600 }))) as WebhookError)?.reason, 'stale');
+    assert.equal(
+      ((await refusal(options.signWebhook!(options.credentials.valid, { timestamp: now() - 3600 }))) as WebhookError)
+        ?.reason,
+      'stale',
+    );
   });
-  add('webhooks › a signed body that is not one of the board\'s events is refused as malformed', webhooks, async () => {
-    assert.equal(((await refusal(options.signWebhook!(options.credentials.valid, { timestamp: now(), body: '{"not": "an event"' }))) as WebhookError)?.reason, 'malformed');
-    assert.equal(((await refusal(options.signWebhook!(options.credentials.valid, { timestamp: now(), body: '{"type": "unheard.of"}' }))) as WebhookError)?.reason, 'malformed');
+  add("webhooks › a signed body that is not one of the board's events is refused as malformed", webhooks, async () => {
+    assert.equal(
+      (
+        (await refusal(
+          options.signWebhook!(options.credentials.valid, { timestamp: now(), body: '{"not": "an event"' }),
+        )) as WebhookError
+      )?.reason,
+      'malformed',
+    );
+    assert.equal(
+      (
+        (await refusal(
+          options.signWebhook!(options.credentials.valid, { timestamp: now(), body: '{"type": "unheard.of"}' }),
+        )) as WebhookError
+      )?.reason,
+      'malformed',
+    );
   });
 
   // Feeds.
@@ -452,15 +650,23 @@ export function conformanceChecks(options: ConformanceOptions): { checks: Check[
     assert.equal(XMLValidator.validate(text), true);
     assert.ok(!text.includes('<script>'));
   });
-  add('feed › it writes the feed in chunks as it reads the items, not as one string at the end', capabilities.has('feed'), async () => {
-    const items = Array.from({ length: 50 }, (_, index) => feedItem(`Vacancy ${index}`, index));
-    assert.ok((await render(items)).count > items.length / 2);
-  });
+  add(
+    'feed › it writes the feed in chunks as it reads the items, not as one string at the end',
+    capabilities.has('feed'),
+    async () => {
+      const items = Array.from({ length: 50 }, (_, index) => feedItem(`Vacancy ${index}`, index));
+      assert.ok((await render(items)).count > items.length / 2);
+    },
+  );
 
   // Last: nothing the plugin produced in all of the above shows a secret.
   add('secrets › no secret in any result, error, log line, console output or stdout/stderr write', true, () => {
     const everything = [...produced, ...logLines].join('\n');
-    for (const secret of secretValues) assert.ok(!everything.includes(secret), 'a secret credential value appeared in what the plugin returned, threw, logged or printed');
+    for (const secret of secretValues)
+      assert.ok(
+        !everything.includes(secret),
+        'a secret credential value appeared in what the plugin returned, threw, logged or printed',
+      );
   });
 
   return {
@@ -500,7 +706,12 @@ export async function checkBoardPlugin(options: ConformanceOptions): Promise<Che
   return outcomes;
 }
 
-const emptyState: PluginState = { get: async () => undefined, set: async () => {}, delete: async () => {}, list: async () => [] };
+const emptyState: PluginState = {
+  get: async () => undefined,
+  set: async () => {},
+  delete: async () => {},
+  list: async () => [],
+};
 
 /** A publication as the server hands it to renderFeed, with `text` in every free-text field. */
 function feedItem(text: string, index: number): FeedItem {

@@ -39,14 +39,23 @@ export function authHeaders(auth: AuthDeclaration | undefined, credentials: Cred
     case 'bearer':
       return { authorization: `Bearer ${String(credentials[auth.credential] ?? '')}` };
     case 'basic':
-      return { authorization: `Basic ${Buffer.from(`${String(credentials[auth.username] ?? '')}:${String(credentials[auth.password] ?? '')}`).toString('base64')}` };
+      return {
+        authorization: `Basic ${Buffer.from(`${String(credentials[auth.username] ?? '')}:${String(credentials[auth.password] ?? '')}`).toString('base64')}`,
+      };
   }
 }
 
 /** Adds the authentication headers to every request relative to the board's address; other hosts never see them. */
 function authenticated(http: HttpClient, headers: Record<string, string>): HttpClient {
   if (Object.keys(headers).length === 0) return http;
-  return { request: (request) => http.request(/^[a-z][a-z0-9+.-]*:/i.test(request.url) ? request : { ...request, headers: { ...headers, ...request.headers } }) };
+  return {
+    request: (request) =>
+      http.request(
+        /^[a-z][a-z0-9+.-]*:/i.test(request.url)
+          ? request
+          : { ...request, headers: { ...headers, ...request.headers } },
+      ),
+  };
 }
 
 export interface PluginContextOptions {
@@ -69,7 +78,12 @@ export function createPluginContext(options: PluginContextOptions): PluginContex
     credentials: options.credentials,
     baseUrl: options.baseUrl ?? '',
     http: authenticated(
-      createHttpClient({ ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), timeoutMs: options.timeoutMs, signal, boardName: options.plugin.name }),
+      createHttpClient({
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        timeoutMs: options.timeoutMs,
+        signal,
+        boardName: options.plugin.name,
+      }),
       authHeaders(options.plugin.auth, options.credentials),
     ),
     log: redactingLogger(options.log, options.credentials),

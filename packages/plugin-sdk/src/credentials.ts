@@ -14,7 +14,11 @@ function fieldSchema(field: CredentialField): z.ZodType<CredentialValue> {
     case 'enum':
       return z.enum(field.options as [string, ...string[]], { error: `must be one of ${field.options!.join(', ')}` });
     case 'string': {
-      let schema = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters');
+      let schema = z
+        .string({ error: 'must be text' })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(2000, 'must be at most 2000 characters');
       if (field.pattern) schema = schema.regex(new RegExp(`^(?:${field.pattern.regex})$`), field.pattern.message);
       return schema;
     }
@@ -24,6 +28,11 @@ function fieldSchema(field: CredentialField): z.ZodType<CredentialValue> {
 /** The zod schema of a board's credentials, from its field descriptors: what the core accepts in a connect input. */
 export function credentialsSchema(plugin: Pick<BoardPlugin, 'credentials'>) {
   return z.strictObject(
-    Object.fromEntries(plugin.credentials.map((field) => [field.key, field.required ? fieldSchema(field) : fieldSchema(field).optional()])),
+    Object.fromEntries(
+      plugin.credentials.map((field) => [
+        field.key,
+        field.required ? fieldSchema(field) : fieldSchema(field).optional(),
+      ]),
+    ),
   );
 }

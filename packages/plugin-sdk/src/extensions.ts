@@ -65,7 +65,9 @@ export interface SchemaExtension {
 }
 
 /** Declares one operation with its argument types inferred from the schemas. */
-export function defineOperation<Args extends z.ZodObject, Result extends z.ZodObject>(operation: ExtensionOperation<Args, Result>): ExtensionOperation {
+export function defineOperation<Args extends z.ZodObject, Result extends z.ZodObject>(
+  operation: ExtensionOperation<Args, Result>,
+): ExtensionOperation {
   return operation as unknown as ExtensionOperation;
 }
 
@@ -80,7 +82,9 @@ const extensionInputErrorBrand = brand('ExtensionInputError');
 export class ExtensionInputError extends Error {
   override name = 'ExtensionInputError';
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === ExtensionInputError ? extensionInputErrorBrand.hasInstance(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+    return this === ExtensionInputError
+      ? extensionInputErrorBrand.hasInstance(value)
+      : Function.prototype[Symbol.hasInstance].call(this, value);
   }
   constructor(
     readonly path: string[],

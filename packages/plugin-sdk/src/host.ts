@@ -2,7 +2,14 @@
 // checks it applies to what plugins declare and return, and the context it hands them. Plugins do not need it.
 export { brand } from './brand.ts';
 export { healthSchema } from './contract-health.ts';
-export { createPluginContext, redactCredentials, redactingLogger, redactor, type PluginContextOptions, type StructuredLogger } from './context.ts';
+export {
+  createPluginContext,
+  redactCredentials,
+  redactingLogger,
+  redactor,
+  type PluginContextOptions,
+  type StructuredLogger,
+} from './context.ts';
 export { countryName, isCountryCode } from './countries.ts';
 export { credentialsSchema } from './credentials.ts';
 export { CAPABILITY_FUNCTIONS, PluginLoadError, validatePlugin } from './manifest.ts';

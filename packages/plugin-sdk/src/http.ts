@@ -30,11 +30,18 @@ export interface HttpClient {
  * fetch with a timeout and an abort signal. Network failures, timeouts and non-2xx answers (unless accepted)
  * become BoardError, retryable where trying again may help.
  */
-export function createHttpClient(options: { baseUrl?: string; timeoutMs: number; signal?: AbortSignal; boardName?: string }): HttpClient {
+export function createHttpClient(options: {
+  baseUrl?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  boardName?: string;
+}): HttpClient {
   const what = options.boardName ?? 'The board';
   return {
     async request(request) {
-      const url = options.baseUrl ? new URL(request.url, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : new URL(request.url);
+      const url = options.baseUrl
+        ? new URL(request.url, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`)
+        : new URL(request.url);
       const timeout = AbortSignal.timeout(request.timeoutMs ?? options.timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
@@ -52,9 +59,19 @@ export function createHttpClient(options: { baseUrl?: string; timeoutMs: number;
         response = await fetch(url, { method: request.method ?? 'GET', headers, body, signal, redirect: 'error' });
         text = await response.text();
       } catch (error) {
-        if (timeout.aborted) throw new BoardError({ code: 'TIMEOUT', retryable: true, userMessage: `${what} did not answer in time.` });
-        if (options.signal?.aborted) throw new BoardError({ code: 'NETWORK', retryable: true, userMessage: 'The request to the board was cancelled.' });
-        throw new BoardError({ code: 'NETWORK', retryable: true, userMessage: `${what} could not be reached (${(error as Error & { cause?: { code?: string } }).cause?.code ?? 'network error'}).` });
+        if (timeout.aborted)
+          throw new BoardError({ code: 'TIMEOUT', retryable: true, userMessage: `${what} did not answer in time.` });
+        if (options.signal?.aborted)
+          throw new BoardError({
+            code: 'NETWORK',
+            retryable: true,
+            userMessage: 'The request to the board was cancelled.',
+          });
+        throw new BoardError({
+          code: 'NETWORK',
+          retryable: true,
+          userMessage: `${what} could not be reached (${(error as Error & { cause?: { code?: string } }).cause?.code ?? 'network error'}).`,
+        });
       }
       if (!response.ok && !request.acceptStatuses?.includes(response.status)) {
         throw boardErrorForStatus(response.status, response.headers.get('retry-after'), what);
@@ -64,7 +81,12 @@ export function createHttpClient(options: { baseUrl?: string; timeoutMs: number;
         try {
           parsed = JSON.parse(text);
         } catch {
-          throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, status: response.status, userMessage: `${what} sent a malformed answer.` });
+          throw new BoardError({
+            code: 'BAD_RESPONSE',
+            retryable: true,
+            status: response.status,
+            userMessage: `${what} sent a malformed answer.`,
+          });
         }
       }
       return { status: response.status, headers: response.headers, body: parsed };

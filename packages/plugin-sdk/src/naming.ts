@@ -28,7 +28,10 @@ export function generatedNames(id: string) {
 
 /** Whether a plugin's own field name carries its prefix: `leForemThing`, or a verb then the prefix (`setLeForemThing`). */
 export function carriesPrefix(fieldName: string, pluginId: string): boolean {
-  return fieldName.startsWith(camelCase(pluginId)) || new RegExp(`^[a-z]+${pascalCase(pluginId)}(?:[A-Z0-9]|$)`).test(fieldName);
+  return (
+    fieldName.startsWith(camelCase(pluginId)) ||
+    new RegExp(`^[a-z]+${pascalCase(pluginId)}(?:[A-Z0-9]|$)`).test(fieldName)
+  );
 }
 
 /** The GraphQL names a plugin's `extendSchema` adds: its fields, and for each the input, result and payload types. */

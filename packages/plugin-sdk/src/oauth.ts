@@ -41,7 +41,13 @@ export function clientCredentials(options: ClientCredentialsOptions) {
   const refreshBefore = (options.refreshBeforeSeconds ?? 60) * 1000;
   const keyOf = (context: PluginContext) =>
     createHash('sha256')
-      .update([context.environment, context.credentials[options.clientIdField], context.credentials[options.clientSecretField]].join('\0'))
+      .update(
+        [
+          context.environment,
+          context.credentials[options.clientIdField],
+          context.credentials[options.clientSecretField],
+        ].join('\0'),
+      )
       .digest('hex');
 
   async function fetchToken(context: PluginContext): Promise<CachedToken> {
@@ -51,7 +57,12 @@ export function clientCredentials(options: ClientCredentialsOptions) {
       client_secret: String(context.credentials[options.clientSecretField]),
       ...(options.scope ? { scope: options.scope } : {}),
     };
-    const response = await context.http.request({ method: 'POST', url: options.tokenUrl, form, acceptStatuses: [400, 401, 403] });
+    const response = await context.http.request({
+      method: 'POST',
+      url: options.tokenUrl,
+      form,
+      acceptStatuses: [400, 401, 403],
+    });
     const body = (response.body ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
     if (response.status !== 200) {
       const error = typeof body.error === 'string' && /^[a-z_]{1,40}$/.test(body.error) ? body.error : 'invalid_client';
@@ -70,7 +81,8 @@ export function clientCredentials(options: ClientCredentialsOptions) {
     const cached = cache.get(key);
     if (cached) {
       const current = await cached.catch(() => undefined);
-      if (current && current.value !== stale && current.expiresAt - refreshBefore > context.now().getTime()) return current.value;
+      if (current && current.value !== stale && current.expiresAt - refreshBefore > context.now().getTime())
+        return current.value;
       if (cache.get(key) !== cached) return token(context, stale);
     }
     const fetching = fetchToken(context);
@@ -87,12 +99,21 @@ export function clientCredentials(options: ClientCredentialsOptions) {
     /** Sends a request with the bearer token; on a 401 the token is fetched again and the request sent once more. */
     async request(context: PluginContext, request: HttpRequest): Promise<HttpResponse> {
       const send = (value: string) =>
-        context.http.request({ ...request, headers: { ...request.headers, authorization: `Bearer ${value}` }, acceptStatuses: [...(request.acceptStatuses ?? []), 401] });
+        context.http.request({
+          ...request,
+          headers: { ...request.headers, authorization: `Bearer ${value}` },
+          acceptStatuses: [...(request.acceptStatuses ?? []), 401],
+        });
       const first = await token(context);
       let response = await send(first);
       if (response.status === 401) response = await send(await token(context, first));
       if (response.status === 401 && !request.acceptStatuses?.includes(401)) {
-        throw new BoardError({ code: 'UNAUTHORIZED', retryable: false, status: 401, userMessage: 'The board refused a fresh access token.' });
+        throw new BoardError({
+          code: 'UNAUTHORIZED',
+          retryable: false,
+          status: 401,
+          userMessage: 'The board refused a fresh access token.',
+        });
       }
       return response;
     },

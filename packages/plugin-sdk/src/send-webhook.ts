@@ -39,7 +39,8 @@ export async function sendWebhook(
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     const statuses = await Promise.all(duplicate && attempt === 1 ? [post(), post()] : [post()]);
     status = statuses.find((code) => code >= 200 && code < 300) ?? statuses[0]!;
-    const final = (status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 408 && status !== 429);
+    const final =
+      (status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 408 && status !== 429);
     if (final) return { status, attempts: attempt };
     if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
   }

@@ -102,7 +102,9 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
   let latencyMs = 0;
 
   const takeFault = (path: string, method: string): Fault | undefined => {
-    const index = queued.findIndex((entry) => (!entry.pathPrefix || path.startsWith(entry.pathPrefix)) && (!entry.method || entry.method === method));
+    const index = queued.findIndex(
+      (entry) => (!entry.pathPrefix || path.startsWith(entry.pathPrefix)) && (!entry.method || entry.method === method),
+    );
     if (index >= 0) {
       const entry = queued[index]!;
       entry.times -= 1;
@@ -121,7 +123,13 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://simulator');
     const body = await readBody(request);
-    const call: RecordedCall = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers, body };
+    const call: RecordedCall = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body,
+    };
     calls.push(call);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const fault = takeFault(url.pathname, call.method);
@@ -129,10 +137,14 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
       call.fault = fault.type;
       switch (fault.type) {
         case 'error':
-          response.writeHead(fault.status ?? 500, { 'content-type': 'application/json' }).end('{"error":"simulated failure"}');
+          response
+            .writeHead(fault.status ?? 500, { 'content-type': 'application/json' })
+            .end('{"error":"simulated failure"}');
           return;
         case 'rateLimit':
-          response.writeHead(429, { 'retry-after': String(fault.retryAfterSeconds), 'content-type': 'application/json' }).end('{"error":"rate limited"}');
+          response
+            .writeHead(429, { 'retry-after': String(fault.retryAfterSeconds), 'content-type': 'application/json' })
+            .end('{"error":"rate limited"}');
           return;
         case 'hang':
           hanging.add(response);
@@ -154,15 +166,28 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
       if (route.method !== request.method) continue;
       const match = route.regex.exec(url.pathname);
       if (!match) continue;
-      const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+      const params = Object.fromEntries(
+        route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]),
+      );
       try {
-        const result = await route.handler({ method: call.method, path: url.pathname, params, query: url.searchParams, headers: request.headers, body });
+        const result = await route.handler({
+          method: call.method,
+          path: url.pathname,
+          params,
+          query: url.searchParams,
+          headers: request.headers,
+          body,
+        });
         if (fault?.type === 'lost') return;
         const headers = { ...result.headers };
         if (result.json !== undefined) headers['content-type'] ??= 'application/json';
-        response.writeHead(result.status ?? 200, headers).end(result.json !== undefined ? JSON.stringify(result.json) : (result.text ?? ''));
+        response
+          .writeHead(result.status ?? 200, headers)
+          .end(result.json !== undefined ? JSON.stringify(result.json) : (result.text ?? ''));
       } catch (error) {
-        response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));
+        response
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: (error as Error).message }));
       }
       return;
     }

@@ -5,7 +5,17 @@ import type { PluginState, SchemaExtension } from './extensions.ts';
 import type { FeedItem, FeedSource } from './feeds.ts';
 import type { WebhookRequest, WebhookResult } from './webhooks.ts';
 
-export const CAPABILITIES = ['publish', 'update', 'withdraw', 'linkExisting', 'webhooks', 'candidates', 'feed', 'statusPolling', 'contractHealth'] as const;
+export const CAPABILITIES = [
+  'publish',
+  'update',
+  'withdraw',
+  'linkExisting',
+  'webhooks',
+  'candidates',
+  'feed',
+  'statusPolling',
+  'contractHealth',
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export type CredentialFieldType = 'string' | 'number' | 'boolean' | 'email' | 'url' | 'enum';
@@ -47,7 +57,9 @@ type CredentialValueOf<Field extends CredentialField> = Field['type'] extends 'n
 
 /** The credentials a plugin's functions get, typed from its descriptors: `credentials.apiKey` is a string. */
 export type CredentialsOf<Fields extends readonly CredentialField[]> = {
-  [Field in Fields[number] as Field['key']]: Field['required'] extends true ? CredentialValueOf<Field> : CredentialValueOf<Field> | undefined;
+  [Field in Fields[number] as Field['key']]: Field['required'] extends true
+    ? CredentialValueOf<Field>
+    : CredentialValueOf<Field> | undefined;
 };
 
 /**
@@ -192,7 +204,9 @@ export interface BoardPlugin<C = Credentials> extends PluginManifest {
    */
   publish?(context: PluginContext<C> & { posting: PostingPayload; idempotencyKey: string }): Promise<PublishResult>;
   /** Changes a published posting on the board (same idempotency rule as publish). */
-  update?(context: PluginContext<C> & { posting: PostingPayload; externalId: string; idempotencyKey: string }): Promise<{ status?: 'PUBLISHED' | 'PENDING_REVIEW' }>;
+  update?(
+    context: PluginContext<C> & { posting: PostingPayload; externalId: string; idempotencyKey: string },
+  ): Promise<{ status?: 'PUBLISHED' | 'PENDING_REVIEW' }>;
   /** Takes a posting off the board. Withdrawing one the board already removed must succeed. */
   withdraw?(context: PluginContext<C> & { externalId: string; idempotencyKey: string }): Promise<void>;
   /** Reads a posting's state on the board; null when the board does not know it (or it belongs to someone else). */
@@ -214,7 +228,9 @@ export interface BoardPlugin<C = Credentials> extends PluginManifest {
    * Feed boards: writes the feed, chunk by chunk, as the core reads the publications in batches; the core streams
    * the chunks to the board (gzip, conditional GET). Never build the whole document in memory.
    */
-  renderFeed?(context: PluginContext<C> & { items: AsyncIterable<FeedItem>; state: PluginState; generatedAt: Date }): AsyncIterable<string>;
+  renderFeed?(
+    context: PluginContext<C> & { items: AsyncIterable<FeedItem>; state: PluginState; generatedAt: Date },
+  ): AsyncIterable<string>;
   /** Queries and mutations of the plugin's own (e.g. a per-user setting), with names carrying its prefix. */
   extendSchema?: SchemaExtension;
 }

@@ -27,8 +27,17 @@ const link = z
   .optional()
   .transform((value) => (value && /^https?:\/\/\S+$/i.test(value) ? value : undefined));
 
-export const postingReviewedSchema = z.object({ type: z.literal('posting.reviewed'), externalId: text(200), approved: z.boolean(), reason: optionalText(2000) });
-export const postingClosedSchema = z.object({ type: z.literal('posting.closed'), externalId: text(200), reason: optionalText(2000) });
+export const postingReviewedSchema = z.object({
+  type: z.literal('posting.reviewed'),
+  externalId: text(200),
+  approved: z.boolean(),
+  reason: optionalText(2000),
+});
+export const postingClosedSchema = z.object({
+  type: z.literal('posting.closed'),
+  externalId: text(200),
+  reason: optionalText(2000),
+});
 export const candidateAppliedSchema = z.object({
   type: z.literal('candidate.applied'),
   applicationId: text(200),
@@ -40,7 +49,12 @@ export const candidateAppliedSchema = z.object({
     email,
     phone: optionalText(50),
     city: optionalText(200),
-    countryCode: z.string().transform((code) => code.toUpperCase()).refine(isCountryCode).optional().catch(undefined),
+    countryCode: z
+      .string()
+      .transform((code) => code.toUpperCase())
+      .refine(isCountryCode)
+      .optional()
+      .catch(undefined),
     profileUrl: link,
     consentAt: isoDate.optional().catch(undefined),
   }),
@@ -51,7 +65,11 @@ export const candidateAppliedSchema = z.object({
  * The normalised events a plugin's handleWebhook returns, checked by the core before they enter the inbox
  * (a plugin is external code too).
  */
-export const webhookEventSchema = z.discriminatedUnion('type', [postingReviewedSchema, postingClosedSchema, candidateAppliedSchema]);
+export const webhookEventSchema = z.discriminatedUnion('type', [
+  postingReviewedSchema,
+  postingClosedSchema,
+  candidateAppliedSchema,
+]);
 
 export const webhookResultSchema = z.object({
   deliveryId: text(200),

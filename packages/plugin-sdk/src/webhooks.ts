@@ -10,7 +10,9 @@ const webhookErrorBrand = brand('WebhookError');
 export class WebhookError extends Error {
   override name = 'WebhookError';
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === WebhookError ? webhookErrorBrand.hasInstance(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+    return this === WebhookError
+      ? webhookErrorBrand.hasInstance(value)
+      : Function.prototype[Symbol.hasInstance].call(this, value);
   }
   constructor(
     readonly reason: WebhookRejection,
@@ -83,8 +85,15 @@ export interface SignatureCheck {
 }
 
 /** Compares an HMAC of `payload` under `secret` with the signature the board sent, in constant time. */
-export function hmacMatches({ secret, payload, signature, algorithm = 'sha256', encoding = 'hex', prefix = '' }: SignatureCheck): boolean {
-  if (!signature || !signature.startsWith(prefix)) return false;
+export function hmacMatches({
+  secret,
+  payload,
+  signature,
+  algorithm = 'sha256',
+  encoding = 'hex',
+  prefix = '',
+}: SignatureCheck): boolean {
+  if (!signature?.startsWith(prefix)) return false;
   const expected = createHmac(algorithm, secret).update(payload).digest();
   const text = signature.slice(prefix.length).trim();
   const valid = encoding === 'hex' ? /^[0-9a-f]+$/i.test(text) : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text);
@@ -117,6 +126,9 @@ export function assertFreshTimestamp(timestamp: string | undefined, now: Date, t
   if (millis === undefined) throw new WebhookError('signature', 'The delivery has no valid timestamp.');
   const ageSeconds = (now.getTime() - millis) / 1000;
   if (Math.abs(ageSeconds) > toleranceSeconds) {
-    throw new WebhookError('stale', `The delivery's timestamp is ${Math.round(ageSeconds)} s away from now (tolerance ${toleranceSeconds} s).`);
+    throw new WebhookError(
+      'stale',
+      `The delivery's timestamp is ${Math.round(ageSeconds)} s away from now (tolerance ${toleranceSeconds} s).`,
+    );
   }
 }

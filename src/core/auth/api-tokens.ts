@@ -18,7 +18,10 @@ export const tokenInputSchema = z.object({
 });
 
 /** Stores a new token for a user and returns its one-time plaintext with the stored record. */
-export async function insertToken(db: Db, input: { organizationId: string; userId: string; name: string; scopes: TokenScope[] }) {
+export async function insertToken(
+  db: Db,
+  input: { organizationId: string; userId: string; name: string; scopes: TokenScope[] },
+) {
   const { token, hash, prefix } = generateToken();
   const record = await db.apiToken.create({ data: { ...input, tokenHash: hash, prefix } });
   return { token, record };

@@ -20,7 +20,14 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export async function authenticate(prisma: PrismaClient, token: string): Promise<Viewer | null> {
   const record = await prisma.apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, organizationId: true, scopes: true, revokedAt: true, lastUsedAt: true, user: { select: { id: true, role: true } } },
+    select: {
+      id: true,
+      organizationId: true,
+      scopes: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      user: { select: { id: true, role: true } },
+    },
   });
   if (!record || record.revokedAt) return null;
   const now = Date.now();

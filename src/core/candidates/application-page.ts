@@ -20,13 +20,26 @@ export interface ApplicationPage {
  * The page of a job published through a feed board's contract: the contract ACTIVE and the job in its feed (a
  * published posting on it, or an open job shown on the website). Null otherwise: the page is gone.
  */
-export async function findApplicationPage(deps: FeedDeps, contractId: string, jobId: string): Promise<ApplicationPage | null> {
-  const contract = await deps.prisma.contract.findUnique({ where: { id: rowId(contractId) }, include: { organization: { select: { name: true } } } });
+export async function findApplicationPage(
+  deps: FeedDeps,
+  contractId: string,
+  jobId: string,
+): Promise<ApplicationPage | null> {
+  const contract = await deps.prisma.contract.findUnique({
+    where: { id: rowId(contractId) },
+    include: { organization: { select: { name: true } } },
+  });
   const plugin = contract && deps.boards.get(contract.boardId);
-  if (!contract || !plugin?.renderFeed || !contract.feedTokenHash || effectiveStatus(contract) !== 'ACTIVE') return null;
-  const job = await deps.prisma.job.findFirst({ where: { id: rowId(jobId), organizationId: contract.organizationId, status: 'OPEN' } });
+  if (!contract || !plugin?.renderFeed || !contract.feedTokenHash || effectiveStatus(contract) !== 'ACTIVE')
+    return null;
+  const job = await deps.prisma.job.findFirst({
+    where: { id: rowId(jobId), organizationId: contract.organizationId, status: 'OPEN' },
+  });
   if (!job) return null;
-  const posting = await deps.prisma.posting.findFirst({ where: { jobId: job.id, contractId: contract.id, status: 'PUBLISHED' }, select: { externalId: true } });
+  const posting = await deps.prisma.posting.findFirst({
+    where: { jobId: job.id, contractId: contract.id, status: 'PUBLISHED' },
+    select: { externalId: true },
+  });
   if (!posting && !job.onWebsite) return null;
   return {
     organizationId: contract.organizationId,
@@ -61,7 +74,12 @@ export interface ApplicationForm {
  * Puts an application made on the hosted page in the inbox, as a board's would be: the workers create the candidate
  * in the first stage of the job (the CV checked like any other). False when this form was already submitted.
  */
-export async function submitApplication(deps: FeedDeps & { events: Events }, page: ApplicationPage, form: ApplicationForm, now = new Date()): Promise<boolean> {
+export async function submitApplication(
+  deps: FeedDeps & { events: Events },
+  page: ApplicationPage,
+  form: ApplicationForm,
+  now = new Date(),
+): Promise<boolean> {
   const { fields, cv } = form;
   return storeInInbox(deps, {
     organizationId: page.organizationId,
@@ -76,8 +94,21 @@ export async function submitApplication(deps: FeedDeps & { events: Events }, pag
         jobId: page.job.id,
         jobTitle: page.job.title,
         appliedAt: now.toISOString(),
-        candidate: { name: fields.name, email: fields.email.toLowerCase(), ...(fields.phone ? { phone: fields.phone } : {}), consentAt: now.toISOString() },
-        ...(cv ? { document: { fileName: cv.fileName, contentType: cv.contentType, contentBase64: cv.bytes.toString('base64') } } : {}),
+        candidate: {
+          name: fields.name,
+          email: fields.email.toLowerCase(),
+          ...(fields.phone ? { phone: fields.phone } : {}),
+          consentAt: now.toISOString(),
+        },
+        ...(cv
+          ? {
+              document: {
+                fileName: cv.fileName,
+                contentType: cv.contentType,
+                contentBase64: cv.bytes.toString('base64'),
+              },
+            }
+          : {}),
       },
     ],
   });

@@ -76,20 +76,38 @@ export async function applyCandidateApplied(
 ): Promise<{ candidateId: string; documentAttached: boolean }> {
   const applicationOnBoard = () =>
     tx.application.findUnique({
-      where: { contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId } },
+      where: {
+        contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId },
+      },
       select: { candidateId: true },
     });
   const known = await applicationOnBoard();
   if (known) return { candidateId: known.candidateId, documentAttached: false };
 
-  const posting = event.externalPostingId ? await postingByExternalId(tx, source.contractId, event.externalPostingId) : null;
+  const posting = event.externalPostingId
+    ? await postingByExternalId(tx, source.contractId, event.externalPostingId)
+    : null;
   // An application from the hosted page names its job; it may have been deleted since.
-  const named = event.jobId ? await tx.job.findFirst({ where: { id: event.jobId, organizationId: source.organizationId }, select: { id: true } }) : null;
-  const match = posting ? { jobId: posting.jobId } : named ? { jobId: named.id } : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
-  const job = 'jobId' in match ? await tx.job.findUniqueOrThrow({ where: { id: match.jobId }, select: { id: true, stages: true } }) : null;
+  const named = event.jobId
+    ? await tx.job.findFirst({
+        where: { id: event.jobId, organizationId: source.organizationId },
+        select: { id: true },
+      })
+    : null;
+  const match = posting
+    ? { jobId: posting.jobId }
+    : named
+      ? { jobId: named.id }
+      : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
+  const job =
+    'jobId' in match
+      ? await tx.job.findUniqueOrThrow({ where: { id: match.jobId }, select: { id: true, stages: true } })
+      : null;
   const pending = 'pending' in match ? match.pending : null;
   const reason =
-    pending && event.externalPostingId ? `The board's posting ${event.externalPostingId} is not one of ours. ${pending.reason}` : (pending?.reason ?? null);
+    pending && event.externalPostingId
+      ? `The board's posting ${event.externalPostingId} is not one of ours. ${pending.reason}`
+      : (pending?.reason ?? null);
 
   const candidate = await upsertCandidate(tx, source.organizationId, event.candidate);
   const [application] = await tx.$queryRaw<{ id: string }[]>`
@@ -107,7 +125,10 @@ export async function applyCandidateApplied(
     const winner = await applicationOnBoard();
     return { candidateId: winner?.candidateId ?? candidate.id, documentAttached: false };
   }
-  if (document) await tx.document.create({ data: { organizationId: source.organizationId, candidateId: candidate.id, ...document } });
+  if (document)
+    await tx.document.create({
+      data: { organizationId: source.organizationId, candidateId: candidate.id, ...document },
+    });
   await announce(tx, emit, 'candidate.received', source.organizationId, {
     applicationId: application.id,
     candidateId: candidate.id,
@@ -118,20 +139,32 @@ export async function applyCandidateApplied(
   return { candidateId: candidate.id, documentAttached: Boolean(document) };
 }
 
-async function ownCandidate(tx: Prisma.TransactionClient, organizationId: string, candidateId: string): Promise<Candidate> {
+async function ownCandidate(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  candidateId: string,
+): Promise<Candidate> {
   const candidate = await tx.candidate.findFirst({ where: { id: rowId(candidateId), organizationId } });
   if (!candidate) throw new NotFoundError('candidate', candidateId);
   return candidate;
 }
 
 /** Moves the candidate's pending applications into the job's first stage. Returns the application to that job. */
-export async function assignPendingCandidate(deps: CandidateDeps, organizationId: string, candidateId: string, jobId: string): Promise<Application> {
+export async function assignPendingCandidate(
+  deps: CandidateDeps,
+  organizationId: string,
+  candidateId: string,
+  jobId: string,
+): Promise<Application> {
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await ownCandidate(tx, organizationId, candidateId);
       const job = await tx.job.findFirst({ where: { id: rowId(jobId), organizationId } });
       if (!job) throw new NotFoundError('job', jobId);
-      const pending = await tx.application.findMany({ where: { candidateId, status: 'PENDING' }, orderBy: { appliedAt: 'asc' } });
+      const pending = await tx.application.findMany({
+        where: { candidateId, status: 'PENDING' },
+        orderBy: { appliedAt: 'asc' },
+      });
       if (pending.length === 0) throw new NotPending(candidateId);
       let assigned = await tx.application.findFirst({ where: { candidateId, jobId: job.id } });
       for (const application of pending) {
@@ -140,12 +173,29 @@ export async function assignPendingCandidate(deps: CandidateDeps, organizationId
           await tx.application.delete({ where: { id: application.id } });
           continue;
         }
-        const posting = await tx.posting.findFirst({ where: { jobId: job.id, contractId: application.contractId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+        const posting = await tx.posting.findFirst({
+          where: { jobId: job.id, contractId: application.contractId },
+          orderBy: { createdAt: 'desc' },
+          select: { id: true },
+        });
         assigned = await tx.application.update({
           where: { id: application.id },
-          data: { jobId: job.id, postingId: posting?.id ?? null, status: 'ACTIVE', stage: job.stages[0] ?? null, pendingReason: null, suggestedJobIds: [] },
+          data: {
+            jobId: job.id,
+            postingId: posting?.id ?? null,
+            status: 'ACTIVE',
+            stage: job.stages[0] ?? null,
+            pendingReason: null,
+            suggestedJobIds: [],
+          },
         });
-        await announce(tx, emit, 'candidate.received', organizationId, { applicationId: assigned.id, candidateId, jobId: job.id, contractId: assigned.contractId, boardId: assigned.boardId });
+        await announce(tx, emit, 'candidate.received', organizationId, {
+          applicationId: assigned.id,
+          candidateId,
+          jobId: job.id,
+          contractId: assigned.contractId,
+          boardId: assigned.boardId,
+        });
       }
       return assigned!;
     }),
@@ -153,10 +203,17 @@ export async function assignPendingCandidate(deps: CandidateDeps, organizationId
 }
 
 /** Takes the candidate's applications out of the pending pool without a job. */
-export async function rejectPendingCandidate(deps: CandidateDeps, organizationId: string, candidateId: string): Promise<Candidate> {
+export async function rejectPendingCandidate(
+  deps: CandidateDeps,
+  organizationId: string,
+  candidateId: string,
+): Promise<Candidate> {
   return deps.prisma.$transaction(async (tx) => {
     const candidate = await ownCandidate(tx, organizationId, candidateId);
-    const { count } = await tx.application.updateMany({ where: { candidateId, status: 'PENDING' }, data: { status: 'REJECTED' } });
+    const { count } = await tx.application.updateMany({
+      where: { candidateId, status: 'PENDING' },
+      data: { status: 'REJECTED' },
+    });
     if (count === 0) throw new NotPending(candidateId);
     return candidate;
   });
@@ -179,17 +236,29 @@ function scrubbed(event: StoredInboxEvent, candidateId: string): StoredInboxEven
  * Erases a candidate (the right to erasure): their applications, documents (rows and bytes) and the personal
  * fields of the webhook deliveries that brought them, of which only ids and counts remain.
  */
-export async function deleteCandidate(deps: CandidateDeps, organizationId: string, candidateId: string): Promise<{ id: string; applications: number; documents: number }> {
+export async function deleteCandidate(
+  deps: CandidateDeps,
+  organizationId: string,
+  candidateId: string,
+): Promise<{ id: string; applications: number; documents: number }> {
   const result = await deps.prisma.$transaction(async (tx) => {
     const candidate = await ownCandidate(tx, organizationId, candidateId);
-    const documents = await tx.document.findMany({ where: { candidateId: candidate.id }, select: { storageKey: true } });
+    const documents = await tx.document.findMany({
+      where: { candidateId: candidate.id },
+      select: { storageKey: true },
+    });
     const applications = await tx.application.count({ where: { candidateId: candidate.id } });
-    const deliveries = await tx.webhookDelivery.findMany({ where: { candidateIds: { has: candidate.id } }, select: { id: true, events: true, candidateIds: true } });
+    const deliveries = await tx.webhookDelivery.findMany({
+      where: { candidateIds: { has: candidate.id } },
+      select: { id: true, events: true, candidateIds: true },
+    });
     for (const delivery of deliveries) {
       await tx.webhookDelivery.update({
         where: { id: delivery.id },
         data: {
-          events: (delivery.events as unknown as StoredInboxEvent[]).map((event) => scrubbed(event, candidate.id)) as unknown as Prisma.InputJsonValue,
+          events: (delivery.events as unknown as StoredInboxEvent[]).map((event) =>
+            scrubbed(event, candidate.id),
+          ) as unknown as Prisma.InputJsonValue,
           candidateIds: delivery.candidateIds.filter((id) => id !== candidate.id),
         },
       });
@@ -200,7 +269,10 @@ export async function deleteCandidate(deps: CandidateDeps, organizationId: strin
   try {
     await deps.storage.delete(result.storageKeys);
   } catch (error) {
-    deps.log.error({ candidate: result.id, err: (error as Error).message }, 'Erased a candidate but could not delete their documents\' bytes');
+    deps.log.error(
+      { candidate: result.id, err: (error as Error).message },
+      "Erased a candidate but could not delete their documents' bytes",
+    );
     throw error;
   }
   return { id: result.id, applications: result.applications, documents: result.storageKeys.length };

@@ -20,14 +20,27 @@ function similarity(a: Set<string>, b: Set<string>): number {
  * Finds the organisation's open job a board's job title names: exactly one with the same normalised title is a
  * match; none or several send the candidate to the pending pool with the reason and the likeliest jobs.
  */
-export async function matchJobByTitle(tx: Prisma.TransactionClient, organizationId: string, title: string | undefined): Promise<JobMatch> {
+export async function matchJobByTitle(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  title: string | undefined,
+): Promise<JobMatch> {
   if (!title) return { pending: { reason: 'The board named neither a posting nor a job title.', suggestedJobIds: [] } };
   const wanted = normalizeJobTitle(title);
-  const jobs = await tx.job.findMany({ where: { organizationId, status: 'OPEN' }, select: { id: true, title: true }, orderBy: { createdAt: 'desc' } });
+  const jobs = await tx.job.findMany({
+    where: { organizationId, status: 'OPEN' },
+    select: { id: true, title: true },
+    orderBy: { createdAt: 'desc' },
+  });
   const same = jobs.filter((job) => normalizeJobTitle(job.title) === wanted);
   if (same.length === 1) return { jobId: same[0]!.id };
   if (same.length > 1) {
-    return { pending: { reason: `${same.length} open jobs are titled "${title}".`, suggestedJobIds: same.slice(0, MAX_SUGGESTIONS).map((job) => job.id) } };
+    return {
+      pending: {
+        reason: `${same.length} open jobs are titled "${title}".`,
+        suggestedJobIds: same.slice(0, MAX_SUGGESTIONS).map((job) => job.id),
+      },
+    };
   }
   const wantedWords = words(wanted);
   const suggested = jobs

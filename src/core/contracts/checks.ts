@@ -41,18 +41,29 @@ export async function checkContract(deps: ContractDeps, contractId: string, sign
   const nextCheckAt = new Date(Date.now() + boards.contractCheckMs);
   let health: z.output<typeof healthSchema>;
   try {
-    const answer: ContractHealth = await plugin.checkContract(boards.context(plugin, contract.environment, credentials, signal));
+    const answer: ContractHealth = await plugin.checkContract(
+      boards.context(plugin, contract.environment, credentials, signal),
+    );
     health = healthSchema.parse(answer);
   } catch (error) {
-    const message = error instanceof BoardError ? error.userMessage : error instanceof z.ZodError ? 'the plugin returned an invalid health report' : 'the board plugin failed unexpectedly';
+    const message =
+      error instanceof BoardError
+        ? error.userMessage
+        : error instanceof z.ZodError
+          ? 'the plugin returned an invalid health report'
+          : 'the board plugin failed unexpectedly';
     if (error instanceof BoardError && error.code === 'UNAUTHORIZED' && !error.retryable) {
       // The board may no longer take the credentials (a revoked key): verify them, to say so now rather than at
       // the next posting. If they still verify, the health check waits for its next turn.
       const verified = await verify(deps, null, plugin, contract, credentials);
-      if (verified.status === 'ACTIVE') await prisma.contract.update({ where: { id: contract.id }, data: { nextCheckAt } });
+      if (verified.status === 'ACTIVE')
+        await prisma.contract.update({ where: { id: contract.id }, data: { nextCheckAt } });
       return;
     }
-    deps.log.warn({ contract: contract.id, board: plugin.id, err: boards.redact(message, credentials) }, 'Could not check a contract with its board; trying again later');
+    deps.log.warn(
+      { contract: contract.id, board: plugin.id, err: boards.redact(message, credentials) },
+      'Could not check a contract with its board; trying again later',
+    );
     await prisma.contract.update({ where: { id: contract.id }, data: { nextCheckAt } });
     return;
   }
@@ -77,7 +88,15 @@ export async function checkContract(deps: ContractDeps, contractId: string, sign
         },
       });
       if (count === 1 && to !== current.status) {
-        await recordStatusChange(tx, emit, current, null, to === 'SUSPENDED' ? 'SUSPENDED' : 'REINSTATED', to, suspendedReason);
+        await recordStatusChange(
+          tx,
+          emit,
+          current,
+          null,
+          to === 'SUSPENDED' ? 'SUSPENDED' : 'REINSTATED',
+          to,
+          suspendedReason,
+        );
       }
     }),
   );

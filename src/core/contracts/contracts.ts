@@ -112,8 +112,13 @@ function describeChanges(before: Contract | undefined, data: Prisma.ContractUnch
   if ('alias' in data) compare('alias', before?.alias, data.alias);
   if ('expiresAt' in data) compare('expiresAt', before?.expiresAt, data.expiresAt);
   if ('purchasePriceAmount' in data) {
-    const price = (amount: unknown, currency: unknown) => (amount === null || amount === undefined ? null : `${display(amount)} ${currency}`);
-    compare('purchasePrice', price(before?.purchasePriceAmount, before?.purchasePriceCurrency), price(data.purchasePriceAmount, data.purchasePriceCurrency));
+    const price = (amount: unknown, currency: unknown) =>
+      amount === null || amount === undefined ? null : `${display(amount)} ${currency}`;
+    compare(
+      'purchasePrice',
+      price(before?.purchasePriceAmount, before?.purchasePriceCurrency),
+      price(data.purchasePriceAmount, data.purchasePriceCurrency),
+    );
   }
   if ('creditsTotal' in data) compare('credits', before?.creditsTotal, data.creditsTotal);
   return changes;
@@ -133,8 +138,18 @@ export async function recordStatusChange(
   to: ContractStatus,
   reason: string | null,
 ): Promise<void> {
-  await record(tx, contract, actor, type, [{ field: 'status', from: contract.status, to }, ...(reason ? [{ field: 'statusReason', from: null, to: reason }] : [])]);
-  if (contract.status !== to) await announce(tx, emit, 'contract.statusChanged', contract.organizationId, { contractId: contract.id, boardId: contract.boardId, from: contract.status, to, reason });
+  await record(tx, contract, actor, type, [
+    { field: 'status', from: contract.status, to },
+    ...(reason ? [{ field: 'statusReason', from: null, to: reason }] : []),
+  ]);
+  if (contract.status !== to)
+    await announce(tx, emit, 'contract.statusChanged', contract.organizationId, {
+      contractId: contract.id,
+      boardId: contract.boardId,
+      from: contract.status,
+      to,
+      reason,
+    });
 }
 
 async function record(
@@ -145,11 +160,21 @@ async function record(
   changes: Change[],
 ) {
   await db.contractEvent.create({
-    data: { contractId: contract.id, organizationId: contract.organizationId, actorUserId: actor?.userId ?? null, type, changes },
+    data: {
+      contractId: contract.id,
+      organizationId: contract.organizationId,
+      actorUserId: actor?.userId ?? null,
+      type,
+      changes,
+    },
   });
 }
 
-export async function findContract(prisma: PrismaClient, organizationId: string, contractId: string): Promise<Contract> {
+export async function findContract(
+  prisma: PrismaClient,
+  organizationId: string,
+  contractId: string,
+): Promise<Contract> {
   const contract = await prisma.contract.findFirst({ where: { id: rowId(contractId), organizationId } });
   if (!contract) throw new NotFoundError('contract', contractId);
   return contract;
@@ -158,19 +183,29 @@ export async function findContract(prisma: PrismaClient, organizationId: string,
 /** The contract's board plugin; a ContractStateError when this server does not load it. */
 export function pluginOf(boards: BoardRegistry, contract: Contract): BoardPlugin {
   const plugin = boards.get(contract.boardId);
-  if (!plugin) throw new ContractStateError(contract.status, `The board plugin "${contract.boardId}" is not loaded on this server.`);
+  if (!plugin)
+    throw new ContractStateError(
+      contract.status,
+      `The board plugin "${contract.boardId}" is not loaded on this server.`,
+    );
   return plugin;
 }
 
 /** Stores a new contract with its encrypted credentials, then verifies them with the board. */
-export async function connectContract(deps: ContractDeps, actor: Viewer, plugin: BoardPlugin, input: ConnectInput): Promise<Contract> {
+export async function connectContract(
+  deps: ContractDeps,
+  actor: Viewer,
+  plugin: BoardPlugin,
+  input: ConnectInput,
+): Promise<Contract> {
   const problems: FieldError[] = [];
   const fields = collect(problems, () => parseInput(z.object(commonFields), input));
   if (!plugin.environments.includes(input.environment)) {
     problems.push({ path: ['input', 'environment'], message: `must be one of ${plugin.environments.join(', ')}` });
   }
   for (const confirmation of plugin.confirmations ?? []) {
-    if (input.confirmations[confirmation.key] !== true) problems.push({ path: ['input', confirmation.key], message: `must be confirmed: ${confirmation.label}` });
+    if (input.confirmations[confirmation.key] !== true)
+      problems.push({ path: ['input', confirmation.key], message: `must be confirmed: ${confirmation.label}` });
   }
   const credentials = collect(problems, () => validateCredentials(plugin, input.credentials, ['input', 'credentials']));
   if (!fields || !credentials) throw new ValidationError(problems);
@@ -178,7 +213,9 @@ export async function connectContract(deps: ContractDeps, actor: Viewer, plugin:
   await checkPrerequisite(deps, actor, plugin, input.environment);
 
   const now = new Date();
-  const confirmations = Object.fromEntries((plugin.confirmations ?? []).map((confirmation) => [confirmation.key, now.toISOString()]));
+  const confirmations = Object.fromEntries(
+    (plugin.confirmations ?? []).map((confirmation) => [confirmation.key, now.toISOString()]),
+  );
   const columns = contractColumns(fields, input);
   const id = randomUUID();
   const contract = await deps.prisma.$transaction(async (tx) => {
@@ -207,7 +244,12 @@ export async function connectContract(deps: ContractDeps, actor: Viewer, plugin:
 }
 
 /** Changes contract fields and/or credentials; changed credentials are verified again. */
-export async function updateContract(deps: ContractDeps, actor: Viewer, contractId: string, input: UpdateInput): Promise<Contract> {
+export async function updateContract(
+  deps: ContractDeps,
+  actor: Viewer,
+  contractId: string,
+  input: UpdateInput,
+): Promise<Contract> {
   const contract = await findContract(deps.prisma, actor.organizationId, contractId);
   const plugin = pluginOf(deps.boards, contract);
   const problems: FieldError[] = [];
@@ -217,16 +259,23 @@ export async function updateContract(deps: ContractDeps, actor: Viewer, contract
   if (input.credentials) {
     const stored = await deps.prisma.contractCredential.findMany({ where: { contractId } });
     const merged = { ...openCredentials(deps.keyring, contractId, stored), ...input.credentials };
-    const unknown = Object.keys(input.credentials).filter((key) => !plugin.credentials.some((field) => field.key === key));
-    problems.push(...unknown.map((key) => ({ path: ['input', 'credentials', key], message: 'is not a credential of this board' })));
-    if (unknown.length === 0) credentials = collect(problems, () => validateCredentials(plugin, merged, ['input', 'credentials']));
+    const unknown = Object.keys(input.credentials).filter(
+      (key) => !plugin.credentials.some((field) => field.key === key),
+    );
+    problems.push(
+      ...unknown.map((key) => ({ path: ['input', 'credentials', key], message: 'is not a credential of this board' })),
+    );
+    if (unknown.length === 0)
+      credentials = collect(problems, () => validateCredentials(plugin, merged, ['input', 'credentials']));
   }
   if (!fields || problems.length > 0) throw new ValidationError(problems);
   const columns = contractColumns(fields, input);
   if (typeof columns.creditsTotal === 'number') {
     const { used } = await creditBalance(deps.prisma, contract);
     if (columns.creditsTotal < used) {
-      throw new ValidationError([{ path: ['input', 'credits'], message: `must be at least the ${used} credits already used` }]);
+      throw new ValidationError([
+        { path: ['input', 'credits'], message: `must be at least the ${used} credits already used` },
+      ]);
     }
   }
 
@@ -238,14 +287,19 @@ export async function updateContract(deps: ContractDeps, actor: Viewer, contract
         ...columns,
         ...(credentials ? { status: 'PENDING_VERIFICATION', statusReason: null } : {}),
         // A feed board's contract connected again after a disconnection gets a new feed URL.
-        ...(credentials && isFeedBoard(plugin) && !contract.feedTokenHash ? newFeedToken(deps.keyring, contractId) : {}),
+        ...(credentials && isFeedBoard(plugin) && !contract.feedTokenHash
+          ? newFeedToken(deps.keyring, contractId)
+          : {}),
       },
     });
     if (credentials) {
       await tx.contractCredential.deleteMany({ where: { contractId } });
       await tx.contractCredential.createMany({ data: sealCredentials(deps.keyring, plugin, contractId, credentials) });
     }
-    const changes = [...describeChanges(contract, columns), ...changedKeys.map((key) => ({ field: `credentials.${key}` }))];
+    const changes = [
+      ...describeChanges(contract, columns),
+      ...changedKeys.map((key) => ({ field: `credentials.${key}` })),
+    ];
     if (changes.length > 0) await record(tx, contract, actor, 'UPDATED', changes);
     return next;
   });
@@ -266,13 +320,20 @@ export async function verifyContract(deps: ContractDeps, actor: Viewer, contract
 /** Erases the credentials and returns the contract to NOT_CONFIGURED; its history and postings stay. */
 export async function disconnectContract(deps: ContractDeps, actor: Viewer, contractId: string): Promise<Contract> {
   const contract = await findContract(deps.prisma, actor.organizationId, contractId);
-  if (contract.status === 'NOT_CONFIGURED') throw new ContractStateError(contract.status, 'The contract is already disconnected.');
+  if (contract.status === 'NOT_CONFIGURED')
+    throw new ContractStateError(contract.status, 'The contract is already disconnected.');
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await tx.contractCredential.deleteMany({ where: { contractId } });
       const updated = await tx.contract.update({
         where: { id: contractId },
-        data: { status: 'NOT_CONFIGURED', statusReason: 'Disconnected: the credentials were erased.', verifiedAt: null, nextCheckAt: null, ...noFeedToken },
+        data: {
+          status: 'NOT_CONFIGURED',
+          statusReason: 'Disconnected: the credentials were erased.',
+          verifiedAt: null,
+          nextCheckAt: null,
+          ...noFeedToken,
+        },
       });
       await recordStatusChange(tx, emit, contract, actor, 'DISCONNECTED', 'NOT_CONFIGURED', null);
       return updated;
@@ -284,11 +345,19 @@ export async function disconnectContract(deps: ContractDeps, actor: Viewer, cont
  * Refuses a contract in an environment the organisation has not qualified for yet: some boards (Le Forem) open
  * production only after they approved a test posting made on their acceptance environment.
  */
-async function checkPrerequisite(deps: ContractDeps, actor: Viewer, plugin: BoardPlugin, environment: string): Promise<void> {
+async function checkPrerequisite(
+  deps: ContractDeps,
+  actor: Viewer,
+  plugin: BoardPlugin,
+  environment: string,
+): Promise<void> {
   const required = deps.boards.prerequisiteOf(plugin, environment);
   if (!required) return;
   const approved = await deps.prisma.postingEvent.count({
-    where: { toStatus: 'PUBLISHED', posting: { organizationId: actor.organizationId, boardId: plugin.id, contract: { environment: required } } },
+    where: {
+      toStatus: 'PUBLISHED',
+      posting: { organizationId: actor.organizationId, boardId: plugin.id, contract: { environment: required } },
+    },
   });
   if (approved === 0) {
     throw new ValidationError([
@@ -306,24 +375,40 @@ const isFeedBoard = (plugin: BoardPlugin) => plugin.capabilities.includes('feed'
 export async function rotateFeedToken(deps: ContractDeps, actor: Viewer, contractId: string): Promise<Contract> {
   const contract = await findContract(deps.prisma, actor.organizationId, contractId);
   const plugin = pluginOf(deps.boards, contract);
-  if (!isFeedBoard(plugin)) throw new ContractStateError(contract.status, `${plugin.name} does not read a feed; the contract has no feed URL.`);
-  if (contract.status === 'NOT_CONFIGURED') throw new ContractStateError(contract.status, 'The contract is disconnected: connect it again to get a feed URL.');
+  if (!isFeedBoard(plugin))
+    throw new ContractStateError(contract.status, `${plugin.name} does not read a feed; the contract has no feed URL.`);
+  if (contract.status === 'NOT_CONFIGURED')
+    throw new ContractStateError(contract.status, 'The contract is disconnected: connect it again to get a feed URL.');
   return deps.prisma.$transaction(async (tx) => {
-    const updated = await tx.contract.update({ where: { id: contract.id }, data: newFeedToken(deps.keyring, contract.id) });
+    const updated = await tx.contract.update({
+      where: { id: contract.id },
+      data: newFeedToken(deps.keyring, contract.id),
+    });
     await record(tx, contract, actor, 'UPDATED', [{ field: 'feedUrl', from: null, to: 'rotated' }]);
     return updated;
   });
 }
 
 /** When a worker should next ask the board about a contract that has just been verified. */
-function nextCheckAfterVerification(plugin: BoardPlugin, status: ContractStatus, retryPending: boolean, intervalMs: number): Date | null {
+function nextCheckAfterVerification(
+  plugin: BoardPlugin,
+  status: ContractStatus,
+  retryPending: boolean,
+  intervalMs: number,
+): Date | null {
   if (status === 'ACTIVE' && plugin.capabilities.includes('contractHealth')) return new Date();
   if (status === 'PENDING_VERIFICATION' && retryPending) return new Date(Date.now() + intervalMs);
   return null;
 }
 
 /** Checks credentials with the board and stores the outcome; the contract-check worker calls it for pending ones. */
-export async function verify(deps: ContractDeps, actor: Viewer | null, plugin: BoardPlugin, contract: Contract, credentials: Credentials): Promise<Contract> {
+export async function verify(
+  deps: ContractDeps,
+  actor: Viewer | null,
+  plugin: BoardPlugin,
+  contract: Contract,
+  credentials: Credentials,
+): Promise<Contract> {
   let status: ContractStatus = 'ACTIVE';
   let reason: string | null = null;
   // Verified again by the worker: a board that has not opened access yet, or that could not be reached.
@@ -340,17 +425,26 @@ export async function verify(deps: ContractDeps, actor: Viewer | null, plugin: B
         retryPending = result.pending === true;
       }
     } catch (error) {
-      if (error instanceof BoardError && !error.retryable && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) {
+      if (
+        error instanceof BoardError &&
+        !error.retryable &&
+        (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')
+      ) {
         status = 'INVALID_CREDENTIALS';
         reason = deps.boards.redact(error.userMessage, credentials);
       } else {
         status = 'PENDING_VERIFICATION';
         retryPending = error instanceof BoardError && error.retryable;
         const message = error instanceof BoardError ? error.userMessage : 'the board plugin failed unexpectedly';
-        const next = retryPending ? 'It is tried again automatically, or run verifyContract.' : 'Try verifyContract again later.';
+        const next = retryPending
+          ? 'It is tried again automatically, or run verifyContract.'
+          : 'Try verifyContract again later.';
         reason = deps.boards.redact(`Could not verify the credentials: ${message} ${next}`, credentials);
         if (!(error instanceof BoardError)) {
-          deps.log.error({ board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin failed in verifyCredentials');
+          deps.log.error(
+            { board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) },
+            'Board plugin failed in verifyCredentials',
+          );
         }
       }
     }

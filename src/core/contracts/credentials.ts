@@ -13,7 +13,12 @@ export function hintFor(field: CredentialField, value: CredentialValue): string 
 /** Authenticated data binding a sealed value to its contract and field. */
 const sealContext = (contractId: string, key: string) => `contract:${contractId}:${key}`;
 
-export function sealCredentials(keyring: Keyring, plugin: BoardPlugin, contractId: string, credentials: Credentials): Prisma.ContractCredentialCreateManyInput[] {
+export function sealCredentials(
+  keyring: Keyring,
+  plugin: BoardPlugin,
+  contractId: string,
+  credentials: Credentials,
+): Prisma.ContractCredentialCreateManyInput[] {
   return plugin.credentials
     .filter((field) => credentials[field.key] !== undefined)
     .map((field) => {
@@ -23,9 +28,18 @@ export function sealCredentials(keyring: Keyring, plugin: BoardPlugin, contractI
     });
 }
 
-export function openCredentials(keyring: Keyring, contractId: string, rows: readonly { key: string; keyId: string; sealed: string }[]): Credentials {
+export function openCredentials(
+  keyring: Keyring,
+  contractId: string,
+  rows: readonly { key: string; keyId: string; sealed: string }[],
+): Credentials {
   return Object.fromEntries(
-    rows.map((row) => [row.key, JSON.parse(keyring.open({ keyId: row.keyId, data: row.sealed }, sealContext(contractId, row.key))) as CredentialValue]),
+    rows.map((row) => [
+      row.key,
+      JSON.parse(
+        keyring.open({ keyId: row.keyId, data: row.sealed }, sealContext(contractId, row.key)),
+      ) as CredentialValue,
+    ]),
   );
 }
 

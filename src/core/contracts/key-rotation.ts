@@ -10,7 +10,11 @@ import { reseal } from './credentials.ts';
  * ENCRYPTION_KEYS, so they read both forms. Returns how many values were re-encrypted (feed tokens and event endpoint secrets included).
  */
 export async function rotateCredentialKeys(prisma: PrismaClient, keyring: Keyring, batchSize = 200): Promise<number> {
-  return (await rotateCredentials(prisma, keyring, batchSize)) + (await rotateFeedTokens(prisma, keyring, batchSize)) + (await rotateEndpointSecrets(prisma, keyring, batchSize));
+  return (
+    (await rotateCredentials(prisma, keyring, batchSize)) +
+    (await rotateFeedTokens(prisma, keyring, batchSize)) +
+    (await rotateEndpointSecrets(prisma, keyring, batchSize))
+  );
 }
 
 async function rotateEndpointSecrets(prisma: PrismaClient, keyring: Keyring, batchSize: number): Promise<number> {
@@ -26,7 +30,10 @@ async function rotateEndpointSecrets(prisma: PrismaClient, keyring: Keyring, bat
     await prisma.$transaction(
       rows.map((row) => {
         const sealed = resealEndpointSecret(keyring, row);
-        return prisma.eventEndpoint.updateMany({ where: { id: row.id, secretKeyId: row.secretKeyId, secretSealed: row.secretSealed }, data: { secretSealed: sealed.data, secretKeyId: sealed.keyId } });
+        return prisma.eventEndpoint.updateMany({
+          where: { id: row.id, secretKeyId: row.secretKeyId, secretSealed: row.secretSealed },
+          data: { secretSealed: sealed.data, secretKeyId: sealed.keyId },
+        });
       }),
     );
     rotated += rows.length;

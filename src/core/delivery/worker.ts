@@ -42,7 +42,11 @@ interface Claimed {
 }
 
 /** Delay before the next attempt: exponential, with jitter, never shorter than what the board asked for. */
-export function retryDelay(attempt: number, options: Pick<WorkerOptions, 'retryBaseMs' | 'retryMaxMs'>, retryAfterSeconds?: number): number {
+export function retryDelay(
+  attempt: number,
+  options: Pick<WorkerOptions, 'retryBaseMs' | 'retryMaxMs'>,
+  retryAfterSeconds?: number,
+): number {
   const exponential = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** Math.max(0, attempt - 1));
   const jittered = exponential / 2 + Math.random() * (exponential / 2);
   return Math.max(jittered, (retryAfterSeconds ?? 0) * 1000);
@@ -85,8 +89,22 @@ export class DeliveryWorker {
   ) {
     this.log = deps.log.child({ component: 'delivery', worker: this.workerId });
     const release = (table: QueueTable) => () => releaseExpiredLeases(deps.prisma, table);
-    this.deliveries = new ClaimLoop('deliveries', release('delivery'), (limit) => this.claim(limit), (row) => this.deliver(row), options, this.log);
-    this.inbox = new ClaimLoop('webhook deliveries', release('webhook_delivery'), (limit) => claimInbox(deps.prisma, limit, options.leaseMs), (row) => this.receive(row), options, this.log);
+    this.deliveries = new ClaimLoop(
+      'deliveries',
+      release('delivery'),
+      (limit) => this.claim(limit),
+      (row) => this.deliver(row),
+      options,
+      this.log,
+    );
+    this.inbox = new ClaimLoop(
+      'webhook deliveries',
+      release('webhook_delivery'),
+      (limit) => claimInbox(deps.prisma, limit, options.leaseMs),
+      (row) => this.receive(row),
+      options,
+      this.log,
+    );
     const sender = { ...options.eventWebhooks, leaseMs: options.leaseMs };
     this.eventDeliveries = new ClaimLoop(
       'event deliveries',
@@ -136,11 +154,20 @@ export class DeliveryWorker {
     } catch (error) {
       const message = (error as Error).message;
       const retry = row.attempts < this.options.maxAttempts;
-      this.log.warn({ inbox: row.id, attempt: row.attempts, err: message }, retry ? 'Could not apply a webhook delivery; retrying' : 'Gave up applying a webhook delivery');
+      this.log.warn(
+        { inbox: row.id, attempt: row.attempts, err: message },
+        retry ? 'Could not apply a webhook delivery; retrying' : 'Gave up applying a webhook delivery',
+      );
       await this.deps.prisma.webhookDelivery.updateMany({
         where: { id: row.id, status: 'PROCESSING', leaseToken: row.lease_token },
         data: retry
-          ? { status: 'PENDING', leaseToken: null, leaseUntil: null, lastError: message, availableAt: new Date(Date.now() + retryDelay(row.attempts, this.options)) }
+          ? {
+              status: 'PENDING',
+              leaseToken: null,
+              leaseUntil: null,
+              lastError: message,
+              availableAt: new Date(Date.now() + retryDelay(row.attempts, this.options)),
+            }
           : { status: 'FAILED', leaseToken: null, leaseUntil: null, lastError: message },
       });
     }
@@ -181,7 +208,10 @@ export class DeliveryWorker {
       await Promise.all(
         due.map((id) =>
           checkContract(this.deps, id, this.abort.signal).catch((error: unknown) =>
-            this.log.warn({ contract: id, err: (error as Error).message }, 'Could not check a contract; its lease gives it back later'),
+            this.log.warn(
+              { contract: id, err: (error as Error).message },
+              'Could not check a contract; its lease gives it back later',
+            ),
           ),
         ),
       );
@@ -201,8 +231,14 @@ export class DeliveryWorker {
       }
     } catch (error) {
       const message = error instanceof BoardError ? error.userMessage : (error as Error).message;
-      this.log.warn({ posting: postingId, board: posting.boardId, err: message }, 'Could not read a posting\'s state from its board');
-      await prisma.posting.update({ where: { id: postingId }, data: { nextPollAt: new Date(Date.now() + backoff), pollAttempts: attempts + 1 } });
+      this.log.warn(
+        { posting: postingId, board: posting.boardId, err: message },
+        "Could not read a posting's state from its board",
+      );
+      await prisma.posting.update({
+        where: { id: postingId },
+        data: { nextPollAt: new Date(Date.now() + backoff), pollAttempts: attempts + 1 },
+      });
       return;
     }
     await publishAfter(events, (emit) =>
@@ -210,11 +246,25 @@ export class DeliveryWorker {
         const current = await tx.posting.findUniqueOrThrow({ where: { id: postingId } });
         const next = state ? BOARD_STATUS[state.status] : null;
         const live = next === 'PENDING_REVIEW' || next === 'PUBLISHED';
-        const nextPollAt = !live ? null : new Date(Date.now() + (next === 'PUBLISHED' ? this.options.pollMaxMs : backoff));
-        if (next && next !== current.status && (current.status === 'PENDING_REVIEW' || current.status === 'PUBLISHED')) {
+        const nextPollAt = !live
+          ? null
+          : new Date(Date.now() + (next === 'PUBLISHED' ? this.options.pollMaxMs : backoff));
+        if (
+          next &&
+          next !== current.status &&
+          (current.status === 'PENDING_REVIEW' || current.status === 'PUBLISHED')
+        ) {
           await transition(tx, emit, current, next, {
-            message: next === 'REJECTED' ? `Rejected by the board: ${state!.rejectionReason ?? 'no reason given'}` : `Reported ${next} by the board.`,
-            data: { rejectionReason: state!.rejectionReason ?? null, externalUrl: state!.externalUrl ?? current.externalUrl, nextPollAt, pollAttempts: 0 },
+            message:
+              next === 'REJECTED'
+                ? `Rejected by the board: ${state!.rejectionReason ?? 'no reason given'}`
+                : `Reported ${next} by the board.`,
+            data: {
+              rejectionReason: state!.rejectionReason ?? null,
+              externalUrl: state!.externalUrl ?? current.externalUrl,
+              nextPollAt,
+              pollAttempts: 0,
+            },
             review: { reason: state!.rejectionReason ?? null },
           });
         } else {
@@ -255,7 +305,12 @@ export class DeliveryWorker {
 
     if (delivery.operation === 'PUBLISH' && posting.status === 'QUEUED') {
       await publishAfter(events, (emit) =>
-        prisma.$transaction((tx) => transition(tx, emit, posting, 'SUBMITTED', { message: `Sending to ${plugin?.name ?? posting.boardId}.`, attempt: delivery.attempts })),
+        prisma.$transaction((tx) =>
+          transition(tx, emit, posting, 'SUBMITTED', {
+            message: `Sending to ${plugin?.name ?? posting.boardId}.`,
+            attempt: delivery.attempts,
+          }),
+        ),
       );
       posting.status = 'SUBMITTED';
     }
@@ -263,7 +318,8 @@ export class DeliveryWorker {
     let outcome: { status?: PostingStatus; externalId?: string; externalUrl?: string } | undefined;
     let failure: DeliveryFailure | undefined;
     try {
-      if (!plugin) throw new DeliveryFailure(`The board plugin "${posting.boardId}" is not loaded on this server.`, false);
+      if (!plugin)
+        throw new DeliveryFailure(`The board plugin "${posting.boardId}" is not loaded on this server.`, false);
       const context = boards.context(plugin, posting.contract.environment, credentials, this.abort.signal);
       const payload = { job: postingJob(posting.job), boardFields: posting.boardFields as Record<string, unknown> };
       const idempotencyKey = delivery.idempotency_key;
@@ -275,7 +331,11 @@ export class DeliveryWorker {
         outcome = {};
       } else if (delivery.operation === 'UPDATE') {
         if (!plugin.update) throw new DeliveryFailure(`${plugin.name} cannot update postings.`, false);
-        outcome = { status: (await plugin.update({ ...context, posting: payload, externalId: posting.externalId, idempotencyKey })).status ?? 'PUBLISHED' };
+        outcome = {
+          status:
+            (await plugin.update({ ...context, posting: payload, externalId: posting.externalId, idempotencyKey }))
+              .status ?? 'PUBLISHED',
+        };
       } else {
         if (!plugin.withdraw) throw new DeliveryFailure(`${plugin.name} cannot withdraw postings.`, false);
         await plugin.withdraw({ ...context, externalId: posting.externalId, idempotencyKey });
@@ -290,14 +350,20 @@ export class DeliveryWorker {
                 boards.redact(error.userMessage, credentials),
                 error.retryable,
                 error.retryAfterSeconds,
-                error.fields.map((field) => ({ path: [...field.path], message: boards.redact(field.message, credentials) })),
+                error.fields.map((field) => ({
+                  path: [...field.path],
+                  message: boards.redact(field.message, credentials),
+                })),
               )
             : new DeliveryFailure('The board plugin failed unexpectedly.', false);
       if (!(error instanceof BoardError) && !(error instanceof DeliveryFailure)) {
-        this.log.error({ board: posting.boardId, err: boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin threw');
+        this.log.error(
+          { board: posting.boardId, err: boards.redact(String((error as Error)?.stack ?? error), credentials) },
+          'Board plugin threw',
+        );
       }
     }
-    const retry = failure !== undefined && failure.retryable && delivery.attempts < this.options.maxAttempts;
+    const retry = failure?.retryable && delivery.attempts < this.options.maxAttempts;
     const polls = plugin?.capabilities.includes('statusPolling') ?? false;
 
     await publishAfter(events, (emit) =>
@@ -307,14 +373,24 @@ export class DeliveryWorker {
           data: outcome
             ? { status: 'DONE', leaseToken: null, leaseUntil: null, lastError: null }
             : retry
-              ? { status: 'PENDING', leaseToken: null, leaseUntil: null, lastError: failure!.message, availableAt: new Date(Date.now() + retryDelay(delivery.attempts, this.options, failure!.retryAfterSeconds)) }
+              ? {
+                  status: 'PENDING',
+                  leaseToken: null,
+                  leaseUntil: null,
+                  lastError: failure!.message,
+                  availableAt: new Date(
+                    Date.now() + retryDelay(delivery.attempts, this.options, failure!.retryAfterSeconds),
+                  ),
+                }
               : { status: 'FAILED', leaseToken: null, leaseUntil: null, lastError: failure!.message },
         });
         // Our lease ran out and another worker owns the row now: its outcome counts, not ours.
         if (owned.count === 0) return;
         const attempt = delivery.attempts;
         if (retry) {
-          await tx.postingEvent.create({ data: { postingId: posting.id, type: 'DELIVERY_RETRY', message: failure!.message, attempt } });
+          await tx.postingEvent.create({
+            data: { postingId: posting.id, type: 'DELIVERY_RETRY', message: failure!.message, attempt },
+          });
           return;
         }
         const current = await tx.posting.findUniqueOrThrow({ where: { id: posting.id } });
@@ -323,13 +399,24 @@ export class DeliveryWorker {
             if (current.creditReference) await consumeCredit(tx, posting.contractId, current.creditReference);
             const status = outcome.status!;
             await transition(tx, emit, current, status, {
-              message: status === 'PUBLISHED' ? 'Published.' : 'Awaiting the board\'s review.',
+              message: status === 'PUBLISHED' ? 'Published.' : "Awaiting the board's review.",
               attempt,
-              data: { externalId: outcome.externalId ?? null, externalUrl: outcome.externalUrl ?? null, lastError: null, fieldErrors: [], pollAttempts: 0, nextPollAt: polls ? new Date(Date.now() + this.options.pollBaseMs) : null },
+              data: {
+                externalId: outcome.externalId ?? null,
+                externalUrl: outcome.externalUrl ?? null,
+                lastError: null,
+                fieldErrors: [],
+                pollAttempts: 0,
+                nextPollAt: polls ? new Date(Date.now() + this.options.pollBaseMs) : null,
+              },
             });
           } else {
             if (current.creditReference) await releaseCredit(tx, posting.contractId, current.creditReference);
-            await transition(tx, emit, current, 'FAILED', { message: failure!.message, attempt, data: { lastError: failure!.message, fieldErrors: [...failure!.fields] } });
+            await transition(tx, emit, current, 'FAILED', {
+              message: failure!.message,
+              attempt,
+              data: { lastError: failure!.message, fieldErrors: [...failure!.fields] },
+            });
           }
         } else if (delivery.operation === 'UPDATE') {
           if (current.status !== 'UPDATE_QUEUED') return;
@@ -341,16 +428,24 @@ export class DeliveryWorker {
               lastError: outcome ? null : failure!.message,
               fieldErrors: outcome ? [] : [...failure!.fields],
               // A board that reviews changes is asked again soon, not at the published postings' slow pace.
-              ...(polls && status === 'PENDING_REVIEW' ? { nextPollAt: new Date(Date.now() + this.options.pollBaseMs), pollAttempts: 0 } : {}),
+              ...(polls && status === 'PENDING_REVIEW'
+                ? { nextPollAt: new Date(Date.now() + this.options.pollBaseMs), pollAttempts: 0 }
+                : {}),
             },
           });
         } else if (outcome) {
           if (outcome.status && LIVE_STATUSES.includes(current.status)) {
-            await transition(tx, emit, current, 'WITHDRAWN', { message: 'Withdrawn from the board.', attempt, data: { nextPollAt: null } });
+            await transition(tx, emit, current, 'WITHDRAWN', {
+              message: 'Withdrawn from the board.',
+              attempt,
+              data: { nextPollAt: null },
+            });
           }
         } else {
           await tx.posting.update({ where: { id: posting.id }, data: { lastError: failure!.message } });
-          await tx.postingEvent.create({ data: { postingId: posting.id, type: 'WITHDRAWAL_FAILED', message: failure!.message, attempt } });
+          await tx.postingEvent.create({
+            data: { postingId: posting.id, type: 'WITHDRAWAL_FAILED', message: failure!.message, attempt },
+          });
         }
       }),
     );

@@ -28,16 +28,24 @@ export type DocumentCheck = { ok: true; contentType: string } | { ok: false; rea
 
 /** Accepts a document of one of the CV formats within `maxBytes`, and gives its real content type. */
 export async function checkDocument(data: Buffer, maxBytes: number): Promise<DocumentCheck> {
-  if (data.length > maxBytes) return { ok: false, reason: `The document is ${data.length} bytes; the limit is ${maxBytes}.` };
+  if (data.length > maxBytes)
+    return { ok: false, reason: `The document is ${data.length} bytes; the limit is ${maxBytes}.` };
   const detected = await fileTypeFromBuffer(data);
   if (detected && ACCEPTED[detected.ext]) return { ok: true, contentType: ACCEPTED[detected.ext]! };
   if (!detected && isPlainText(data)) return { ok: true, contentType: 'text/plain; charset=utf-8' };
-  return { ok: false, reason: `The document is ${detected ? `a ${detected.ext.toUpperCase()} file` : 'of an unknown type'}; CVs must be ${ACCEPTED_FORMATS}.` };
+  return {
+    ok: false,
+    reason: `The document is ${detected ? `a ${detected.ext.toUpperCase()} file` : 'of an unknown type'}; CVs must be ${ACCEPTED_FORMATS}.`,
+  };
 }
 
 /** A file name safe for a Content-Disposition header and a file system. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.normalize('NFC').replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
+  const cleaned = base
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim()
+    .slice(0, 200);
   return cleaned || 'document';
 }

@@ -16,7 +16,12 @@ export class S3DocumentStorage implements DocumentStorage {
   private readonly client: AwsClient;
 
   constructor(private readonly options: S3Options) {
-    this.client = new AwsClient({ accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, region: options.region, service: 's3' });
+    this.client = new AwsClient({
+      accessKeyId: options.accessKeyId,
+      secretAccessKey: options.secretAccessKey,
+      region: options.region,
+      service: 's3',
+    });
   }
 
   private url(key: string): string {
@@ -24,9 +29,18 @@ export class S3DocumentStorage implements DocumentStorage {
     return `${this.options.bucketUrl.replace(/\/+$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}`;
   }
 
-  private async call(method: string, key: string, init: { body?: Buffer; headers?: Record<string, string> } = {}): Promise<Response> {
+  private async call(
+    method: string,
+    key: string,
+    init: { body?: Buffer; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const body = init.body ? new Uint8Array(init.body) : undefined;
-    const response = await this.client.fetch(this.url(key), { method, headers: init.headers ?? {}, ...(body ? { body } : {}), signal: AbortSignal.timeout(30_000) });
+    const response = await this.client.fetch(this.url(key), {
+      method,
+      headers: init.headers ?? {},
+      ...(body ? { body } : {}),
+      signal: AbortSignal.timeout(30_000),
+    });
     if (!response.ok && response.status !== 404) {
       await response.body?.cancel();
       throw new Error(`The document storage answered ${method} with HTTP ${response.status}`);

@@ -20,12 +20,22 @@ const secretContext = (endpointId: string) => `event_endpoint:${endpointId}:secr
 /** Loopback, private, link-local and unique-local addresses, and names that mean this machine. */
 function isPrivateHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) return true;
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local'))
+    return true;
   if (isIP(host) === 4) {
     const [a, b] = host.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
-  if (isIP(host) === 6) return host === '::1' || host === '::' || /^(fc|fd|fe8|fe9|fea|feb)/.test(host) || host.startsWith('::ffff:');
+  if (isIP(host) === 6)
+    return host === '::1' || host === '::' || /^(fc|fd|fe8|fe9|fea|feb)/.test(host) || host.startsWith('::ffff:');
   return false;
 }
 
@@ -33,9 +43,15 @@ const endpointInput = (allowPrivate: boolean) =>
   z
     .object({
       url: z
-        .url({ protocol: allowPrivate ? /^https?$/ : /^https$/, error: allowPrivate ? 'must be an http(s) URL' : 'must be an https URL' })
+        .url({
+          protocol: allowPrivate ? /^https?$/ : /^https$/,
+          error: allowPrivate ? 'must be an http(s) URL' : 'must be an https URL',
+        })
         .max(2000)
-        .refine((value) => allowPrivate || !isPrivateHost(new URL(value).hostname), 'must not point at a private or loopback address'),
+        .refine(
+          (value) => allowPrivate || !isPrivateHost(new URL(value).hostname),
+          'must not point at a private or loopback address',
+        ),
       eventTypes: z
         .array(z.enum(Object.values(EVENT_TYPES) as [EventType, ...EventType[]]))
         .min(1, 'choose at least one event type')
@@ -49,13 +65,25 @@ const endpointInput = (allowPrivate: boolean) =>
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
 /** Creates an endpoint; its secret is returned this once and kept sealed. */
-export async function createEndpoint(deps: EndpointDeps, organizationId: string, input: unknown): Promise<{ endpoint: EventEndpoint; secret: string }> {
+export async function createEndpoint(
+  deps: EndpointDeps,
+  organizationId: string,
+  input: unknown,
+): Promise<{ endpoint: EventEndpoint; secret: string }> {
   const parsed = parseInput(endpointInput(deps.allowPrivate).omit({ enabled: true }), input);
   const id = randomUUID();
   const secret = newSecret();
   const sealed = deps.keyring.seal(secret, secretContext(id));
   const endpoint = await deps.prisma.eventEndpoint.create({
-    data: { id, organizationId, url: parsed.url, eventTypes: parsed.eventTypes, description: parsed.description ?? null, secretSealed: sealed.data, secretKeyId: sealed.keyId },
+    data: {
+      id,
+      organizationId,
+      url: parsed.url,
+      eventTypes: parsed.eventTypes,
+      description: parsed.description ?? null,
+      secretSealed: sealed.data,
+      secretKeyId: sealed.keyId,
+    },
   });
   return { endpoint, secret };
 }
@@ -67,7 +95,12 @@ async function ownEndpoint(prisma: PrismaClient, organizationId: string, id: str
 }
 
 /** Changes an endpoint; enabling it again clears why it was disabled, and its waiting deliveries go out again. */
-export async function updateEndpoint(deps: EndpointDeps, organizationId: string, id: string, input: unknown): Promise<EventEndpoint> {
+export async function updateEndpoint(
+  deps: EndpointDeps,
+  organizationId: string,
+  id: string,
+  input: unknown,
+): Promise<EventEndpoint> {
   const endpoint = await ownEndpoint(deps.prisma, organizationId, id);
   const parsed = parseInput(endpointInput(deps.allowPrivate).partial(), input);
   return deps.prisma.eventEndpoint.update({
@@ -93,15 +126,28 @@ export async function replayDelivery(deps: EndpointDeps, organizationId: string,
   if (!delivery) throw new NotFoundError('webhook delivery', id);
   return deps.prisma.eventDelivery.update({
     where: { id: delivery.id },
-    data: { status: 'PENDING', attempts: 0, availableAt: new Date(), leaseToken: null, leaseUntil: null, deliveredAt: null },
+    data: {
+      status: 'PENDING',
+      attempts: 0,
+      availableAt: new Date(),
+      leaseToken: null,
+      leaseUntil: null,
+      deliveredAt: null,
+    },
   });
 }
 
-export function endpointSecret(keyring: Keyring, endpoint: Pick<EventEndpoint, 'id' | 'secretSealed' | 'secretKeyId'>): string {
+export function endpointSecret(
+  keyring: Keyring,
+  endpoint: Pick<EventEndpoint, 'id' | 'secretSealed' | 'secretKeyId'>,
+): string {
   return keyring.open({ keyId: endpoint.secretKeyId, data: endpoint.secretSealed }, secretContext(endpoint.id));
 }
 
 /** The endpoint's secret sealed again under the keyring's current key (key rotation). */
-export function resealEndpointSecret(keyring: Keyring, endpoint: Pick<EventEndpoint, 'id' | 'secretSealed' | 'secretKeyId'>) {
+export function resealEndpointSecret(
+  keyring: Keyring,
+  endpoint: Pick<EventEndpoint, 'id' | 'secretSealed' | 'secretKeyId'>,
+) {
   return keyring.seal(endpointSecret(keyring, endpoint), secretContext(endpoint.id));
 }

@@ -15,19 +15,38 @@ export type EventType = (typeof EVENT_TYPES)[PublicTopic];
 type EventOf<Topic extends PublicTopic> = EventTopics[Topic][1];
 
 /** The event as endpoints receive it: global ids, as the GraphQL API shows them. */
-function describe<Topic extends PublicTopic>(topic: Topic, event: EventOf<Topic>): { orderingKey: string; data: Record<string, unknown> } {
+function describe<Topic extends PublicTopic>(
+  topic: Topic,
+  event: EventOf<Topic>,
+): { orderingKey: string; data: Record<string, unknown> } {
   const id = (type: string, value: string | null) => (value ? encodeGlobalID(type, value) : null);
   switch (topic) {
     case 'posting.statusChanged':
     case 'posting.reviewed': {
-      const { postingId, jobId, contractId, ...rest } = event as EventOf<'posting.statusChanged'> | EventOf<'posting.reviewed'>;
-      return { orderingKey: `posting:${postingId}`, data: { postingId: id('Posting', postingId), jobId: id('Job', jobId), contractId: id('Contract', contractId), ...rest } };
+      const { postingId, jobId, contractId, ...rest } = event as
+        | EventOf<'posting.statusChanged'>
+        | EventOf<'posting.reviewed'>;
+      return {
+        orderingKey: `posting:${postingId}`,
+        data: {
+          postingId: id('Posting', postingId),
+          jobId: id('Job', jobId),
+          contractId: id('Contract', contractId),
+          ...rest,
+        },
+      };
     }
     case 'candidate.received': {
       const { applicationId, candidateId, jobId, contractId, boardId } = event as EventOf<'candidate.received'>;
       return {
         orderingKey: `candidate:${candidateId}`,
-        data: { applicationId: id('Application', applicationId), candidateId: id('Candidate', candidateId), jobId: id('Job', jobId), contractId: id('Contract', contractId), boardId },
+        data: {
+          applicationId: id('Application', applicationId),
+          candidateId: id('Candidate', candidateId),
+          jobId: id('Job', jobId),
+          contractId: id('Contract', contractId),
+          boardId,
+        },
       };
     }
     default: {
@@ -41,7 +60,13 @@ function describe<Topic extends PublicTopic>(topic: Topic, event: EventOf<Topic>
  * Announces an event of an organisation: to live subscribers once the transaction commits (`emit`), and to its
  * enabled endpoints that want this type, as deliveries written in the same transaction, so none is lost.
  */
-export async function announce<Topic extends PublicTopic>(tx: Prisma.TransactionClient, emit: Emit, topic: Topic, organizationId: string, event: EventOf<Topic>): Promise<void> {
+export async function announce<Topic extends PublicTopic>(
+  tx: Prisma.TransactionClient,
+  emit: Emit,
+  topic: Topic,
+  organizationId: string,
+  event: EventOf<Topic>,
+): Promise<void> {
   (emit as (...args: unknown[]) => void)(topic, organizationId, event);
   const type = EVENT_TYPES[topic];
   const { orderingKey, data } = describe(topic, event);

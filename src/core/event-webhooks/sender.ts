@@ -28,7 +28,11 @@ export interface ClaimedEventDelivery {
  * Claims due deliveries of enabled endpoints, each only when no earlier delivery of its endpoint and ordering key
  * (the same posting, contract or candidate) is still waiting: events of one posting reach an endpoint in order.
  */
-export function claimEventDeliveries(prisma: PrismaClient, limit: number, leaseMs: number): Promise<ClaimedEventDelivery[]> {
+export function claimEventDeliveries(
+  prisma: PrismaClient,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedEventDelivery[]> {
   return prisma.$queryRaw<ClaimedEventDelivery[]>`
     UPDATE event_delivery AS d
     SET status = 'PROCESSING', attempts = d.attempts + 1, lease_token = ${randomUUID()}::uuid,
@@ -49,8 +53,15 @@ export function claimEventDeliveries(prisma: PrismaClient, limit: number, leaseM
 }
 
 /** Signs and sends one delivery (Standard Webhooks headers), logs the attempt, and records the outcome. */
-export async function sendEventDelivery(deps: SenderDeps, options: SenderOptions, claimed: ClaimedEventDelivery): Promise<void> {
-  const delivery = await deps.prisma.eventDelivery.findUniqueOrThrow({ where: { id: claimed.id }, include: { endpoint: true } });
+export async function sendEventDelivery(
+  deps: SenderDeps,
+  options: SenderOptions,
+  claimed: ClaimedEventDelivery,
+): Promise<void> {
+  const delivery = await deps.prisma.eventDelivery.findUniqueOrThrow({
+    where: { id: claimed.id },
+    include: { endpoint: true },
+  });
   const body = JSON.stringify(delivery.payload);
   const sentAt = new Date();
   const signature = new Webhook(endpointSecret(deps.keyring, delivery.endpoint)).sign(delivery.id, sentAt, body);
@@ -75,7 +86,10 @@ export async function sendEventDelivery(deps: SenderDeps, options: SenderOptions
     await response.body?.cancel();
     if (statusCode < 200 || statusCode >= 300) error = `The endpoint answered ${statusCode}.`;
   } catch (failure) {
-    error = (failure as Error).name === 'TimeoutError' ? `No answer within ${options.timeoutMs} ms.` : `Could not reach the endpoint: ${(failure as Error).cause instanceof Error ? ((failure as Error).cause as Error).message : (failure as Error).message}`;
+    error =
+      (failure as Error).name === 'TimeoutError'
+        ? `No answer within ${options.timeoutMs} ms.`
+        : `Could not reach the endpoint: ${(failure as Error).cause instanceof Error ? ((failure as Error).cause as Error).message : (failure as Error).message}`;
   }
   const durationMs = Date.now() - started;
   const retryIn = options.retryScheduleMs[claimed.attempts - 1];
@@ -86,15 +100,36 @@ export async function sendEventDelivery(deps: SenderDeps, options: SenderOptions
       where: { id: delivery.id, status: 'PROCESSING', leaseToken: claimed.lease_token },
       data:
         error === null
-          ? { status: 'DONE', leaseToken: null, leaseUntil: null, lastStatusCode: statusCode, lastError: null, deliveredAt: new Date() }
+          ? {
+              status: 'DONE',
+              leaseToken: null,
+              leaseUntil: null,
+              lastStatusCode: statusCode,
+              lastError: null,
+              deliveredAt: new Date(),
+            }
           : givenUp
             ? { status: 'FAILED', leaseToken: null, leaseUntil: null, lastStatusCode: statusCode, lastError: error }
-            : { status: 'PENDING', leaseToken: null, leaseUntil: null, lastStatusCode: statusCode, lastError: error, availableAt: new Date(Date.now() + retryIn!) },
+            : {
+                status: 'PENDING',
+                leaseToken: null,
+                leaseUntil: null,
+                lastStatusCode: statusCode,
+                lastError: error,
+                availableAt: new Date(Date.now() + retryIn!),
+              },
     });
     if (givenUp && updated.count > 0) {
       const reason = `Disabled after a delivery failed ${claimed.attempts} times since ${delivery.createdAt.toISOString()}: ${error}`;
-      await tx.eventEndpoint.update({ where: { id: delivery.endpointId }, data: { enabled: false, disabledReason: reason } });
+      await tx.eventEndpoint.update({
+        where: { id: delivery.endpointId },
+        data: { enabled: false, disabledReason: reason },
+      });
     }
   });
-  if (error) deps.log[givenUp ? 'warn' : 'info']({ endpoint: delivery.endpointId, delivery: delivery.id, attempt: claimed.attempts, statusCode, err: error }, givenUp ? 'Gave up an event delivery; endpoint disabled' : 'Event delivery failed; retrying');
+  if (error)
+    deps.log[givenUp ? 'warn' : 'info'](
+      { endpoint: delivery.endpointId, delivery: delivery.id, attempt: claimed.attempts, statusCode, err: error },
+      givenUp ? 'Gave up an event delivery; endpoint disabled' : 'Event delivery failed; retrying',
+    );
 }

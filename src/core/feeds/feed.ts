@@ -28,7 +28,14 @@ const current = (boardFields: Prisma.JsonValue, today: string) => {
   return typeof endDate !== 'string' || endDate >= today;
 };
 
-function item(scope: FeedScope, id: string, job: JobWithRecruiter, boardFields: Record<string, unknown> | null, publishedAt: Date, updatedAt: Date): FeedItem {
+function item(
+  scope: FeedScope,
+  id: string,
+  job: JobWithRecruiter,
+  boardFields: Record<string, unknown> | null,
+  publishedAt: Date,
+  updatedAt: Date,
+): FeedItem {
   return {
     id,
     job: { ...postingJob(job), createdAt: job.createdAt, updatedAt: job.updatedAt },
@@ -59,6 +66,7 @@ export async function* feedItems(prisma: PrismaClient, scope: FeedScope): AsyncI
       batch = rows
         .filter((row) => current(row.boardFields, scope.today))
         .map((row) => {
+          // biome-ignore lint/complexity/useMathMinMax: these are Dates; Math.max would make a number of them.
           const updatedAt = row.updatedAt > row.job.updatedAt ? row.updatedAt : row.job.updatedAt;
           return item(scope, row.id, row.job, row.boardFields as Record<string, unknown>, row.createdAt, updatedAt);
         });
@@ -96,7 +104,9 @@ export async function feedVersion(prisma: PrismaClient, scope: FeedScope): Promi
            (SELECT concat(count(*), max(updated_at)) FROM contract_credential WHERE contract_id = ${id}::uuid),
            (SELECT concat(count(*), max(updated_at)) FROM plugin_state WHERE organization_id = ${organizationId}::uuid AND plugin_id = ${boardId}),
            (SELECT concat(count(*), max(u.created_at), md5(string_agg(u.name, ',' ORDER BY u.id))) FROM "user" u WHERE u.organization_id = ${organizationId}::uuid)) AS version`;
-  const material = [scope.source, scope.active, scope.today, scope.applicationPageUrl(''), row?.version ?? ''].join('\n');
+  const material = [scope.source, scope.active, scope.today, scope.applicationPageUrl(''), row?.version ?? ''].join(
+    '\n',
+  );
   return createHash('sha256').update(material).digest('base64url').slice(0, 32);
 }
 
@@ -104,7 +114,12 @@ export async function feedVersion(prisma: PrismaClient, scope: FeedScope): Promi
  * The feed's entity tag and when it last changed. The time is kept with the contract, so Last-Modified moves
  * also when a publication leaves the feed (which no remaining row's timestamp would show).
  */
-export async function feedValidators(prisma: PrismaClient, scope: FeedScope, stored: { feedEtag: string | null; feedChangedAt: Date | null }, now = new Date()) {
+export async function feedValidators(
+  prisma: PrismaClient,
+  scope: FeedScope,
+  stored: { feedEtag: string | null; feedChangedAt: Date | null },
+  now = new Date(),
+) {
   const etag = await feedVersion(prisma, scope);
   if (stored.feedEtag === etag && stored.feedChangedAt) return { etag, lastModified: stored.feedChangedAt };
   // Raw SQL: the contract's own updated_at must not move (its settings' changes are part of the tag).

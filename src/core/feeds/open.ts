@@ -21,7 +21,10 @@ export const applicationPagePath = (contractId: string, jobId: string) => `/appl
 export async function openFeed(deps: FeedDeps, boardId: string, token: string, now = new Date()) {
   const plugin = deps.boards.get(boardId);
   if (!plugin?.renderFeed || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const contract = await deps.prisma.contract.findUnique({ where: { feedTokenHash: feedTokenHash(token) }, include: { credentials: true } });
+  const contract = await deps.prisma.contract.findUnique({
+    where: { feedTokenHash: feedTokenHash(token) },
+    include: { credentials: true },
+  });
   if (!contract || contract.boardId !== plugin.id || contract.credentials.length === 0) return null;
   const credentials: Credentials = openCredentials(deps.keyring, contract.id, contract.credentials);
   const context = deps.boards.context(plugin, contract.environment, credentials);

@@ -27,7 +27,11 @@ async function importPlugin(specifier: string): Promise<BoardPlugin> {
   } catch (error) {
     throw new PluginLoadError(`"${specifier}"`, `could not be imported: ${(error as Error).message}`);
   }
-  if (!module.default) throw new PluginLoadError(`"${specifier}"`, 'the module has no default export (export default definePlugin({...}))');
+  if (!module.default)
+    throw new PluginLoadError(
+      `"${specifier}"`,
+      'the module has no default export (export default definePlugin({...}))',
+    );
   return validatePlugin(module.default, specifier);
 }
 
@@ -43,11 +47,16 @@ export async function loadPlugins(builtIn: readonly BoardPlugin[], extra: readon
   for (const plugin of plugins) {
     if (ids.has(plugin.id)) throw new PluginLoadError(`"${plugin.id}"`, `id: "${plugin.id}" is used by two plugins`);
     ids.add(plugin.id);
-    const own = [...Object.keys(plugin.extendSchema?.queries ?? {}), ...Object.keys(plugin.extendSchema?.mutations ?? {})];
-    if (new Set(own).size !== own.length) throw new PluginLoadError(`"${plugin.id}"`, 'extendSchema: a query and a mutation have the same name');
+    const own = [
+      ...Object.keys(plugin.extendSchema?.queries ?? {}),
+      ...Object.keys(plugin.extendSchema?.mutations ?? {}),
+    ];
+    if (new Set(own).size !== own.length)
+      throw new PluginLoadError(`"${plugin.id}"`, 'extendSchema: a query and a mutation have the same name');
     for (const name of [...Object.values(generatedNames(plugin.id)), ...extensionNames(own)]) {
       const owner = names.get(name.toLowerCase());
-      if (owner && owner !== plugin.id) throw new PluginLoadError(`"${plugin.id}"`, `id: its GraphQL name ${name} collides with plugin "${owner}"`);
+      if (owner && owner !== plugin.id)
+        throw new PluginLoadError(`"${plugin.id}"`, `id: its GraphQL name ${name} collides with plugin "${owner}"`);
       names.set(name.toLowerCase(), plugin.id);
     }
   }

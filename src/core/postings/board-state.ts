@@ -9,7 +9,12 @@ import type { Keyring } from '../crypto.ts';
 type Deps = { prisma: PrismaClient; keyring: Keyring; boards: BoardRegistry };
 
 /** The context of a plugin call for a contract: its stored credentials, decrypted. */
-async function contractContext(deps: Deps, plugin: BoardPlugin, contract: Pick<Contract, 'id' | 'environment'>, signal?: AbortSignal) {
+async function contractContext(
+  deps: Deps,
+  plugin: BoardPlugin,
+  contract: Pick<Contract, 'id' | 'environment'>,
+  signal?: AbortSignal,
+) {
   const rows = await deps.prisma.contractCredential.findMany({ where: { contractId: contract.id } });
   return deps.boards.context(plugin, contract.environment, openCredentials(deps.keyring, contract.id, rows), signal);
 }

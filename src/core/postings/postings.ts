@@ -42,8 +42,14 @@ export class PostingExists extends DomainError {
 }
 
 /** Statuses of a posting that still occupies its job and contract. */
-export const LIVE_STATUSES: PostingStatus[] = ['DRAFT', 'QUEUED', 'SUBMITTED', 'PENDING_REVIEW', 'PUBLISHED', 'UPDATE_QUEUED'];
-
+export const LIVE_STATUSES: PostingStatus[] = [
+  'DRAFT',
+  'QUEUED',
+  'SUBMITTED',
+  'PENDING_REVIEW',
+  'PUBLISHED',
+  'UPDATE_QUEUED',
+];
 
 /** Changes a posting's status, logs it, and announces the event (to subscribers once the transaction commits, and to endpoints). */
 export async function transition(
@@ -51,18 +57,34 @@ export async function transition(
   emit: Emit,
   posting: Pick<Posting, 'id' | 'organizationId' | 'jobId' | 'contractId' | 'boardId' | 'status'>,
   to: PostingStatus,
-  details: { message?: string | null; attempt?: number; data?: Prisma.PostingUncheckedUpdateInput; review?: { reason: string | null } } = {},
+  details: {
+    message?: string | null;
+    attempt?: number;
+    data?: Prisma.PostingUncheckedUpdateInput;
+    review?: { reason: string | null };
+  } = {},
 ): Promise<void> {
   await tx.posting.update({ where: { id: posting.id }, data: { ...details.data, status: to } });
   await tx.postingEvent.create({
-    data: { postingId: posting.id, type: 'STATUS_CHANGED', fromStatus: posting.status, toStatus: to, message: details.message ?? null, attempt: details.attempt ?? null },
+    data: {
+      postingId: posting.id,
+      type: 'STATUS_CHANGED',
+      fromStatus: posting.status,
+      toStatus: to,
+      message: details.message ?? null,
+      attempt: details.attempt ?? null,
+    },
   });
   if (posting.status === to) return;
   const ids = { postingId: posting.id, jobId: posting.jobId, contractId: posting.contractId, boardId: posting.boardId };
   await announce(tx, emit, 'posting.statusChanged', posting.organizationId, { ...ids, from: posting.status, to });
   // The board's verdict on a posting it reviewed: approved when it goes live, rejected otherwise.
   if (posting.status === 'PENDING_REVIEW' && (to === 'PUBLISHED' || to === 'REJECTED')) {
-    await announce(tx, emit, 'posting.reviewed', posting.organizationId, { ...ids, approved: to === 'PUBLISHED', reason: details.review?.reason ?? null });
+    await announce(tx, emit, 'posting.reviewed', posting.organizationId, {
+      ...ids,
+      approved: to === 'PUBLISHED',
+      reason: details.review?.reason ?? null,
+    });
   }
 }
 
@@ -71,12 +93,18 @@ export function boardFieldErrors(stored: Prisma.JsonValue): FieldError[] {
   if (!Array.isArray(stored)) return [];
   return stored.flatMap((entry) => {
     const { path, message } = (entry ?? {}) as { path?: unknown; message?: unknown };
-    return Array.isArray(path) && typeof message === 'string' ? [{ path: ['boardFields', ...path.map(String)], message }] : [];
+    return Array.isArray(path) && typeof message === 'string'
+      ? [{ path: ['boardFields', ...path.map(String)], message }]
+      : [];
   });
 }
 
 /** The contract's posting the board knows by this id (the newest, should a board reuse an id). */
-export function postingByExternalId(tx: Prisma.TransactionClient, contractId: string, externalId: string): Promise<Posting | null> {
+export function postingByExternalId(
+  tx: Prisma.TransactionClient,
+  contractId: string,
+  externalId: string,
+): Promise<Posting | null> {
   return tx.posting.findFirst({ where: { contractId, externalId }, orderBy: { createdAt: 'desc' } });
 }
 
@@ -88,12 +116,21 @@ const readsFeed = (plugin: BoardPlugin) => plugin.capabilities.includes('feed') 
 
 function requireCapability(plugin: BoardPlugin, capability: Capability): void {
   if (readsFeed(plugin) && ['publish', 'update', 'withdraw'].includes(capability)) return;
-  if (!plugin.capabilities.includes(capability)) throw new UnsupportedOperation(`${plugin.name} does not support ${capability} through this API.`);
+  if (!plugin.capabilities.includes(capability))
+    throw new UnsupportedOperation(`${plugin.name} does not support ${capability} through this API.`);
 }
 
 /** Writes an outbox row for the worker and wakes the workers once the transaction commits. */
-function queue(tx: Prisma.TransactionClient, emit: Emit, postingId: string, operation: 'PUBLISH' | 'UPDATE' | 'WITHDRAW', idempotencyKey = randomUUID()) {
-  return tx.delivery.create({ data: { postingId, operation, idempotencyKey } }).then((delivery) => emit('delivery.queued', { deliveryId: delivery.id }));
+function queue(
+  tx: Prisma.TransactionClient,
+  emit: Emit,
+  postingId: string,
+  operation: 'PUBLISH' | 'UPDATE' | 'WITHDRAW',
+  idempotencyKey = randomUUID(),
+) {
+  return tx.delivery
+    .create({ data: { postingId, operation, idempotencyKey } })
+    .then((delivery) => emit('delivery.queued', { deliveryId: delivery.id }));
 }
 
 /**
@@ -102,7 +139,10 @@ function queue(tx: Prisma.TransactionClient, emit: Emit, postingId: string, oper
  */
 async function lockForNewPosting(tx: Prisma.TransactionClient, jobId: string, contractId: string): Promise<void> {
   await tx.$queryRaw`SELECT id FROM contract WHERE id = ${contractId}::uuid FOR UPDATE`;
-  const live = await tx.posting.findFirst({ where: { jobId, contractId, status: { in: LIVE_STATUSES } }, select: { id: true } });
+  const live = await tx.posting.findFirst({
+    where: { jobId, contractId, status: { in: LIVE_STATUSES } },
+    select: { id: true },
+  });
   if (live) throw new PostingExists(live.id);
 }
 
@@ -110,22 +150,40 @@ async function lockForNewPosting(tx: Prisma.TransactionClient, jobId: string, co
  * The board fields validated against the board's schema, then the job checked by the board's plugin; what the
  * plugin finds in the job is reported on `jobPath`, the argument that names the job.
  */
-function validBoardFields(plugin: BoardPlugin, job: Job, fields: Record<string, unknown>, jobPath: string[]): Record<string, unknown> {
-  const boardFields = plugin.postingFields ? (parseInput(plugin.postingFields, fields, ['boardFields']) as Record<string, unknown>) : {};
+function validBoardFields(
+  plugin: BoardPlugin,
+  job: Job,
+  fields: Record<string, unknown>,
+  jobPath: string[],
+): Record<string, unknown> {
+  const boardFields = plugin.postingFields
+    ? (parseInput(plugin.postingFields, fields, ['boardFields']) as Record<string, unknown>)
+    : {};
   const problems = plugin.checkPosting?.({ job: postingJob(job), boardFields }) ?? [];
-  if (problems.length > 0) throw new ValidationError(problems.map((problem) => ({ path: jobPath, message: `the job's ${problem.field} ${problem.message}` })));
+  if (problems.length > 0)
+    throw new ValidationError(
+      problems.map((problem) => ({ path: jobPath, message: `the job's ${problem.field} ${problem.message}` })),
+    );
   return boardFields;
 }
 
 /** The organisation's job and contract, the contract ACTIVE and its board able to do `capability`. */
-async function jobOnActiveContract(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string }, capability: Capability) {
-  const job = await deps.prisma.job.findFirst({ where: { id: rowId(input.jobId), organizationId: viewer.organizationId } });
+async function jobOnActiveContract(
+  deps: PostingDeps,
+  viewer: Viewer,
+  input: { jobId: string; contractId: string },
+  capability: Capability,
+) {
+  const job = await deps.prisma.job.findFirst({
+    where: { id: rowId(input.jobId), organizationId: viewer.organizationId },
+  });
   if (!job) throw new NotFoundError('job', input.jobId);
   const contract = await findContract(deps.prisma, viewer.organizationId, input.contractId);
   const plugin = pluginOf(deps.boards, contract);
   requireCapability(plugin, capability);
   const status = effectiveStatus(contract);
-  if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can be posted to.`);
+  if (status !== 'ACTIVE')
+    throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can be posted to.`);
   return { job, contract, plugin };
 }
 
@@ -133,16 +191,27 @@ async function jobOnActiveContract(deps: PostingDeps, viewer: Viewer, input: { j
  * Validates the board fields, checks the contract, reserves a credit and queues the publication: the posting
  * (QUEUED) and its outbox row are written in one transaction; a worker delivers it.
  */
-export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string; boardFields: Record<string, unknown> }): Promise<Posting> {
+export async function publishPosting(
+  deps: PostingDeps,
+  viewer: Viewer,
+  input: { jobId: string; contractId: string; boardFields: Record<string, unknown> },
+): Promise<Posting> {
   const { job, contract, plugin } = await jobOnActiveContract(deps, viewer, input, 'publish');
   if (job.status !== 'OPEN') throw new UnsupportedOperation('The job is closed: reopen it to publish it.');
 
-  const boardFields = validBoardFields(plugin, job, { ...plugin.postingDefaults?.(postingJob(job)), ...input.boardFields }, ['jobId']);
+  const boardFields = validBoardFields(
+    plugin,
+    job,
+    { ...plugin.postingDefaults?.(postingJob(job)), ...input.boardFields },
+    ['jobId'],
+  );
 
   const postingId = randomUUID();
   const feed = readsFeed(plugin);
   if (feed && (await deps.feedSource(plugin, contract)) === 'website') {
-    throw new UnsupportedOperation(`This ${plugin.name} contract mirrors your website: its feed holds the open jobs shown on your website (onWebsite). Switch it to a dedicated medium to publish vacancies one by one.`);
+    throw new UnsupportedOperation(
+      `This ${plugin.name} contract mirrors your website: its feed holds the open jobs shown on your website (onWebsite). Switch it to a dedicated medium to publish vacancies one by one.`,
+    );
   }
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
@@ -150,7 +219,17 @@ export async function publishPosting(deps: PostingDeps, viewer: Viewer, input: {
       await reserveCreditWithin(tx, contract.id, postingId);
       if (feed) {
         const posting = await tx.posting.create({
-          data: { id: postingId, organizationId: viewer.organizationId, jobId: job.id, contractId: contract.id, boardId: plugin.id, status: 'DRAFT', boardFields: boardFields as Prisma.InputJsonValue, externalId: postingId, creditReference: postingId },
+          data: {
+            id: postingId,
+            organizationId: viewer.organizationId,
+            jobId: job.id,
+            contractId: contract.id,
+            boardId: plugin.id,
+            status: 'DRAFT',
+            boardFields: boardFields as Prisma.InputJsonValue,
+            externalId: postingId,
+            creditReference: postingId,
+          },
         });
         await consumeCredit(tx, contract.id, postingId);
         await transition(tx, emit, posting, 'PUBLISHED', { message: `In the ${plugin.name} feed from now on.` });
@@ -187,7 +266,10 @@ export class PostingStateError extends DomainError {
 }
 
 async function loadPosting(deps: PostingDeps, viewer: Viewer, postingId: string) {
-  const posting = await deps.prisma.posting.findFirst({ where: { id: rowId(postingId), organizationId: viewer.organizationId }, include: { job: true, contract: true } });
+  const posting = await deps.prisma.posting.findFirst({
+    where: { id: rowId(postingId), organizationId: viewer.organizationId },
+    include: { job: true, contract: true },
+  });
   if (!posting) throw new NotFoundError('posting', postingId);
   const plugin = deps.boards.get(posting.boardId);
   if (!plugin) throw new UnsupportedOperation(`The board plugin "${posting.boardId}" is not loaded on this server.`);
@@ -200,7 +282,11 @@ async function loadPosting(deps: PostingDeps, viewer: Viewer, postingId: string)
  * fields (its credit was given back when it failed, so it still costs one), and a REJECTED posting goes back to
  * the board as an update (no credit: the publication already took it).
  */
-export async function updatePosting(deps: PostingDeps, viewer: Viewer, input: { postingId: string; boardFields?: Record<string, unknown> | null }): Promise<Posting> {
+export async function updatePosting(
+  deps: PostingDeps,
+  viewer: Viewer,
+  input: { postingId: string; boardFields?: Record<string, unknown> | null },
+): Promise<Posting> {
   const { posting, plugin } = await loadPosting(deps, viewer, input.postingId);
   const correcting = posting.status === 'FAILED' || (posting.status === 'REJECTED' && posting.externalId !== null);
   requireCapability(plugin, correcting && posting.status === 'FAILED' ? 'publish' : 'update');
@@ -210,16 +296,38 @@ export async function updatePosting(deps: PostingDeps, viewer: Viewer, input: { 
       `A ${posting.status} posting cannot be updated; only a published one, one in review, or one the board refused (FAILED or REJECTED) can.`,
     );
   }
-  const boardFields = validBoardFields(plugin, posting.job, { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields }, ['id']);
-  if (posting.status === 'FAILED') return requeuePublication(deps, posting, { boardFields: boardFields as Prisma.InputJsonValue }, 'Corrected and queued again.');
+  const boardFields = validBoardFields(
+    plugin,
+    posting.job,
+    { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields },
+    ['id'],
+  );
+  if (posting.status === 'FAILED')
+    return requeuePublication(
+      deps,
+      posting,
+      { boardFields: boardFields as Prisma.InputJsonValue },
+      'Corrected and queued again.',
+    );
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
-      await tx.posting.update({ where: { id: posting.id }, data: { boardFields: boardFields as Prisma.InputJsonValue } });
+      await tx.posting.update({
+        where: { id: posting.id },
+        data: { boardFields: boardFields as Prisma.InputJsonValue },
+      });
       if (readsFeed(plugin)) {
-        await tx.postingEvent.create({ data: { postingId: posting.id, type: 'UPDATED', message: `The ${plugin.name} feed shows the change from now on.` } });
+        await tx.postingEvent.create({
+          data: {
+            postingId: posting.id,
+            type: 'UPDATED',
+            message: `The ${plugin.name} feed shows the change from now on.`,
+          },
+        });
         return { ...posting, boardFields: boardFields as Prisma.JsonValue };
       }
-      await transition(tx, emit, posting, 'UPDATE_QUEUED', { message: correcting ? 'Corrected and sent back to the board.' : 'Update queued.' });
+      await transition(tx, emit, posting, 'UPDATE_QUEUED', {
+        message: correcting ? 'Corrected and sent back to the board.' : 'Update queued.',
+      });
       await queue(tx, emit, posting.id, 'UPDATE');
       return { ...posting, status: 'UPDATE_QUEUED' as const };
     }),
@@ -232,7 +340,8 @@ export async function updatePosting(deps: PostingDeps, viewer: Viewer, input: { 
  */
 export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, postingId: string): Promise<Posting> {
   const { posting, plugin } = await loadPosting(deps, viewer, postingId);
-  if (!LIVE_STATUSES.includes(posting.status)) throw new PostingStateError(posting.status, `The posting is already ${posting.status}.`);
+  if (!LIVE_STATUSES.includes(posting.status))
+    throw new PostingStateError(posting.status, `The posting is already ${posting.status}.`);
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       const cancelled = await tx.delivery.updateMany({
@@ -249,9 +358,13 @@ export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, posting
         await transition(tx, emit, posting, 'WITHDRAWN', { message: `Out of the ${plugin.name} feed.` });
         return { ...posting, status: 'WITHDRAWN' as const };
       }
-      const pending = await tx.delivery.findFirst({ where: { postingId: posting.id, operation: 'WITHDRAW', status: { in: ['PENDING', 'PROCESSING'] } } });
+      const pending = await tx.delivery.findFirst({
+        where: { postingId: posting.id, operation: 'WITHDRAW', status: { in: ['PENDING', 'PROCESSING'] } },
+      });
       if (pending) throw new PostingStateError(posting.status, 'A withdrawal of this posting is already on its way.');
-      await tx.postingEvent.create({ data: { postingId: posting.id, type: 'WITHDRAWAL_QUEUED', message: 'Withdrawal queued.' } });
+      await tx.postingEvent.create({
+        data: { postingId: posting.id, type: 'WITHDRAWAL_QUEUED', message: 'Withdrawal queued.' },
+      });
       await queue(tx, emit, posting.id, 'WITHDRAW');
       return posting;
     }),
@@ -261,7 +374,8 @@ export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, posting
 /** Queues a FAILED posting's publication again, with its first idempotency key, reserving a credit again. */
 export async function retryPosting(deps: PostingDeps, viewer: Viewer, postingId: string): Promise<Posting> {
   const { posting } = await loadPosting(deps, viewer, postingId);
-  if (posting.status !== 'FAILED') throw new PostingStateError(posting.status, `Only a FAILED posting can be retried; this one is ${posting.status}.`);
+  if (posting.status !== 'FAILED')
+    throw new PostingStateError(posting.status, `Only a FAILED posting can be retried; this one is ${posting.status}.`);
   return requeuePublication(deps, posting, {}, 'Queued again.');
 }
 
@@ -270,25 +384,46 @@ export async function retryPosting(deps: PostingDeps, viewer: Viewer, postingId:
  * key, so that if an earlier attempt did reach the board, the board answers with that posting; a credit reserved
  * again (the failure gave the first one back).
  */
-async function requeuePublication(deps: PostingDeps, posting: Posting & { contract: Contract }, data: Prisma.PostingUncheckedUpdateInput, message: string): Promise<Posting> {
+async function requeuePublication(
+  deps: PostingDeps,
+  posting: Posting & { contract: Contract },
+  data: Prisma.PostingUncheckedUpdateInput,
+  message: string,
+): Promise<Posting> {
   const status = effectiveStatus(posting.contract);
-  if (status !== 'ACTIVE') throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can publish.`);
-  const publication = await deps.prisma.delivery.findFirst({ where: { postingId: posting.id, operation: 'PUBLISH' }, orderBy: { createdAt: 'desc' } });
+  if (status !== 'ACTIVE')
+    throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can publish.`);
+  const publication = await deps.prisma.delivery.findFirst({
+    where: { postingId: posting.id, operation: 'PUBLISH' },
+    orderBy: { createdAt: 'desc' },
+  });
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       const rounds = await tx.postingEvent.count({ where: { postingId: posting.id, type: 'RETRIED' } });
       const creditReference = `${posting.id}:retry-${rounds + 1}`;
       await reserveCreditWithin(tx, posting.contractId, creditReference);
-      await tx.posting.update({ where: { id: posting.id }, data: { ...data, creditReference, lastError: null, fieldErrors: [] } });
-      await tx.postingEvent.create({ data: { postingId: posting.id, type: 'RETRIED', message: 'Queued again by a user.' } });
+      await tx.posting.update({
+        where: { id: posting.id },
+        data: { ...data, creditReference, lastError: null, fieldErrors: [] },
+      });
+      await tx.postingEvent.create({
+        data: { postingId: posting.id, type: 'RETRIED', message: 'Queued again by a user.' },
+      });
       await transition(tx, emit, posting, 'QUEUED', { message });
       if (publication) {
-        await tx.delivery.update({ where: { id: publication.id }, data: { status: 'PENDING', attempts: 0, availableAt: new Date(), lastError: null } });
+        await tx.delivery.update({
+          where: { id: publication.id },
+          data: { status: 'PENDING', attempts: 0, availableAt: new Date(), lastError: null },
+        });
         emit('delivery.queued', { deliveryId: publication.id });
       } else {
         await queue(tx, emit, posting.id, 'PUBLISH');
       }
-      return { ...posting, ...(data.boardFields === undefined ? {} : { boardFields: data.boardFields as Prisma.JsonValue }), status: 'QUEUED' as const };
+      return {
+        ...posting,
+        ...(data.boardFields === undefined ? {} : { boardFields: data.boardFields as Prisma.JsonValue }),
+        status: 'QUEUED' as const,
+      };
     }),
   );
 }
@@ -302,9 +437,15 @@ const BOARD_STATUS: Record<PostingState['status'], PostingStatus> = {
 };
 
 /** Starts tracking a posting made directly on the board: checked there first, no credit spent. */
-export async function linkExistingPosting(deps: PostingDeps, viewer: Viewer, input: { jobId: string; contractId: string; externalId: string }): Promise<Posting> {
+export async function linkExistingPosting(
+  deps: PostingDeps,
+  viewer: Viewer,
+  input: { jobId: string; contractId: string; externalId: string },
+): Promise<Posting> {
   const { job, contract, plugin } = await jobOnActiveContract(deps, viewer, input, 'linkExisting');
-  const externalId = parseInput(z.string().trim().min(1, 'must not be empty').max(200), input.externalId, ['externalId']);
+  const externalId = parseInput(z.string().trim().min(1, 'must not be empty').max(200), input.externalId, [
+    'externalId',
+  ]);
   const state = await deps.fetchState(plugin, contract, externalId);
   if (!state) throw new NotFoundError(`posting on ${plugin.name}`, externalId);
   return publishAfter(deps.events, (emit) =>
@@ -317,14 +458,29 @@ export async function linkExistingPosting(deps: PostingDeps, viewer: Viewer, inp
         where: { organizationId: viewer.organizationId, boardId: plugin.id, externalId, status: { in: LIVE_STATUSES } },
         select: { id: true },
       });
-      if (linked) throw new PostingExists(linked.id, `The ${plugin.name} posting ${externalId} is already linked to a live posting.`);
+      if (linked)
+        throw new PostingExists(
+          linked.id,
+          `The ${plugin.name} posting ${externalId} is already linked to a live posting.`,
+        );
       const posting = await tx.posting.create({
-        data: { organizationId: viewer.organizationId, jobId: job.id, contractId: contract.id, boardId: plugin.id, status: 'DRAFT', externalId, externalUrl: state.externalUrl ?? null },
+        data: {
+          organizationId: viewer.organizationId,
+          jobId: job.id,
+          contractId: contract.id,
+          boardId: plugin.id,
+          status: 'DRAFT',
+          externalId,
+          externalUrl: state.externalUrl ?? null,
+        },
       });
       await transition(tx, emit, posting, BOARD_STATUS[state.status], {
         message: `Linked to the existing ${plugin.name} posting ${externalId}.`,
         // Tracked from now on: a board without push is asked where it stands, as for postings made here.
-        data: { rejectionReason: state.rejectionReason ?? null, ...(plugin.capabilities.includes('statusPolling') ? { nextPollAt: new Date() } : {}) },
+        data: {
+          rejectionReason: state.rejectionReason ?? null,
+          ...(plugin.capabilities.includes('statusPolling') ? { nextPollAt: new Date() } : {}),
+        },
       });
       return { ...posting, status: BOARD_STATUS[state.status] };
     }),

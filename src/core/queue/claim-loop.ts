@@ -81,7 +81,12 @@ export class ClaimLoop<Row extends { id: string }> {
       }
       for (const row of claimed) {
         const task = this.handle(row)
-          .catch((error: unknown) => this.log.error({ err: (error as Error).message, row: row.id }, `Outcome of one of the ${this.name} not recorded; it will be retried after its lease`))
+          .catch((error: unknown) =>
+            this.log.error(
+              { err: (error as Error).message, row: row.id },
+              `Outcome of one of the ${this.name} not recorded; it will be retried after its lease`,
+            ),
+          )
           .finally(() => {
             this.inFlight.delete(task);
             this.wake();

@@ -19,4 +19,7 @@ type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
 /** An event as kept once applied: with the candidate it concerns, and a document's bytes replaced by where they went. */
 export type StoredInboxEvent =
   | Exclude<InboxEvent, Applied>
-  | (Omit<Applied, 'document'> & { candidateId?: string; document?: { documentId?: string; fileName?: string; rejected?: string } });
+  | (Omit<Applied, 'document'> & {
+      candidateId?: string;
+      document?: { documentId?: string; fileName?: string; rejected?: string };
+    });

@@ -43,20 +43,42 @@ type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
 type DocumentOutcome = { stored: StoredDocument } | { rejected: string } | undefined;
 
 /** Writes an event's CV to the storage under a key of this row and event, so a retry overwrites rather than adds. */
-async function storeDocument(deps: InboxDeps, organizationId: string, rowId: string, index: number, event: Applied): Promise<DocumentOutcome> {
+async function storeDocument(
+  deps: InboxDeps,
+  organizationId: string,
+  rowId: string,
+  index: number,
+  event: Applied,
+): Promise<DocumentOutcome> {
   if (!event.document) return undefined;
   const data = Buffer.from(event.document.contentBase64, 'base64');
   const check = await checkDocument(data, deps.documents.maxBytes);
   if (!check.ok) return { rejected: check.reason };
   const storageKey = `${organizationId}/${rowId}-${index}`;
   await deps.documents.storage.put(storageKey, data, check.contentType);
-  return { stored: { storageKey, fileName: safeFileName(event.document.fileName), contentType: check.contentType, size: data.length } };
+  return {
+    stored: {
+      storageKey,
+      fileName: safeFileName(event.document.fileName),
+      contentType: check.contentType,
+      size: data.length,
+    },
+  };
 }
 
-async function applyPostingEvent(tx: Prisma.TransactionClient, emit: Emit, contractId: string, event: Exclude<InboxEvent, Applied>, log: Logger): Promise<void> {
+async function applyPostingEvent(
+  tx: Prisma.TransactionClient,
+  emit: Emit,
+  contractId: string,
+  event: Exclude<InboxEvent, Applied>,
+  log: Logger,
+): Promise<void> {
   const posting = await postingByExternalId(tx, contractId, event.externalId);
   if (!posting) {
-    log.info({ contract: contractId, externalId: event.externalId, event: event.type }, 'A board event names a posting we do not know; ignored');
+    log.info(
+      { contract: contractId, externalId: event.externalId, event: event.type },
+      'A board event names a posting we do not know; ignored',
+    );
     return;
   }
   if (event.type === 'posting.reviewed') {
@@ -69,7 +91,10 @@ async function applyPostingEvent(tx: Prisma.TransactionClient, emit: Emit, contr
       review: { reason },
     });
   } else if (LIVE_STATUSES.includes(posting.status)) {
-    await transition(tx, emit, posting, 'EXPIRED', { message: event.reason ?? 'Closed by the board.', data: { nextPollAt: null } });
+    await transition(tx, emit, posting, 'EXPIRED', {
+      message: event.reason ?? 'Closed by the board.',
+      data: { nextPollAt: null },
+    });
   }
 }
 
@@ -83,7 +108,9 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
   const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: claimed.id } });
   const events = z.array(inboxEventSchema).parse(row.events);
   const documents = await Promise.all(
-    events.map((event, index) => (event.type === 'candidate.applied' ? storeDocument(deps, row.organizationId, row.id, index, event) : undefined)),
+    events.map((event, index) =>
+      event.type === 'candidate.applied' ? storeDocument(deps, row.organizationId, row.id, index, event) : undefined,
+    ),
   );
   const unused: string[] = [];
   await publishAfter(bus, (emit) =>
@@ -93,7 +120,12 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
           SELECT id FROM webhook_delivery WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${claimed.lease_token}::uuid FOR UPDATE`;
         // Our lease ran out and another worker has the row now: its outcome counts, not ours.
         if (!held) return;
-        const source = { organizationId: row.organizationId, contractId: row.contractId, boardId: row.boardId, receivedAt: row.receivedAt };
+        const source = {
+          organizationId: row.organizationId,
+          contractId: row.contractId,
+          boardId: row.boardId,
+          receivedAt: row.receivedAt,
+        };
         const stored: StoredInboxEvent[] = [];
         const candidateIds = new Set<string>();
         for (const [index, event] of events.entries()) {
@@ -106,13 +138,21 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
           const document = outcome && 'stored' in outcome ? outcome.stored : undefined;
           const { candidateId, documentAttached } = await applyCandidateApplied(tx, emit, source, event, document);
           if (document && !documentAttached) unused.push(document.storageKey);
-          if (outcome && 'rejected' in outcome) log.warn({ inbox: row.id, reason: outcome.rejected }, 'A CV was refused; the candidate is kept without it');
+          if (outcome && 'rejected' in outcome)
+            log.warn({ inbox: row.id, reason: outcome.rejected }, 'A CV was refused; the candidate is kept without it');
           candidateIds.add(candidateId);
           const { document: _bytes, ...rest } = event;
           stored.push({
             ...rest,
             candidateId,
-            ...(event.document ? { document: outcome && 'rejected' in outcome ? { fileName: event.document.fileName, rejected: outcome.rejected } : { fileName: event.document.fileName } } : {}),
+            ...(event.document
+              ? {
+                  document:
+                    outcome && 'rejected' in outcome
+                      ? { fileName: event.document.fileName, rejected: outcome.rejected }
+                      : { fileName: event.document.fileName },
+                }
+              : {}),
           });
         }
         await tx.webhookDelivery.update({

@@ -58,7 +58,7 @@ export async function receiveWebhook(
   if (!contract || contract.credentials.length === 0) return { outcome: 'unknown_contract' };
 
   const credentials = openCredentials(deps.keyring, contract.id, contract.credentials);
-  let result;
+  let result: unknown;
   try {
     const context = deps.boards.context(plugin, contract.environment, credentials, AbortSignal.timeout(5000));
     result = await plugin.handleWebhook({ ...context, request: { headers: input.headers, body: input.body } });
@@ -67,17 +67,28 @@ export async function receiveWebhook(
       const outcome = error.reason === 'signature' ? 'bad_signature' : error.reason === 'stale' ? 'stale' : 'malformed';
       return { outcome, detail: deps.boards.redact(error.message, credentials) };
     }
-    deps.log.error({ board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) }, 'Board plugin threw while reading a webhook');
+    deps.log.error(
+      { board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) },
+      'Board plugin threw while reading a webhook',
+    );
     return { outcome: 'failed', detail: 'The board plugin failed.' };
   }
   const parsed = webhookResultSchema.safeParse(result);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    deps.log.error({ board: plugin.id, path: issue.path.join('.'), err: issue.message }, 'Board plugin returned webhook events the core cannot read');
+    deps.log.error(
+      { board: plugin.id, path: issue.path.join('.'), err: issue.message },
+      'Board plugin returned webhook events the core cannot read',
+    );
     return { outcome: 'failed', detail: 'The board plugin returned unreadable events.' };
   }
 
-  const stored = await storeInInbox(deps, { organizationId: contract.organizationId, contractId: contract.id, boardId: plugin.id, ...parsed.data });
+  const stored = await storeInInbox(deps, {
+    organizationId: contract.organizationId,
+    contractId: contract.id,
+    boardId: plugin.id,
+    ...parsed.data,
+  });
   return { outcome: stored ? 'accepted' : 'duplicate' };
 }
 
@@ -87,7 +98,13 @@ export async function receiveWebhook(
  */
 export async function storeInInbox(
   deps: Pick<ReceiveDeps, 'prisma' | 'events'>,
-  delivery: { organizationId: string; contractId: string; boardId: string; deliveryId: string; events: InboxEventInput[] },
+  delivery: {
+    organizationId: string;
+    contractId: string;
+    boardId: string;
+    deliveryId: string;
+    events: InboxEventInput[];
+  },
 ): Promise<boolean> {
   const [row] = await deps.prisma.$queryRaw<{ id: string }[]>`
     INSERT INTO webhook_delivery (id, organization_id, contract_id, board_id, delivery_id, events)

@@ -4,7 +4,7 @@
 export const CONTRACT_TYPES = {
   CDI: { label: 'Permanent (contrat à durée indéterminée)', fixedTerm: false },
   CDD: { label: 'Fixed-term (contrat à durée déterminée)', fixedTerm: true },
-  MIS: { label: 'Temporary work through an agency (mission d\'intérim)', fixedTerm: true },
+  MIS: { label: "Temporary work through an agency (mission d'intérim)", fixedTerm: true },
   SAI: { label: 'Seasonal (contrat saisonnier)', fixedTerm: true },
   LIB: { label: 'Self-employed (profession libérale)', fixedTerm: false },
   FRA: { label: 'Franchise', fixedTerm: false },
@@ -48,7 +48,9 @@ const luhn = (value: string) =>
   [...value].reverse().reduce((sum, character, index) => {
     const doubled = index % 2 === 1 ? Number(character) * 2 : Number(character);
     return sum + (doubled > 9 ? doubled - 9 : doubled);
-  }, 0) % 10 === 0;
+  }, 0) %
+    10 ===
+  0;
 
 /** SIREN of La Poste, whose establishments are numbered by their own rule (the sum of the digits is a multiple of 5). */
 const LA_POSTE = '356000000';
@@ -62,7 +64,9 @@ export function siretProblem(value: string): string | null {
   if (luhn(value)) return null;
   if (!value.startsWith(LA_POSTE)) return 'is not a valid SIRET: its check digit is wrong (Luhn)';
   const digitSum = [...value].reduce((sum, digit) => sum + Number(digit), 0);
-  return digitSum % 5 === 0 ? null : 'is not a valid SIRET of La Poste: neither the Luhn check nor La Poste\'s digit-sum rule holds';
+  return digitSum % 5 === 0
+    ? null
+    : "is not a valid SIRET of La Poste: neither the Luhn check nor La Poste's digit-sum rule holds";
 }
 
 export const isSiret = (value: string): boolean => siretProblem(value) === null;

@@ -10,7 +10,11 @@ describeBoardPlugin({
   credentials: {
     valid: { clientId: 'PAR_acme_5f2c9d01', partyId: acme.partyId, key: acme.key },
     refused: { clientId: 'PAR_acme_5f2c9d01', partyId: acme.partyId, key: 'ft-key-wrong-0000000000' },
-    other: { clientId: 'PAR_globex_7a3e1b22', partyId: FRANCE_TRAVAIL_CLIENTS.PAR_globex_7a3e1b22!.partyId, key: FRANCE_TRAVAIL_CLIENTS.PAR_globex_7a3e1b22!.key },
+    other: {
+      clientId: 'PAR_globex_7a3e1b22',
+      partyId: FRANCE_TRAVAIL_CLIENTS.PAR_globex_7a3e1b22!.partyId,
+      key: FRANCE_TRAVAIL_CLIENTS.PAR_globex_7a3e1b22!.key,
+    },
   },
   invalidBoardFields: [
     { boardFields: { communeCode: '6912' }, path: 'communeCode' },
@@ -28,6 +32,13 @@ describeBoardPlugin({
       category: null,
       applyUrl: null,
     },
-    boardFields: { romeCode: 'M1805', contractType: 'CDI', hoursPerWeek: 35, experience: 'PREFERRED', experienceMonths: 24, communeCode: '69123' },
+    boardFields: {
+      romeCode: 'M1805',
+      contractType: 'CDI',
+      hoursPerWeek: 35,
+      experience: 'PREFERRED',
+      experienceMonths: 24,
+      communeCode: '69123',
+    },
   },
 });

@@ -14,7 +14,14 @@ import {
   type PostingPayload,
   type PostingProblem,
 } from '@multiposting/plugin-sdk';
-import { CITY_COMMUNES, CONTRACT_TYPES, EXPERIENCE_LEVELS, isInseeCommuneCode, MAX_DURATION_MONTHS, type ContractType } from './codes.ts';
+import {
+  CITY_COMMUNES,
+  CONTRACT_TYPES,
+  EXPERIENCE_LEVELS,
+  isInseeCommuneCode,
+  MAX_DURATION_MONTHS,
+  type ContractType,
+} from './codes.ts';
 import { listSandboxAccessRequests, requestSandboxAccess } from './sandbox-access.ts';
 
 const postingFields = z
@@ -22,10 +29,17 @@ const postingFields = z
     romeCode: z
       .string()
       .regex(/^[A-N][0-9]{4}$/, 'must be a ROME code: a capital letter from A to N and 4 digits, e.g. M1805')
-      .describe('The occupation in France Travail\'s ROME directory, e.g. M1805 (software development)'),
+      .describe("The occupation in France Travail's ROME directory, e.g. M1805 (software development)"),
     contractType: z
-      .enum(Object.keys(CONTRACT_TYPES) as [ContractType, ...ContractType[]], `must be one of ${Object.keys(CONTRACT_TYPES).join(', ')}`)
-      .describe(Object.entries(CONTRACT_TYPES).map(([code, type]) => `${code}: ${type.label}`).join('; ')),
+      .enum(
+        Object.keys(CONTRACT_TYPES) as [ContractType, ...ContractType[]],
+        `must be one of ${Object.keys(CONTRACT_TYPES).join(', ')}`,
+      )
+      .describe(
+        Object.entries(CONTRACT_TYPES)
+          .map(([code, type]) => `${code}: ${type.label}`)
+          .join('; '),
+      ),
     contractDuration: z
       .object({
         value: z.number().int('must be a whole number').min(1, 'must be at least 1'),
@@ -38,31 +52,65 @@ const postingFields = z
       .min(1, 'must be at least 1')
       .max(48, 'must be at most 48 (the legal maximum in France)')
       .describe('Weekly working hours; under 35 is part-time'),
-    experience: z.enum(['BEGINNER', 'PREFERRED', 'REQUIRED']).default('BEGINNER').describe('Whether a beginner is accepted, or experience preferred or required'),
-    experienceMonths: z.number().int('must be a whole number').min(1, 'must be at least 1').max(600).optional().describe('Months of experience, when preferred or required'),
+    experience: z
+      .enum(['BEGINNER', 'PREFERRED', 'REQUIRED'])
+      .default('BEGINNER')
+      .describe('Whether a beginner is accepted, or experience preferred or required'),
+    experienceMonths: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(600)
+      .optional()
+      .describe('Months of experience, when preferred or required'),
     communeCode: z
       .string()
-      .refine(isInseeCommuneCode, 'must be an INSEE commune code (5 characters, e.g. 75056 for Paris), not the postal code')
+      .refine(
+        isInseeCommuneCode,
+        'must be an INSEE commune code (5 characters, e.g. 75056 for Paris), not the postal code',
+      )
       .describe('INSEE code of the commune of the workplace'),
   })
   .superRefine((fields, ctx) => {
     const fixedTerm = CONTRACT_TYPES[fields.contractType].fixedTerm;
     if (fixedTerm && !fields.contractDuration) {
-      ctx.addIssue({ code: 'custom', path: ['contractDuration'], message: `is required for a ${fields.contractType} contract` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contractDuration'],
+        message: `is required for a ${fields.contractType} contract`,
+      });
     }
     if (!fixedTerm && fields.contractDuration) {
-      ctx.addIssue({ code: 'custom', path: ['contractDuration'], message: `is only for fixed-term contracts, not ${fields.contractType}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contractDuration'],
+        message: `is only for fixed-term contracts, not ${fields.contractType}`,
+      });
     }
     const max = MAX_DURATION_MONTHS[fields.contractType];
     if (max && fields.contractDuration) {
-      const months = fields.contractDuration.unit === 'MONTHS' ? fields.contractDuration.value : fields.contractDuration.value / 30;
-      if (months > max) ctx.addIssue({ code: 'custom', path: ['contractDuration', 'value'], message: `a ${fields.contractType} lasts at most ${max} months` });
+      const months =
+        fields.contractDuration.unit === 'MONTHS' ? fields.contractDuration.value : fields.contractDuration.value / 30;
+      if (months > max)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contractDuration', 'value'],
+          message: `a ${fields.contractType} lasts at most ${max} months`,
+        });
     }
     if (fields.experience !== 'BEGINNER' && fields.experienceMonths === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['experienceMonths'], message: `is required when experience is ${fields.experience}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['experienceMonths'],
+        message: `is required when experience is ${fields.experience}`,
+      });
     }
     if (fields.experience === 'BEGINNER' && fields.experienceMonths !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['experienceMonths'], message: 'is only for experience PREFERRED or REQUIRED' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['experienceMonths'],
+        message: 'is only for experience PREFERRED or REQUIRED',
+      });
     }
   });
 
@@ -87,20 +135,39 @@ const oauth = clientCredentials({
   clientSecretField: 'key',
 });
 
-const partyPath = (credentials: Credentials) => `/partenaire/v1/partenaires/${encodeURIComponent(String(credentials.partyId))}`;
-const offersPath = (credentials: Credentials) => `/partenaire/v2/partenaires/${encodeURIComponent(String(credentials.partyId))}/offres`;
+const partyPath = (credentials: Credentials) =>
+  `/partenaire/v1/partenaires/${encodeURIComponent(String(credentials.partyId))}`;
+const offersPath = (credentials: Credentials) =>
+  `/partenaire/v2/partenaires/${encodeURIComponent(String(credentials.partyId))}/offres`;
 
 /** France Travail answers 400 with the fields it refused, and 403 while it suspends an account's production access. */
 async function send(context: PluginContext, request: HttpRequest) {
-  const response = await oauth.request(context, { ...request, acceptStatuses: [...(request.acceptStatuses ?? []), 400, 403] });
+  const response = await oauth.request(context, {
+    ...request,
+    acceptStatuses: [...(request.acceptStatuses ?? []), 400, 403],
+  });
   if (response.status === 400) {
     const errors = (response.body as { erreurs?: { champ?: unknown; message?: unknown }[] })?.erreurs ?? [];
-    const fields = errors.slice(0, 10).map((error) => `${String(error.champ)} (${String(error.message)})`).join(', ') || 'unknown fields';
-    throw new BoardError({ code: 'VALIDATION', retryable: false, status: 400, userMessage: `France Travail refused the offer: ${fields}.` });
+    const fields =
+      errors
+        .slice(0, 10)
+        .map((error) => `${String(error.champ)} (${String(error.message)})`)
+        .join(', ') || 'unknown fields';
+    throw new BoardError({
+      code: 'VALIDATION',
+      retryable: false,
+      status: 400,
+      userMessage: `France Travail refused the offer: ${fields}.`,
+    });
   }
   if (response.status === 403) {
     const reason = (response.body as { message?: unknown })?.message;
-    throw new BoardError({ code: 'FORBIDDEN', retryable: false, status: 403, userMessage: `France Travail refused access${typeof reason === 'string' ? `: ${reason}` : '.'}` });
+    throw new BoardError({
+      code: 'FORBIDDEN',
+      retryable: false,
+      status: 403,
+      userMessage: `France Travail refused access${typeof reason === 'string' ? `: ${reason}` : '.'}`,
+    });
   }
   return response;
 }
@@ -108,7 +175,14 @@ async function send(context: PluginContext, request: HttpRequest) {
 /** What France Travail refuses in the job itself: a description longer than it takes. */
 function checkPosting({ job }: PostingPayload): PostingProblem[] {
   const length = htmlToText(job.description).length;
-  return length > MAX_DESCRIPTION ? [{ field: 'description', message: `has ${length} characters of text; France Travail takes at most ${MAX_DESCRIPTION}` }] : [];
+  return length > MAX_DESCRIPTION
+    ? [
+        {
+          field: 'description',
+          message: `has ${length} characters of text; France Travail takes at most ${MAX_DESCRIPTION}`,
+        },
+      ]
+    : [];
 }
 
 function offerBody(posting: PostingPayload) {
@@ -116,20 +190,34 @@ function offerBody(posting: PostingPayload) {
   const fields = boardFields as Fields;
   // Checked when the posting was queued; the job may have been edited since.
   const problem = checkPosting(posting)[0];
-  if (problem) throw new BoardError({ code: 'VALIDATION', retryable: false, userMessage: `The job's ${problem.field} ${problem.message}.` });
+  if (problem)
+    throw new BoardError({
+      code: 'VALIDATION',
+      retryable: false,
+      userMessage: `The job's ${problem.field} ${problem.message}.`,
+    });
   const description = htmlToText(job.description);
   return {
     intitule: job.title,
     description,
     codeRome: fields.romeCode,
     typeContrat: fields.contractType,
-    ...(fields.contractDuration ? { dureeContrat: { valeur: fields.contractDuration.value, unite: fields.contractDuration.unit === 'DAYS' ? 'JOUR' : 'MOIS' } } : {}),
+    ...(fields.contractDuration
+      ? {
+          dureeContrat: {
+            valeur: fields.contractDuration.value,
+            unite: fields.contractDuration.unit === 'DAYS' ? 'JOUR' : 'MOIS',
+          },
+        }
+      : {}),
     dureeTravailHebdo: fields.hoursPerWeek,
     tempsPlein: fields.hoursPerWeek >= 35,
     experienceExige: EXPERIENCE_LEVELS[fields.experience],
     ...(fields.experienceMonths ? { experienceDureeMois: fields.experienceMonths } : {}),
     lieuTravail: { commune: fields.communeCode, ...(job.location.city ? { libelle: job.location.city } : {}) },
-    ...(job.salary && job.salary.currency === 'EUR' ? { salaire: { min: job.salary.min, max: job.salary.max, periode: job.salary.period } } : {}),
+    ...(job.salary && job.salary.currency === 'EUR'
+      ? { salaire: { min: job.salary.min, max: job.salary.max, periode: job.salary.period } }
+      : {}),
     ...(job.applyUrl ? { urlPostulation: job.applyUrl } : {}),
   };
 }
@@ -137,12 +225,25 @@ function offerBody(posting: PostingPayload) {
 function offerView(body: unknown): { id: string; status: BoardPostingStatus; url?: string; reason?: string } {
   const data = body as { idOffre?: unknown; statut?: unknown; url?: unknown; motifRefus?: unknown } | null;
   const status = STATES[String(data?.statut)];
-  if (typeof data?.idOffre !== 'string' || !status) throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'France Travail sent an unexpected answer.' });
-  return { id: data.idOffre, status, ...(typeof data.url === 'string' ? { url: data.url } : {}), ...(typeof data.motifRefus === 'string' ? { reason: data.motifRefus } : {}) };
+  if (typeof data?.idOffre !== 'string' || !status)
+    throw new BoardError({
+      code: 'BAD_RESPONSE',
+      retryable: true,
+      userMessage: 'France Travail sent an unexpected answer.',
+    });
+  return {
+    id: data.idOffre,
+    status,
+    ...(typeof data.url === 'string' ? { url: data.url } : {}),
+    ...(typeof data.motifRefus === 'string' ? { reason: data.motifRefus } : {}),
+  };
 }
 
 async function readOffer(context: PluginContext, externalId: string) {
-  const response = await send(context, { url: `${offersPath(context.credentials)}/${encodeURIComponent(externalId)}`, acceptStatuses: [404] });
+  const response = await send(context, {
+    url: `${offersPath(context.credentials)}/${encodeURIComponent(externalId)}`,
+    acceptStatuses: [404],
+  });
   return response.status === 404 ? null : offerView(response.body);
 }
 
@@ -150,7 +251,10 @@ async function readOffer(context: PluginContext, externalId: string) {
 function postingDefaults(job: PostingJob): Record<string, unknown> {
   const contractType = { TEMPORARY: 'CDD', FREELANCE: 'LIB' }[job.employmentType ?? ''] ?? 'CDI';
   const hoursPerWeek = job.hoursPerWeek ?? (job.employmentType === 'PART_TIME' ? undefined : 35);
-  const communeCode = job.location.countryCode === 'FR' && job.location.city ? CITY_COMMUNES[normalizeForSearch(job.location.city)] : undefined;
+  const communeCode =
+    job.location.countryCode === 'FR' && job.location.city
+      ? CITY_COMMUNES[normalizeForSearch(job.location.city)]
+      : undefined;
   return { contractType, ...(hoursPerWeek ? { hoursPerWeek } : {}), ...(communeCode ? { communeCode } : {}) };
 }
 
@@ -161,9 +265,9 @@ export default definePlugin({
   version: '1.0.0',
   sdkVersion: '^1.1.0',
   country: 'FR',
-  description: 'France\'s public employment service (formerly Pôle emploi). Offers published on francetravail.fr.',
+  description: "France's public employment service (formerly Pôle emploi). Offers published on francetravail.fr.",
   instructions: [
-    '1. Create an application on France Travail\'s partner site: it gives you a **client ID** and a **key**, and your **party ID**',
+    "1. Create an application on France Travail's partner site: it gives you a **client ID** and a **key**, and your **party ID**",
     '   (your partner identifier).',
     '2. Ask for **sandbox** access with `requestFranceTravailSandboxAccess`: France Travail grants it to employers with a valid',
     '   **SIRET** who state how many positions they open per year. `franceTravailSandboxAccessRequests` shows its decision.',
@@ -176,9 +280,31 @@ export default definePlugin({
   docsUrl: 'https://francetravail.io',
   environments: ['SANDBOX', 'PRODUCTION'],
   credentials: [
-    { key: 'clientId', label: 'Client ID', type: 'string', required: true, secret: false, pattern: { regex: 'PAR_[a-z0-9_]{4,64}', message: 'must look like PAR_yourcompany_0123abcd' } },
-    { key: 'partyId', label: 'Party ID', help: 'Your partner identifier at France Travail.', type: 'string', required: true, secret: false, pattern: { regex: '[0-9]{6,12}', message: 'must be 6 to 12 digits' } },
-    { key: 'key', label: 'Key', help: 'The client secret for the OAuth2 client-credentials flow.', type: 'string', required: true, secret: true },
+    {
+      key: 'clientId',
+      label: 'Client ID',
+      type: 'string',
+      required: true,
+      secret: false,
+      pattern: { regex: 'PAR_[a-z0-9_]{4,64}', message: 'must look like PAR_yourcompany_0123abcd' },
+    },
+    {
+      key: 'partyId',
+      label: 'Party ID',
+      help: 'Your partner identifier at France Travail.',
+      type: 'string',
+      required: true,
+      secret: false,
+      pattern: { regex: '[0-9]{6,12}', message: 'must be 6 to 12 digits' },
+    },
+    {
+      key: 'key',
+      label: 'Key',
+      help: 'The client secret for the OAuth2 client-credentials flow.',
+      type: 'string',
+      required: true,
+      secret: true,
+    },
   ],
   capabilities: ['publish', 'update', 'withdraw', 'statusPolling', 'linkExisting', 'contractHealth'],
   postingFields,
@@ -211,14 +337,29 @@ export default definePlugin({
 
   async publish(context) {
     const { posting, idempotencyKey, credentials } = context;
-    const response = await send(context, { method: 'POST', url: offersPath(credentials), headers: { 'idempotency-key': idempotencyKey }, json: offerBody(posting), acceptStatuses: [409] });
+    const response = await send(context, {
+      method: 'POST',
+      url: offersPath(credentials),
+      headers: { 'idempotency-key': idempotencyKey },
+      json: offerBody(posting),
+      acceptStatuses: [409],
+    });
     // France Travail refuses a second creation with one idempotency key and names the offer made the first time.
     const offer =
       response.status === 409
         ? await readOffer(context, String((response.body as { idOffre?: unknown })?.idOffre ?? ''))
         : offerView(response.body);
-    if (!offer) throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'France Travail named an offer it does not have.' });
-    return { externalId: offer.id, ...(offer.url ? { externalUrl: offer.url } : {}), status: offer.status === 'PUBLISHED' ? 'PUBLISHED' : 'PENDING_REVIEW' };
+    if (!offer)
+      throw new BoardError({
+        code: 'BAD_RESPONSE',
+        retryable: true,
+        userMessage: 'France Travail named an offer it does not have.',
+      });
+    return {
+      externalId: offer.id,
+      ...(offer.url ? { externalUrl: offer.url } : {}),
+      status: offer.status === 'PUBLISHED' ? 'PUBLISHED' : 'PENDING_REVIEW',
+    };
   },
 
   async update(context) {
@@ -233,28 +374,50 @@ export default definePlugin({
 
   async withdraw(context) {
     // An offer France Travail no longer has is withdrawn already.
-    await send(context, { method: 'DELETE', url: `${offersPath(context.credentials)}/${encodeURIComponent(context.externalId)}`, acceptStatuses: [404] });
+    await send(context, {
+      method: 'DELETE',
+      url: `${offersPath(context.credentials)}/${encodeURIComponent(context.externalId)}`,
+      acceptStatuses: [404],
+    });
   },
 
   async fetchPosting(context) {
     const offer = await readOffer(context, context.externalId);
     if (!offer) return null;
-    return { status: offer.status, ...(offer.url ? { externalUrl: offer.url } : {}), ...(offer.reason ? { rejectionReason: offer.reason } : {}) };
+    return {
+      status: offer.status,
+      ...(offer.url ? { externalUrl: offer.url } : {}),
+      ...(offer.reason ? { rejectionReason: offer.reason } : {}),
+    };
   },
 
   async checkContract(context) {
     const response = await oauth.request(context, { url: `${partyPath(context.credentials)}/qualite` });
-    const body = response.body as { tauxQualite?: unknown; seuil?: unknown; accesProduction?: unknown; motifSuspension?: unknown } | null;
-    if (typeof body?.tauxQualite !== 'number') throw new BoardError({ code: 'BAD_RESPONSE', retryable: true, userMessage: 'France Travail sent no quality rate.' });
+    const body = response.body as {
+      tauxQualite?: unknown;
+      seuil?: unknown;
+      accesProduction?: unknown;
+      motifSuspension?: unknown;
+    } | null;
+    if (typeof body?.tauxQualite !== 'number')
+      throw new BoardError({
+        code: 'BAD_RESPONSE',
+        retryable: true,
+        userMessage: 'France Travail sent no quality rate.',
+      });
     const threshold = typeof body.seuil === 'number' ? body.seuil : 90;
     const suspended = body.accesProduction === 'SUSPENDU';
     return {
       qualityRate: body.tauxQualite,
       warnings:
         body.tauxQualite < threshold
-          ? [`The quality rate of your offers (${body.tauxQualite} %) is under France Travail's ${threshold} %: it may suspend production access. Complete your offers and answer candidates.`]
+          ? [
+              `The quality rate of your offers (${body.tauxQualite} %) is under France Travail's ${threshold} %: it may suspend production access. Complete your offers and answer candidates.`,
+            ]
           : [],
-      suspendedReason: suspended ? `France Travail suspended production access: ${typeof body.motifSuspension === 'string' ? body.motifSuspension : 'no reason given'}` : null,
+      suspendedReason: suspended
+        ? `France Travail suspended production access: ${typeof body.motifSuspension === 'string' ? body.motifSuspension : 'no reason given'}`
+        : null,
     };
   },
 });

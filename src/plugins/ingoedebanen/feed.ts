@@ -25,7 +25,12 @@ export function vacancyXml(item: FeedItem, settings: IgbSettings, igbEmails: Rea
   text('title', job.title);
   text('description', job.description);
   const location = vacancy.ele('location');
-  for (const [name, value] of [['city', job.location.city], ['region', job.location.region], ['postalCode', job.location.postalCode], ['countryCode', job.location.countryCode]] as const) {
+  for (const [name, value] of [
+    ['city', job.location.city],
+    ['region', job.location.region],
+    ['postalCode', job.location.postalCode],
+    ['countryCode', job.location.countryCode],
+  ] as const) {
     if (value) location.ele(name).txt(value);
   }
   text('employmentType', job.employmentType);
@@ -56,7 +61,12 @@ export function vacancyXml(item: FeedItem, settings: IgbSettings, igbEmails: Rea
 }
 
 /** The feed, one chunk per vacancy between the document's head and tail. */
-export async function* renderVacancies(items: AsyncIterable<FeedItem>, settings: IgbSettings, igbEmails: ReadonlyMap<string, string>, generatedAt: Date): AsyncIterable<string> {
+export async function* renderVacancies(
+  items: AsyncIterable<FeedItem>,
+  settings: IgbSettings,
+  igbEmails: ReadonlyMap<string, string>,
+  generatedAt: Date,
+): AsyncIterable<string> {
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<vacancies version="1" client="${settings.clientId}" mode="${settings.publicationMode}" generatedAt="${generatedAt.toISOString()}">\n`;
   for await (const item of items) yield `${vacancyXml(item, settings, igbEmails)}\n`;
   yield '</vacancies>\n';

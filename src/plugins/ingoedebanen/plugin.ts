@@ -8,12 +8,21 @@ const label = z.string().trim().min(1, 'must not be empty').max(100, 'must be at
 /** A vacancy's publication on the dedicated medium. */
 const postingFields = z
   .object({
-    startDate: z.iso.date('must be a date (YYYY-MM-DD)').optional().describe('First day on InGoedeBanen; the publication day when omitted'),
-    endDate: z.iso.date('must be a date (YYYY-MM-DD)').optional().describe('Last day on InGoedeBanen; open-ended when omitted'),
+    startDate: z.iso
+      .date('must be a date (YYYY-MM-DD)')
+      .optional()
+      .describe('First day on InGoedeBanen; the publication day when omitted'),
+    endDate: z.iso
+      .date('must be a date (YYYY-MM-DD)')
+      .optional()
+      .describe('Last day on InGoedeBanen; open-ended when omitted'),
     phase: label.optional().describe(`Publication phase; the contract's default phase when omitted`),
     source: label.optional().describe(`Publication source; the contract's default source when omitted`),
   })
-  .refine((fields) => !fields.startDate || !fields.endDate || fields.endDate >= fields.startDate, { path: ['endDate'], message: 'must not be before startDate' });
+  .refine((fields) => !fields.startDate || !fields.endDate || fields.endDate >= fields.startDate, {
+    path: ['endDate'],
+    message: 'must not be before startDate',
+  });
 
 /** InGoedeBanen, a Dutch job board that pulls an XML feed of the organisation's vacancies. */
 export default definePlugin({
@@ -26,17 +35,31 @@ export default definePlugin({
   instructions: [
     'InGoedeBanen has one account per organisation and collects vacancies from a feed URL.',
     '',
-    '1. Enter the **e-mail address** and the **client ID** of your organisation\'s InGoedeBanen account.',
+    "1. Enter the **e-mail address** and the **client ID** of your organisation's InGoedeBanen account.",
     '2. Choose the **publication mode**: *own website* (the feed holds the jobs shown on your careers site) or',
     `   *dedicated medium* (medium code \`${MEDIUM_CODE}\`: the feed holds the vacancies you publish to this contract).`,
-    '3. Give InGoedeBanen the contract\'s **feed URL** (`feedUrl`); rotate it if it leaks.',
+    "3. Give InGoedeBanen the contract's **feed URL** (`feedUrl`); rotate it if it leaks.",
     '4. Each recruiter can have their own **IGB e-mail** (`setIngoedebanenUserEmail`), set by an admin or by the recruiter.',
   ].join('\n'),
   docsUrl: 'https://www.ingoedebanen.nl',
   environments: ['PRODUCTION'],
   credentials: [
-    { key: 'email', label: 'E-mail address', help: 'The e-mail address of the organisation\'s InGoedeBanen account.', type: 'email', required: true, secret: false },
-    { key: 'clientId', label: 'Client ID', type: 'string', required: true, secret: false, pattern: { regex: '[0-9]{3,10}', message: 'must be 3 to 10 digits' } },
+    {
+      key: 'email',
+      label: 'E-mail address',
+      help: "The e-mail address of the organisation's InGoedeBanen account.",
+      type: 'email',
+      required: true,
+      secret: false,
+    },
+    {
+      key: 'clientId',
+      label: 'Client ID',
+      type: 'string',
+      required: true,
+      secret: false,
+      pattern: { regex: '[0-9]{3,10}', message: 'must be 3 to 10 digits' },
+    },
     {
       key: 'publicationMode',
       label: 'Publication mode',
@@ -46,21 +69,39 @@ export default definePlugin({
       required: true,
       secret: false,
     },
-    { key: 'defaultPhase', label: 'Default phase', help: `Dedicated medium: the phase of a vacancy that names none ("${DEFAULT_PHASE}" when empty).`, type: 'string', required: false, secret: false },
-    { key: 'defaultSource', label: 'Default source', help: `Dedicated medium: the source of a vacancy that names none ("${DEFAULT_SOURCE}" when empty).`, type: 'string', required: false, secret: false },
     {
-      key: 'applyUrlTemplate',
-      label: 'Apply link template',
-      help: 'Your own application page, with {jobId} where the job\'s id goes. Empty: the application page this API hosts.',
+      key: 'defaultPhase',
+      label: 'Default phase',
+      help: `Dedicated medium: the phase of a vacancy that names none ("${DEFAULT_PHASE}" when empty).`,
       type: 'string',
       required: false,
       secret: false,
-      pattern: { regex: 'https?://[^\\s{}<>"]+\\{jobId\\}[^\\s{}<>"]*', message: 'must be an http(s) URL containing {jobId}, e.g. https://example.org/jobs/{jobId}/apply' },
+    },
+    {
+      key: 'defaultSource',
+      label: 'Default source',
+      help: `Dedicated medium: the source of a vacancy that names none ("${DEFAULT_SOURCE}" when empty).`,
+      type: 'string',
+      required: false,
+      secret: false,
+    },
+    {
+      key: 'applyUrlTemplate',
+      label: 'Apply link template',
+      help: "Your own application page, with {jobId} where the job's id goes. Empty: the application page this API hosts.",
+      type: 'string',
+      required: false,
+      secret: false,
+      pattern: {
+        regex: 'https?://[^\\s{}<>"]+\\{jobId\\}[^\\s{}<>"]*',
+        message: 'must be an http(s) URL containing {jobId}, e.g. https://example.org/jobs/{jobId}/apply',
+      },
     },
   ],
   capabilities: ['feed'],
   postingFields,
-  feedSource: ({ credentials }) => (settingsOf(credentials).publicationMode === 'DEDICATED_MEDIUM' ? 'postings' : 'website'),
+  feedSource: ({ credentials }) =>
+    settingsOf(credentials).publicationMode === 'DEDICATED_MEDIUM' ? 'postings' : 'website',
   async *renderFeed({ credentials, items, state, generatedAt }) {
     yield* renderVacancies(items, settingsOf(credentials), await userEmails(state), generatedAt);
   },

@@ -27,5 +27,7 @@ export function settingsOf(credentials: Readonly<Record<string, CredentialValue 
 
 /** The apply link of a vacancy: the organisation's own page from the template, else the page the API hosts. */
 export function applyUrl(settings: IgbSettings, item: { job: { id: string }; applicationPageUrl: string }): string {
-  return settings.applyUrlTemplate ? settings.applyUrlTemplate.replaceAll('{jobId}', encodeURIComponent(item.job.id)) : item.applicationPageUrl;
+  return settings.applyUrlTemplate
+    ? settings.applyUrlTemplate.replaceAll('{jobId}', encodeURIComponent(item.job.id))
+    : item.applicationPageUrl;
 }

@@ -12,7 +12,8 @@ export async function userEmails(state: PluginState): Promise<Map<string, string
 const userEmail = z.object({ userId: nodeId('User'), email: z.string() });
 
 export const setUserEmail = defineOperation({
-  description: 'Sets or clears the IGB e-mail of a user: admins for any user of the organisation, others for themselves',
+  description:
+    'Sets or clears the IGB e-mail of a user: admins for any user of the organisation, others for themselves',
   access: 'member',
   args: z.object({
     userId: nodeId('User').optional().describe('The user; yourself when omitted.'),
@@ -22,9 +23,10 @@ export const setUserEmail = defineOperation({
   async resolve(context, args) {
     const userId = args.userId ?? context.viewer.id;
     if (userId !== context.viewer.id && context.viewer.role !== 'ADMIN') {
-      throw new ExtensionInputError(['userId'], 'only an admin can set another user\'s IGB e-mail');
+      throw new ExtensionInputError(['userId'], "only an admin can set another user's IGB e-mail");
     }
-    if (!(await context.users.find(userId))) throw new ExtensionInputError(['userId'], 'is not a user of this organisation');
+    if (!(await context.users.find(userId)))
+      throw new ExtensionInputError(['userId'], 'is not a user of this organisation');
     const key = `${KEY_PREFIX}${userId}`;
     if (args.email === null) await context.state.delete(key);
     else await context.state.set(key, args.email.toLowerCase());
@@ -33,12 +35,14 @@ export const setUserEmail = defineOperation({
 });
 
 export const listUserEmails = defineOperation({
-  description: 'The IGB e-mail addresses set: every user\'s for admins, your own for others',
+  description: "The IGB e-mail addresses set: every user's for admins, your own for others",
   access: 'member',
   args: z.object({}),
   result: z.object({ emails: z.array(userEmail) }),
   async resolve(context) {
     const emails = [...(await userEmails(context.state))].map(([userId, email]) => ({ userId, email }));
-    return { emails: context.viewer.role === 'ADMIN' ? emails : emails.filter((entry) => entry.userId === context.viewer.id) };
+    return {
+      emails: context.viewer.role === 'ADMIN' ? emails : emails.filter((entry) => entry.userId === context.viewer.id),
+    };
   },
 });

@@ -10,7 +10,11 @@ export const CONTRACT_TYPES = {
 } as const;
 
 /** Working regimes. */
-export const WORKING_REGIMES = { TEMPS_PLEIN: 'Temps plein', TEMPS_PARTIEL: 'Temps partiel', HORAIRE_VARIABLE: 'Horaire variable' } as const;
+export const WORKING_REGIMES = {
+  TEMPS_PLEIN: 'Temps plein',
+  TEMPS_PARTIEL: 'Temps partiel',
+  HORAIRE_VARIABLE: 'Horaire variable',
+} as const;
 
 /** Le Forem's job categories (its fixed code list). */
 export const CATEGORIES = {

@@ -18,7 +18,8 @@ describeBoardPlugin({
     job: {
       id: 'job-1',
       title: 'Magasinier (h/f/x)',
-      description: '<p>Réception, contrôle et rangement des marchandises dans notre entrepôt de Liège; préparation des commandes et inventaires.</p>',
+      description:
+        '<p>Réception, contrôle et rangement des marchandises dans notre entrepôt de Liège; préparation des commandes et inventaires.</p>',
       location: { city: 'Liège', region: null, countryCode: 'BE', postalCode: '4000' },
       employmentType: 'FULL_TIME',
       hoursPerWeek: 38,
@@ -26,6 +27,12 @@ describeBoardPlugin({
       category: null,
       applyUrl: null,
     },
-    boardFields: { language: 'fr', contractType: 'CDI', workingRegime: 'TEMPS_PLEIN', category: 'LOG', postalCode: '4000' },
+    boardFields: {
+      language: 'fr',
+      contractType: 'CDI',
+      workingRegime: 'TEMPS_PLEIN',
+      category: 'LOG',
+      postalCode: '4000',
+    },
   },
 });

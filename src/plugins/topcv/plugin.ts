@@ -24,14 +24,29 @@ const postingFields = z.object({
   salary: z
     .object({
       negotiable: z.boolean().default(false).describe('Thỏa thuận: no amounts shown'),
-      min: z.number().int().min(1_000_000, 'must be at least 1,000,000 VND').max(10_000_000_000).optional().describe('VND per month'),
-      max: z.number().int().min(1_000_000, 'must be at least 1,000,000 VND').max(10_000_000_000).optional().describe('VND per month'),
+      min: z
+        .number()
+        .int()
+        .min(1_000_000, 'must be at least 1,000,000 VND')
+        .max(10_000_000_000)
+        .optional()
+        .describe('VND per month'),
+      max: z
+        .number()
+        .int()
+        .min(1_000_000, 'must be at least 1,000,000 VND')
+        .max(10_000_000_000)
+        .optional()
+        .describe('VND per month'),
     })
     .superRefine((salary, ctx) => {
       if (salary.negotiable) return;
-      if (salary.min === undefined) ctx.addIssue({ code: 'custom', path: ['min'], message: 'is required unless the salary is negotiable' });
-      if (salary.max === undefined) ctx.addIssue({ code: 'custom', path: ['max'], message: 'is required unless the salary is negotiable' });
-      if (salary.min !== undefined && salary.max !== undefined && salary.min > salary.max) ctx.addIssue({ code: 'custom', path: ['max'], message: 'must not be below min' });
+      if (salary.min === undefined)
+        ctx.addIssue({ code: 'custom', path: ['min'], message: 'is required unless the salary is negotiable' });
+      if (salary.max === undefined)
+        ctx.addIssue({ code: 'custom', path: ['max'], message: 'is required unless the salary is negotiable' });
+      if (salary.min !== undefined && salary.max !== undefined && salary.min > salary.max)
+        ctx.addIssue({ code: 'custom', path: ['max'], message: 'must not be below min' });
     })
     .describe('Monthly salary range in VND, or negotiable'),
   provinces: z
@@ -41,7 +56,10 @@ const postingFields = z.object({
     .describe('Where the job is: ISO 3166-2:VN codes, e.g. VN-HN for Hà Nội'),
   deadline: z.iso
     .date('must be a date (YYYY-MM-DD)')
-    .refine((day) => day > isoDay(new Date()) && day <= isoDay(new Date(Date.now() + 60 * DAY_MS)), 'must be from tomorrow to 60 days ahead')
+    .refine(
+      (day) => day > isoDay(new Date()) && day <= isoDay(new Date(Date.now() + 60 * DAY_MS)),
+      'must be from tomorrow to 60 days ahead',
+    )
     .describe('Last day to apply; at most 60 days ahead'),
 });
 
@@ -52,7 +70,13 @@ provinceByName.set(normalizeForSearch('Hanoi'), 'VN-HN');
 provinceByName.set(normalizeForSearch('Da Nang'), 'VN-DN');
 
 /** TopCV's job states. */
-const STATES: Record<string, BoardPostingStatus> = { pending: 'PENDING_REVIEW', approved: 'PUBLISHED', rejected: 'REJECTED', closed: 'WITHDRAWN', expired: 'EXPIRED' };
+const STATES: Record<string, BoardPostingStatus> = {
+  pending: 'PENDING_REVIEW',
+  approved: 'PUBLISHED',
+  rejected: 'REJECTED',
+  closed: 'WITHDRAWN',
+  expired: 'EXPIRED',
+};
 
 const auth = (credentials: Credentials) => ({ authorization: `Bearer ${String(credentials.employerApiKey)}` });
 
@@ -63,7 +87,9 @@ const jobBody = ({ job, boardFields }: PostingPayload) => {
     description: job.description,
     industry: fields.industry,
     level: fields.jobLevel,
-    salary: fields.salary.negotiable ? { negotiable: true } : { min: fields.salary.min, max: fields.salary.max, currency: 'VND' },
+    salary: fields.salary.negotiable
+      ? { negotiable: true }
+      : { min: fields.salary.min, max: fields.salary.max, currency: 'VND' },
     province_codes: fields.provinces,
     deadline: fields.deadline,
     ...(job.applyUrl ? { apply_url: job.applyUrl } : {}),
@@ -76,7 +102,12 @@ async function send(http: HttpClient, request: Parameters<HttpClient['request']>
   if (response.status === 422) {
     const errors = (response.body as { errors?: Record<string, unknown> })?.errors ?? {};
     const fields = Object.keys(errors).slice(0, 10).join(', ') || 'unknown fields';
-    throw new BoardError({ code: 'VALIDATION', retryable: false, status: 422, userMessage: `TopCV refused the job: ${fields}.` });
+    throw new BoardError({
+      code: 'VALIDATION',
+      retryable: false,
+      status: 422,
+      userMessage: `TopCV refused the job: ${fields}.`,
+    });
   }
   return response;
 }
@@ -99,10 +130,18 @@ function jobView(body: unknown): { id: string; status: BoardPostingStatus; url?:
 function postingDefaults(job: PostingJob): Record<string, unknown> {
   const province = job.location.city ? provinceByName.get(normalizeForSearch(job.location.city)) : undefined;
   const salary =
-    job.salary && job.salary.currency === 'VND' && job.salary.period === 'MONTH' && job.salary.min !== null && job.salary.max !== null
+    job.salary &&
+    job.salary.currency === 'VND' &&
+    job.salary.period === 'MONTH' &&
+    job.salary.min !== null &&
+    job.salary.max !== null
       ? { min: job.salary.min, max: job.salary.max }
       : { negotiable: true };
-  return { ...(province ? { provinces: [province] } : {}), salary, deadline: isoDay(new Date(Date.now() + 30 * DAY_MS)) };
+  return {
+    ...(province ? { provinces: [province] } : {}),
+    salary,
+    deadline: isoDay(new Date(Date.now() + 30 * DAY_MS)),
+  };
 }
 
 const jobId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -137,7 +176,12 @@ function eventOf(delivery: z.infer<typeof deliverySchema>): WebhookEvent {
     case 'job.approved':
       return { type: 'posting.reviewed', externalId: delivery.data.job_id, approved: true };
     case 'job.rejected':
-      return { type: 'posting.reviewed', externalId: delivery.data.job_id, approved: false, ...(delivery.data.reason ? { reason: delivery.data.reason } : {}) };
+      return {
+        type: 'posting.reviewed',
+        externalId: delivery.data.job_id,
+        approved: false,
+        ...(delivery.data.reason ? { reason: delivery.data.reason } : {}),
+      };
     case 'job.expired':
       return { type: 'posting.closed', externalId: delivery.data.job_id, reason: 'Expired on TopCV.' };
     case 'application.created': {
@@ -157,7 +201,9 @@ function eventOf(delivery: z.infer<typeof deliverySchema>): WebhookEvent {
           ...(candidate.profile_url ? { profileUrl: candidate.profile_url } : {}),
           ...(candidate.consent_at ? { consentAt: candidate.consent_at } : {}),
         },
-        ...(cv ? { document: { fileName: cv.file_name, contentType: cv.mime_type, contentBase64: cv.content_base64 } } : {}),
+        ...(cv
+          ? { document: { fileName: cv.file_name, contentType: cv.mime_type, contentBase64: cv.content_base64 } }
+          : {}),
       };
     }
   }
@@ -173,15 +219,29 @@ export default definePlugin({
   description: 'A leading job board of Việt Nam. Postings are reviewed by TopCV; applications come back by webhook.',
   instructions: [
     '1. In the TopCV employer site, open **Tích hợp / Integrations** and create API credentials.',
-    '2. Paste the **employer API key** (TopCV\'s access token) and the **secret key** here.',
-    '3. Paste this contract\'s **webhook URL** into TopCV so approvals, rejections and applications come back.',
+    "2. Paste the **employer API key** (TopCV's access token) and the **secret key** here.",
+    "3. Paste this contract's **webhook URL** into TopCV so approvals, rejections and applications come back.",
   ].join('\n'),
   docsUrl: 'https://www.topcv.vn',
   environments: ['PRODUCTION'],
   baseUrls: { PRODUCTION: 'https://api.topcv.vn' },
   credentials: [
-    { key: 'employerApiKey', label: 'Employer API key', help: 'TopCV\'s access token for your employer account.', type: 'string', required: true, secret: true },
-    { key: 'secretKey', label: 'Secret key', help: 'Signs the webhooks TopCV sends.', type: 'string', required: true, secret: true },
+    {
+      key: 'employerApiKey',
+      label: 'Employer API key',
+      help: "TopCV's access token for your employer account.",
+      type: 'string',
+      required: true,
+      secret: true,
+    },
+    {
+      key: 'secretKey',
+      label: 'Secret key',
+      help: 'Signs the webhooks TopCV sends.',
+      type: 'string',
+      required: true,
+      secret: true,
+    },
   ],
   // Reviews, closures and applications come by webhook; the core also polls postings in review, in case the
   // webhook URL was not pasted into TopCV.
@@ -200,9 +260,18 @@ export default definePlugin({
   },
 
   async publish({ http, credentials, posting, idempotencyKey }) {
-    const response = await send(http, { method: 'POST', url: '/api/v1/jobs', headers: { ...auth(credentials), 'idempotency-key': idempotencyKey }, json: jobBody(posting) });
+    const response = await send(http, {
+      method: 'POST',
+      url: '/api/v1/jobs',
+      headers: { ...auth(credentials), 'idempotency-key': idempotencyKey },
+      json: jobBody(posting),
+    });
     const job = jobView(response.body);
-    return { externalId: job.id, status: job.status === 'PUBLISHED' ? 'PUBLISHED' : 'PENDING_REVIEW', ...(job.url ? { externalUrl: job.url } : {}) };
+    return {
+      externalId: job.id,
+      status: job.status === 'PUBLISHED' ? 'PUBLISHED' : 'PENDING_REVIEW',
+      ...(job.url ? { externalUrl: job.url } : {}),
+    };
   },
 
   /** TopCV reviews a job again after each change. */
@@ -218,15 +287,28 @@ export default definePlugin({
 
   async withdraw({ http, credentials, externalId }) {
     // A job TopCV no longer has, or already closed, is as withdrawn as it gets.
-    await http.request({ method: 'POST', url: `/api/v1/jobs/${encodeURIComponent(externalId)}/close`, headers: auth(credentials), acceptStatuses: [404, 409] });
+    await http.request({
+      method: 'POST',
+      url: `/api/v1/jobs/${encodeURIComponent(externalId)}/close`,
+      headers: auth(credentials),
+      acceptStatuses: [404, 409],
+    });
   },
 
   async fetchPosting({ http, credentials, externalId }) {
     if (!/^\d{1,12}$/.test(externalId)) return null;
-    const response = await http.request({ url: `/api/v1/jobs/${externalId}`, headers: auth(credentials), acceptStatuses: [404] });
+    const response = await http.request({
+      url: `/api/v1/jobs/${externalId}`,
+      headers: auth(credentials),
+      acceptStatuses: [404],
+    });
     if (response.status === 404) return null;
     const job = jobView(response.body);
-    return { status: job.status, ...(job.url ? { externalUrl: job.url } : {}), ...(job.reason ? { rejectionReason: job.reason } : {}) };
+    return {
+      status: job.status,
+      ...(job.url ? { externalUrl: job.url } : {}),
+      ...(job.reason ? { rejectionReason: job.reason } : {}),
+    };
   },
 
   /** TopCV signs `<timestamp>.<body>` with the secret key (HMAC-SHA256, hex, "sha256=" prefix). */
@@ -235,7 +317,7 @@ export default definePlugin({
     const signature = request.headers['x-topcv-signature']?.replace(/^sha256=/, '');
     const payload = Buffer.concat([Buffer.from(`${timestamp ?? ''}.`), request.body]);
     if (!hmacSha256Matches(String(credentials.secretKey), payload, signature)) {
-      throw new WebhookError('signature', 'The TopCV signature does not match this contract\'s secret key.');
+      throw new WebhookError('signature', "The TopCV signature does not match this contract's secret key.");
     }
     assertFreshTimestamp(timestamp, now());
     const deliveryId = request.headers['x-topcv-delivery'];
@@ -247,7 +329,11 @@ export default definePlugin({
       throw new WebhookError('malformed', 'The body is not JSON.');
     }
     const parsed = deliverySchema.safeParse(body);
-    if (!parsed.success) throw new WebhookError('malformed', `Unexpected body: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}`);
+    if (!parsed.success)
+      throw new WebhookError(
+        'malformed',
+        `Unexpected body: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}`,
+      );
     return { deliveryId, events: [eventOf(parsed.data)] };
   },
 });

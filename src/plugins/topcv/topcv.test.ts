@@ -19,20 +19,41 @@ describeBoardPlugin({
     { boardFields: { provinces: ['VN-XX'] }, path: 'provinces.0' },
   ],
   webhookSamples: [
-    { name: 'an approval', body: JSON.stringify({ event: 'job.approved', data: { job_id: 4711 } }), events: [{ type: 'posting.reviewed', externalId: '4711', approved: true }] },
+    {
+      name: 'an approval',
+      body: JSON.stringify({ event: 'job.approved', data: { job_id: 4711 } }),
+      events: [{ type: 'posting.reviewed', externalId: '4711', approved: true }],
+    },
     {
       name: 'a rejection with its reason',
       body: JSON.stringify({ event: 'job.rejected', data: { job_id: 4711, reason: 'Thiếu mức lương' } }),
       events: [{ type: 'posting.reviewed', externalId: '4711', approved: false, reason: 'Thiếu mức lương' }],
     },
-    { name: 'an expiry', body: JSON.stringify({ event: 'job.expired', data: { job_id: 4711 } }), events: [{ type: 'posting.closed', externalId: '4711' }] },
+    {
+      name: 'an expiry',
+      body: JSON.stringify({ event: 'job.expired', data: { job_id: 4711 } }),
+      events: [{ type: 'posting.closed', externalId: '4711' }],
+    },
     {
       name: 'an application with its CV',
       body: JSON.stringify({
         event: 'application.created',
-        data: { application_id: 'kit-2', job_id: 4711, candidate: { full_name: 'Trần Thị B', email: 'b@example.vn' }, cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: CV } },
+        data: {
+          application_id: 'kit-2',
+          job_id: 4711,
+          candidate: { full_name: 'Trần Thị B', email: 'b@example.vn' },
+          cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: CV },
+        },
       }),
-      events: [{ type: 'candidate.applied', applicationId: 'kit-2', externalPostingId: '4711', candidate: { name: 'Trần Thị B', email: 'b@example.vn' }, document: { fileName: 'cv.pdf', contentBase64: CV } }],
+      events: [
+        {
+          type: 'candidate.applied',
+          applicationId: 'kit-2',
+          externalPostingId: '4711',
+          candidate: { name: 'Trần Thị B', email: 'b@example.vn' },
+          document: { fileName: 'cv.pdf', contentBase64: CV },
+        },
+      ],
     },
   ],
   posting: {
@@ -58,7 +79,14 @@ describeBoardPlugin({
   signWebhook: (credentials, { timestamp, body }) =>
     topcvDelivery(
       String(credentials.secretKey),
-      { event: 'application.created', data: { application_id: 'kit-1', job_title: 'Kế toán', candidate: { full_name: 'Trần Thị B', email: 'b@example.vn' } } },
+      {
+        event: 'application.created',
+        data: {
+          application_id: 'kit-1',
+          job_title: 'Kế toán',
+          candidate: { full_name: 'Trần Thị B', email: 'b@example.vn' },
+        },
+      },
       { timestamp, ...(body === undefined ? {} : { rawBody: body }) },
     ),
 });

@@ -54,22 +54,37 @@ export interface FranceTravailSimulatorOptions {
 export const CLOSED_SIRETS = new Set(['40483304800022']);
 
 /** Mentions French law forbids in a job offer; France Travail's moderators refuse offers that carry them. */
-const DISCRIMINATORY = [/\bjeunes?\b/i, /\bmoins de \d+ ans\b/i, /\bnationalit[ée] fran[cç]aise\b/i, /\bbonne pr[ée]sentation\b/i, /\b(hommes?|femmes?) uniquement\b/i];
+const DISCRIMINATORY = [
+  /\bjeunes?\b/i,
+  /\bmoins de \d+ ans\b/i,
+  /\bnationalit[ée] fran[cç]aise\b/i,
+  /\bbonne pr[ée]sentation\b/i,
+  /\b(hommes?|femmes?) uniquement\b/i,
+];
 
 /** The fields France Travail refuses, each with its French message (a 400 lists them all). */
 function invalidFields(body: Record<string, any>): { champ: string; message: string }[] {
   const errors: { champ: string; message: string }[] = [];
   const refuse = (champ: string, message: string) => errors.push({ champ, message });
-  if (typeof body.intitule !== 'string' || body.intitule.trim().length < 3 || body.intitule.length > 140) refuse('intitule', "L'intitulé doit compter de 3 à 140 caractères.");
-  if (typeof body.description !== 'string' || body.description.trim().length === 0) refuse('description', 'La description est obligatoire.');
+  if (typeof body.intitule !== 'string' || body.intitule.trim().length < 3 || body.intitule.length > 140)
+    refuse('intitule', "L'intitulé doit compter de 3 à 140 caractères.");
+  if (typeof body.description !== 'string' || body.description.trim().length === 0)
+    refuse('description', 'La description est obligatoire.');
   else if (body.description.length > 4000) refuse('description', 'La description dépasse 4000 caractères.');
   if (!/^[A-N][0-9]{4}$/.test(String(body.codeRome))) refuse('codeRome', 'Code ROME inconnu.');
   const type = CONTRACT_TYPES[body.typeContrat as keyof typeof CONTRACT_TYPES];
   if (!type) refuse('typeContrat', 'Type de contrat inconnu.');
-  else if (type.fixedTerm && !(Number(body.dureeContrat?.valeur) > 0 && ['JOUR', 'MOIS'].includes(body.dureeContrat?.unite))) refuse('dureeContrat', 'La durée du contrat est obligatoire.');
-  if (!(Number(body.dureeTravailHebdo) >= 1 && Number(body.dureeTravailHebdo) <= 48)) refuse('dureeTravailHebdo', 'La durée hebdomadaire doit être comprise entre 1 et 48 heures.');
-  if (!['D', 'S', 'E'].includes(body.experienceExige)) refuse('experienceExige', "L'exigence d'expérience doit être D, S ou E.");
-  if (!isInseeCommuneCode(String(body.lieuTravail?.commune ?? ''))) refuse('lieuTravail.commune', 'Code commune INSEE invalide.');
+  else if (
+    type.fixedTerm &&
+    !(Number(body.dureeContrat?.valeur) > 0 && ['JOUR', 'MOIS'].includes(body.dureeContrat?.unite))
+  )
+    refuse('dureeContrat', 'La durée du contrat est obligatoire.');
+  if (!(Number(body.dureeTravailHebdo) >= 1 && Number(body.dureeTravailHebdo) <= 48))
+    refuse('dureeTravailHebdo', 'La durée hebdomadaire doit être comprise entre 1 et 48 heures.');
+  if (!['D', 'S', 'E'].includes(body.experienceExige))
+    refuse('experienceExige', "L'exigence d'expérience doit être D, S ou E.");
+  if (!isInseeCommuneCode(String(body.lieuTravail?.commune ?? '')))
+    refuse('lieuTravail.commune', 'Code commune INSEE invalide.');
   return errors;
 }
 
@@ -98,8 +113,13 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
     for (const request of accessRequests.values()) {
       if (request.status !== 'EN_COURS' || now < request.decideAt) continue;
       const min = options.minPositionsPerYear ?? 5;
-      if (CLOSED_SIRETS.has(request.siret)) Object.assign(request, { status: 'REFUSEE', motif: 'Établissement fermé au répertoire SIRENE.' });
-      else if (request.positionsPerYear < min) Object.assign(request, { status: 'REFUSEE', motif: `L'accès est réservé aux employeurs qui recrutent au moins ${min} postes par an.` });
+      if (CLOSED_SIRETS.has(request.siret))
+        Object.assign(request, { status: 'REFUSEE', motif: 'Établissement fermé au répertoire SIRENE.' });
+      else if (request.positionsPerYear < min)
+        Object.assign(request, {
+          status: 'REFUSEE',
+          motif: `L'accès est réservé aux employeurs qui recrutent au moins ${min} postes par an.`,
+        });
       else {
         request.status = 'ACCORDEE';
         clients[request.clientId]!.sandboxAccess = true;
@@ -116,7 +136,9 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
   const qualityOf = (partyId: string) => quality.get(partyId) ?? { rate: 96.5, suspendedReason: null };
 
   /** The client behind a bearer token, or the refusal to answer. */
-  const caller = (headers: Record<string, unknown>): { clientId: string; client: FranceTravailClient } | SimulatorResponse => {
+  const caller = (
+    headers: Record<string, unknown>,
+  ): { clientId: string; client: FranceTravailClient } | SimulatorResponse => {
     const token = tokens.get(String(headers.authorization ?? '').replace(/^Bearer /, ''));
     if (!token || token.expiresAt <= Date.now()) return { status: 401, json: { error: 'invalid_token' } };
     const limit = rateLimit;
@@ -125,7 +147,11 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
       const calls = (recentCalls.get(token.clientId) ?? []).filter((at) => at > now - limit.perMs);
       if (calls.length >= limit.requests) {
         counters.rateLimited += 1;
-        return { status: 429, headers: { 'retry-after': String(Math.ceil((calls[0]! + limit.perMs - now) / 1000)) }, json: { message: 'Trop de requêtes.' } };
+        return {
+          status: 429,
+          headers: { 'retry-after': String(Math.ceil((calls[0]! + limit.perMs - now) / 1000)) },
+          json: { message: 'Trop de requêtes.' },
+        };
       }
       recentCalls.set(token.clientId, [...calls, now]);
     }
@@ -135,13 +161,17 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
   const party = (headers: Record<string, unknown>, partyId: string | undefined) => {
     const who = caller(headers);
     if (!('client' in who)) return who;
-    if (!Object.values(clients).some((client) => client.partyId === partyId)) return { status: 404, json: { message: 'Partenaire inconnu.' } };
-    if (who.client.partyId !== partyId) return { status: 403, json: { message: "Ce partenaire n'appartient pas à ce client." } };
+    if (!Object.values(clients).some((client) => client.partyId === partyId))
+      return { status: 404, json: { message: 'Partenaire inconnu.' } };
+    if (who.client.partyId !== partyId)
+      return { status: 403, json: { message: "Ce partenaire n'appartient pas à ce client." } };
     return who;
   };
   const suspended = (partyId: string): SimulatorResponse | undefined => {
     const reason = environment === 'PRODUCTION' ? qualityOf(partyId).suspendedReason : null;
-    return reason ? { status: 403, json: { codeErreur: 'ACCES_SUSPENDU', message: `accès production suspendu (${reason})` } } : undefined;
+    return reason
+      ? { status: 403, json: { codeErreur: 'ACCES_SUSPENDU', message: `accès production suspendu (${reason})` } }
+      : undefined;
   };
   const view = (offer: FranceTravailOffer) => {
     settle();
@@ -156,7 +186,9 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
     const who = party(headers, partyId);
     if (!('client' in who)) return who;
     const offer = offers.get(String(id));
-    return offer && offer.partyId === partyId ? offer : ({ status: 404, json: { message: 'Offre inconnue.' } } as const);
+    return offer && offer.partyId === partyId
+      ? offer
+      : ({ status: 404, json: { message: 'Offre inconnue.' } } as const);
   };
   const submit = (offer: FranceTravailOffer) => {
     offer.status = 'EN_ATTENTE_VALIDATION';
@@ -171,8 +203,16 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
       if (form.grant_type !== 'client_credentials') return { status: 400, json: { error: 'unsupported_grant_type' } };
       const client = clients[form.client_id ?? ''];
       if (!client || client.key !== form.client_secret) return { status: 401, json: { error: 'invalid_client' } };
-      if (!String(form.scope ?? '').split(' ').includes('api_offresdemploiv2') || (environment === 'SANDBOX' && !client.sandboxAccess)) {
-        return { status: 400, json: { error: 'invalid_scope', error_description: "Le client n'a pas accès à cette API." } };
+      if (
+        !String(form.scope ?? '')
+          .split(' ')
+          .includes('api_offresdemploiv2') ||
+        (environment === 'SANDBOX' && !client.sandboxAccess)
+      ) {
+        return {
+          status: 400,
+          json: { error: 'invalid_scope', error_description: "Le client n'a pas accès à cette API." },
+        };
       }
       const token = randomBytes(16).toString('hex');
       const lifetime = options.tokenLifetimeSeconds ?? 1499;
@@ -188,7 +228,14 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
       if (!('client' in who)) return who;
       const { rate, suspendedReason } = qualityOf(params.partyId!);
       const production = environment === 'PRODUCTION';
-      return { json: { tauxQualite: rate, seuil: 90, accesProduction: !production ? 'NON_APPLICABLE' : suspendedReason ? 'SUSPENDU' : 'ACTIF', ...(production && suspendedReason ? { motifSuspension: suspendedReason } : {}) } };
+      return {
+        json: {
+          tauxQualite: rate,
+          seuil: 90,
+          accesProduction: !production ? 'NON_APPLICABLE' : suspendedReason ? 'SUSPENDU' : 'ACTIF',
+          ...(production && suspendedReason ? { motifSuspension: suspendedReason } : {}),
+        },
+      };
     },
     'POST /partenaire/v2/partenaires/:partyId/offres': ({ params, headers, body }) => {
       settle();
@@ -198,11 +245,25 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
       if (refusal) return refusal;
       const key = String(headers['idempotency-key'] ?? '');
       const existing = byKey.get(`${params.partyId}:${key}`);
-      if (key && existing) return { status: 409, json: { codeErreur: 'OFFRE_DEJA_CREEE', message: 'Une offre a déjà été créée avec cette clé.', idOffre: existing } };
+      if (key && existing)
+        return {
+          status: 409,
+          json: {
+            codeErreur: 'OFFRE_DEJA_CREEE',
+            message: 'Une offre a déjà été créée avec cette clé.',
+            idOffre: existing,
+          },
+        };
       const input = (body ?? {}) as Record<string, any>;
       const errors = invalidFields(input);
       if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
-      const offer: FranceTravailOffer = { id: `${nextId++}${environment === 'PRODUCTION' ? 'P' : 'S'}`, partyId: params.partyId!, status: 'EN_ATTENTE_VALIDATION', body: input, reviewAt: 0 };
+      const offer: FranceTravailOffer = {
+        id: `${nextId++}${environment === 'PRODUCTION' ? 'P' : 'S'}`,
+        partyId: params.partyId!,
+        status: 'EN_ATTENTE_VALIDATION',
+        body: input,
+        reviewAt: 0,
+      };
       submit(offer);
       offers.set(offer.id, offer);
       if (key) byKey.set(`${params.partyId}:${key}`, offer.id);
@@ -219,7 +280,8 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
       if (!('partyId' in offer)) return offer;
       const refusal = suspended(offer.partyId);
       if (refusal) return refusal;
-      if (offer.status === 'ANNULEE' || offer.status === 'CLOTUREE') return { status: 409, json: { codeErreur: 'OFFRE_FERMEE', message: "L'offre n'est plus active." } };
+      if (offer.status === 'ANNULEE' || offer.status === 'CLOTUREE')
+        return { status: 409, json: { codeErreur: 'OFFRE_FERMEE', message: "L'offre n'est plus active." } };
       const errors = invalidFields((body ?? {}) as Record<string, any>);
       if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
       offer.body = body as Record<string, any>;
@@ -239,9 +301,12 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
       if (!clients[String(input.clientId)]) return { status: 404, json: { message: 'Client inconnu.' } };
       const errors: { champ: string; message: string }[] = [];
       if (!isSiret(String(input.siret))) errors.push({ champ: 'siret', message: 'SIRET invalide.' });
-      if (typeof input.raisonSociale !== 'string' || input.raisonSociale.trim().length < 2) errors.push({ champ: 'raisonSociale', message: 'Raison sociale obligatoire.' });
-      if (!Number.isInteger(input.nombrePostesParAn) || input.nombrePostesParAn < 1) errors.push({ champ: 'nombrePostesParAn', message: 'Nombre de postes invalide.' });
-      if (!/^[^@\s]+@[^@\s]+$/.test(String(input.emailContact))) errors.push({ champ: 'emailContact', message: 'Adresse e-mail invalide.' });
+      if (typeof input.raisonSociale !== 'string' || input.raisonSociale.trim().length < 2)
+        errors.push({ champ: 'raisonSociale', message: 'Raison sociale obligatoire.' });
+      if (!Number.isInteger(input.nombrePostesParAn) || input.nombrePostesParAn < 1)
+        errors.push({ champ: 'nombrePostesParAn', message: 'Nombre de postes invalide.' });
+      if (!/^[^@\s]+@[^@\s]+$/.test(String(input.emailContact)))
+        errors.push({ champ: 'emailContact', message: 'Adresse e-mail invalide.' });
       if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
       const request: FranceTravailAccessRequest = {
         id: randomUUID(),
@@ -258,7 +323,9 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
       settle();
       const request = accessRequests.get(params.id!);
       if (!request) return { status: 404, json: { message: 'Demande inconnue.' } };
-      return { json: { idDemande: request.id, statut: request.status, ...(request.motif ? { motif: request.motif } : {}) } };
+      return {
+        json: { idDemande: request.id, statut: request.status, ...(request.motif ? { motif: request.motif } : {}) },
+      };
     },
   });
   return Object.assign(simulator, {

@@ -5,7 +5,10 @@ import { LE_FOREM_PARTNERS, LE_FOREM_PRODUCTION_PARTNERS, startLeForemSimulator 
 import { startTopcvSimulator, TOPCV_EMPLOYERS } from './topcv.ts';
 
 /** Every built-in board's simulator with credentials it accepts, for the demo and for tests. */
-export async function startBoardSimulators(): Promise<{ simulators: Record<string, Simulator>; credentials: Record<string, Record<string, string>> }> {
+export async function startBoardSimulators(): Promise<{
+  simulators: Record<string, Simulator>;
+  credentials: Record<string, Record<string, string>>;
+}> {
   const [leForem, leForemProduction, franceTravail, franceTravailProduction, topcv] = await Promise.all([
     startLeForemSimulator({ environment: 'ACCEPTANCE', auditDelayMs: 5000 }),
     startLeForemSimulator({ environment: 'PRODUCTION' }),

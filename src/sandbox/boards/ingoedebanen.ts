@@ -13,7 +13,13 @@ export interface IgbVacancy {
 /** Settings the simulated board's account has (InGoedeBanen has no API to refuse anything else). */
 export const IGB_ACCOUNT = { email: 'vacatures@acme.example', clientId: '40213' };
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'vacancy', parseTagValue: false, parseAttributeValue: false });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => name === 'vacancy',
+  parseTagValue: false,
+  parseAttributeValue: false,
+});
 
 /**
  * InGoedeBanen's side of a feed: it reads the feed URL it was given the way the board does — gzip, and a
@@ -30,7 +36,9 @@ export function startIngoedebanenReader(feedUrl: string) {
     },
     /** One pull. A malformed feed throws (the real board would reject it) and keeps what it had. */
     async read(): Promise<{ status: number; changed: boolean }> {
-      const response = await fetch(feedUrl, { headers: { 'accept-encoding': 'gzip', ...(etag ? { 'if-none-match': etag } : {}) } });
+      const response = await fetch(feedUrl, {
+        headers: { 'accept-encoding': 'gzip', ...(etag ? { 'if-none-match': etag } : {}) },
+      });
       const text = response.status === 200 ? await response.text() : '';
       reads.push({ status: response.status, bytes: Buffer.byteLength(text) });
       if (response.status === 304) return { status: 304, changed: false };

@@ -39,9 +39,11 @@ const textOf = (html: string) => htmlToText(html).replace(/\s+/g, ' ');
 function invalidFields(body: Record<string, any>): { champ: string; message: string }[] {
   const errors: { champ: string; message: string }[] = [];
   const refuse = (champ: string, message: string) => errors.push({ champ, message });
-  if (typeof body.intitule !== 'string' || body.intitule.trim().length < 3) refuse('intitule', "L'intitulé est obligatoire.");
+  if (typeof body.intitule !== 'string' || body.intitule.trim().length < 3)
+    refuse('intitule', "L'intitulé est obligatoire.");
   if (!['fr', 'nl'].includes(body.langue)) refuse('langue', 'La langue doit être fr ou nl.');
-  if (typeof body.description !== 'string' || textOf(body.description).length === 0) refuse('description', 'La description est obligatoire.');
+  if (typeof body.description !== 'string' || textOf(body.description).length === 0)
+    refuse('description', 'La description est obligatoire.');
   if (!(String(body.typeContrat) in CONTRACT_TYPES)) refuse('typeContrat', 'Type de contrat inconnu.');
   if (!(String(body.regimeTravail) in WORKING_REGIMES)) refuse('regimeTravail', 'Régime de travail inconnu.');
   if (!(String(body.categorie) in CATEGORIES)) refuse('categorie', 'Catégorie inconnue.');
@@ -58,7 +60,8 @@ function invalidFields(body: Record<string, any>): { champ: string; message: str
  */
 export async function startLeForemSimulator(options: LeForemSimulatorOptions = {}) {
   const environment = options.environment ?? 'ACCEPTANCE';
-  const partners = options.partners ?? (environment === 'PRODUCTION' ? LE_FOREM_PRODUCTION_PARTNERS : LE_FOREM_PARTNERS);
+  const partners =
+    options.partners ?? (environment === 'PRODUCTION' ? LE_FOREM_PRODUCTION_PARTNERS : LE_FOREM_PARTNERS);
   const vacancies = new Map<string, LeForemVacancy>();
   const byKey = new Map<string, string>();
   let nextId = environment === 'PRODUCTION' ? 9_000_001 : 5_000_001;
@@ -90,7 +93,9 @@ export async function startLeForemSimulator(options: LeForemSimulatorOptions = {
     const partner = partnerOf(headers, code);
     if (typeof partner !== 'string') return partner;
     const vacancy = vacancies.get(String(id));
-    return vacancy && vacancy.partnerCode === partner ? vacancy : ({ status: 404, json: { erreur: 'offre_inconnue' } } as const);
+    return vacancy && vacancy.partnerCode === partner
+      ? vacancy
+      : ({ status: 404, json: { erreur: 'offre_inconnue' } } as const);
   };
   const submit = (vacancy: LeForemVacancy) => {
     if (environment === 'ACCEPTANCE') {

@@ -38,19 +38,34 @@ function invalidFields(input: Record<string, any>): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   const refuse = (field: string, message: string) => (errors[field] = [...(errors[field] ?? []), message]);
   if (typeof input.title !== 'string' || input.title.trim().length < 3) refuse('title', 'Tiêu đề quá ngắn.');
-  if (typeof input.description !== 'string' || textOf(input.description).length === 0) refuse('description', 'Mô tả là bắt buộc.');
+  if (typeof input.description !== 'string' || textOf(input.description).length === 0)
+    refuse('description', 'Mô tả là bắt buộc.');
   if (!(String(input.industry) in INDUSTRIES)) refuse('industry', 'Ngành nghề không hợp lệ.');
   if (!LEVELS.includes(String(input.level))) refuse('level', 'Cấp bậc không hợp lệ.');
   const salary = input.salary ?? {};
-  if (!salary.negotiable && !(Number.isInteger(salary.min) && Number.isInteger(salary.max) && salary.min <= salary.max && salary.currency === 'VND')) {
+  if (
+    !salary.negotiable &&
+    !(
+      Number.isInteger(salary.min) &&
+      Number.isInteger(salary.max) &&
+      salary.min <= salary.max &&
+      salary.currency === 'VND'
+    )
+  ) {
     refuse('salary', 'Mức lương không hợp lệ.');
   }
   const provinces = input.province_codes;
-  if (!Array.isArray(provinces) || provinces.length < 1 || provinces.length > 3 || !provinces.every((code) => String(code) in PROVINCES)) {
+  if (
+    !Array.isArray(provinces) ||
+    provinces.length < 1 ||
+    provinces.length > 3 ||
+    !provinces.every((code) => String(code) in PROVINCES)
+  ) {
     refuse('province_codes', 'Địa điểm không hợp lệ.');
   }
   const today = new Date().toISOString().slice(0, 10);
-  if (typeof input.deadline !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(input.deadline) || input.deadline <= today) refuse('deadline', 'Hạn nộp hồ sơ không hợp lệ.');
+  if (typeof input.deadline !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(input.deadline) || input.deadline <= today)
+    refuse('deadline', 'Hạn nộp hồ sơ không hợp lệ.');
   return errors;
 }
 
@@ -76,7 +91,12 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
   };
   const view = (job: TopcvJob) => ({
     success: true,
-    data: { id: job.id, status: job.status, url: `https://www.topcv.vn/viec-lam/${job.id}.html`, ...(job.rejectReason ? { reject_reason: job.rejectReason } : {}) },
+    data: {
+      id: job.id,
+      status: job.status,
+      url: `https://www.topcv.vn/viec-lam/${job.id}.html`,
+      ...(job.rejectReason ? { reject_reason: job.rejectReason } : {}),
+    },
   });
   const unauthorized = { status: 401, json: { success: false, message: 'Unauthenticated.' } };
   const notFound = { status: 404, json: { success: false, message: 'Không tìm thấy tin tuyển dụng.' } };
@@ -99,11 +119,16 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
 
   function review(id: number, approved: boolean, reason?: string) {
     const job = jobs.get(id);
-    if (!job || job.status !== 'pending') throw new Error(`TopCV job ${id} is not waiting for review`);
+    if (job?.status !== 'pending') throw new Error(`TopCV job ${id} is not waiting for review`);
     job.status = approved ? 'approved' : 'rejected';
     if (approved) delete job.rejectReason;
     else job.rejectReason = reason ?? 'Tin tuyển dụng không đạt yêu cầu.';
-    return notify(job.employerId, approved ? { event: 'job.approved', data: { job_id: id } } : { event: 'job.rejected', data: { job_id: id, reason: job.rejectReason! } });
+    return notify(
+      job.employerId,
+      approved
+        ? { event: 'job.approved', data: { job_id: id } }
+        : { event: 'job.rejected', data: { job_id: id, reason: job.rejectReason! } },
+    );
   }
 
   function scheduleReview(job: TopcvJob) {
@@ -111,7 +136,11 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
     setTimeout(() => {
       if (job.status !== 'pending') return;
       const short = textOf(job.description).length < MIN_DESCRIPTION;
-      void review(job.id, !short, short ? `Mô tả công việc quá ngắn (job description under ${MIN_DESCRIPTION} characters).` : undefined);
+      void review(
+        job.id,
+        !short,
+        short ? `Mô tả công việc quá ngắn (job description under ${MIN_DESCRIPTION} characters).` : undefined,
+      );
     }, options.autoReviewMs).unref();
   }
 
@@ -126,7 +155,8 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       const employer = employerOf(headers);
       if (!employer) return unauthorized;
       const url = (body as { url?: unknown })?.url;
-      if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) return { status: 422, json: { success: false, errors: { url: ['URL không hợp lệ.'] } } };
+      if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))
+        return { status: 422, json: { success: false, errors: { url: ['URL không hợp lệ.'] } } };
       webhookUrls.set(employer.id, url);
       return { json: { success: true, data: { url } } };
     },
@@ -138,7 +168,8 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       if (key && existing !== undefined) return { json: view(jobs.get(existing)!) };
       const input = (body ?? {}) as Record<string, any>;
       const errors = invalidFields(input);
-      if (Object.keys(errors).length > 0) return { status: 422, json: { success: false, message: 'Dữ liệu không hợp lệ.', errors } };
+      if (Object.keys(errors).length > 0)
+        return { status: 422, json: { success: false, message: 'Dữ liệu không hợp lệ.', errors } };
       const job: TopcvJob = {
         id: nextId++,
         employerId: employer.id,
@@ -167,11 +198,21 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       const job = owned(headers, params.id);
       if (job === 'unauthorized') return unauthorized;
       if (job === 'not found') return notFound;
-      if (job.status === 'closed' || job.status === 'expired') return { status: 409, json: { success: false, message: 'Tin đã đóng.' } };
+      if (job.status === 'closed' || job.status === 'expired')
+        return { status: 409, json: { success: false, message: 'Tin đã đóng.' } };
       const input = (body ?? {}) as Record<string, any>;
       const errors = invalidFields(input);
-      if (Object.keys(errors).length > 0) return { status: 422, json: { success: false, message: 'Dữ liệu không hợp lệ.', errors } };
-      Object.assign(job, { title: input.title, description: input.description, industry: input.industry, level: input.level, salary: input.salary, provinces: input.province_codes, deadline: input.deadline });
+      if (Object.keys(errors).length > 0)
+        return { status: 422, json: { success: false, message: 'Dữ liệu không hợp lệ.', errors } };
+      Object.assign(job, {
+        title: input.title,
+        description: input.description,
+        industry: input.industry,
+        level: input.level,
+        salary: input.salary,
+        provinces: input.province_codes,
+        deadline: input.deadline,
+      });
       // Every change goes back to the moderators.
       job.status = 'pending';
       delete job.rejectReason;
@@ -203,7 +244,12 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       return notify(job.employerId, { event: 'job.expired', data: { job_id: id } });
     },
     /** Someone applies to a job (or sends a CV for a job title TopCV does not link to a job, with `jobId` null). */
-    apply(accessToken: string, jobId: number | null, candidate: { full_name: string; email?: string; phone?: string }, extra: { title?: string; cv?: { file_name: string; mime_type: string; content_base64: string } } = {}) {
+    apply(
+      accessToken: string,
+      jobId: number | null,
+      candidate: { full_name: string; email?: string; phone?: string },
+      extra: { title?: string; cv?: { file_name: string; mime_type: string; content_base64: string } } = {},
+    ) {
       const employer = employers[accessToken]!;
       const job = jobId === null ? undefined : jobs.get(jobId);
       const body: TopcvWebhookBody = {
@@ -211,7 +257,7 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
         data: {
           application_id: randomUUID(),
           job_id: job?.id ?? null,
-          ...(extra.title ?? job?.title ? { job_title: extra.title ?? job!.title } : {}),
+          ...((extra.title ?? job?.title) ? { job_title: extra.title ?? job!.title } : {}),
           applied_at: new Date().toISOString(),
           candidate,
           ...(extra.cv ? { cv: extra.cv } : {}),
@@ -224,7 +270,18 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
     /** A job posted on TopCV's own site, outside the API; approved. */
     createDirectly(accessToken: string, title: string): TopcvJob {
       const employer = employers[accessToken]!;
-      const job: TopcvJob = { id: nextId++, employerId: employer.id, status: 'approved', title, description: `<p>${title}</p>`, industry: 'SALES', level: 'STAFF', salary: { negotiable: true }, provinces: ['VN-HN'], deadline: '2099-12-31' };
+      const job: TopcvJob = {
+        id: nextId++,
+        employerId: employer.id,
+        status: 'approved',
+        title,
+        description: `<p>${title}</p>`,
+        industry: 'SALES',
+        level: 'STAFF',
+        salary: { negotiable: true },
+        provinces: ['VN-HN'],
+        deadline: '2099-12-31',
+      };
       jobs.set(job.id, job);
       return job;
     },
@@ -245,7 +302,14 @@ export type TopcvWebhookBody =
         job_id?: string | number | null;
         job_title?: string;
         applied_at?: string;
-        candidate: { full_name: string; email?: string; phone?: string; city?: string; profile_url?: string; consent_at?: string };
+        candidate: {
+          full_name: string;
+          email?: string;
+          phone?: string;
+          city?: string;
+          profile_url?: string;
+          consent_at?: string;
+        };
         cv?: { file_name: string; mime_type: string; content_base64: string } | null;
       };
     };

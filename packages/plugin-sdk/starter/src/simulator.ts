@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { startSimulator } from '@multiposting/plugin-sdk/simulator';
 
 /** API keys of two employers the simulator knows, and one it refuses (well-formed, unknown). */
-export const API_KEYS = { valid: 'sim-key-0123456789abcdef', other: 'sim-key-fedcba9876543210', refused: 'sim-key-unknown-000000' };
+export const API_KEYS = {
+  valid: 'sim-key-0123456789abcdef',
+  other: 'sim-key-fedcba9876543210',
+  refused: 'sim-key-unknown-000000',
+};
 
 interface Job {
   id: string;
@@ -21,7 +25,8 @@ export async function startBoardSimulator() {
   };
   const view = (job: Job) => ({ id: job.id, status: job.status, url: `https://board.example/jobs/${job.id}` });
   return startSimulator({
-    'GET /v1/account': ({ headers }) => (owner(headers) ? { json: { name: 'Example employer' } } : { status: 401, json: { error: 'unknown key' } }),
+    'GET /v1/account': ({ headers }) =>
+      owner(headers) ? { json: { name: 'Example employer' } } : { status: 401, json: { error: 'unknown key' } },
     'POST /v1/jobs': ({ headers, body }) => {
       const account = owner(headers);
       if (!account) return { status: 401, json: { error: 'unknown key' } };

@@ -5,7 +5,11 @@ import { API_KEYS, startBoardSimulator } from '../src/simulator.ts';
 describeBoardPlugin({
   plugin,
   startSimulator: startBoardSimulator,
-  credentials: { valid: { apiKey: API_KEYS.valid }, refused: { apiKey: API_KEYS.refused }, other: { apiKey: API_KEYS.other } },
+  credentials: {
+    valid: { apiKey: API_KEYS.valid },
+    refused: { apiKey: API_KEYS.refused },
+    other: { apiKey: API_KEYS.other },
+  },
   invalidBoardFields: [{ boardFields: { category: 'MINING' }, path: 'category' }],
   posting: {
     job: {
