@@ -286,6 +286,28 @@ describe('linking an existing board posting', () => {
     );
     expect(await server.app.db.prisma.posting.count()).toBe(before);
   });
+
+  test('a board that fails while a link is checked answers BoardUnavailableError, retryable; nothing is stored', async () => {
+    const contractId = await contract();
+    const jobId = await job();
+    const direct = fjord.createDirectly('123456', 'Checked while Fjord Jobs is down');
+    const before = await server.app.db.prisma.posting.count();
+    const LINK_FAILURE = `mutation ($jobId: ID!, $contractId: ID!, $externalId: String!) {
+      linkExistingPosting(jobId: $jobId, contractId: $contractId, externalId: $externalId) { __typename ... on BoardUnavailableError { message retryable } }
+    }`;
+    fjord.inject({ type: 'error', status: 503 }, { method: 'GET', pathPrefix: '/v1/employers/123456/jobs' });
+    expect((await gql(LINK_FAILURE, { jobId, contractId, externalId: direct.id })).linkExistingPosting).toEqual({
+      __typename: 'BoardUnavailableError',
+      message: 'Fjord Jobs answered with a server error (503).',
+      retryable: true,
+    });
+    fjord.inject({ type: 'reset' }, { method: 'GET', pathPrefix: '/v1/employers/123456/jobs' });
+    expect((await gql(LINK_FAILURE, { jobId, contractId, externalId: direct.id })).linkExistingPosting).toMatchObject({
+      __typename: 'BoardUnavailableError',
+      retryable: true,
+    });
+    expect(await server.app.db.prisma.posting.count()).toBe(before);
+  });
 });
 
 describe('reviews by a board without push', () => {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import {
+  BoardError,
   createHttpClient,
   normalizeForSearch,
   type BoardPlugin,
@@ -8,6 +9,7 @@ import {
   type HttpClient,
 } from '@multiposting/plugin-sdk';
 import { countryName, createPluginContext, redactCredentials } from '@multiposting/plugin-sdk/host';
+import { BoardUnavailableError } from './errors.ts';
 
 /** The loaded board plugins, searchable, and the context every plugin call gets. */
 export class BoardRegistry {
@@ -107,6 +109,16 @@ export class BoardRegistry {
       log,
       signal,
     });
+  }
+
+  /**
+   * The API's error for a board call that failed: a BoardError becomes a BoardUnavailableError with its message
+   * (credential values removed) and whether trying again may help; anything else is left as it is.
+   */
+  failure(error: unknown, credentials: Credentials): unknown {
+    return error instanceof BoardError
+      ? new BoardUnavailableError(this.redact(error.userMessage, credentials), error.retryable)
+      : error;
   }
 
   /** Removes every credential value from text a plugin produced (e.g. an error message) before it is shown or logged. */

@@ -11,7 +11,6 @@ import {
   type ExtensionOperation,
   type ExtensionUser,
 } from '@multiposting/plugin-sdk';
-import { BoardError } from '@multiposting/plugin-sdk';
 import type { BoardPlugin } from '@multiposting/plugin-sdk';
 import { builder } from './builder.ts';
 import { viewerOf, type Context } from './context.ts';
@@ -258,8 +257,7 @@ function registerOperation(
         } catch (error) {
           if (error instanceof ExtensionInputError)
             throw new ValidationError([{ path: ['input', ...error.path], message: error.message }]);
-          if (error instanceof BoardError) throw new BoardUnavailableError(error.userMessage, error.retryable);
-          throw error;
+          throw context.boards.failure(error, {});
         }
       },
     }),

@@ -1,7 +1,7 @@
 import { filter, pipe } from 'graphql-yoga';
 import { ContractStateError } from '../core/contracts/contracts.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
-import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { BoardUnavailableError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
 import { feedSourceOf, fetchBoardState } from '../core/postings/board-state.ts';
 import {
@@ -302,7 +302,16 @@ builder.mutationFields((t) => ({
     type: 'Posting',
     description:
       'Links a posting made directly on the board to a job, once the board confirms it exists; spends no credit.',
-    errors: { types: [ValidationError, NotFoundError, ContractStateError, PostingExists, UnsupportedOperation] },
+    errors: {
+      types: [
+        ValidationError,
+        NotFoundError,
+        ContractStateError,
+        PostingExists,
+        UnsupportedOperation,
+        BoardUnavailableError,
+      ],
+    },
     args: {
       jobId: t.arg.globalID({ required: true, for: [JobRef] }),
       contractId: t.arg.globalID({ required: true, for: [ContractRef] }),

@@ -19,7 +19,10 @@ async function contractContext(
   return deps.boards.context(plugin, contract.environment, openCredentials(deps.keyring, contract.id, rows), signal);
 }
 
-/** Asks the board, with the contract's credentials, where one of its postings stands. */
+/**
+ * Asks the board, with the contract's credentials, where one of its postings stands. A board that fails answers
+ * as the API's BoardUnavailableError (retryable or not).
+ */
 export async function fetchBoardState(
   deps: Deps,
   plugin: BoardPlugin,
@@ -28,7 +31,12 @@ export async function fetchBoardState(
   signal?: AbortSignal,
 ): Promise<PostingState | null> {
   if (!plugin.fetchPosting) return null;
-  return plugin.fetchPosting({ ...(await contractContext(deps, plugin, contract, signal)), externalId });
+  const context = await contractContext(deps, plugin, contract, signal);
+  try {
+    return await plugin.fetchPosting({ ...context, externalId });
+  } catch (error) {
+    throw deps.boards.failure(error, context.credentials);
+  }
 }
 
 /** Which publications a feed board's contract feeds, from its settings (`postings` unless the plugin says). */
