@@ -357,6 +357,15 @@ describe('managing a contract', () => {
     expect(
       events.filter((event: any) => event.changes.some((change: any) => change.field === 'credentials.apiKey')),
     ).toHaveLength(3);
+    // Each verification after new credentials records the status the contract really had before them.
+    const statusChanges = events
+      .filter((event: any) => event.type === 'VERIFIED')
+      .map((event: any) => event.changes.find((change: any) => change.field === 'status'));
+    expect(statusChanges).toEqual([
+      { field: 'status', from: 'INVALID_CREDENTIALS', to: 'ACTIVE' },
+      { field: 'status', from: 'ACTIVE', to: 'INVALID_CREDENTIALS' },
+      { field: 'status', from: 'PENDING_VERIFICATION', to: 'ACTIVE' },
+    ]);
   });
 
   test('a contract past its expiry date is EXPIRED', async () => {

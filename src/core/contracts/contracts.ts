@@ -303,7 +303,9 @@ export async function updateContract(
     if (changes.length > 0) await record(tx, contract, actor, 'UPDATED', changes);
     return next;
   });
-  return credentials ? verify(deps, actor, plugin, updated, credentials) : updated;
+  // The history and the event carry the status the contract had before the new credentials, not the
+  // PENDING_VERIFICATION it passes through while the board is asked.
+  return credentials ? verify(deps, actor, plugin, { ...updated, status: contract.status }, credentials) : updated;
 }
 
 /** Checks the stored credentials with the board again. */
