@@ -225,67 +225,60 @@ export function conformanceChecks(options: ConformanceOptions): {
   const publish = (idempotencyKey = key('publish'), timeoutMs?: number) =>
     call(() => plugin.publish!({ ...context(undefined, timeoutMs), posting: posting(), idempotencyKey }));
 
-  /** Runs one operation of the plugin against an existing posting (published for it). */
-  const operations: Record<Operation, { applies: boolean; run: (timeoutMs?: number) => Promise<unknown> }> = {
+  /**
+   * Each operation of the plugin as one call; those about a posting get one published for them first, so that a
+   * fault injected just before the call lands on the operation's own request, not on that publication.
+   */
+  const operations: Record<
+    Operation,
+    { applies: boolean; aboutPosting: boolean; run: (timeoutMs: number, externalId: string) => Promise<unknown> }
+  > = {
     verifyCredentials: {
       applies: Boolean(plugin.verifyCredentials),
-      run: (timeoutMs) => call(() => plugin.verifyCredentials!(context(undefined, timeoutMs))),
+      aboutPosting: false,
+      run: (timeoutMs) => plugin.verifyCredentials!(context(undefined, timeoutMs)),
     },
-    publish: { applies: capabilities.has('publish'), run: (timeoutMs) => publish(undefined, timeoutMs) },
+    publish: {
+      applies: capabilities.has('publish'),
+      aboutPosting: false,
+      run: (timeoutMs) =>
+        plugin.publish!({ ...context(undefined, timeoutMs), posting: posting(), idempotencyKey: key('publish') }),
+    },
     update: {
       applies: capabilities.has('update'),
-      run: async (timeoutMs) => {
-        const { externalId } = await publish();
-        return call(() =>
-          plugin.update!({
-            ...context(undefined, timeoutMs),
-            posting: posting(),
-            externalId,
-            idempotencyKey: key('update'),
-          }),
-        );
-      },
+      aboutPosting: true,
+      run: (timeoutMs, externalId) =>
+        plugin.update!({
+          ...context(undefined, timeoutMs),
+          posting: posting(),
+          externalId,
+          idempotencyKey: key('update'),
+        }),
     },
     withdraw: {
       applies: capabilities.has('withdraw'),
-      run: async (timeoutMs) => {
-        const { externalId } = await publish();
-        return call(() =>
-          plugin.withdraw!({ ...context(undefined, timeoutMs), externalId, idempotencyKey: key('withdraw') }),
-        );
-      },
+      aboutPosting: true,
+      run: (timeoutMs, externalId) =>
+        plugin.withdraw!({ ...context(undefined, timeoutMs), externalId, idempotencyKey: key('withdraw') }),
     },
     fetchPosting: {
       applies: Boolean(plugin.fetchPosting) && capabilities.has('publish'),
-      run: async (timeoutMs) => {
-        const { externalId } = await publish();
-        return call(() => plugin.fetchPosting!({ ...context(undefined, timeoutMs), externalId }));
-      },
+      aboutPosting: true,
+      run: (timeoutMs, externalId) => plugin.fetchPosting!({ ...context(undefined, timeoutMs), externalId }),
     },
     checkContract: {
       applies: capabilities.has('contractHealth'),
-      run: (timeoutMs) => call(() => plugin.checkContract!(context(undefined, timeoutMs))),
+      aboutPosting: false,
+      run: (timeoutMs) => plugin.checkContract!(context(undefined, timeoutMs)),
     },
   };
 
-  /**
-   * Injects `fault` on the operation's own request (the last one it makes: the one a posting is created, changed
-   * or read by), not on the publication an update needs first.
-   */
+  /** Runs the operation with `fault` injected on its own request; resolves with what it threw, if anything. */
   async function faultOn(operation: Operation, fault: Fault) {
-    const { run } = operations[operation];
-    if (operation === 'update' || operation === 'withdraw' || operation === 'fetchPosting') {
-      const { externalId } = await publish();
-      simulator.inject(fault);
-      const timeoutMs = fault.type === 'hang' ? 300 : 2000;
-      const ctx = { ...context(undefined, timeoutMs), externalId };
-      if (operation === 'update')
-        return failure(() => plugin.update!({ ...ctx, posting: posting(), idempotencyKey: key('update') }));
-      if (operation === 'withdraw') return failure(() => plugin.withdraw!({ ...ctx, idempotencyKey: key('withdraw') }));
-      return failure(() => plugin.fetchPosting!(ctx));
-    }
+    const { aboutPosting, run } = operations[operation];
+    const externalId = aboutPosting ? (await publish()).externalId : '';
     simulator.inject(fault);
-    return failure(() => run(fault.type === 'hang' ? 300 : 2000));
+    return failure(() => run(fault.type === 'hang' ? 300 : 2000, externalId));
   }
 
   const checks: Check[] = [];
