@@ -68,30 +68,24 @@ export type Events = PubSub<EventTopics>;
 export interface EventBus {
   events: Events;
   /**
-   * How many subscriptions would hear an event published now, on topics `topic` accepts: listeners in this
-   * process, and with Redis only those whose channel Redis has confirmed. Operations and tests read it.
+   * How many listeners were ever added on topics `topic` accepts, counted once they can hear events (in this
+   * process at once; with Redis once Redis has confirmed the channel). It never goes down: a test waits on it to
+   * know its subscription is live.
    */
-  listenerCount(topic?: (name: string) => boolean): number;
-  /** How many listeners were ever added on topics `topic` accepts (counted as above): it never goes down. */
   listenersAdded(topic?: (name: string) => boolean): number;
   close(): Promise<void>;
 }
 
-/** Listeners by topic, counted only once they can hear events. */
+/** Listeners added, by topic, counted once they can hear events. */
 class ListenerCounts {
   private readonly byTopic = new Map<string, number>();
-  private readonly addedByTopic = new Map<string, number>();
-  add(topic: string, delta: number) {
-    this.byTopic.set(topic, (this.byTopic.get(topic) ?? 0) + delta);
-    if (delta > 0) this.addedByTopic.set(topic, (this.addedByTopic.get(topic) ?? 0) + delta);
+  add(topic: string, count: number) {
+    this.byTopic.set(topic, (this.byTopic.get(topic) ?? 0) + count);
   }
-  total(accept: (name: string) => boolean = () => true, counts = this.byTopic): number {
+  total(accept: (name: string) => boolean = () => true): number {
     let total = 0;
-    for (const [topic, count] of counts) if (accept(topic)) total += count;
+    for (const [topic, count] of this.byTopic) if (accept(topic)) total += count;
     return total;
-  }
-  added(accept?: (name: string) => boolean): number {
-    return this.total(accept, this.addedByTopic);
   }
 }
 
@@ -104,8 +98,7 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
     setMaxListeners(0, target);
     return {
       events: createPubSub<EventTopics>({ eventTarget: target as PubSubEventTarget }),
-      listenerCount: (topic) => counts.total(topic),
-      listenersAdded: (topic) => counts.added(topic),
+      listenersAdded: (topic) => counts.total(topic),
       close: async () => undefined,
     };
   }
@@ -123,8 +116,7 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
     events: createPubSub<EventTopics>({
       eventTarget: redisEventTarget(publishClient, subscribeClient, log, counts) as PubSubEventTarget,
     }),
-    listenerCount: (topic) => counts.total(topic),
-    listenersAdded: (topic) => counts.added(topic),
+    listenersAdded: (topic) => counts.total(topic),
     async close() {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
@@ -157,7 +149,7 @@ class CountingEventTarget extends EventTarget {
     options?: EventListenerOptions | boolean,
   ) {
     super.removeEventListener(topic, listener, options);
-    if (listener && this.registered.get(topic)?.delete(listener)) this.counts.add(topic, -1);
+    if (listener) this.registered.get(topic)?.delete(listener);
   }
 }
 
@@ -212,7 +204,6 @@ function redisEventTarget(
     removeEventListener(topic: string, listener: EventListenerOrEventListenerObject | null) {
       const callbacks = listeners.get(topic);
       if (!callbacks || !listener || !callbacks.delete(listener)) return;
-      if (confirmed.has(topic)) counts.add(topic, -1);
       if (callbacks.size > 0) return;
       listeners.delete(topic);
       confirmed.delete(topic);
