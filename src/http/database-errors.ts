@@ -7,7 +7,10 @@ type MaskError = NonNullable<
 
 /** PostgreSQL going away: shut down (57P01–57P03), connection failures (08xxx), too many connections (53300), or the driver losing its socket. */
 const UNAVAILABLE =
-  /Code: `(57P0[1-3]|08[0-9A-Z]{3}|53300)`|ECONNREFUSED|ECONNRESET|Connection terminated|Can't reach database|Timed out fetching a new connection|Connection closed/i;
+  /Code: `(57P0[1-3]|08[0-9A-Z]{3}|53300)`|ECONNREFUSED|ECONNRESET|Connection terminated|Can't reach database|Timed out fetching a new connection|Connection closed|Server has closed the connection/i;
+
+/** Prisma's own codes for the same: cannot reach (P1001), timed out (P1002, P1008), connection closed (P1017), pool timeout (P2024). */
+const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -27,7 +30,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     (cause) =>
       cause instanceof Error &&
       /^(PrismaClient|DriverAdapterError)/.test(cause.name || cause.constructor.name) &&
-      UNAVAILABLE.test(cause.message),
+      (UNAVAILABLE_CODES.has(String((cause as { code?: unknown }).code)) || UNAVAILABLE.test(cause.message)),
   );
 }
 
