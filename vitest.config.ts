@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 const integration = {
-  include: ['test/*.test.ts', 'test/security/*.test.ts', 'test/reliability/*.test.ts'],
+  include: ['test/*.test.ts', 'test/security/*.test.ts', 'test/reliability/*.test.ts', 'src/plugins/*/*.e2e.test.ts'],
   globalSetup: ['test/support/global-setup.ts'],
 };
 
@@ -19,7 +19,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts', 'examples/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts', 'examples/**/*.test.ts'],
+          exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+        },
       },
       { extends: true, test: { name: 'pglite', env: { TEST_DB: 'pglite' }, ...integration } },
       { extends: true, test: { name: 'postgres', env: { TEST_DB: 'postgres' }, ...integration } },

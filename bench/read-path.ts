@@ -1,7 +1,7 @@
 // The read path of a frontend page — a contract, its postings (first 20), their applications (first 5) and each
 // candidate — through the HTTP server, against the same data read with one Prisma query with includes and with
 // one raw SQL query through pg, in the same run; and the SQL statements the server sends per request.
-import { IGB_ACCOUNT } from '../src/sandbox/boards/ingoedebanen.ts';
+import { IGB_ACCOUNT } from '../src/plugins/ingoedebanen/simulator.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { ms, ratio, rawId, startBenchServer, timeRuns, type BenchServer } from './support.ts';
 import type { BenchResult } from './index.ts';

@@ -2,8 +2,8 @@
 // plus the Fjord Jobs example board (which publishes, and reviews public-sector jobs), so contracts can be
 // connected and jobs posted from GraphiQL without any real board.
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { FRANCE_TRAVAIL_CLIENTS } from '../src/sandbox/boards/france-travail.ts';
-import { startBoardSimulators } from '../src/sandbox/boards/index.ts';
+import { FRANCE_TRAVAIL_CLIENTS } from '../src/plugins/france-travail/simulator.ts';
+import { startBoardSimulators } from '../src/sandbox/board-simulators.ts';
 
 const { simulators, credentials } = await startBoardSimulators();
 const fjord = await startFjordJobsSimulator();

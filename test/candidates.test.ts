@@ -7,7 +7,7 @@ import {
   topcvDelivery,
   TOPCV_EMPLOYERS,
   type TopcvWebhookBody,
-} from '../src/sandbox/boards/topcv.ts';
+} from '../src/plugins/topcv/simulator.ts';
 import { sendWebhook, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
 

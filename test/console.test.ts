@@ -4,7 +4,7 @@ import packagedChromium from '@sparticuz/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../src/sandbox/boards/topcv.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { ROOT } from './support/process.ts';
 import { startTestServer, TEST_DB, type TestServer } from './support/server.ts';

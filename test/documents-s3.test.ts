@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../src/sandbox/boards/topcv.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../src/plugins/topcv/simulator.ts';
 import { S3DocumentStorage } from '../src/core/documents/s3-storage.ts';
 import { startS3Simulator } from '../src/sandbox/s3.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';

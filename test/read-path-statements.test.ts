@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { IGB_ACCOUNT } from '../src/sandbox/boards/ingoedebanen.ts';
+import { IGB_ACCOUNT } from '../src/plugins/ingoedebanen/simulator.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 // The read path must cost the same number of SQL statements whatever the page size: no query per row anywhere in

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { executeCodegen } from '@graphql-codegen/cli';
 import { expect, test } from 'vitest';
-import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../src/sandbox/boards/le-forem.ts';
+import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../src/plugins/le-forem/simulator.ts';
 import { ROOT, runScript } from '../../test/support/process.ts';
 import config from './codegen.ts';
 

@@ -6,7 +6,7 @@ import {
   topcvDelivery,
   TOPCV_EMPLOYERS,
   type TopcvWebhookBody,
-} from '../../src/sandbox/boards/topcv.ts';
+} from '../../src/plugins/topcv/simulator.ts';
 import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { runScript, type RunningProcess } from '../support/process.ts';
 import { createTestDatabase, eventually, startTestServer, type TestDatabase } from '../support/server.ts';

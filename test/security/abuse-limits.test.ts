@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../src/sandbox/boards/topcv.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../src/plugins/topcv/simulator.ts';
 import { createTestDatabase, startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
 
 const LIMITS = {

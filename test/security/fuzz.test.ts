@@ -11,7 +11,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { topcvDelivery, TOPCV_EMPLOYERS } from '../../src/sandbox/boards/topcv.ts';
+import { topcvDelivery, TOPCV_EMPLOYERS } from '../../src/plugins/topcv/simulator.ts';
 import { startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
 import { operationFor, rootFields } from './schema-walk.ts';
 

@@ -5,9 +5,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Keyring } from '../../src/core/crypto.ts';
 import { rotateCredentialKeys } from '../../src/core/contracts/key-rotation.ts';
-import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../src/sandbox/boards/france-travail.ts';
-import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../src/sandbox/boards/le-forem.ts';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../src/sandbox/boards/topcv.ts';
+import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../src/plugins/france-travail/simulator.ts';
+import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../src/plugins/le-forem/simulator.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from '../support/server.ts';
 

@@ -8,7 +8,7 @@ import {
   topcvDelivery,
   TOPCV_EMPLOYERS,
   type TopcvWebhookBody,
-} from '../../src/sandbox/boards/topcv.ts';
+} from '../../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from '../support/server.ts';
 import { idPositions, isRefusal, operationFor, rootFields, SCHEMA, valueAt } from './schema-walk.ts';

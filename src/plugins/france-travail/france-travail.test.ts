@@ -1,5 +1,5 @@
 import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
-import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../sandbox/boards/france-travail.ts';
+import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../plugins/france-travail/simulator.ts';
 import plugin from './plugin.ts';
 
 const acme = FRANCE_TRAVAIL_CLIENTS.PAR_acme_5f2c9d01!;

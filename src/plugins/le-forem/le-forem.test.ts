@@ -1,5 +1,5 @@
 import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
-import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../sandbox/boards/le-forem.ts';
+import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../plugins/le-forem/simulator.ts';
 import plugin from './plugin.ts';
 
 describeBoardPlugin({

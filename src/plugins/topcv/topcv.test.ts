@@ -1,5 +1,5 @@
 import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../sandbox/boards/topcv.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../plugins/topcv/simulator.ts';
 import plugin from './plugin.ts';
 
 const [accessToken, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;

@@ -1,6 +1,6 @@
 import { htmlToText } from '@multiposting/plugin-sdk';
 import { startSimulator } from '@multiposting/plugin-sdk/simulator';
-import { CATEGORIES, CONTRACT_TYPES, regionOfPostalCode, WORKING_REGIMES } from '../../plugins/le-forem/codes.ts';
+import { CATEGORIES, CONTRACT_TYPES, regionOfPostalCode, WORKING_REGIMES } from './codes.ts';
 
 /** Partner code → API key of the ACCEPTANCE environment. */
 export const LE_FOREM_PARTNERS: Record<string, string> = {

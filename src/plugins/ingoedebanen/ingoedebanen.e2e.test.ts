@@ -2,8 +2,8 @@ import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startIngoedebanenReader } from '../src/sandbox/boards/ingoedebanen.ts';
-import { eventually, startTestServer, type TestServer } from './support/server.ts';
+import { startIngoedebanenReader } from './simulator.ts';
+import { eventually, startTestServer, type TestServer } from '../../../test/support/server.ts';
 
 let server: TestServer;
 let admin: string;

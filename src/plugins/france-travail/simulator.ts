@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CONTRACT_TYPES, isInseeCommuneCode, isSiret } from '../../plugins/france-travail/codes.ts';
+import { CONTRACT_TYPES, isInseeCommuneCode, isSiret } from './codes.ts';
 import { startSimulator, type SimulatorResponse } from '@multiposting/plugin-sdk/simulator';
 
 export interface FranceTravailClient {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../src/sandbox/boards/france-travail.ts';
-import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from './simulator.ts';
+import { eventually, startTestServer, subscribe, type TestServer } from '../../../test/support/server.ts';
 
 let sandbox: Awaited<ReturnType<typeof startFranceTravailSimulator>>;
 let production: Awaited<ReturnType<typeof startFranceTravailSimulator>>;

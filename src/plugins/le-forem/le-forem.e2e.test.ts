@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  LE_FOREM_PARTNERS,
-  LE_FOREM_PRODUCTION_PARTNERS,
-  startLeForemSimulator,
-} from '../src/sandbox/boards/le-forem.ts';
-import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import { LE_FOREM_PARTNERS, LE_FOREM_PRODUCTION_PARTNERS, startLeForemSimulator } from './simulator.ts';
+import { eventually, startTestServer, subscribe, type TestServer } from '../../../test/support/server.ts';
 
 let acceptance: Awaited<ReturnType<typeof startLeForemSimulator>>;
 let production: Awaited<ReturnType<typeof startLeForemSimulator>>;

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { htmlToText } from '@multiposting/plugin-sdk';
 import { startSimulator } from '@multiposting/plugin-sdk/simulator';
-import { INDUSTRIES, PROVINCES } from '../../plugins/topcv/codes.ts';
+import { INDUSTRIES, PROVINCES } from './codes.ts';
 import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 
 export const TOPCV_EMPLOYERS: Record<string, { id: number; name: string; secretKey: string }> = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTopcvSimulator, TOPCV_EMPLOYERS } from '../src/sandbox/boards/topcv.ts';
-import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import { startTopcvSimulator, TOPCV_EMPLOYERS } from './simulator.ts';
+import { eventually, startTestServer, subscribe, type TestServer } from '../../../test/support/server.ts';
 
 const [accessToken, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
 const [otherToken] = Object.entries(TOPCV_EMPLOYERS)[1]!;

@@ -1,8 +1,12 @@
 import type { Simulator } from '@multiposting/plugin-sdk/simulator';
-import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from './france-travail.ts';
-import { IGB_ACCOUNT } from './ingoedebanen.ts';
-import { LE_FOREM_PARTNERS, LE_FOREM_PRODUCTION_PARTNERS, startLeForemSimulator } from './le-forem.ts';
-import { startTopcvSimulator, TOPCV_EMPLOYERS } from './topcv.ts';
+import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../plugins/france-travail/simulator.ts';
+import { IGB_ACCOUNT } from '../plugins/ingoedebanen/simulator.ts';
+import {
+  LE_FOREM_PARTNERS,
+  LE_FOREM_PRODUCTION_PARTNERS,
+  startLeForemSimulator,
+} from '../plugins/le-forem/simulator.ts';
+import { startTopcvSimulator, TOPCV_EMPLOYERS } from '../plugins/topcv/simulator.ts';
 
 /** Every built-in board's simulator with credentials it accepts, for the demo and for tests. */
 export async function startBoardSimulators(): Promise<{
