@@ -21,7 +21,7 @@ const BOARDS = `{ boards { id name connectMutation environments postingFieldsSch
   credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
 const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason alias board { name } } } } }`;
 const POSTING =
-  'id status rejectionReason lastError fieldErrors { path message } externalId job { title } board { name } events { at to message }';
+  'id status rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
 const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
 const CANDIDATES = `{ candidates(first: 30) { edges { node { id name email applications(first: 3) { edges { node { stage job { title } } } } } } } }`;
 
@@ -211,6 +211,7 @@ type Posting = {
   rejectionReason: string | null;
   lastError: string | null;
   fieldErrors: { path: string[]; message: string }[];
+  boardWarnings: string[];
   externalId: string | null;
   job: { title: string };
   board: { name: string } | null;
@@ -231,6 +232,9 @@ function postingItem(posting: Posting): HTMLElement {
     h('span', { class: 'status' }, posting.status),
     h('div', { class: 'timeline' }, timeline),
     ...(reviews.has(posting.id) ? [h('div', { class: 'review' }, reviews.get(posting.id)!)] : []),
+    ...(posting.boardWarnings.length > 0
+      ? [h('ul', { class: 'board-warnings' }, ...posting.boardWarnings.map((warning) => h('li', {}, warning)))]
+      : []),
     ...(posting.fieldErrors.length > 0
       ? [
           h(

@@ -74,7 +74,18 @@ export async function publishAndWaitForReview(options: Options) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const posting = (
       await request(options, PublishPosting, {
-        input: { jobId: job.id, contractId: connected.id, boardFields: { category: 'LOG' } },
+        input: {
+          jobId: job.id,
+          contractId: connected.id,
+          // Le Forem's codes: ROME V3 N1103 (warehousing), NACE-BEL 52100 (storage); the rest comes from the job.
+          boardFields: {
+            romeCode: 'N1103',
+            industryCode: '52100',
+            employerName: 'Entrepôts Mosans',
+            contactName: 'Anne Dubois',
+            contactEmail: 'recrutement@entrepots-mosans.example',
+          },
+        },
       })
     ).publishPosting;
     if (posting.__typename !== 'Posting') throw new Error(`The posting was refused: ${JSON.stringify(posting)}`);

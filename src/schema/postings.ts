@@ -3,7 +3,7 @@ import { ContractStateError } from '../core/contracts/contracts.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
 import { BoardUnavailableError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
-import { feedSourceOf, fetchBoardState } from '../core/postings/board-state.ts';
+import { checkOnBoard, feedSourceOf, fetchBoardState } from '../core/postings/board-state.ts';
 import {
   boardFieldErrors,
   linkExistingPosting,
@@ -31,6 +31,7 @@ export const postingDeps = (context: Context): PostingDeps => ({
   ...context,
   fetchState: (plugin, contract, externalId) => fetchBoardState(context, plugin, contract, externalId),
   feedSource: (plugin, contract) => feedSourceOf(context, plugin, contract),
+  checkOnBoard: (plugin, contract, posting) => checkOnBoard(context, plugin, contract, posting),
 });
 
 builder.objectType(NotEnoughCredits, {
@@ -102,6 +103,12 @@ export const PostingRef = builder.prismaNode('Posting', {
       description:
         'The board fields the board refused on the last call, with its reasons (paths start with "boardFields"). Correct them with updatePosting: a FAILED publication is sent again without a second credit, a REJECTED posting goes back to the board\'s review.',
       resolve: (posting) => boardFieldErrors(posting.fieldErrors),
+    }),
+    boardWarnings: t.stringList({
+      description:
+        'What the board accepted but remarked on at the last publication or update (e.g. a code it will retire), in its words.',
+      resolve: (posting) =>
+        Array.isArray(posting.boardWarnings) ? posting.boardWarnings.filter((item) => typeof item === 'string') : [],
     }),
     boardFields: t.field({ type: 'JSON', resolve: (posting) => posting.boardFields }),
     board: t.field({

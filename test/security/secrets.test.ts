@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Keyring } from '../../src/core/crypto.ts';
 import { rotateCredentialKeys } from '../../src/core/contracts/key-rotation.ts';
 import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../src/plugins/france-travail/simulator.ts';
+import { WAREHOUSE_FIELDS } from '../../src/plugins/le-forem/sample-posting.ts';
 import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../src/plugins/le-forem/simulator.ts';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
@@ -286,7 +287,7 @@ describe("secrets across every built-in board's lifecycle", () => {
         employmentType: 'FULL_TIME',
         location: { city: 'Liège', postalCode: '4000', countryCode: 'BE' },
       },
-      { category: 'LOG' },
+      WAREHOUSE_FIELDS,
     );
 
     // Every credential re-encrypted under the other key while the server runs, then used again.

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { SDK_VERSION } from '@multiposting/plugin-sdk';
 import { z } from 'zod';
 import fjordJobs from '../../examples/fjord-jobs/plugin.ts';
 import { loadPlugins, PluginLoadError, validatePlugin } from '../../src/core/plugins/loader.ts';
@@ -22,7 +23,7 @@ describe('the plugin loader', () => {
     [
       'an incompatible sdkVersion',
       { sdkVersion: '^2.0.0' },
-      /"fjord-jobs" .*sdkVersion: it needs SDK \^2\.0\.0, this server provides 1\.2\.0/,
+      new RegExp(`"fjord-jobs" .*sdkVersion: it needs SDK \\^2\\.0\\.0, this server provides ${SDK_VERSION}`),
     ],
     [
       'a capability without its function',

@@ -344,6 +344,16 @@ export function conformanceChecks(options: ConformanceOptions): {
     },
   );
   add(
+    "posting fields › validatePosting: the board's dry run takes the sample posting",
+    Boolean(plugin.validatePosting && options.posting),
+    async () => {
+      const requests = await requestsDuring(() =>
+        call(() => plugin.validatePosting!({ ...context(), posting: posting() })),
+      );
+      assert.ok(requests.length > 0, 'validatePosting must ask the board');
+    },
+  );
+  add(
     'posting fields › checkPosting finds nothing wrong with the sample posting',
     Boolean(plugin.checkPosting && options.posting),
     async () => {

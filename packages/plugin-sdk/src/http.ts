@@ -9,6 +9,9 @@ export interface HttpRequest {
   json?: unknown;
   /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string>;
+  /** Sent as it is, e.g. an XML document built with a library; `contentType` says what it is. */
+  body?: string;
+  contentType?: string;
   /** Overrides the client's timeout for this request. */
   timeoutMs?: number;
   /** Statuses to return instead of throwing, e.g. [401] to read a refusal as an answer. */
@@ -52,6 +55,9 @@ export function createHttpClient(options: {
       } else if (request.form) {
         headers['content-type'] = 'application/x-www-form-urlencoded';
         body = new URLSearchParams(request.form).toString();
+      } else if (request.body !== undefined) {
+        headers['content-type'] = request.contentType ?? 'text/plain; charset=utf-8';
+        body = request.body;
       }
       let response: Response;
       let text: string;

@@ -180,6 +180,8 @@ export interface PublishResult {
   externalUrl?: string;
   /** PENDING_REVIEW when the board reviews postings before they go live. */
   status: 'PUBLISHED' | 'PENDING_REVIEW';
+  /** What the board accepted but remarked on (e.g. a code it will retire); kept on the posting and shown. */
+  warnings?: string[];
 }
 
 export interface PostingState {
@@ -199,6 +201,12 @@ export interface BoardPlugin<C = Credentials> extends PluginManifest {
    */
   checkPosting?(posting: PostingPayload): PostingProblem[];
   /**
+   * Asks the board to check the posting without publishing it (a dry run), before a credit is reserved: throw a
+   * BoardError VALIDATION (not retryable) naming the refused board fields. When the board does not answer, the
+   * posting is queued anyway and the board checks it at delivery.
+   */
+  validatePosting?(context: PluginContext<C> & { posting: PostingPayload }): Promise<void>;
+  /**
    * Creates the posting on the board. Send `idempotencyKey` so that a repeated call (after a timeout, a crash)
    * returns the posting created the first time instead of a second one.
    */
@@ -206,7 +214,7 @@ export interface BoardPlugin<C = Credentials> extends PluginManifest {
   /** Changes a published posting on the board (same idempotency rule as publish). */
   update?(
     context: PluginContext<C> & { posting: PostingPayload; externalId: string; idempotencyKey: string },
-  ): Promise<{ status?: 'PUBLISHED' | 'PENDING_REVIEW' }>;
+  ): Promise<{ status?: 'PUBLISHED' | 'PENDING_REVIEW'; warnings?: string[] }>;
   /** Takes a posting off the board. Withdrawing one the board already removed must succeed. */
   withdraw?(context: PluginContext<C> & { externalId: string; idempotencyKey: string }): Promise<void>;
   /** Reads a posting's state on the board; null when the board does not know it (or it belongs to someone else). */

@@ -315,7 +315,7 @@ export class DeliveryWorker {
       posting.status = 'SUBMITTED';
     }
 
-    let outcome: { status?: PostingStatus; externalId?: string; externalUrl?: string } | undefined;
+    let outcome: { status?: PostingStatus; externalId?: string; externalUrl?: string; warnings?: string[] } | undefined;
     let failure: DeliveryFailure | undefined;
     try {
       if (!plugin)
@@ -331,11 +331,13 @@ export class DeliveryWorker {
         outcome = {};
       } else if (delivery.operation === 'UPDATE') {
         if (!plugin.update) throw new DeliveryFailure(`${plugin.name} cannot update postings.`, false);
-        outcome = {
-          status:
-            (await plugin.update({ ...context, posting: payload, externalId: posting.externalId, idempotencyKey }))
-              .status ?? 'PUBLISHED',
-        };
+        const updated = await plugin.update({
+          ...context,
+          posting: payload,
+          externalId: posting.externalId,
+          idempotencyKey,
+        });
+        outcome = { status: updated.status ?? 'PUBLISHED', warnings: updated.warnings ?? [] };
       } else {
         if (!plugin.withdraw) throw new DeliveryFailure(`${plugin.name} cannot withdraw postings.`, false);
         await plugin.withdraw({ ...context, externalId: posting.externalId, idempotencyKey });
@@ -365,6 +367,10 @@ export class DeliveryWorker {
     }
     const retry = failure?.retryable && delivery.attempts < this.options.maxAttempts;
     const polls = plugin?.capabilities.includes('statusPolling') ?? false;
+    // Board text shown to the recruiter: a few, each short, with the contract's credentials removed.
+    const warnings = (outcome?.warnings ?? [])
+      .slice(0, 20)
+      .map((warning) => boards.redact(String(warning).slice(0, 500), credentials));
 
     await publishAfter(events, (emit) =>
       prisma.$transaction(async (tx) => {
@@ -406,6 +412,7 @@ export class DeliveryWorker {
                 externalUrl: outcome.externalUrl ?? null,
                 lastError: null,
                 fieldErrors: [],
+                boardWarnings: warnings,
                 pollAttempts: 0,
                 nextPollAt: polls ? new Date(Date.now() + this.options.pollBaseMs) : null,
               },
@@ -427,6 +434,7 @@ export class DeliveryWorker {
             data: {
               lastError: outcome ? null : failure!.message,
               fieldErrors: outcome ? [] : [...failure!.fields],
+              ...(outcome ? { boardWarnings: warnings } : {}),
               // A board that reviews changes is asked again soon, not at the published postings' slow pace.
               ...(polls && status === 'PENDING_REVIEW'
                 ? { nextPollAt: new Date(Date.now() + this.options.pollBaseMs), pollAttempts: 0 }

@@ -1,7 +1,13 @@
 import type { PrismaClient } from '../../db/database.ts';
 import type { Contract } from '../../db/generated/prisma/client.ts';
-import type { FeedSource } from '@multiposting/plugin-sdk';
-import type { BoardPlugin, PostingState } from '@multiposting/plugin-sdk';
+import {
+  BoardError,
+  type BoardPlugin,
+  type FeedSource,
+  type PostingPayload,
+  type PostingState,
+} from '@multiposting/plugin-sdk';
+import type { FieldError } from '../errors.ts';
 import type { BoardRegistry } from '../boards.ts';
 import { openCredentials } from '../contracts/credentials.ts';
 import type { Keyring } from '../crypto.ts';
@@ -47,4 +53,32 @@ export async function feedSourceOf(
 ): Promise<FeedSource> {
   if (!plugin.feedSource) return 'postings';
   return plugin.feedSource(await contractContext(deps, plugin, contract));
+}
+
+/**
+ * The board's dry run of a posting (`validatePosting`): the board fields it refuses, as errors on `boardFields`.
+ * A board that does not answer, or fails otherwise, refuses nothing here: the posting is queued and the board
+ * checks it again when it is delivered.
+ */
+export async function checkOnBoard(
+  deps: Deps,
+  plugin: BoardPlugin,
+  contract: Pick<Contract, 'id' | 'environment'>,
+  posting: PostingPayload,
+): Promise<FieldError[]> {
+  if (!plugin.validatePosting) return [];
+  const context = await contractContext(deps, plugin, contract);
+  try {
+    await plugin.validatePosting({ ...context, posting });
+    return [];
+  } catch (error) {
+    if (!(error instanceof BoardError) || error.code !== 'VALIDATION' || error.retryable) return [];
+    const fields = error.fields.map((field) => ({
+      path: ['boardFields', ...field.path.map(String)],
+      message: deps.boards.redact(field.message, context.credentials),
+    }));
+    return fields.length > 0
+      ? fields
+      : [{ path: ['boardFields'], message: deps.boards.redact(error.userMessage, context.credentials) }];
+  }
 }

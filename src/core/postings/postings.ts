@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
 import type { Contract, Job, Posting, PostingStatus } from '../../db/generated/prisma/client.ts';
 import type { FeedSource } from '@multiposting/plugin-sdk';
-import type { BoardPlugin, Capability, PostingState } from '@multiposting/plugin-sdk';
+import type { BoardPlugin, Capability, PostingPayload, PostingState } from '@multiposting/plugin-sdk';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BoardRegistry } from '../boards.ts';
 import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
@@ -23,6 +23,8 @@ export interface PostingDeps {
   fetchState(plugin: BoardPlugin, contract: Contract, externalId: string): Promise<PostingState | null>;
   /** Feed boards: which publications the contract's feed holds. */
   feedSource(plugin: BoardPlugin, contract: Contract): Promise<FeedSource>;
+  /** The board's dry run of a posting: what it would refuse, as errors on `boardFields` (none when it cannot say). */
+  checkOnBoard(plugin: BoardPlugin, contract: Contract, posting: PostingPayload): Promise<FieldError[]>;
 }
 
 /** The board cannot do what was asked (its plugin does not declare the capability). */
@@ -167,6 +169,21 @@ function validBoardFields(
   return boardFields;
 }
 
+/**
+ * Asks the board to check the posting before a credit is reserved or anything is queued, for the boards that offer a
+ * dry run: what it refuses is answered at once as a ValidationError on the board fields it names.
+ */
+async function refuseWhatTheBoardWould(
+  deps: PostingDeps,
+  plugin: BoardPlugin,
+  contract: Contract,
+  posting: PostingPayload,
+): Promise<void> {
+  if (!plugin.validatePosting) return;
+  const refused = await deps.checkOnBoard(plugin, contract, posting);
+  if (refused.length > 0) throw new ValidationError(refused);
+}
+
 /** The organisation's job and contract, the contract ACTIVE and its board able to do `capability`. */
 async function jobOnActiveContract(
   deps: PostingDeps,
@@ -206,6 +223,7 @@ export async function publishPosting(
     ['jobId'],
   );
 
+  await refuseWhatTheBoardWould(deps, plugin, contract, { job: postingJob(job), boardFields });
   const postingId = randomUUID();
   const feed = readsFeed(plugin);
   if (feed && (await deps.feedSource(plugin, contract)) === 'website') {
@@ -302,6 +320,7 @@ export async function updatePosting(
     { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields },
     ['id'],
   );
+  await refuseWhatTheBoardWould(deps, plugin, posting.contract, { job: postingJob(posting.job), boardFields });
   if (posting.status === 'FAILED')
     return requeuePublication(
       deps,

@@ -1,6 +1,7 @@
 import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
-import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../plugins/le-forem/simulator.ts';
 import plugin from './plugin.ts';
+import { WAREHOUSE_FIELDS, WAREHOUSE_JOB } from './sample-posting.ts';
+import { LE_FOREM_PARTNERS, startLeForemSimulator } from './simulator.ts';
 
 describeBoardPlugin({
   plugin,
@@ -12,27 +13,10 @@ describeBoardPlugin({
   },
   invalidBoardFields: [
     { boardFields: { postalCode: '40000' }, path: 'postalCode' },
-    { boardFields: { contractType: 'GIG' }, path: 'contractType' },
+    { boardFields: { contractType: 'CDI' }, path: 'contractType' },
+    { boardFields: { romeCode: 'Z9999' }, path: 'romeCode' },
+    { boardFields: { industryCode: '99999' }, path: 'industryCode' },
+    { boardFields: { drivingLicences: ['Z'] }, path: 'drivingLicences.0' },
   ],
-  posting: {
-    job: {
-      id: 'job-1',
-      title: 'Magasinier (h/f/x)',
-      description:
-        '<p>Réception, contrôle et rangement des marchandises dans notre entrepôt de Liège; préparation des commandes et inventaires.</p>',
-      location: { city: 'Liège', region: null, countryCode: 'BE', postalCode: '4000' },
-      employmentType: 'FULL_TIME',
-      hoursPerWeek: 38,
-      salary: null,
-      category: null,
-      applyUrl: null,
-    },
-    boardFields: {
-      language: 'fr',
-      contractType: 'CDI',
-      workingRegime: 'TEMPS_PLEIN',
-      category: 'LOG',
-      postalCode: '4000',
-    },
-  },
+  posting: { job: WAREHOUSE_JOB, boardFields: WAREHOUSE_FIELDS },
 });

@@ -1,8 +1,9 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { create } from 'xmlbuilder2';
 import { htmlToText } from '@multiposting/plugin-sdk';
 import { startSimulator } from '@multiposting/plugin-sdk/simulator';
-import { CATEGORIES, CONTRACT_TYPES, regionOfPostalCode, WORKING_REGIMES } from './codes.ts';
 
-/** Partner code → API key of the ACCEPTANCE environment. */
+/** Partner code → API key (subscription key) of the ACCEPTANCE environment. */
 export const LE_FOREM_PARTNERS: Record<string, string> = {
   ACME01: 'lf-acc-3b9a61f0e2d74c18',
   GLOBEX2: 'lf-acc-9d0c2b7e5a1f4e63',
@@ -14,12 +15,56 @@ export const LE_FOREM_PRODUCTION_PARTNERS: Record<string, string> = {
   GLOBEX2: 'lf-prd-0e6b3d9a4c2f7158',
 };
 
+const NAMESPACE = 'http://ns.hr-xml.org/2006-02-28';
+
+// biome-ignore lint/suspicious/noExplicitAny: a parsed XML element, of whatever shape the partner sent
+type XmlNode = Record<string, any>;
+
+// What Le Forem checks, in the board's own copy: never the plugin's lists.
+const CONTRACTS = new Set(['Z', 'T', 'G', 'V', 'FL', 'I', 'IN', 'OW', 'D0', 'VC', 'ST', 'S']);
+const SCHEDULES = new Set([
+  'Full Time',
+  'Part Time',
+  'x:Night Work',
+  'x:Day Work',
+  'x:Weekend',
+  'x:Day And Night',
+  'x:2 Shift System',
+  'x:3 Shift System',
+  'x:Interrupted Service',
+]);
+const LICENCES = new Set([
+  'AM',
+  'A',
+  'A1',
+  'A2',
+  'B',
+  'B+E',
+  'BE',
+  'C',
+  'C1',
+  'C+E',
+  'C1+E',
+  'D',
+  'D1',
+  'D+E',
+  'D1+E',
+  'G',
+]);
+const CATEGORY_CODE = { ROMEV3: /^[A-N][0-9]{4}([0-9]{2})?$/, DIMECO: /^[A-N][0-9]{6}-[0-9]+$/ };
+
 export interface LeForemVacancy {
+  /** Our id (PositionRecordInfo/Id/IdValue) under the partner code. */
   id: string;
+  /** Le Forem's own number for the vacancy. */
+  foremId: string;
   partnerCode: string;
-  status: 'AUDIT' | 'PUBLIEE' | 'REFUSEE' | 'RETIREE';
-  motifRefus?: string;
-  body: Record<string, any>;
+  status: 'Pending' | 'Active' | 'Inactive';
+  refusal?: string;
+  /** The last PositionOpening received, parsed. */
+  document: XmlNode;
+  /** The raw XML of the last PositionOpening. */
+  xml: string;
   /** When the audit decides (acceptance only). */
   auditAt?: number;
 }
@@ -29,125 +74,266 @@ export interface LeForemSimulatorOptions {
   partners?: Record<string, string>;
   /** Acceptance: how long the audit of a test vacancy takes (Le Forem's auditors). */
   auditDelayMs?: number;
+  /** ROME V3 codes Le Forem no longer takes (its list moved on before ours was refreshed). */
+  retiredRomeCodes?: string[];
 }
 
 /** Below this many characters of text, the acceptance audit refuses a vacancy. */
 const MIN_DESCRIPTION = 100;
-const textOf = (html: string) => htmlToText(html).replace(/\s+/g, ' ');
+/** Below this many characters of text, Le Forem accepts the vacancy with a warning. */
+const SHORT_DESCRIPTION = 300;
 
-/** The fields Le Forem refuses, each with its French message (a 422 lists them all). */
-function invalidFields(body: Record<string, any>): { champ: string; message: string }[] {
-  const errors: { champ: string; message: string }[] = [];
-  const refuse = (champ: string, message: string) => errors.push({ champ, message });
-  if (typeof body.intitule !== 'string' || body.intitule.trim().length < 3)
-    refuse('intitule', "L'intitulé est obligatoire.");
-  if (!['fr', 'nl'].includes(body.langue)) refuse('langue', 'La langue doit être fr ou nl.');
-  if (typeof body.description !== 'string' || textOf(body.description).length === 0)
-    refuse('description', 'La description est obligatoire.');
-  if (!(String(body.typeContrat) in CONTRACT_TYPES)) refuse('typeContrat', 'Type de contrat inconnu.');
-  if (!(String(body.regimeTravail) in WORKING_REGIMES)) refuse('regimeTravail', 'Régime de travail inconnu.');
-  if (!(String(body.categorie) in CATEGORIES)) refuse('categorie', 'Catégorie inconnue.');
-  const region = regionOfPostalCode(String(body.lieu?.codePostal ?? ''));
-  if (!region) refuse('lieu.codePostal', 'Code postal belge invalide.');
-  else if (body.lieu?.region !== region) refuse('lieu.region', 'La région ne correspond pas au code postal.');
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  isArray: (name) => ['PhysicalLocation', 'JobCategory', 'PositionSchedule', 'Competency'].includes(name),
+});
+const text = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : value && typeof value === 'object' && '#text' in value
+      ? String(value['#text'])
+      : '';
+
+type Message = { field?: string; message: string };
+
+/** Checks a PositionOpening as Le Forem's 5.2 profile does; every refusal names its element. */
+function check(opening: XmlNode, partnerCode: string, retiredRome: Set<string>): Message[] {
+  const errors: Message[] = [];
+  const refuse = (field: string, message: string) => errors.push({ field, message });
+  const record = opening.PositionRecordInfo;
+  if (record?.Id?.['@idOwner'] !== partnerCode)
+    refuse('PositionRecordInfo/Id/@idOwner', "Le code partenaire ne correspond pas à la clé d'API.");
+  if (!text(record?.Id?.IdValue)) refuse('PositionRecordInfo/Id/IdValue', "L'identifiant de l'offre est obligatoire.");
+  const status = text(record?.Status);
+  if (!['Active', 'Inactive', 'Pending'].includes(status)) refuse('PositionRecordInfo/Status', 'Statut inconnu.');
+  if (status === 'Inactive') return errors;
+
+  if (!['FR', 'NL', 'DE', 'EN'].includes(opening['@xml:lang'])) refuse('@xml:lang', 'Langue inconnue.');
+  if (!text(opening.PositionSupplier?.EntityName))
+    refuse('PositionSupplier/EntityName', "Le nom de l'employeur est obligatoire.");
+  const profile = opening.PositionProfile;
+  const detail = profile?.PositionDetail;
+  if (!detail) {
+    refuse('PositionProfile/PositionDetail', 'Le détail de la fonction est obligatoire.');
+    return errors;
+  }
+  const industry = detail.IndustryCode;
+  if (industry?.['@classificationName'] !== 'NaceBel2008' || !/^[0-9]{2,5}$/.test(text(industry)))
+    refuse('PositionProfile/PositionDetail/IndustryCode', 'Code NACE-BEL 2008 invalide.');
+  const locations = (detail.PhysicalLocation ?? []) as XmlNode[];
+  if (
+    locations.length === 0 ||
+    locations.some((place) => !/^[1-9][0-9]{3}$/.test(text(place.PostalAddress?.PostalCode)))
+  )
+    refuse('PositionProfile/PositionDetail/PhysicalLocation/PostalAddress/PostalCode', 'Code postal belge invalide.');
+  const categories = (detail.JobCategory ?? []) as XmlNode[];
+  if (categories.length === 0)
+    refuse('PositionProfile/PositionDetail/JobCategory', 'Une catégorie de métier est obligatoire.');
+  for (const category of categories) {
+    const taxonomy = text(category.TaxonomyName) as keyof typeof CATEGORY_CODE;
+    const value = text(category.CategoryCode);
+    const where = `PositionProfile/PositionDetail/JobCategory[TaxonomyName='${taxonomy}']/CategoryCode`;
+    if (!CATEGORY_CODE[taxonomy]?.test(value)) refuse(where, `Code ${taxonomy} invalide.`);
+    else if (taxonomy === 'ROMEV3' && retiredRome.has(value))
+      refuse(where, `Le code ROME V3 ${value} n'est plus accepté : choisissez le code qui le remplace.`);
+  }
+  if (text(detail.PositionTitle).trim().length < 3)
+    refuse('PositionProfile/PositionDetail/PositionTitle', "L'intitulé est obligatoire.");
+  if (!CONTRACTS.has(text(detail.PositionClassification)))
+    refuse('PositionProfile/PositionDetail/PositionClassification', 'Type de contrat inconnu.');
+  const schedules = (detail.PositionSchedule ?? []) as unknown[];
+  if (schedules.length === 0 || schedules.some((schedule) => !SCHEDULES.has(text(schedule))))
+    refuse('PositionProfile/PositionDetail/PositionSchedule', 'Régime de travail inconnu.');
+  for (const competency of (detail.Competency ?? []) as XmlNode[]) {
+    const id = String(competency.CompetencyId?.['@id'] ?? '');
+    if (competency['@name'] === 'Drivers License' && !LICENCES.has(id))
+      refuse(
+        `PositionProfile/PositionDetail/Competency[@name='Drivers License']`,
+        `Permis de conduire inconnu : ${id}.`,
+      );
+  }
+  const experience = detail.UserArea?.Experience;
+  if (!['Years', 'Months'].includes(experience?.['@unitOfMeasure']) || !/^[0-9]+$/.test(text(experience)))
+    refuse('PositionProfile/PositionDetail/UserArea/Experience', "L'expérience est obligatoire (Years ou Months).");
+  if (textOfDescription(profile).length === 0)
+    refuse('PositionProfile/FormattedPositionDescription', 'La description est obligatoire.');
+  const apply = profile.HowToApply;
+  if (!text(apply?.PersonName?.FormattedName))
+    refuse('PositionProfile/HowToApply/PersonName', 'La personne de contact est obligatoire.');
+  const method = apply?.ApplicationMethod ?? {};
+  if (!text(method.InternetEmailAddress) && !text(method.InternetWebAddress) && !method.Telephone)
+    refuse('PositionProfile/HowToApply/ApplicationMethod', 'Un moyen de postuler est obligatoire.');
   return errors;
 }
 
+function textOfDescription(profile: XmlNode | undefined): string {
+  const descriptions = [profile?.FormattedPositionDescription].flat().filter(Boolean) as XmlNode[];
+  const job = descriptions.find((description) => text(description.Name) === 'jobDescription');
+  return htmlToText(text(job?.Value)).replace(/\s+/g, ' ').trim();
+}
+
+function result(
+  root: 'PositionOpeningResult' | 'PositionOpeningValidationResult',
+  options: { vacancy?: LeForemVacancy; status?: string; warnings?: Message[]; errors?: Message[] },
+): string {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(NAMESPACE, root);
+  const { vacancy } = options;
+  if (vacancy) {
+    const ids = doc.ele('PositionRecordInfo').ele('Ids');
+    ids.ele('Id', { idOwner: vacancy.partnerCode }).ele('IdValue').txt(vacancy.id);
+    ids.ele('Id', { idOwner: 'Forem' }).ele('IdValue').txt(vacancy.foremId);
+  }
+  const status = options.status ?? vacancy?.status;
+  if (status) doc.ele('Status').txt(status);
+  doc.ele('ProcessDate').txt(new Date().toISOString());
+  for (const [list, item, messages] of [
+    ['Warnings', 'Warning', options.warnings],
+    ['Errors', 'Error', options.errors],
+  ] as const) {
+    if (!messages?.length) continue;
+    const element = doc.ele(list);
+    for (const message of messages) {
+      const entry = element.ele(item);
+      if (message.field) entry.ele('Field').txt(message.field);
+      entry.ele('Message').txt(message.message);
+    }
+  }
+  return doc.end({ prettyPrint: false });
+}
+
 /**
- * Le Forem's partner API for one environment. In ACCEPTANCE every vacancy is a test that the auditors approve or
- * refuse (with a reason) after `auditDelayMs`; in PRODUCTION vacancies are published at once. Le Forem has no
- * push: partners read a vacancy's state.
+ * Le Forem's partner API for one environment, as its public traces show it: HR-XML PositionOpening documents
+ * behind an API Management gateway (`Ocp-Apim-Subscription-Key`), `/OffresEmploi/Validation` (a dry run) and
+ * `/OffresEmploi` (publish, update, or take off with Status Inactive). In ACCEPTANCE every vacancy is a test the
+ * auditors approve or refuse after `auditDelayMs`; in PRODUCTION vacancies are published at once.
  */
 export async function startLeForemSimulator(options: LeForemSimulatorOptions = {}) {
   const environment = options.environment ?? 'ACCEPTANCE';
   const partners =
     options.partners ?? (environment === 'PRODUCTION' ? LE_FOREM_PRODUCTION_PARTNERS : LE_FOREM_PARTNERS);
+  const retiredRome = new Set(options.retiredRomeCodes ?? ['N1101']);
+  /** Keyed by partner code and our id. */
   const vacancies = new Map<string, LeForemVacancy>();
-  const byKey = new Map<string, string>();
   let nextId = environment === 'PRODUCTION' ? 9_000_001 : 5_000_001;
 
   /** The audit decides lazily, when the vacancy is next read: approved unless its description is too short. */
   const settle = (vacancy: LeForemVacancy) => {
-    if (vacancy.status !== 'AUDIT' || vacancy.auditAt === undefined || Date.now() < vacancy.auditAt) return;
-    const short = textOf(String(vacancy.body.description)).length < MIN_DESCRIPTION;
-    vacancy.status = short ? 'REFUSEE' : 'PUBLIEE';
-    if (short) vacancy.motifRefus = `Description trop courte : au moins ${MIN_DESCRIPTION} caractères sont attendus.`;
-  };
-  const view = (vacancy: LeForemVacancy) => {
-    settle(vacancy);
-    return {
-      id: vacancy.id,
-      statut: vacancy.status,
-      url: `https://www.leforem.be/recherche-offres/offre-detail/${vacancy.id}`,
-      ...(vacancy.motifRefus ? { motifRefus: vacancy.motifRefus } : {}),
-    };
-  };
-  const partnerOf = (headers: Record<string, unknown>, code: string | undefined) => {
-    const key = String(headers['x-api-key'] ?? '');
-    if (!Object.values(partners).includes(key)) return { status: 401, json: { erreur: 'cle_api_invalide' } } as const;
-    if (!code || !(code in partners)) return { status: 404, json: { erreur: 'partenaire_inconnu' } } as const;
-    if (partners[code] !== key) return { status: 403, json: { erreur: 'cle_api_d_un_autre_partenaire' } } as const;
-    return code;
-  };
-  const owned = (headers: Record<string, unknown>, code: string | undefined, id: string | undefined) => {
-    const partner = partnerOf(headers, code);
-    if (typeof partner !== 'string') return partner;
-    const vacancy = vacancies.get(String(id));
-    return vacancy && vacancy.partnerCode === partner
-      ? vacancy
-      : ({ status: 404, json: { erreur: 'offre_inconnue' } } as const);
-  };
-  const submit = (vacancy: LeForemVacancy) => {
-    if (environment === 'ACCEPTANCE') {
-      vacancy.status = 'AUDIT';
-      vacancy.auditAt = Date.now() + (options.auditDelayMs ?? 0);
-      delete vacancy.motifRefus;
+    if (vacancy.status !== 'Pending' || vacancy.auditAt === undefined || Date.now() < vacancy.auditAt) return;
+    if (textOfDescription(vacancy.document.PositionProfile).length < MIN_DESCRIPTION) {
+      vacancy.status = 'Inactive';
+      vacancy.refusal = `Description trop courte : au moins ${MIN_DESCRIPTION} caractères sont attendus.`;
     } else {
-      vacancy.status = 'PUBLIEE';
+      vacancy.status = 'Active';
     }
   };
+  const xml = (body: string, status = 200) => ({
+    status,
+    headers: { 'content-type': 'application/xml; charset=utf-8' },
+    text: body,
+  });
+  /** The API Management gateway: an unknown subscription key never reaches Le Forem. */
+  const partnerOf = (headers: Record<string, unknown>) => {
+    const key = String(headers['ocp-apim-subscription-key'] ?? '');
+    return Object.entries(partners).find(([, partnerKey]) => partnerKey === key)?.[0];
+  };
+  const denied = {
+    status: 401,
+    json: { statusCode: 401, message: 'Access denied due to invalid subscription key.' },
+  } as const;
+  /** The PositionOpening of a request, or the answer refusing it. */
+  const opening = (headers: Record<string, unknown>, body: unknown) => {
+    if (!String(headers['content-type'] ?? '').includes('application/xml'))
+      return { refused: { status: 415, json: { message: 'application/xml expected' } } };
+    if (typeof body !== 'string' || XMLValidator.validate(body) !== true)
+      return { refused: { status: 400, json: { message: 'XML mal formé.' } } };
+    const root = parser.parse(body)?.PositionOpening;
+    if (!root || root['@xmlns'] !== NAMESPACE)
+      return { refused: { status: 400, json: { message: `PositionOpening attendu dans l'espace ${NAMESPACE}.` } } };
+    return { root: root as XmlNode, xml: body };
+  };
+  const warningsFor = (root: XmlNode): Message[] =>
+    textOfDescription(root.PositionProfile).length < SHORT_DESCRIPTION
+      ? [
+          {
+            field: 'PositionProfile/FormattedPositionDescription',
+            message: `Description courte (moins de ${SHORT_DESCRIPTION} caractères) : les offres détaillées reçoivent plus de candidatures.`,
+          },
+        ]
+      : [];
 
   const simulator = await startSimulator({
-    'GET /api/v1/partners/:code': ({ params, headers }) => {
-      const partner = partnerOf(headers, params.code);
-      if (typeof partner !== 'string') return partner;
-      return { json: { partnerCode: partner, confidentialityAgreement: 'SIGNED', environment } };
+    'POST /OffresEmploi/Validation': ({ headers, body }) => {
+      const partner = partnerOf(headers);
+      if (!partner) return denied;
+      const parsed = opening(headers, body);
+      if (!parsed.root) return parsed.refused;
+      const errors = check(parsed.root, partner, retiredRome);
+      return xml(
+        result('PositionOpeningValidationResult', { errors, warnings: errors.length ? [] : warningsFor(parsed.root) }),
+      );
     },
-    'POST /api/v1/partners/:code/vacancies': ({ params, headers, body }) => {
-      const partner = partnerOf(headers, params.code);
-      if (typeof partner !== 'string') return partner;
-      const key = String(headers['idempotency-key'] ?? '');
-      const existing = byKey.get(`${partner}:${key}`);
-      if (key && existing) return { json: view(vacancies.get(existing)!) };
-      const input = (body ?? {}) as Record<string, any>;
-      const errors = invalidFields(input);
-      if (errors.length > 0) return { status: 422, json: { erreur: 'validation', erreurs: errors } };
-      const vacancy: LeForemVacancy = { id: String(nextId++), partnerCode: partner, status: 'AUDIT', body: input };
-      submit(vacancy);
-      vacancies.set(vacancy.id, vacancy);
-      if (key) byKey.set(`${partner}:${key}`, vacancy.id);
-      return { status: 201, json: view(vacancy) };
+    'POST /OffresEmploi': ({ headers, body }) => {
+      const partner = partnerOf(headers);
+      if (!partner) return denied;
+      const parsed = opening(headers, body);
+      if (!parsed.root) return parsed.refused;
+      const errors = check(parsed.root, partner, retiredRome);
+      if (errors.length > 0) return xml(result('PositionOpeningResult', { errors }));
+      const id = text(parsed.root.PositionRecordInfo.Id.IdValue);
+      const key = `${partner}:${id}`;
+      const existing = vacancies.get(key);
+      if (text(parsed.root.PositionRecordInfo.Status) === 'Inactive') {
+        // Taking off a vacancy Le Forem no longer has (or never had) changes nothing.
+        if (existing) existing.status = 'Inactive';
+        return xml(result('PositionOpeningResult', { status: 'Inactive', ...(existing ? { vacancy: existing } : {}) }));
+      }
+      const vacancy: LeForemVacancy = existing ?? {
+        id,
+        foremId: String(nextId++),
+        partnerCode: partner,
+        status: 'Pending',
+        document: parsed.root,
+        xml: parsed.xml,
+      };
+      vacancy.document = parsed.root;
+      vacancy.xml = parsed.xml;
+      delete vacancy.refusal;
+      if (environment === 'ACCEPTANCE') {
+        vacancy.status = 'Pending';
+        vacancy.auditAt = Date.now() + (options.auditDelayMs ?? 0);
+      } else {
+        vacancy.status = 'Active';
+      }
+      vacancies.set(key, vacancy);
+      settle(vacancy);
+      return xml(result('PositionOpeningResult', { vacancy, warnings: warningsFor(parsed.root) }));
     },
-    'GET /api/v1/partners/:code/vacancies/:id': ({ params, headers }) => {
-      const vacancy = owned(headers, params.code, params.id);
-      return 'partnerCode' in vacancy ? { json: view(vacancy) } : vacancy;
+    // Open data: the board's own lists (this simulator knows two of them).
+    'GET /OffresEmploi/OpenData/:version/:dataset': ({ headers, params }) => {
+      if (!partnerOf(headers)) return denied;
+      const list = { contrattravail: CONTRACTS, tempstravail: SCHEDULES }[String(params.dataset)];
+      if (!list) return { status: 404, json: { message: 'Jeu de données inconnu.' } };
+      const values = [...list].map((id) => ({ id, description: id }));
+      return { json: { name: params.dataset, version: params.version, values } };
     },
-    'PUT /api/v1/partners/:code/vacancies/:id': ({ params, headers, body }) => {
-      const vacancy = owned(headers, params.code, params.id);
-      if (!('partnerCode' in vacancy)) return vacancy;
-      if (vacancy.status === 'RETIREE') return { status: 409, json: { erreur: 'offre_retiree' } };
-      const errors = invalidFields((body ?? {}) as Record<string, any>);
-      if (errors.length > 0) return { status: 422, json: { erreur: 'validation', erreurs: errors } };
-      vacancy.body = body as Record<string, any>;
-      submit(vacancy);
-      return { json: view(vacancy) };
-    },
-    'DELETE /api/v1/partners/:code/vacancies/:id': ({ params, headers }) => {
-      const vacancy = owned(headers, params.code, params.id);
-      if (!('partnerCode' in vacancy)) return vacancy;
-      vacancy.status = 'RETIREE';
-      return { status: 204 };
+    // ASSUMPTION (not public): reading one of the partner's vacancies answers the same PositionOpeningResult.
+    'GET /OffresEmploi/:partner/:id': ({ headers, params }) => {
+      const partner = partnerOf(headers);
+      if (!partner) return denied;
+      const vacancy = partner === params.partner ? vacancies.get(`${partner}:${params.id}`) : undefined;
+      if (!vacancy) return { status: 404, json: { message: 'Offre inconnue.' } };
+      settle(vacancy);
+      return xml(
+        result('PositionOpeningResult', {
+          vacancy,
+          ...(vacancy.refusal ? { errors: [{ message: vacancy.refusal }] } : {}),
+        }),
+      );
     },
   });
-  return Object.assign(simulator, { environment, vacancies });
+  /** A vacancy by our id, whichever partner sent it (tests). */
+  const vacancy = (id: string) => [...vacancies.values()].find((entry) => entry.id === id);
+  return Object.assign(simulator, { environment, vacancies, vacancy });
 }
