@@ -61,7 +61,7 @@ export type JobStatus =
 
 /** Credentials for Le Forem. */
 export type LeForemCredentialsInput = {
-  /** API key — One per environment. — Secret: write-only. */
+  /** API key — The subscription key of the environment (one per environment). — Secret: write-only. */
   apiKey: string;
   /** Partner code — Given by Le Forem with the confidentiality agreement. */
   partnerCode: string;
