@@ -1,22 +1,58 @@
 // France Travail's codes, and the French identifiers its offers carry.
 
-/** Contract types France Travail accepts (typeContrat), and whether each has a fixed duration. */
+/** Contract types (Offres d'emploi v2 referential `typesContrats`), and whether each has a fixed duration. */
 export const CONTRACT_TYPES = {
-  CDI: { label: 'Permanent (contrat à durée indéterminée)', fixedTerm: false },
-  CDD: { label: 'Fixed-term (contrat à durée déterminée)', fixedTerm: true },
-  MIS: { label: "Temporary work through an agency (mission d'intérim)", fixedTerm: true },
-  SAI: { label: 'Seasonal (contrat saisonnier)', fixedTerm: true },
-  LIB: { label: 'Self-employed (profession libérale)', fixedTerm: false },
+  CDI: { label: 'Contrat à durée indéterminée', fixedTerm: false },
+  CDD: { label: 'Contrat à durée déterminée', fixedTerm: true },
+  MIS: { label: 'Mission intérimaire', fixedTerm: true },
+  SAI: { label: 'Contrat travail saisonnier', fixedTerm: true },
+  LIB: { label: 'Profession libérale', fixedTerm: false },
   FRA: { label: 'Franchise', fixedTerm: false },
+  DIN: { label: 'CDI intérimaire', fixedTerm: false },
+  TTI: { label: "Contrat de travail temporaire d'insertion", fixedTerm: true },
+  DDI: { label: "CDD d'insertion", fixedTerm: true },
+  CCE: { label: 'Profession commerciale', fixedTerm: false },
+  REP: { label: "Reprise d'entreprise", fixedTerm: false },
+  DDT: { label: 'CDD tremplin', fixedTerm: true },
 } as const;
 
 export type ContractType = keyof typeof CONTRACT_TYPES;
 
-/** The longest duration, in months, French law allows for each fixed-term contract (renewals included). */
+/** The longest duration, in months, French law allows for some fixed-term contracts (renewals included). */
 export const MAX_DURATION_MONTHS: Partial<Record<ContractType, number>> = { CDD: 36, MIS: 18 };
 
-/** Experience levels (experienceExige): a beginner is accepted, experience is preferred, or it is required. */
-export const EXPERIENCE_LEVELS = { BEGINNER: 'D', PREFERRED: 'S', REQUIRED: 'E' } as const;
+/**
+ * Contract natures (referential `naturesContrats`): the three public traces show. The referential has 19; add the
+ * others from `GET /referentiel/naturesContrats` when needed.
+ */
+export const CONTRACT_NATURES = {
+  E1: 'Contrat travail',
+  E2: 'Contrat apprentissage',
+  FS: 'Contrat de professionnalisation',
+} as const;
+
+/** Natures that make the offer a work-study one (`alternance`). */
+export const WORK_STUDY_NATURES = new Set(['E2', 'FS']);
+
+/** Experience (experienceExige): D a beginner is accepted, S experience is wished, E it is required. */
+export const EXPERIENCE_LEVELS = {
+  D: 'Débutant accepté',
+  S: 'Expérience souhaitée',
+  E: 'Expérience exigée',
+} as const;
+
+/** Qualification levels (qualificationCode). */
+export const QUALIFICATIONS = {
+  '1': 'Manœuvre',
+  '2': 'Ouvrier spécialisé',
+  '3': 'Ouvrier qualifié (P1, P2)',
+  '4': 'Ouvrier qualifié (P3, P4, OHQ)',
+  '5': 'Employé non qualifié',
+  '6': 'Employé qualifié',
+  '7': 'Technicien',
+  '8': 'Agent de maîtrise',
+  '9': 'Cadre',
+} as const;
 
 /**
  * An INSEE commune code: the département (01–95 but 20, 2A/2B for Corsica, 971–976 overseas) and the commune's

@@ -211,25 +211,32 @@ describe('France Travail: sandbox access, then contracts', () => {
     const jobId = await job('Développeur web (H/F)');
     expect(
       paths(
-        await publish(jobId, id, { romeCode: 'Z9999', hoursPerWeek: 50, communeCode: '20123', contractType: 'CDX' }),
+        await publish(jobId, id, {
+          romeCode: 'Z9999',
+          hoursPerWeek: 50,
+          lieuTravail: { commune: '20123' },
+          typeContrat: 'CDX',
+          natureContrat: 'Z9',
+        }),
       ),
     ).toEqual([
-      'boardFields.communeCode',
-      'boardFields.contractType',
       'boardFields.hoursPerWeek',
+      'boardFields.lieuTravail.commune',
+      'boardFields.natureContrat',
       'boardFields.romeCode',
+      'boardFields.typeContrat',
     ]);
     expect(
-      (await publish(jobId, id, { romeCode: 'M1805', contractType: 'CDD', experience: 'REQUIRED' })).fieldErrors,
+      (await publish(jobId, id, { romeCode: 'M1805', typeContrat: 'CDD', experienceExige: 'E' })).fieldErrors,
     ).toEqual([
       { path: ['boardFields', 'contractDuration'], message: 'is required for a CDD contract' },
-      { path: ['boardFields', 'experienceMonths'], message: 'is required when experience is REQUIRED' },
+      { path: ['boardFields', 'experienceMonths'], message: 'is required when experienceExige is E' },
     ]);
     expect(
       (
         await publish(jobId, id, {
           romeCode: 'M1805',
-          contractType: 'CDI',
+          typeContrat: 'CDI',
           contractDuration: { value: 6, unit: 'MONTHS' },
         })
       ).fieldErrors,
@@ -238,7 +245,7 @@ describe('France Travail: sandbox access, then contracts', () => {
       (
         await publish(jobId, id, {
           romeCode: 'M1805',
-          contractType: 'MIS',
+          typeContrat: 'MIS',
           contractDuration: { value: 24, unit: 'MONTHS' },
         })
       ).fieldErrors,
@@ -259,28 +266,40 @@ describe('France Travail: sandbox access, then contracts', () => {
 
     const ok = await publish(jobId, id, {
       romeCode: 'M1805',
-      contractType: 'CDD',
+      appellationCode: '38971',
+      typeContrat: 'CDD',
       contractDuration: { value: 9, unit: 'MONTHS' },
+      qualificationCode: '7',
     });
     expect(ok.boardFields).toEqual({
       romeCode: 'M1805',
-      contractType: 'CDD',
+      appellationCode: '38971',
+      typeContrat: 'CDD',
+      natureContrat: 'E1',
       contractDuration: { value: 9, unit: 'MONTHS' },
       hoursPerWeek: 35,
-      communeCode: '69123',
-      experience: 'BEGINNER',
+      lieuTravail: { commune: '69123' },
+      experienceExige: 'D',
+      qualificationCode: '7',
+      nombrePostes: 1,
     });
     const published = await until(ok.id, 'PUBLISHED');
     expect(sandbox.offers.get(published.externalId)!.body).toMatchObject({
       intitule: 'Développeur web (H/F)',
       description: 'Vous développez nos applications web en TypeScript.\n- Revue de code\n- PostgreSQL',
-      codeRome: 'M1805',
+      romeCode: 'M1805',
+      appellationCode: '38971',
       typeContrat: 'CDD',
+      natureContrat: 'E1',
+      alternance: false,
       dureeContrat: { valeur: 9, unite: 'MOIS' },
       dureeTravailHebdo: 35,
-      tempsPlein: true,
+      dureeTravailLibelleConverti: 'Temps plein',
       experienceExige: 'D',
+      experienceLibelle: 'Débutant accepté',
       lieuTravail: { commune: '69123', libelle: 'Lyon' },
+      qualificationCode: '7',
+      nombrePostes: 1,
     });
   });
 
@@ -305,7 +324,7 @@ describe('France Travail: sandbox access, then contracts', () => {
 
     const good = await publish(await job('Comptable'), id, {
       romeCode: 'M1203',
-      experience: 'PREFERRED',
+      experienceExige: 'S',
       experienceMonths: 24,
     });
     const approved = await until(good.id, 'PUBLISHED');
@@ -328,9 +347,9 @@ describe('France Travail: sandbox access, then contracts', () => {
       'the update on France Travail',
     );
     expect(sandbox.offers.get(approved.externalId)!.body).toMatchObject({
-      tempsPlein: false,
+      dureeTravailLibelleConverti: 'Temps partiel',
       experienceExige: 'S',
-      experienceDureeMois: 24,
+      experienceLibelle: '24 mois',
     });
 
     // A job edited past France Travail's limit cannot be sent as an update; the posting stays as it is.
@@ -365,6 +384,21 @@ describe('France Travail: sandbox access, then contracts', () => {
           (call.body as { client_id?: string }).client_id === ACME.clientId,
       ).length;
     const before = tokenRequests();
+    // The wire format: the partner realm's token request, form-encoded client credentials with the API's scope.
+    const request = sandbox.calls.findLast(
+      (call) =>
+        call.path === '/connexion/oauth2/access_token' &&
+        (call.body as { client_id?: string }).client_id === ACME.clientId,
+    )!;
+    expect(request.method).toBe('POST');
+    expect(request.query.get('realm')).toBe('/partenaire');
+    expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(request.body).toEqual({
+      grant_type: 'client_credentials',
+      client_id: ACME.clientId,
+      client_secret: ACME.key,
+      scope: 'api_offresdemploiv2 o2dsoffre',
+    });
     const more = await Promise.all(
       [job('Technicien réseau'), job('Technicien systèmes')].map(async (jobId) =>
         publish(await jobId, id, { romeCode: 'I1401' }),

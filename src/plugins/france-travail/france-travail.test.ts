@@ -1,5 +1,5 @@
 import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
-import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../plugins/france-travail/simulator.ts';
+import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from './simulator.ts';
 import plugin from './plugin.ts';
 
 const acme = FRANCE_TRAVAIL_CLIENTS.PAR_acme_5f2c9d01!;
@@ -17,8 +17,10 @@ describeBoardPlugin({
     },
   },
   invalidBoardFields: [
-    { boardFields: { communeCode: '6912' }, path: 'communeCode' },
-    { boardFields: { contractType: 'GIG' }, path: 'contractType' },
+    { boardFields: { lieuTravail: { commune: '6912' } }, path: 'lieuTravail.commune' },
+    { boardFields: { typeContrat: 'GIG' }, path: 'typeContrat' },
+    { boardFields: { natureContrat: 'Z9' }, path: 'natureContrat' },
+    { boardFields: { experienceExige: 'PREFERRED' }, path: 'experienceExige' },
   ],
   posting: {
     job: {
@@ -34,11 +36,11 @@ describeBoardPlugin({
     },
     boardFields: {
       romeCode: 'M1805',
-      contractType: 'CDI',
+      typeContrat: 'CDI',
       hoursPerWeek: 35,
-      experience: 'PREFERRED',
+      experienceExige: 'S',
       experienceMonths: 24,
-      communeCode: '69123',
+      lieuTravail: { commune: '69123' },
     },
   },
 });

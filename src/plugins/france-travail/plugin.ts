@@ -16,28 +16,42 @@ import {
 } from '@multiposting/plugin-sdk';
 import {
   CITY_COMMUNES,
+  CONTRACT_NATURES,
   CONTRACT_TYPES,
   EXPERIENCE_LEVELS,
   isInseeCommuneCode,
   MAX_DURATION_MONTHS,
-  type ContractType,
+  QUALIFICATIONS,
+  WORK_STUDY_NATURES,
 } from './codes.ts';
 import { listSandboxAccessRequests, requestSandboxAccess } from './sandbox-access.ts';
 
+const codesOf = <List extends Record<string, unknown>>(list: List) =>
+  Object.keys(list) as [keyof List & string, ...(keyof List & string)[]];
+
+/** Board fields named as France Travail's Offres d'emploi v2 names them, where it has a name for them. */
 const postingFields = z
   .object({
     romeCode: z
       .string()
       .regex(/^[A-N][0-9]{4}$/, 'must be a ROME code: a capital letter from A to N and 4 digits, e.g. M1805')
       .describe("The occupation in France Travail's ROME directory, e.g. M1805 (software development)"),
-    contractType: z
-      .enum(
-        Object.keys(CONTRACT_TYPES) as [ContractType, ...ContractType[]],
-        `must be one of ${Object.keys(CONTRACT_TYPES).join(', ')}`,
-      )
+    appellationCode: z
+      .string()
+      .regex(/^[0-9]{5,6}$/, 'must be a ROME appellation code: 5 or 6 digits, e.g. 38971')
+      .optional()
+      .describe("The job title in the ROME directory's appellations (referential appellations)"),
+    typeContrat: z.enum(codesOf(CONTRACT_TYPES), `must be one of ${Object.keys(CONTRACT_TYPES).join(', ')}`).describe(
+      Object.entries(CONTRACT_TYPES)
+        .map(([code, type]) => `${code}: ${type.label}`)
+        .join('; '),
+    ),
+    natureContrat: z
+      .enum(codesOf(CONTRACT_NATURES), `must be one of ${Object.keys(CONTRACT_NATURES).join(', ')}`)
+      .default('E1')
       .describe(
-        Object.entries(CONTRACT_TYPES)
-          .map(([code, type]) => `${code}: ${type.label}`)
+        Object.entries(CONTRACT_NATURES)
+          .map(([code, label]) => `${code}: ${label}`)
           .join('; '),
       ),
     contractDuration: z
@@ -46,48 +60,61 @@ const postingFields = z
         unit: z.enum(['DAYS', 'MONTHS']),
       })
       .optional()
-      .describe('Required for CDD, MIS and SAI contracts; not given for the others'),
+      .describe('Required for fixed-term contracts (CDD, MIS, SAI, TTI, DDI, DDT); not given for the others'),
     hoursPerWeek: z
       .number()
       .min(1, 'must be at least 1')
       .max(48, 'must be at most 48 (the legal maximum in France)')
       .describe('Weekly working hours; under 35 is part-time'),
-    experience: z
-      .enum(['BEGINNER', 'PREFERRED', 'REQUIRED'])
-      .default('BEGINNER')
-      .describe('Whether a beginner is accepted, or experience preferred or required'),
+    experienceExige: z
+      .enum(codesOf(EXPERIENCE_LEVELS))
+      .default('D')
+      .describe('D: a beginner is accepted; S: experience wished; E: experience required'),
     experienceMonths: z
       .number()
       .int('must be a whole number')
       .min(1, 'must be at least 1')
       .max(600)
       .optional()
-      .describe('Months of experience, when preferred or required'),
-    communeCode: z
-      .string()
-      .refine(
-        isInseeCommuneCode,
-        'must be an INSEE commune code (5 characters, e.g. 75056 for Paris), not the postal code',
-      )
-      .describe('INSEE code of the commune of the workplace'),
+      .describe('Months of experience, when wished (S) or required (E)'),
+    lieuTravail: z
+      .object({
+        commune: z
+          .string()
+          .refine(
+            isInseeCommuneCode,
+            'must be an INSEE commune code (5 characters, e.g. 75056 for Paris), not the postal code',
+          )
+          .describe('INSEE code of the commune of the workplace'),
+      })
+      .describe('Where the job is'),
+    qualificationCode: z
+      .enum(codesOf(QUALIFICATIONS))
+      .optional()
+      .describe(
+        Object.entries(QUALIFICATIONS)
+          .map(([code, label]) => `${code}: ${label}`)
+          .join('; '),
+      ),
+    nombrePostes: z.number().int().min(1).max(99).default(1).describe('Number of positions'),
   })
   .superRefine((fields, ctx) => {
-    const fixedTerm = CONTRACT_TYPES[fields.contractType].fixedTerm;
+    const fixedTerm = CONTRACT_TYPES[fields.typeContrat].fixedTerm;
     if (fixedTerm && !fields.contractDuration) {
       ctx.addIssue({
         code: 'custom',
         path: ['contractDuration'],
-        message: `is required for a ${fields.contractType} contract`,
+        message: `is required for a ${fields.typeContrat} contract`,
       });
     }
     if (!fixedTerm && fields.contractDuration) {
       ctx.addIssue({
         code: 'custom',
         path: ['contractDuration'],
-        message: `is only for fixed-term contracts, not ${fields.contractType}`,
+        message: `is only for fixed-term contracts, not ${fields.typeContrat}`,
       });
     }
-    const max = MAX_DURATION_MONTHS[fields.contractType];
+    const max = MAX_DURATION_MONTHS[fields.typeContrat];
     if (max && fields.contractDuration) {
       const months =
         fields.contractDuration.unit === 'MONTHS' ? fields.contractDuration.value : fields.contractDuration.value / 30;
@@ -95,21 +122,21 @@ const postingFields = z
         ctx.addIssue({
           code: 'custom',
           path: ['contractDuration', 'value'],
-          message: `a ${fields.contractType} lasts at most ${max} months`,
+          message: `a ${fields.typeContrat} lasts at most ${max} months`,
         });
     }
-    if (fields.experience !== 'BEGINNER' && fields.experienceMonths === undefined) {
+    if (fields.experienceExige !== 'D' && fields.experienceMonths === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['experienceMonths'],
-        message: `is required when experience is ${fields.experience}`,
+        message: `is required when experienceExige is ${fields.experienceExige}`,
       });
     }
-    if (fields.experience === 'BEGINNER' && fields.experienceMonths !== undefined) {
+    if (fields.experienceExige === 'D' && fields.experienceMonths !== undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['experienceMonths'],
-        message: 'is only for experience PREFERRED or REQUIRED',
+        message: 'is only for experienceExige S or E',
       });
     }
   });
@@ -128,8 +155,12 @@ const STATES: Record<string, BoardPostingStatus> = {
 /** France Travail's longest offer description, in characters. */
 const MAX_DESCRIPTION = 4000;
 
+/**
+ * France Travail's partner realm. ASSUMPTION: the token endpoint is reached at the configured base URL (in
+ * production France Travail serves it from entreprise.francetravail.fr and the APIs from api.francetravail.io).
+ */
 const oauth = clientCredentials({
-  tokenUrl: '/connexion/oauth2/access_token',
+  tokenUrl: '/connexion/oauth2/access_token?realm=%2Fpartenaire',
   scope: 'api_offresdemploiv2 o2dsoffre',
   clientIdField: 'clientId',
   clientSecretField: 'key',
@@ -197,11 +228,15 @@ function offerBody(posting: PostingPayload) {
       userMessage: `The job's ${problem.field} ${problem.message}.`,
     });
   const description = htmlToText(job.description);
+  // ASSUMPTION (the publication API's payload is not public): the offer in the Offres d'emploi v2 vocabulary.
   return {
     intitule: job.title,
     description,
-    codeRome: fields.romeCode,
-    typeContrat: fields.contractType,
+    romeCode: fields.romeCode,
+    ...(fields.appellationCode ? { appellationCode: fields.appellationCode } : {}),
+    typeContrat: fields.typeContrat,
+    natureContrat: fields.natureContrat,
+    alternance: WORK_STUDY_NATURES.has(fields.natureContrat),
     ...(fields.contractDuration
       ? {
           dureeContrat: {
@@ -211,15 +246,32 @@ function offerBody(posting: PostingPayload) {
         }
       : {}),
     dureeTravailHebdo: fields.hoursPerWeek,
-    tempsPlein: fields.hoursPerWeek >= 35,
-    experienceExige: EXPERIENCE_LEVELS[fields.experience],
-    ...(fields.experienceMonths ? { experienceDureeMois: fields.experienceMonths } : {}),
-    lieuTravail: { commune: fields.communeCode, ...(job.location.city ? { libelle: job.location.city } : {}) },
-    ...(job.salary && job.salary.currency === 'EUR'
-      ? { salaire: { min: job.salary.min, max: job.salary.max, periode: job.salary.period } }
-      : {}),
+    dureeTravailLibelleConverti: fields.hoursPerWeek >= 35 ? 'Temps plein' : 'Temps partiel',
+    experienceExige: fields.experienceExige,
+    experienceLibelle: fields.experienceMonths
+      ? `${fields.experienceMonths} mois`
+      : EXPERIENCE_LEVELS[fields.experienceExige],
+    lieuTravail: {
+      commune: fields.lieuTravail.commune,
+      ...(job.location.city ? { libelle: job.location.city } : {}),
+      ...(job.location.postalCode ? { codePostal: job.location.postalCode } : {}),
+    },
+    ...(fields.qualificationCode ? { qualificationCode: fields.qualificationCode } : {}),
+    nombrePostes: fields.nombrePostes,
+    ...(job.salary && job.salary.currency === 'EUR' ? { salaire: { libelle: salaryLabel(job.salary) } } : {}),
     ...(job.applyUrl ? { urlPostulation: job.applyUrl } : {}),
   };
+}
+
+const PERIODS: Record<string, string> = { HOUR: 'Horaire', MONTH: 'Mensuel', YEAR: 'Annuel' };
+const euros = (amount: number) => `${amount.toFixed(2)} Euros`;
+
+/** The salary as Offres d'emploi v2 words it, e.g. "Annuel de 38000.00 Euros à 45000.00 Euros". */
+function salaryLabel(salary: NonNullable<PostingJob['salary']>): string {
+  const period = PERIODS[salary.period] ?? 'Annuel';
+  if (salary.min !== null && salary.max !== null) return `${period} de ${euros(salary.min)} à ${euros(salary.max)}`;
+  if (salary.min !== null) return `${period} à partir de ${euros(salary.min)}`;
+  return `${period} jusqu'à ${euros(salary.max ?? 0)}`;
 }
 
 function offerView(body: unknown): { id: string; status: BoardPostingStatus; url?: string; reason?: string } {
@@ -249,13 +301,13 @@ async function readOffer(context: PluginContext, externalId: string) {
 
 /** Defaults from the job: contract type and hours from its employment type, the commune of a large city. */
 function postingDefaults(job: PostingJob): Record<string, unknown> {
-  const contractType = { TEMPORARY: 'CDD', FREELANCE: 'LIB' }[job.employmentType ?? ''] ?? 'CDI';
+  const typeContrat = { TEMPORARY: 'CDD', FREELANCE: 'LIB' }[job.employmentType ?? ''] ?? 'CDI';
   const hoursPerWeek = job.hoursPerWeek ?? (job.employmentType === 'PART_TIME' ? undefined : 35);
-  const communeCode =
+  const commune =
     job.location.countryCode === 'FR' && job.location.city
       ? CITY_COMMUNES[normalizeForSearch(job.location.city)]
       : undefined;
-  return { contractType, ...(hoursPerWeek ? { hoursPerWeek } : {}), ...(communeCode ? { communeCode } : {}) };
+  return { typeContrat, ...(hoursPerWeek ? { hoursPerWeek } : {}), ...(commune ? { lieuTravail: { commune } } : {}) };
 }
 
 /** France Travail (formerly Pôle emploi), France's public employment service. */

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CONTRACT_TYPES, isInseeCommuneCode, isSiret } from './codes.ts';
 import { startSimulator, type SimulatorResponse } from '@multiposting/plugin-sdk/simulator';
 
 export interface FranceTravailClient {
@@ -62,6 +61,24 @@ const DISCRIMINATORY = [
   /\b(hommes?|femmes?) uniquement\b/i,
 ];
 
+// What France Travail checks, in the board's own copy: never the plugin's code lists.
+const TYPES_CONTRATS = new Set(['CDI', 'CDD', 'MIS', 'SAI', 'LIB', 'FRA', 'DIN', 'TTI', 'DDI', 'CCE', 'REP', 'DDT']);
+const FIXED_TERM = new Set(['CDD', 'MIS', 'SAI', 'TTI', 'DDI', 'DDT']);
+const NATURES_CONTRATS = new Set(['E1', 'E2', 'FS']);
+const INSEE_COMMUNE = /^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB])[0-9]{3}$|^97[1-6][0-9]{2}$/;
+
+/** A SIRET as the business register checks it: 14 digits, Luhn; La Poste's establishments by their digit sum. */
+function isSiret(value: string): boolean {
+  if (!/^[0-9]{14}$/.test(value)) return false;
+  const digits = [...value].map(Number);
+  const luhn = [...digits].reverse().reduce((sum, digit, index) => {
+    const doubled = index % 2 === 1 ? digit * 2 : digit;
+    return sum + (doubled > 9 ? doubled - 9 : doubled);
+  }, 0);
+  if (luhn % 10 === 0) return true;
+  return value.startsWith('356000000') && digits.reduce((sum, digit) => sum + digit, 0) % 5 === 0;
+}
+
 /** The fields France Travail refuses, each with its French message (a 400 lists them all). */
 function invalidFields(body: Record<string, any>): { champ: string; message: string }[] {
   const errors: { champ: string; message: string }[] = [];
@@ -71,19 +88,25 @@ function invalidFields(body: Record<string, any>): { champ: string; message: str
   if (typeof body.description !== 'string' || body.description.trim().length === 0)
     refuse('description', 'La description est obligatoire.');
   else if (body.description.length > 4000) refuse('description', 'La description dépasse 4000 caractères.');
-  if (!/^[A-N][0-9]{4}$/.test(String(body.codeRome))) refuse('codeRome', 'Code ROME inconnu.');
-  const type = CONTRACT_TYPES[body.typeContrat as keyof typeof CONTRACT_TYPES];
-  if (!type) refuse('typeContrat', 'Type de contrat inconnu.');
+  if (!/^[A-N][0-9]{4}$/.test(String(body.romeCode))) refuse('romeCode', 'Code ROME inconnu.');
+  if (body.appellationCode !== undefined && !/^[0-9]{5,6}$/.test(String(body.appellationCode)))
+    refuse('appellationCode', 'Code appellation inconnu.');
+  if (!TYPES_CONTRATS.has(body.typeContrat)) refuse('typeContrat', 'Type de contrat inconnu.');
   else if (
-    type.fixedTerm &&
+    FIXED_TERM.has(body.typeContrat) &&
     !(Number(body.dureeContrat?.valeur) > 0 && ['JOUR', 'MOIS'].includes(body.dureeContrat?.unite))
   )
     refuse('dureeContrat', 'La durée du contrat est obligatoire.');
+  if (!NATURES_CONTRATS.has(body.natureContrat)) refuse('natureContrat', 'Nature de contrat inconnue.');
+  if (body.qualificationCode !== undefined && !/^[1-9]$/.test(String(body.qualificationCode)))
+    refuse('qualificationCode', 'Code qualification inconnu.');
+  if (!(Number.isInteger(body.nombrePostes) && body.nombrePostes >= 1))
+    refuse('nombrePostes', 'Le nombre de postes doit être au moins 1.');
   if (!(Number(body.dureeTravailHebdo) >= 1 && Number(body.dureeTravailHebdo) <= 48))
     refuse('dureeTravailHebdo', 'La durée hebdomadaire doit être comprise entre 1 et 48 heures.');
   if (!['D', 'S', 'E'].includes(body.experienceExige))
     refuse('experienceExige', "L'exigence d'expérience doit être D, S ou E.");
-  if (!isInseeCommuneCode(String(body.lieuTravail?.commune ?? '')))
+  if (!INSEE_COMMUNE.test(String(body.lieuTravail?.commune ?? '')))
     refuse('lieuTravail.commune', 'Code commune INSEE invalide.');
   return errors;
 }
@@ -197,8 +220,13 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
   };
 
   const simulator = await startSimulator({
-    'POST /connexion/oauth2/access_token': ({ body }) => {
+    // The partner realm's token endpoint: form-encoded client credentials, as France Travail documents it.
+    'POST /connexion/oauth2/access_token': ({ body, query, headers }) => {
       settle();
+      if (query.get('realm') !== '/partenaire')
+        return { status: 400, json: { error: 'invalid_request', error_description: 'realm=/partenaire attendu.' } };
+      if (!String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+        return { status: 400, json: { error: 'invalid_request', error_description: 'Formulaire attendu.' } };
       const form = body as Record<string, string>;
       if (form.grant_type !== 'client_credentials') return { status: 400, json: { error: 'unsupported_grant_type' } };
       const client = clients[form.client_id ?? ''];
