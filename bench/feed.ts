@@ -44,7 +44,7 @@ export async function feedBench(): Promise<BenchResult> {
         vacancies += (
           Buffer.from(chunk)
             .toString('latin1')
-            .match(/<vacancy /g) ?? []
+            .match(/<publication>/g) ?? []
         ).length;
       }
       const streamedMs = performance.now() - started;

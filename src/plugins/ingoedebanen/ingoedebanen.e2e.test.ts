@@ -69,7 +69,7 @@ const publish = async (jobId: string, contractId: string, boardFields: Record<st
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  isArray: (name) => name === 'vacancy',
+  isArray: (name) => name === 'publication',
 });
 
 async function fetchFeed(url: string, headers: Record<string, string> = {}) {
@@ -80,7 +80,7 @@ async function fetchFeed(url: string, headers: Record<string, string> = {}) {
 
 function vacancies(xml: string): Record<string, any>[] {
   expect(XMLValidator.validate(xml)).toBe(true);
-  return parser.parse(xml).vacancies.vacancy ?? [];
+  return parser.parse(xml).publications.publication ?? [];
 }
 
 describe('InGoedeBanen: the per-user IGB e-mail (a mutation the plugin adds through extendSchema)', () => {
@@ -178,29 +178,50 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8');
     const items = vacancies(text);
     expect(items).toHaveLength(2);
-    const byJob = Object.fromEntries(items.map((item) => [item['@jobId'], item]));
+    const byJob = Object.fromEntries(items.map((item) => [item.vacancyNo, item]));
+    // The wire format: Carerix's publication vocabulary, element by element.
+    expect(Object.keys(byJob[rowIdOf(jobIds[0]!)])).toEqual([
+      'publicationID',
+      'vacancyNo',
+      'toMedium',
+      'status',
+      'source',
+      'publicationStart',
+      'publicationEnd',
+      'titleInformation',
+      'introInformation',
+      'vacancyInformation',
+      'offerInformation',
+      'workLocation',
+      'salary',
+      'applicationContactInformation',
+      'applyUrl',
+      'modificationDate',
+    ]);
     expect(byJob[rowIdOf(jobIds[0]!)]).toMatchObject({
-      title: 'Teamleider magazijn (m/v/x)',
-      publication: {
-        '@medium': 'IGB',
-        '@phase': 'Intern',
-        '@source': 'Website ACME',
-        '@startDate': '2026-12-01',
-        '@endDate': '2099-01-31',
-      },
-      recruiter: { email: 'jan.jansen@igb.example' },
-      location: { city: 'Utrecht', postalCode: '3511 AB', countryCode: 'NL' },
+      publicationID: rowIdOf(first.id),
+      titleInformation: 'Teamleider magazijn (m/v/x)',
+      introInformation: 'Plan and run the warehouse team.',
+      toMedium: { '@code': 'IGB' },
+      status: 'Intern',
+      source: 'Website ACME',
+      publicationStart: '2026-12-01',
+      publicationEnd: '2099-01-31',
+      offerInformation: 'EUR 3200 – 4100 per maand',
+      applicationContactInformation: { email: 'jan.jansen@igb.example' },
+      workLocation: { city: 'Utrecht', postalCode: '3511 AB', countryCode: 'NL' },
       salary: { '@currency': 'EUR', '@period': 'MONTH', '@min': '3200', '@max': '4100' },
     });
     // Markup in a title is text in the feed, never elements; the recruiter-less job shows the account's address.
     expect(byJob[rowIdOf(jobIds[1]!)]).toMatchObject({
-      title: 'Chauffeur C/E & "nachtdienst" <Utrecht>',
-      publication: { '@phase': 'Extern' },
-      recruiter: { email: SETTINGS.email },
+      titleInformation: 'Chauffeur C/E & "nachtdienst" <Utrecht>',
+      status: 'Extern',
+      applicationContactInformation: { email: SETTINGS.email },
     });
     expect(text).toContain('&lt;Utrecht&gt;');
+    // Carerix apply links name their publication (pub_id).
     expect(byJob[rowIdOf(jobIds[0]!)].applyUrl).toBe(
-      `${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[0]!)}`,
+      `${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[0]!)}?pub_id=${rowIdOf(first.id)}`,
     );
   });
 
@@ -231,7 +252,7 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     const after = await fetchFeed(contract.feedUrl, { 'if-none-match': etag });
     expect(after.response.status).toBe(200);
     expect(after.response.headers.get('etag')).not.toBe(etag);
-    expect(vacancies(after.text).map((item) => item['@jobId'])).toEqual([rowIdOf(jobIds[0]!)]);
+    expect(vacancies(after.text).map((item) => item.vacancyNo)).toEqual([rowIdOf(jobIds[0]!)]);
 
     // The recruiter changing their IGB e-mail changes the feed too.
     const current = after.response.headers.get('etag')!;
@@ -242,7 +263,7 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     );
     const changed = await fetchFeed(contract.feedUrl, { 'if-none-match': current });
     expect(changed.response.status).toBe(200);
-    expect(vacancies(changed.text)[0]!.recruiter.email).toBe('jan@igb.example');
+    expect(vacancies(changed.text)[0]!.applicationContactInformation.email).toBe('jan@igb.example');
   });
 
   test("the board's reader pulls with gzip and its entity tag: unchanged reads cost a 304, a new vacancy shows up", async () => {
@@ -256,7 +277,9 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     expect(board.vacancies.map((vacancy) => vacancy.title).sort()).toEqual([...before, 'Heftruckchauffeur'].sort());
     expect(board.vacancies.find((vacancy) => vacancy.title === 'Heftruckchauffeur')).toMatchObject({
       recruiterEmail: 'jan@igb.example',
-      publication: { medium: 'IGB', source: 'Campagne', phase: 'Extern' },
+      medium: 'IGB',
+      source: 'Campagne',
+      status: 'Extern',
     });
   });
 
@@ -360,10 +383,10 @@ describe('InGoedeBanen: own-website mode and the apply link template', () => {
     const hidden = await createJob({ title: 'Intern project', onWebsite: false }, outsider);
     const closed = await createJob({ title: 'Oude vacature', onWebsite: true, status: 'CLOSED' }, outsider);
     const items = vacancies((await fetchFeed(contract.feedUrl)).text);
-    expect(items.map((item) => item.title)).toEqual(['Monteur']);
+    expect(items.map((item) => item.titleInformation)).toEqual(['Monteur']);
     expect(items[0]).toMatchObject({
-      publication: { '@medium': 'WEBSITE' },
-      applyUrl: `https://werken.acme.example/vacatures/${rowIdOf(shown.id)}/solliciteren`,
+      toMedium: { '@code': 'WEBSITE' },
+      applyUrl: `https://werken.acme.example/vacatures/${rowIdOf(shown.id)}/solliciteren?pub_id=${rowIdOf(shown.id)}`,
     });
     expect([hidden.id, closed.id]).toHaveLength(2);
 

@@ -1,5 +1,5 @@
 import { definePlugin, z } from '@multiposting/plugin-sdk';
-import { renderVacancies } from './feed.ts';
+import { renderPublications } from './feed.ts';
 import { DEFAULT_PHASE, DEFAULT_SOURCE, MEDIUM_CODE, settingsOf } from './settings.ts';
 import { listUserEmails, setUserEmail, userEmails } from './user-emails.ts';
 
@@ -103,7 +103,7 @@ export default definePlugin({
   feedSource: ({ credentials }) =>
     settingsOf(credentials).publicationMode === 'DEDICATED_MEDIUM' ? 'postings' : 'website',
   async *renderFeed({ credentials, items, state, generatedAt }) {
-    yield* renderVacancies(items, settingsOf(credentials), await userEmails(state), generatedAt);
+    yield* renderPublications(items, settingsOf(credentials), await userEmails(state), generatedAt);
   },
   extendSchema: {
     queries: { ingoedebanenUserEmails: listUserEmails },

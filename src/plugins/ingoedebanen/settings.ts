@@ -10,7 +10,9 @@ export interface IgbSettings {
   applyUrlTemplate?: string;
 }
 
+/** Carerix medium codes: the dedicated IGB medium, and the customer's own website. */
 export const MEDIUM_CODE = 'IGB';
+export const WEBSITE_MEDIUM_CODE = 'WEBSITE';
 export const DEFAULT_PHASE = 'Extern';
 export const DEFAULT_SOURCE = 'InGoedeBanen';
 

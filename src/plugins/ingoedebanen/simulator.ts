@@ -1,13 +1,20 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
+// biome-ignore lint/suspicious/noExplicitAny: a parsed XML element, of whatever shape the feed holds
+type XmlNode = Record<string, any>;
+
 /** A vacancy as the simulated board keeps it from the feed. */
 export interface IgbVacancy {
-  id: string;
-  jobId: string;
+  publicationId: string;
+  vacancyNo: string;
   title: string;
   applyUrl: string;
   recruiterEmail: string;
-  publication: Record<string, string>;
+  medium: string;
+  status: string;
+  source: string;
+  publicationStart: string;
+  publicationEnd?: string;
 }
 
 /** Settings the simulated board's account has (InGoedeBanen has no API to refuse anything else). */
@@ -16,10 +23,13 @@ export const IGB_ACCOUNT = { email: 'vacatures@acme.example', clientId: '40213' 
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
-  isArray: (name) => name === 'vacancy',
+  isArray: (name) => name === 'publication',
   parseTagValue: false,
   parseAttributeValue: false,
 });
+
+/** What InGoedeBanen needs of a Carerix publication, in the board's own words; a feed missing them is refused. */
+const REQUIRED = ['publicationID', 'titleInformation', 'vacancyInformation', 'applyUrl', 'publicationStart'] as const;
 
 /**
  * InGoedeBanen's side of a feed: it reads the feed URL it was given the way the board does — gzip, and a
@@ -45,14 +55,24 @@ export function startIngoedebanenReader(feedUrl: string) {
       if (response.status !== 200) throw new Error(`InGoedeBanen could not read the feed: HTTP ${response.status}`);
       const valid = XMLValidator.validate(text);
       if (valid !== true) throw new Error(`InGoedeBanen refused a malformed feed: ${valid.err.msg}`);
-      const items = (parser.parse(text).vacancies?.vacancy ?? []) as Record<string, any>[];
+      const items = (parser.parse(text).publications?.publication ?? []) as XmlNode[];
+      for (const item of items) {
+        const missing = REQUIRED.filter((name) => !item[name]);
+        if (missing.length > 0) throw new Error(`InGoedeBanen refused a publication without ${missing.join(', ')}`);
+        if (new URL(item.applyUrl).searchParams.get('pub_id') !== item.publicationID)
+          throw new Error('InGoedeBanen refused an apply link that does not name its publication (pub_id)');
+      }
       vacancies = items.map((item) => ({
-        id: item.id,
-        jobId: item.jobId,
-        title: item.title,
+        publicationId: item.publicationID,
+        vacancyNo: item.vacancyNo,
+        title: item.titleInformation,
         applyUrl: item.applyUrl,
-        recruiterEmail: item.recruiter?.email,
-        publication: item.publication,
+        recruiterEmail: item.applicationContactInformation?.email,
+        medium: item.toMedium?.code,
+        status: item.status,
+        source: item.source,
+        publicationStart: item.publicationStart,
+        ...(item.publicationEnd ? { publicationEnd: item.publicationEnd } : {}),
       }));
       etag = response.headers.get('etag') ?? undefined;
       return { status: 200, changed: true };
