@@ -191,7 +191,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
             keyring,
             events: eventBus.events,
             log,
-            documents: { storage, maxBytes: config.documents.maxBytes },
+            documents: {
+              storage,
+              maxBytes: config.documents.maxBytes,
+              allowPrivateLinks: config.eventWebhookAllowPrivate,
+            },
           },
           config.worker,
         )

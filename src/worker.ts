@@ -24,7 +24,11 @@ try {
     );
   const bus = createEventBus({ redisUrl: config.redisUrl, log });
   const boards = BoardRegistry.fromConfig(plugins, config, log);
-  const documents = { storage: openDocumentStorage(config.documents), maxBytes: config.documents.maxBytes };
+  const documents = {
+    storage: openDocumentStorage(config.documents),
+    maxBytes: config.documents.maxBytes,
+    allowPrivateLinks: config.eventWebhookAllowPrivate,
+  };
   const worker = new DeliveryWorker(
     { prisma: db.prisma, boards, keyring, events: bus.events, log, documents },
     config.worker,

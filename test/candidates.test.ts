@@ -6,7 +6,8 @@ import {
   startTopcvSimulator,
   topcvDelivery,
   TOPCV_EMPLOYERS,
-  type TopcvWebhookBody,
+  type TopcvApplication,
+  vietnamTime,
 } from '../src/plugins/topcv/simulator.ts';
 import { sendWebhook, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
@@ -77,26 +78,21 @@ async function job(title: string, stages?: string[], as = token): Promise<string
 }
 
 let applicationNumber = 0;
+/** An application in TopCV's shape; its CV, if any, behind a one-time link the simulator serves. */
 function application(
   title: string | null,
   person: { name: string; email?: string; phone?: string },
-  extra: Partial<Extract<TopcvWebhookBody, { event: 'application.created' }>['data']> = {},
-): TopcvWebhookBody {
+  extra: { cv?: Buffer } = {},
+): TopcvApplication {
   applicationNumber += 1;
   return {
-    event: 'application.created',
-    data: {
-      application_id: `tcv-app-${applicationNumber}`,
-      ...(title ? { job_title: title } : {}),
-      applied_at: new Date().toISOString(),
-      candidate: {
-        full_name: person.name,
-        ...(person.email ? { email: person.email } : {}),
-        ...(person.phone ? { phone: person.phone } : {}),
-        city: 'Hà Nội',
-      },
-      ...extra,
-    },
+    ...(title ? { job_title: title } : {}),
+    // A second apart: TopCV's applications carry no id, the same job, time and person are one application.
+    apply_at: vietnamTime(new Date(Date.UTC(2026, 0, 1) + applicationNumber * 1000)),
+    candidate_name: person.name,
+    ...(person.email ? { candidate_email: person.email } : {}),
+    ...(person.phone ? { candidate_phone: person.phone } : {}),
+    ...(extra.cv ? { download_url: topcv.hostCv(extra.cv) } : {}),
   };
 }
 
@@ -331,35 +327,29 @@ describe('matching by job title when the board names no posting', () => {
     const jobId = await job('Bảo vệ');
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]);
     const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(70 * 1024, 32)]);
-    await post(
-      contract.webhookUrl,
-      topcvDelivery(
-        SECRET,
-        application(
-          'Bảo vệ',
-          { name: 'Exe Sender' },
-          { cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: exe.toString('base64') } },
-        ),
-      ),
-    );
-    await post(
-      contract.webhookUrl,
-      topcvDelivery(
-        SECRET,
-        application(
-          'Bảo vệ',
-          { name: 'Big Sender' },
-          { cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: big.toString('base64') } },
-        ),
-      ),
-    );
+    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Bảo vệ', { name: 'Exe Sender' }, { cv: exe })));
+    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Bảo vệ', { name: 'Big Sender' }, { cv: big })));
     await eventually(async () => (await applicationsOf(jobId)).length === 2);
-    for (const entry of await applicationsOf(jobId)) {
-      expect(
-        (await gql(`query ($id: ID!) { candidate(id: $id) { cv { id: fileName } } }`, { id: entry.candidate.id }))
-          .candidate.cv,
-      ).toBeNull();
-    }
+    const downloads = async () =>
+      (
+        await gql(
+          `query ($id: ID!) { job(id: $id) { applications(first: 5) { edges { node { candidate { name cv { fileName } } cvDownload { status lastError } } } } } }`,
+          { id: jobId },
+        )
+      ).job.applications.edges.map((edge: { node: any }) => edge.node);
+    await eventually(async () => (await downloads()).every((entry: any) => entry.cvDownload.status === 'FAILED'));
+    const byName = Object.fromEntries((await downloads()).map((entry: any) => [entry.candidate.name, entry]));
+    expect(byName['Exe Sender']).toEqual({
+      candidate: { name: 'Exe Sender', cv: null },
+      cvDownload: {
+        status: 'FAILED',
+        lastError: 'The document is a EXE file; CVs must be PDF, DOC, DOCX, ODT, RTF or TXT.',
+      },
+    });
+    expect(byName['Big Sender']).toEqual({
+      candidate: { name: 'Big Sender', cv: null },
+      cvDownload: { status: 'FAILED', lastError: `The CV is larger than ${64 * 1024} bytes.` },
+    });
   });
 });
 
@@ -427,19 +417,7 @@ describe('erasure', () => {
     const jobId = await job('Đầu bếp');
     const person = { name: 'Hoàng Erasable', email: 'erasable.person@example.vn', phone: '+84 91 777 6655' };
     const cv = Buffer.from(`%PDF-1.4\n% CV of ${person.name}\n%%EOF\n`);
-    await post(
-      contract.webhookUrl,
-      topcvDelivery(
-        SECRET,
-        application('Đầu bếp', person, {
-          cv: {
-            file_name: 'Hoang-Erasable-CV.pdf',
-            mime_type: 'application/pdf',
-            content_base64: cv.toString('base64'),
-          },
-        }),
-      ),
-    );
+    await post(contract.webhookUrl, topcvDelivery(SECRET, application('Đầu bếp', person, { cv })));
     await post(contract.webhookUrl, topcvDelivery(SECRET, application('Something unmatched', person)));
     await eventually(async () => (await applicationsOf(jobId)).length === 1);
     const candidateId = (await applicationsOf(jobId))[0].candidate.id;
@@ -451,10 +429,15 @@ describe('erasure', () => {
           })
         ).candidate.applications.edges.length === 2,
     );
+    await eventually(
+      async () =>
+        (await gql(`query ($id: ID!) { candidate(id: $id) { cv { fileName } } }`, { id: candidateId })).candidate.cv !==
+        null,
+    );
     const documentsDir = path.join(server.dataDir, 'documents');
     const filesBefore = await listFiles(documentsDir);
 
-    const needles = [person.name, person.email, person.phone, 'Hoang-Erasable-CV', 'Erasable'];
+    const needles = [person.name, person.email, person.phone, 'Erasable'];
     expect(await tablesContaining(needles)).not.toEqual([]);
     const deleted = await gql(
       `mutation ($id: ID!) { deleteCandidate(id: $id) { __typename ... on DeletedCandidate { id applications documents } } }`,

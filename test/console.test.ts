@@ -4,7 +4,7 @@ import packagedChromium from '@sparticuz/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../src/plugins/topcv/simulator.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, vietnamTime } from '../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { ROOT } from './support/process.ts';
 import { startTestServer, TEST_DB, type TestServer } from './support/server.ts';
@@ -87,18 +87,18 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     await page.fill('[data-path="input.location.city"]', 'Hà Nội');
     await page.fill('[data-path="input.location.countryCode"]', 'VN');
     await page.click('#publish button[type=submit]');
-    await page.waitForSelector('[data-error="boardFields.industry"]:not(:empty)');
-    expect(await page.textContent('[data-error="boardFields.industry"]')).toBeTruthy();
+    await page.waitForSelector('[data-error="boardFields.job_family_category"]:not(:empty)');
+    expect(await page.textContent('[data-error="boardFields.job_family_category"]')).toBeTruthy();
     await snap('validation');
 
-    await page.selectOption('[data-path="boardFields.industry"]', 'SALES');
+    await page.selectOption('[data-path="boardFields.job_family_category"]', 'SALES');
     await page.click('#publish button[type=submit]');
     await page.waitForSelector('#postings li >> text=PENDING_REVIEW', { timeout: 20_000 }).catch(async (error) => {
       throw new Error(
         `${(error as Error).message}\nerrors: ${await page.$$eval('#publish [data-error]', (nodes) => nodes.map((node) => `${node.getAttribute('data-error')}=${node.textContent}`).join(' | '))}\npostings: ${await page.textContent('#postings')}`,
       );
     });
-    expect(await page.textContent('[data-error="boardFields.industry"]')).toBe('');
+    expect(await page.textContent('[data-error="boardFields.job_family_category"]')).toBe('');
 
     // TopCV approves it and calls the contract's webhook URL; the page hears it on its subscription.
     const { contracts } = (
@@ -122,12 +122,10 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     );
 
     const application = {
-      event: 'application.created' as const,
-      data: {
-        application_id: 'console-1',
-        job_id: externalId,
-        candidate: { full_name: 'Trần Thị Console', email: 'console@example.vn' },
-      },
+      job_id: externalId,
+      apply_at: vietnamTime(),
+      candidate_name: 'Trần Thị Console',
+      candidate_email: 'console@example.vn',
     };
     expect((await sendWebhook(contract.webhookUrl, topcvDelivery(employer.secretKey, application))).status).toBe(202);
     await page.waitForSelector('#candidates li >> text=Trần Thị Console', { timeout: 20_000 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../src/plugins/topcv/simulator.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, vietnamTime } from '../src/plugins/topcv/simulator.ts';
 import { S3DocumentStorage } from '../src/core/documents/s3-storage.ts';
 import { startS3Simulator } from '../src/sandbox/s3.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
@@ -55,13 +55,11 @@ test('with S3_BUCKET_URL, CVs are stored in the bucket (signed requests), served
   );
   const cv = Buffer.from('%PDF-1.7\n% a CV kept in a bucket\n%%EOF\n');
   const delivery = topcvDelivery(topcvEmployer.secretKey, {
-    event: 'application.created',
-    data: {
-      application_id: 's3-1',
-      job_title: 'Thủ kho',
-      candidate: { full_name: 'Bùi Văn Kho', email: 'kho@example.vn' },
-      cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: cv.toString('base64') },
-    },
+    job_title: 'Thủ kho',
+    apply_at: vietnamTime(),
+    candidate_name: 'Bùi Văn Kho',
+    candidate_email: 'kho@example.vn',
+    download_url: topcv.hostCv(cv),
   });
   expect((await sendWebhook(connectTopcv.webhookUrl, delivery)).status).toBe(202);
 
@@ -72,7 +70,8 @@ test('with S3_BUCKET_URL, CVs are stored in the bucket (signed requests), served
         { id: createJob.id },
       )
     ).job.applications.edges;
-  await eventually(async () => (await read()).length === 1);
+  // The candidate arrives at once; the worker then fetches the CV from TopCV's one-time link.
+  await eventually(async () => (await read())[0]?.node.candidate.cv !== null && (await read()).length === 1);
   const { candidate } = (await read())[0].node;
   expect(bucket.objects.size).toBe(1);
   expect([...bucket.objects.values()][0]).toEqual({ body: cv, contentType: 'application/pdf' });

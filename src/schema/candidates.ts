@@ -36,6 +36,26 @@ const DocumentLinkRef = builder.objectRef<{ url: string; expiresAt: Date }>('Doc
   fields: (t) => ({ url: t.exposeString('url'), expiresAt: t.expose('expiresAt', { type: 'DateTime' }) }),
 });
 
+const CvDownloadStatusEnum = builder.enumType('CvDownloadStatus', {
+  values: {
+    PENDING: { description: 'Waiting to be fetched, or to be tried again after a failure.' },
+    PROCESSING: { description: 'Being fetched.' },
+    DONE: { description: "Fetched and attached to the candidate's CV." },
+    FAILED: { description: 'Given up: lastError says why (e.g. the link had expired).' },
+  } as const,
+});
+
+builder.prismaObject('DocumentDownload', {
+  name: 'CvDownload',
+  description: 'A CV the board serves behind a link (often a one-time link): the worker fetches it, retrying.',
+  fields: (t) => ({
+    status: t.field({ type: CvDownloadStatusEnum, resolve: (download) => download.status }),
+    attempts: t.exposeInt('attempts'),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt failed.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
 const DocumentRef = builder.prismaObject('Document', {
   description: 'A file a candidate sent (a CV).',
   fields: (t) => ({
@@ -121,6 +141,11 @@ export const ApplicationRef = builder.prismaNode('Application', {
       description: "The pipeline stage; new applications land in the job's first.",
     }),
     boardApplicationId: t.exposeString('boardApplicationId'),
+    cvDownload: t.relation('documentDownload', {
+      nullable: true,
+      description:
+        'The CV the board serves behind a link, fetched after the application arrived; null when the board sent the CV with the application, or none.',
+    }),
     jobTitle: t.exposeString('jobTitle', { nullable: true, description: 'The job title the board sent.' }),
     pendingReason: t.exposeString('pendingReason', {
       nullable: true,

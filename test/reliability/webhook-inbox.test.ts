@@ -6,6 +6,7 @@ import {
   topcvDelivery,
   TOPCV_EMPLOYERS,
   type TopcvWebhookBody,
+  vietnamTime,
 } from '../../src/plugins/topcv/simulator.ts';
 import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { runScript, type RunningProcess } from '../support/process.ts';
@@ -13,6 +14,7 @@ import { createTestDatabase, eventually, startTestServer, type TestDatabase } fr
 
 const [topcvKey, topcvEmployer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
 const SECRET = topcvEmployer.secretKey;
+const BASE_TIME = Date.UTC(2026, 0, 1);
 const TITLES = ['Nhân viên bán hàng', 'Kế toán viên', 'Lập trình viên Java', 'Tài xế', 'Điều dưỡng'];
 
 let topcv: Awaited<ReturnType<typeof startTopcvSimulator>>;
@@ -57,12 +59,12 @@ async function setUp(gql: Query): Promise<{ webhookUrl: string; jobs: Map<string
 async function applicationsOf(
   gql: Query,
   jobId: string,
-): Promise<{ boardApplicationId: string; stage: string; email: string }[]> {
-  const all: { boardApplicationId: string; stage: string; email: string }[] = [];
+): Promise<{ boardApplicationId: string; stage: string; email: string; index: number }[]> {
+  const all: { boardApplicationId: string; stage: string; email: string; index: number }[] = [];
   let after: string | null = null;
   for (;;) {
     const data = await gql(
-      `query ($id: ID!, $after: String) { job(id: $id) { applications(first: 50, after: $after) { pageInfo { hasNextPage endCursor } edges { node { boardApplicationId stage candidate { email } } } } } }`,
+      `query ($id: ID!, $after: String) { job(id: $id) { applications(first: 50, after: $after) { pageInfo { hasNextPage endCursor } edges { node { boardApplicationId stage appliedAt candidate { email } } } } } }`,
       { id: jobId, after },
     );
     const page = data.job.applications;
@@ -71,6 +73,7 @@ async function applicationsOf(
         boardApplicationId: edge.node.boardApplicationId,
         stage: edge.node.stage,
         email: edge.node.candidate.email,
+        index: (new Date(edge.node.appliedAt).getTime() - BASE_TIME) / 1000,
       })),
     );
     if (!page.pageInfo.hasNextPage) return all;
@@ -80,12 +83,12 @@ async function applicationsOf(
 
 function applicationBody(index: number, email: string): TopcvWebhookBody {
   return {
-    event: 'application.created',
-    data: {
-      application_id: `load-${index}`,
-      job_title: TITLES[index % TITLES.length]!,
-      candidate: { full_name: `Ứng viên ${index}`, email, phone: `+84 90 ${String(index).padStart(7, '0')}` },
-    },
+    job_title: TITLES[index % TITLES.length]!,
+    // TopCV's applications carry no id: the time tells them apart (and gives the test its index back).
+    apply_at: vietnamTime(new Date(BASE_TIME + index * 1000)),
+    candidate_name: `Ứng viên ${index}`,
+    candidate_email: email,
+    candidate_phone: `+84 90 ${String(index).padStart(7, '0')}`,
   };
 }
 
@@ -183,7 +186,7 @@ describe('the webhook inbox under load', () => {
         const applications = await applicationsOf(gql, jobId);
         expect(applications).toHaveLength(172);
         for (const application of applications) {
-          const index = Number(application.boardApplicationId.replace('load-', ''));
+          const { index } = application;
           expect(TITLES[index % TITLES.length]).toBe(title);
           expect(application.email).toBe(`person${index % 431}@example.vn`);
           expect(application.stage).toBe('Applied');

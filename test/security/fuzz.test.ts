@@ -100,7 +100,7 @@ function valueFor(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
         JSON: fc.oneof(
           fc.jsonValue({ maxDepth: 3 }),
           fc.dictionary(
-            fc.constantFrom('industry', 'provinces', 'romeCode', 'category', 'salary', 'deadline', 'x'),
+            fc.constantFrom('job_family_category', 'locations', 'romeCode', 'category', 'salary_type', 'deadline', 'x'),
             fc.oneof(stringValue, intValue, fc.array(stringValue, { maxLength: 3 })),
           ),
         ),

@@ -8,7 +8,7 @@ import { rotateCredentialKeys } from '../../src/core/contracts/key-rotation.ts';
 import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from '../../src/plugins/france-travail/simulator.ts';
 import { WAREHOUSE_FIELDS } from '../../src/plugins/le-forem/sample-posting.ts';
 import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../src/plugins/le-forem/simulator.ts';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../src/plugins/topcv/simulator.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, vietnamTime } from '../../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from '../support/server.ts';
 
@@ -213,7 +213,7 @@ describe("secrets across every built-in board's lifecycle", () => {
         description: '<p>Bán hàng cho doanh nghiệp.</p>',
         location: { city: 'Hà Nội', countryCode: 'VN' },
       },
-      { industry: 'SALES' },
+      { job_family_category: 'SALES' },
       async (externalId, credentials) => {
         const webhookUrl = (await gql(`{ contracts(first: 10) { edges { node { id webhookUrl } } } }`)).contracts
           .edges[0].node.webhookUrl;
@@ -241,12 +241,10 @@ describe("secrets across every built-in board's lifecycle", () => {
         expect(
           (
             await signed({
-              event: 'application.created',
-              data: {
-                application_id: 'secret-1',
-                job_id: externalId,
-                candidate: { full_name: 'Trần Thị B', email: 'b@example.vn' },
-              },
+              job_id: externalId,
+              apply_at: vietnamTime(),
+              candidate_name: 'Trần Thị B',
+              candidate_email: 'b@example.vn',
             })
           ).status,
         ).toBe(202);

@@ -8,6 +8,7 @@ import {
   topcvDelivery,
   TOPCV_EMPLOYERS,
   type TopcvWebhookBody,
+  vietnamTime,
 } from '../../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from '../support/server.ts';
@@ -84,7 +85,7 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     },
     publishPosting: {
       variables: (id) => ({
-        input: { jobId: id('job'), contractId: id('contract'), boardFields: { industry: 'SALES' } },
+        input: { jobId: id('job'), contractId: id('contract'), boardFields: { job_family_category: 'SALES' } },
       }),
     },
     rejectPendingCandidate: { variables: (id) => ({ candidateId: id('pendingCandidate') }) },
@@ -95,7 +96,7 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     setIngoedebanenUserEmail: { variables: (id) => ({ input: { userId: id('user'), email: 'cross@igb.example' } }) },
     updateContract: { admin: true, variables: (id) => ({ id: id('contract'), input: { alias: 'taken over' } }) },
     updateJob: { variables: (id) => ({ id: id('job'), input: { title: 'Taken over', recruiterId: id('user') } }) },
-    updatePosting: { variables: (id) => ({ id: id('posting'), boardFields: { industry: 'IT_SOFTWARE' } }) },
+    updatePosting: { variables: (id) => ({ id: id('posting'), boardFields: { job_family_category: 'IT_SOFTWARE' } }) },
     verifyContract: { admin: true, variables: (id) => ({ id: id('contract') }) },
     withdrawPosting: { variables: (id) => ({ id: id('posting') }) },
     createWebhookEndpoint: { admin: true },
@@ -173,12 +174,11 @@ async function gql<Data = Record<string, any>>(token: string, query: string, var
 const deliver = (org: Org, body: TopcvWebhookBody) => sendWebhook(org.webhookUrl, topcvDelivery(org.secretKey, body));
 let applicationNumber = 0;
 const application = (person: string, target: { job_id: string } | { job_title: string }): TopcvWebhookBody => ({
-  event: 'application.created',
-  data: {
-    application_id: `iso-${++applicationNumber}`,
-    ...target,
-    candidate: { full_name: person, email: `${person.replaceAll(' ', '.').toLowerCase()}@example.com` },
-  },
+  ...target,
+  // Seconds apart: TopCV's applications carry no id, the same job, time and person are one application.
+  apply_at: vietnamTime(new Date(Date.UTC(2026, 0, 1) + ++applicationNumber * 1000)),
+  candidate_name: person,
+  candidate_email: `${person.replaceAll(' ', '.').toLowerCase()}@example.com`,
 });
 
 async function postingStatus(org: Org, id: string) {
@@ -270,7 +270,7 @@ async function organization(slug: string, [employerKey, employer]: [string, { se
         },
       )
     ).publishPosting.id as string;
-  const posting = await publish(contract.id, { industry: 'SALES' });
+  const posting = await publish(contract.id, { job_family_category: 'SALES' });
   await publish(feed.id, {});
   await eventually(
     async () => (await postingStatus({ admin } as Org, posting)).status === 'PENDING_REVIEW',
@@ -552,7 +552,7 @@ describe('mutations', () => {
         input: {
           jobId: job.createJob.id,
           contractId: B.ids.contract,
-          boardFields: { industry: 'SALES', provinces: ['VN-HN'] },
+          boardFields: { job_family_category: 'SALES', locations: [{ province_id: 'VN-HN' }] },
         },
       },
     );
@@ -631,7 +631,7 @@ describe('subscriptions', () => {
     await gql(A.admin, `mutation { createApiToken(input: { name: "ALPHA second", scopes: [READ] }) { __typename } }`);
     await gql(
       A.admin,
-      `mutation ($id: ID!) { updatePosting(id: $id, boardFields: { jobLevel: "TEAM_LEAD" }) { __typename } }`,
+      `mutation ($id: ID!) { updatePosting(id: $id, boardFields: { employee_level: "TEAM_LEAD" }) { __typename } }`,
       { id: A.ids.posting },
     );
     await eventually(

@@ -28,6 +28,8 @@ export interface SimulatorResponse {
   status?: number;
   json?: unknown;
   text?: string;
+  /** Bytes sent as they are (a file), instead of `json` or `text`. */
+  bytes?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -183,7 +185,7 @@ export async function startSimulator(routes: Record<string, RouteHandler>): Prom
         if (result.json !== undefined) headers['content-type'] ??= 'application/json';
         response
           .writeHead(result.status ?? 200, headers)
-          .end(result.json !== undefined ? JSON.stringify(result.json) : (result.text ?? ''));
+          .end(result.json !== undefined ? JSON.stringify(result.json) : (result.bytes ?? result.text ?? ''));
       } catch (error) {
         response
           .writeHead(500, { 'content-type': 'application/json' })

@@ -59,6 +59,20 @@ export const candidateAppliedSchema = z.object({
     consentAt: isoDate.optional().catch(undefined),
   }),
   document: z.object({ fileName: text(255), contentType: text(200), contentBase64: z.base64() }).optional(),
+  /**
+   * A CV the board serves behind a link (often a one-time link) instead of in the delivery: the core's worker
+   * downloads it, retrying, and attaches it to the candidate, who arrives at once without waiting for it.
+   */
+  documentDownload: z
+    .object({
+      url: z
+        .string()
+        .trim()
+        .max(4000)
+        .regex(/^https?:\/\/\S+$/i, 'must be an http(s) link'),
+      fileName: optionalText(255),
+    })
+    .optional(),
 });
 
 /**

@@ -64,8 +64,9 @@ async function upsertCandidate(tx: Prisma.TransactionClient, organizationId: str
 /**
  * Applies a board's `candidate.applied` event: the application lands in the first stage of the job of the posting
  * it names, else of the one open job its title matches, else in the pending pool. The same board application
- * twice is one application; the same e-mail address is one candidate. Returns the candidate's id and whether the
- * document was attached (a repeated application keeps the document it came with the first time).
+ * twice is one application; the same e-mail address is one candidate. Returns the candidate's id, whether the
+ * document was attached (a repeated application keeps the document it came with the first time), and the new
+ * application's id when this event made one.
  */
 export async function applyCandidateApplied(
   tx: Prisma.TransactionClient,
@@ -73,7 +74,7 @@ export async function applyCandidateApplied(
   source: ApplicationSource,
   event: Applied,
   document: StoredDocument | undefined,
-): Promise<{ candidateId: string; documentAttached: boolean }> {
+): Promise<{ candidateId: string; documentAttached: boolean; createdApplicationId?: string }> {
   const applicationOnBoard = () =>
     tx.application.findUnique({
       where: {
@@ -136,7 +137,7 @@ export async function applyCandidateApplied(
     contractId: source.contractId,
     boardId: source.boardId,
   });
-  return { candidateId: candidate.id, documentAttached: Boolean(document) };
+  return { candidateId: candidate.id, documentAttached: Boolean(document), createdApplicationId: application.id };
 }
 
 async function ownCandidate(

@@ -16,6 +16,7 @@ import { fetchBoardState } from '../postings/board-state.ts';
 import type { DocumentStorage } from '../documents/storage.ts';
 import { ClaimLoop, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
 import { claimInbox, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
+import { claimDownloads, downloadDocument, type ClaimedDownload } from '../documents/downloads.ts';
 import { claimEventDeliveries, sendEventDelivery, type ClaimedEventDelivery } from '../event-webhooks/sender.ts';
 import { BOARD_STATUS, LIVE_STATUSES, transition } from '../postings/postings.ts';
 import type { PostingState } from '@multiposting/plugin-sdk';
@@ -26,8 +27,8 @@ export interface WorkerDeps {
   keyring: Keyring;
   events: Events;
   log: Logger;
-  /** Where CVs that arrive by webhook are written, and their size limit. */
-  documents: { storage: DocumentStorage; maxBytes: number };
+  /** Where CVs that arrive by webhook are written, their size limit, and whether their links may be private. */
+  documents: { storage: DocumentStorage; maxBytes: number; allowPrivateLinks: boolean };
 }
 
 export type WorkerOptions = Omit<Config['worker'], 'inProcess'>;
@@ -81,6 +82,7 @@ export class DeliveryWorker {
   private readonly deliveries: ClaimLoop<Claimed>;
   private readonly inbox: ClaimLoop<ClaimedInboxRow>;
   private readonly eventDeliveries: ClaimLoop<ClaimedEventDelivery>;
+  private readonly downloads: ClaimLoop<ClaimedDownload>;
   private subscriptions: AsyncIterator<unknown>[] = [];
 
   constructor(
@@ -102,6 +104,19 @@ export class DeliveryWorker {
       release('webhook_delivery'),
       (limit) => claimInbox(deps.prisma, limit, options.leaseMs),
       (row) => this.receive(row),
+      options,
+      this.log,
+    );
+    this.downloads = new ClaimLoop(
+      'CV downloads',
+      release('document_download'),
+      (limit) => claimDownloads(deps.prisma, limit, options.leaseMs),
+      (row) =>
+        downloadDocument(deps, row, {
+          maxAttempts: options.maxAttempts,
+          retryDelay: (attempts) => retryDelay(attempts, options),
+          timeoutMs: Math.min(30_000, options.leaseMs / 2),
+        }),
       options,
       this.log,
     );
@@ -133,6 +148,7 @@ export class DeliveryWorker {
     this.deliveries.start();
     this.inbox.start();
     this.eventDeliveries.start();
+    this.downloads.start();
     this.polls = Promise.all([this.runPolls(), this.runContractChecks()]).then(() => undefined);
   }
 
@@ -142,7 +158,13 @@ export class DeliveryWorker {
     this.running = false;
     this.stopping.abort();
     const timer = setTimeout(() => this.abort.abort(), graceMs);
-    await Promise.all([this.deliveries.stop(), this.inbox.stop(), this.eventDeliveries.stop(), this.polls]);
+    await Promise.all([
+      this.deliveries.stop(),
+      this.inbox.stop(),
+      this.eventDeliveries.stop(),
+      this.downloads.stop(),
+      this.polls,
+    ]);
     clearTimeout(timer);
     await Promise.all(this.subscriptions.map((events) => events.return?.()));
   }

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
@@ -6,6 +5,7 @@ import type { EventDelivery, EventEndpoint } from '../../db/generated/prisma/cli
 import type { Keyring } from '../crypto.ts';
 import { NotFoundError, parseInput } from '../errors.ts';
 import { rowId } from '../ids.ts';
+import { isPrivateHost } from '../private-hosts.ts';
 import { EVENT_TYPES, type EventType } from './outbox.ts';
 
 export interface EndpointDeps {
@@ -16,28 +16,6 @@ export interface EndpointDeps {
 }
 
 const secretContext = (endpointId: string) => `event_endpoint:${endpointId}:secret`;
-
-/** Loopback, private, link-local and unique-local addresses, and names that mean this machine. */
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local'))
-    return true;
-  if (isIP(host) === 4) {
-    const [a, b] = host.split('.').map(Number) as [number, number];
-    return (
-      a === 10 ||
-      a === 127 ||
-      a === 0 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  if (isIP(host) === 6)
-    return host === '::1' || host === '::' || /^(fc|fd|fe8|fe9|fea|feb)/.test(host) || host.startsWith('::ffff:');
-  return false;
-}
 
 const endpointInput = (allowPrivate: boolean) =>
   z

@@ -2,7 +2,7 @@ import type { PrismaClient } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 
 /** The queue tables: rows go PENDING → PROCESSING (under a lease) → DONE or FAILED. */
-export type QueueTable = 'delivery' | 'webhook_delivery' | 'event_delivery';
+export type QueueTable = 'delivery' | 'webhook_delivery' | 'event_delivery' | 'document_download';
 
 /**
  * Gives the rows whose lease ran out (their worker died or stalled) back to the queue, as PENDING. Done apart from
@@ -10,7 +10,7 @@ export type QueueTable = 'delivery' | 'webhook_delivery' | 'event_delivery';
  * it takes, whatever the length of the queue.
  */
 export function releaseExpiredLeases(prisma: PrismaClient, table: QueueTable): Promise<number> {
-  const touched = table === 'delivery' ? ', updated_at = now()' : '';
+  const touched = table === 'delivery' || table === 'document_download' ? ', updated_at = now()' : '';
   return prisma.$executeRawUnsafe(
     `UPDATE ${table} SET status = 'PENDING', lease_token = NULL, lease_until = NULL${touched} WHERE status = 'PROCESSING' AND lease_until < now()`,
   );

@@ -19,7 +19,9 @@ type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
 /** An event as kept once applied: with the candidate it concerns, and a document's bytes replaced by where they went. */
 export type StoredInboxEvent =
   | Exclude<InboxEvent, Applied>
-  | (Omit<Applied, 'document'> & {
+  | (Omit<Applied, 'document' | 'documentDownload'> & {
       candidateId?: string;
       document?: { documentId?: string; fileName?: string; rejected?: string };
+      /** The link is not kept (it may let anyone fetch the CV): only that a download was queued. */
+      documentDownload?: { queued: boolean };
     });

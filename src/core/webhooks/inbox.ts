@@ -5,7 +5,9 @@ import type { Prisma } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import { applyCandidateApplied, type StoredDocument } from '../candidates/candidates.ts';
 import { checkDocument, safeFileName } from '../documents/files.ts';
+import { queueDownload } from '../documents/downloads.ts';
 import type { DocumentStorage } from '../documents/storage.ts';
+import type { Keyring } from '../crypto.ts';
 import { publishAfter, type Emit, type Events } from '../events.ts';
 import { LIVE_STATUSES, postingByExternalId, transition } from '../postings/postings.ts';
 import { inboxEventSchema, type InboxEvent, type StoredInboxEvent } from './events.ts';
@@ -14,6 +16,7 @@ export interface InboxDeps {
   prisma: PrismaClient;
   events: Events;
   log: Logger;
+  keyring: Keyring;
   documents: { storage: DocumentStorage; maxBytes: number };
 }
 
@@ -136,15 +139,30 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
           }
           const outcome = documents[index];
           const document = outcome && 'stored' in outcome ? outcome.stored : undefined;
-          const { candidateId, documentAttached } = await applyCandidateApplied(tx, emit, source, event, document);
+          const { candidateId, documentAttached, createdApplicationId } = await applyCandidateApplied(
+            tx,
+            emit,
+            source,
+            event,
+            document,
+          );
           if (document && !documentAttached) unused.push(document.storageKey);
+          // A CV behind a link is fetched by a worker afterwards, once per application (a board's retry adds none).
+          if (event.documentDownload && createdApplicationId)
+            await queueDownload(tx, deps.keyring, {
+              organizationId: row.organizationId,
+              applicationId: createdApplicationId,
+              url: event.documentDownload.url,
+              fileName: event.documentDownload.fileName,
+            });
           if (outcome && 'rejected' in outcome)
             log.warn({ inbox: row.id, reason: outcome.rejected }, 'A CV was refused; the candidate is kept without it');
           candidateIds.add(candidateId);
-          const { document: _bytes, ...rest } = event;
+          const { document: _bytes, documentDownload: _link, ...rest } = event;
           stored.push({
             ...rest,
             candidateId,
+            ...(event.documentDownload ? { documentDownload: { queued: Boolean(createdApplicationId) } } : {}),
             ...(event.document
               ? {
                   document:

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   assertFreshTimestamp,
   BoardError,
@@ -18,50 +19,65 @@ import { INDUSTRIES, JOB_LEVELS, PROVINCES } from './codes.ts';
 const DAY_MS = 86_400_000;
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
-const postingFields = z.object({
-  industry: z.enum(Object.keys(INDUSTRIES) as [string, ...string[]]).describe('TopCV industry code'),
-  jobLevel: z.enum(JOB_LEVELS).default('STAFF').describe('TopCV job level'),
-  salary: z
-    .object({
-      negotiable: z.boolean().default(false).describe('Thỏa thuận: no amounts shown'),
-      min: z
-        .number()
-        .int()
-        .min(1_000_000, 'must be at least 1,000,000 VND')
-        .max(10_000_000_000)
-        .optional()
-        .describe('VND per month'),
-      max: z
-        .number()
-        .int()
-        .min(1_000_000, 'must be at least 1,000,000 VND')
-        .max(10_000_000_000)
-        .optional()
-        .describe('VND per month'),
-    })
-    .superRefine((salary, ctx) => {
-      if (salary.negotiable) return;
-      if (salary.min === undefined)
-        ctx.addIssue({ code: 'custom', path: ['min'], message: 'is required unless the salary is negotiable' });
-      if (salary.max === undefined)
-        ctx.addIssue({ code: 'custom', path: ['max'], message: 'is required unless the salary is negotiable' });
-      if (salary.min !== undefined && salary.max !== undefined && salary.min > salary.max)
-        ctx.addIssue({ code: 'custom', path: ['max'], message: 'must not be below min' });
-    })
-    .describe('Monthly salary range in VND, or negotiable'),
-  provinces: z
-    .array(z.enum(Object.keys(PROVINCES) as [string, ...string[]]))
-    .min(1, 'must name at least one province')
-    .max(3, 'must name at most 3 provinces')
-    .describe('Where the job is: ISO 3166-2:VN codes, e.g. VN-HN for Hà Nội'),
-  deadline: z.iso
-    .date('must be a date (YYYY-MM-DD)')
-    .refine(
-      (day) => day > isoDay(new Date()) && day <= isoDay(new Date(Date.now() + 60 * DAY_MS)),
-      'must be from tomorrow to 60 days ahead',
-    )
-    .describe('Last day to apply; at most 60 days ahead'),
-});
+/** ASSUMPTION (TopCV's values are not public): the experience bands offered, as TopCV words them ("1-3"…). */
+const EXPERIENCE = ['none', 'under-1', '1-3', '3-5', 'over-5'] as const;
+const vnd = () =>
+  z.number().int().min(1_000_000, 'must be at least 1,000,000 VND').max(10_000_000_000).describe('VND per month');
+
+/** Board fields named as TopCV's employer job form names them. */
+const postingFields = z
+  .object({
+    job_family_category: z
+      .enum(Object.keys(INDUSTRIES) as [string, ...string[]])
+      .describe('TopCV job family (its category tree, level 1)'),
+    employee_level: z.enum(JOB_LEVELS).default('STAFF').describe('TopCV job level'),
+    experience: z
+      .enum(EXPERIENCE)
+      .default('none')
+      .describe('Experience asked, in years: none, under-1, 1-3, 3-5, over-5'),
+    salary_type: z
+      .literal([1, 2], 'must be 1 (a range) or 2 (negotiable)')
+      .default(2)
+      .describe('1: a range from salary_from to salary_to; 2: negotiable (thỏa thuận), no amounts shown'),
+    salary_from: vnd().optional(),
+    salary_to: vnd().optional(),
+    locations: z
+      .array(
+        z.object({
+          province_id: z
+            .enum(Object.keys(PROVINCES) as [string, ...string[]])
+            .describe('ISO 3166-2:VN code, e.g. VN-HN for Hà Nội'),
+        }),
+      )
+      .min(1, 'must name at least one province')
+      .max(3, 'must name at most 3 provinces')
+      .describe('Where the job is'),
+    quantity: z.number().int().min(1).max(999).default(1).describe('Number of positions'),
+    job_requirement: z.string().trim().min(1).max(10_000).optional().describe('Requirements (yêu cầu ứng viên)'),
+    job_benefit: z.string().trim().min(1).max(10_000).optional().describe('Benefits (quyền lợi)'),
+    deadline: z.iso
+      .date('must be a date (YYYY-MM-DD)')
+      .refine(
+        (day) => day > isoDay(new Date()) && day <= isoDay(new Date(Date.now() + 60 * DAY_MS)),
+        'must be from tomorrow to 60 days ahead',
+      )
+      .describe('Last day to apply; at most 60 days ahead'),
+  })
+  .superRefine((fields, ctx) => {
+    if (fields.salary_type === 2) {
+      for (const key of ['salary_from', 'salary_to'] as const)
+        if (fields[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is only for salary_type 1 (a range)' });
+      return;
+    }
+    for (const key of ['salary_from', 'salary_to'] as const)
+      if (fields[key] === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when salary_type is 1 (a range)' });
+    if (fields.salary_from !== undefined && fields.salary_to !== undefined && fields.salary_from > fields.salary_to)
+      ctx.addIssue({ code: 'custom', path: ['salary_to'], message: 'must not be below salary_from' });
+  });
+
+type Fields = z.output<typeof postingFields>;
 
 const provinceByName = new Map(Object.entries(PROVINCES).map(([code, name]) => [normalizeForSearch(name), code]));
 provinceByName.set(normalizeForSearch('Ho Chi Minh City'), 'VN-SG');
@@ -69,28 +85,37 @@ provinceByName.set(normalizeForSearch('Sài Gòn'), 'VN-SG');
 provinceByName.set(normalizeForSearch('Hanoi'), 'VN-HN');
 provinceByName.set(normalizeForSearch('Da Nang'), 'VN-DN');
 
-/** TopCV's job states. */
+/**
+ * TopCV's six job states (Đang hiển thị, Đang xét duyệt, Dừng hiển thị, Không công khai, Hết hạn, Bị từ chối).
+ * ASSUMPTION: the API names them with these slugs. A job made not public is off the public listings: withdrawn.
+ */
 const STATES: Record<string, BoardPostingStatus> = {
-  pending: 'PENDING_REVIEW',
-  approved: 'PUBLISHED',
-  rejected: 'REJECTED',
-  closed: 'WITHDRAWN',
+  displaying: 'PUBLISHED',
+  reviewing: 'PENDING_REVIEW',
+  stopped: 'WITHDRAWN',
+  private: 'WITHDRAWN',
   expired: 'EXPIRED',
+  rejected: 'REJECTED',
 };
 
 const auth = (credentials: Credentials) => ({ authorization: `Bearer ${String(credentials.employerApiKey)}` });
 
 const jobBody = ({ job, boardFields }: PostingPayload) => {
-  const fields = boardFields as z.infer<typeof postingFields>;
+  const fields = boardFields as Fields;
   return {
     title: job.title,
-    description: job.description,
-    industry: fields.industry,
-    level: fields.jobLevel,
-    salary: fields.salary.negotiable
-      ? { negotiable: true }
-      : { min: fields.salary.min, max: fields.salary.max, currency: 'VND' },
-    province_codes: fields.provinces,
+    job_description: job.description,
+    ...(fields.job_requirement ? { job_requirement: fields.job_requirement } : {}),
+    ...(fields.job_benefit ? { job_benefit: fields.job_benefit } : {}),
+    job_family_category: [fields.job_family_category],
+    employee_level: fields.employee_level,
+    experience: fields.experience,
+    salary_type: fields.salary_type,
+    ...(fields.salary_type === 1
+      ? { salary_from: fields.salary_from, salary_to: fields.salary_to, salary_currency: 'VND' }
+      : {}),
+    quantity: fields.quantity,
+    locations: fields.locations,
     deadline: fields.deadline,
     ...(job.applyUrl ? { apply_url: job.applyUrl } : {}),
   };
@@ -100,13 +125,17 @@ const jobBody = ({ job, boardFields }: PostingPayload) => {
 async function send(http: HttpClient, request: Parameters<HttpClient['request']>[0]) {
   const response = await http.request({ ...request, acceptStatuses: [...(request.acceptStatuses ?? []), 422] });
   if (response.status === 422) {
-    const errors = (response.body as { errors?: Record<string, unknown> })?.errors ?? {};
-    const fields = Object.keys(errors).slice(0, 10).join(', ') || 'unknown fields';
+    const errors = Object.entries((response.body as { errors?: Record<string, unknown> })?.errors ?? {}).slice(0, 10);
+    const message = (value: unknown) => (Array.isArray(value) ? value.map(String).join(' ') : String(value));
     throw new BoardError({
       code: 'VALIDATION',
       retryable: false,
       status: 422,
-      userMessage: `TopCV refused the job: ${fields}.`,
+      userMessage: `TopCV refused the job: ${errors.map(([field]) => field).join(', ') || 'unknown fields'}.`,
+      // The job's fields carry TopCV's names: the ones that are board fields name themselves.
+      fields: errors
+        .filter(([field]) => field.split('.')[0]! in postingFields.shape)
+        .map(([field, value]) => ({ path: field.split('.'), message: message(value) })),
     });
   }
   return response;
@@ -135,43 +164,78 @@ function postingDefaults(job: PostingJob): Record<string, unknown> {
     job.salary.period === 'MONTH' &&
     job.salary.min !== null &&
     job.salary.max !== null
-      ? { min: job.salary.min, max: job.salary.max }
-      : { negotiable: true };
+      ? { salary_type: 1, salary_from: job.salary.min, salary_to: job.salary.max }
+      : { salary_type: 2 };
   return {
-    ...(province ? { provinces: [province] } : {}),
-    salary,
+    ...(province ? { locations: [{ province_id: province }] } : {}),
+    ...salary,
     deadline: isoDay(new Date(Date.now() + 30 * DAY_MS)),
   };
 }
 
 const jobId = z.union([z.string().min(1), z.number().int()]).transform(String);
 
-/** The body of TopCV's webhook deliveries. */
-const deliverySchema = z.discriminatedUnion('event', [
+/**
+ * An application, as TopCV posts it to the employer's webhook (public integrations show this shape): the CV is
+ * not in the body but behind `download_url`, a one-time link said to expire after 24 hours.
+ */
+const applicationSchema = z.object({
+  job_id: jobId.nullish(),
+  job_title: z.string().optional(),
+  apply_at: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'must be "YYYY-MM-DD HH:mm:ss"'),
+  candidate_name: z.string().trim().min(1),
+  candidate_email: z.string().optional(),
+  candidate_phone: z.string().optional(),
+  download_url: z.string().optional(),
+});
+
+/** ASSUMPTION (not evidenced): reviews and expiries come by webhook too, in this shape of ours. */
+const jobEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('job.approved'), data: z.object({ job_id: jobId }) }),
   z.object({ event: z.literal('job.rejected'), data: z.object({ job_id: jobId, reason: z.string().optional() }) }),
   z.object({ event: z.literal('job.expired'), data: z.object({ job_id: jobId }) }),
-  z.object({
-    event: z.literal('application.created'),
-    data: z.object({
-      application_id: z.union([z.string().min(1), z.number().int()]).transform(String),
-      job_id: jobId.nullish(),
-      job_title: z.string().optional(),
-      applied_at: z.iso.datetime({ offset: true }).optional(),
-      candidate: z.object({
-        full_name: z.string().min(1),
-        email: z.string().optional(),
-        phone: z.string().optional(),
-        city: z.string().optional(),
-        profile_url: z.string().optional(),
-        consent_at: z.iso.datetime({ offset: true }).optional(),
-      }),
-      cv: z.object({ file_name: z.string(), mime_type: z.string(), content_base64: z.string() }).nullish(),
-    }),
-  }),
 ]);
 
-function eventOf(delivery: z.infer<typeof deliverySchema>): WebhookEvent {
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * TopCV's application has no id of its own: the same application (job, time, candidate) always gives the same
+ * one, so a delivery TopCV repeats (with a fresh one-time link or not) is one application.
+ */
+const applicationIdOf = (application: z.infer<typeof applicationSchema>) =>
+  `tcv-${sha256(
+    [
+      application.job_id ?? '',
+      application.job_title ?? '',
+      application.apply_at,
+      application.candidate_name,
+      application.candidate_email ?? '',
+      application.candidate_phone ?? '',
+    ].join('\n'),
+  ).slice(0, 32)}`;
+
+function applicationEvent(application: z.infer<typeof applicationSchema>): WebhookEvent {
+  const link = application.download_url;
+  return {
+    type: 'candidate.applied',
+    applicationId: applicationIdOf(application),
+    ...(application.job_id ? { externalPostingId: application.job_id } : {}),
+    ...(application.job_title ? { jobTitle: application.job_title } : {}),
+    // Vietnam time (UTC+7, no daylight saving).
+    appliedAt: `${application.apply_at.replace(' ', 'T')}+07:00`,
+    candidate: {
+      name: application.candidate_name,
+      ...(application.candidate_email ? { email: application.candidate_email } : {}),
+      ...(application.candidate_phone ? { phone: application.candidate_phone } : {}),
+      countryCode: 'VN',
+    },
+    ...(link && /^https?:\/\//i.test(link)
+      ? { documentDownload: { url: link, fileName: `CV ${application.candidate_name}` } }
+      : {}),
+  };
+}
+
+function jobEvent(delivery: z.infer<typeof jobEventSchema>): WebhookEvent {
   switch (delivery.event) {
     case 'job.approved':
       return { type: 'posting.reviewed', externalId: delivery.data.job_id, approved: true };
@@ -184,37 +248,28 @@ function eventOf(delivery: z.infer<typeof deliverySchema>): WebhookEvent {
       };
     case 'job.expired':
       return { type: 'posting.closed', externalId: delivery.data.job_id, reason: 'Expired on TopCV.' };
-    case 'application.created': {
-      const { data } = delivery;
-      const { candidate, cv } = data;
-      return {
-        type: 'candidate.applied',
-        applicationId: data.application_id,
-        ...(data.job_id ? { externalPostingId: data.job_id } : {}),
-        ...(data.job_title ? { jobTitle: data.job_title } : {}),
-        ...(data.applied_at ? { appliedAt: data.applied_at } : {}),
-        candidate: {
-          name: candidate.full_name,
-          ...(candidate.email ? { email: candidate.email } : {}),
-          ...(candidate.phone ? { phone: candidate.phone } : {}),
-          ...(candidate.city ? { city: candidate.city, countryCode: 'VN' } : {}),
-          ...(candidate.profile_url ? { profileUrl: candidate.profile_url } : {}),
-          ...(candidate.consent_at ? { consentAt: candidate.consent_at } : {}),
-        },
-        ...(cv
-          ? { document: { fileName: cv.file_name, contentType: cv.mime_type, contentBase64: cv.content_base64 } }
-          : {}),
-      };
-    }
   }
+}
+
+/** The delivery's event: an application (TopCV's shape) or a job event (ours). */
+function eventOf(body: unknown): WebhookEvent {
+  const isJobEvent = typeof body === 'object' && body !== null && 'event' in body;
+  const parsed = isJobEvent ? jobEventSchema.safeParse(body) : applicationSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new WebhookError('malformed', `Unexpected body: ${issue.path.join('.')} ${issue.message}`);
+  }
+  return isJobEvent
+    ? jobEvent(parsed.data as z.infer<typeof jobEventSchema>)
+    : applicationEvent(parsed.data as z.infer<typeof applicationSchema>);
 }
 
 /** TopCV, Vietnam's large job board, through its employer API. */
 export default definePlugin({
   id: 'topcv',
   name: 'TopCV',
-  version: '0.1.0',
-  sdkVersion: '^1.0.0',
+  version: '0.2.0',
+  sdkVersion: '^1.3.0',
   country: 'VN',
   description: 'A leading job board of Việt Nam. Postings are reviewed by TopCV; applications come back by webhook.',
   instructions: [
@@ -320,20 +375,17 @@ export default definePlugin({
       throw new WebhookError('signature', "The TopCV signature does not match this contract's secret key.");
     }
     assertFreshTimestamp(timestamp, now());
-    const deliveryId = request.headers['x-topcv-delivery'];
-    if (!deliveryId) throw new WebhookError('malformed', 'The delivery has no X-TopCV-Delivery header.');
     let body: unknown;
     try {
       body = JSON.parse(request.body.toString('utf8'));
     } catch {
       throw new WebhookError('malformed', 'The body is not JSON.');
     }
-    const parsed = deliverySchema.safeParse(body);
-    if (!parsed.success)
-      throw new WebhookError(
-        'malformed',
-        `Unexpected body: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}`,
-      );
-    return { deliveryId, events: [eventOf(parsed.data)] };
+    const event = eventOf(body);
+    // ASSUMPTION: our X-TopCV-Delivery header names a delivery; without it, what the delivery says does.
+    const deliveryId =
+      request.headers['x-topcv-delivery'] ??
+      (event.type === 'candidate.applied' ? event.applicationId : `tcv-${sha256(request.body.toString('utf8'))}`);
+    return { deliveryId, events: [event] };
   },
 });

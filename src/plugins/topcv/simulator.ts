@@ -1,7 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { htmlToText } from '@multiposting/plugin-sdk';
 import { startSimulator } from '@multiposting/plugin-sdk/simulator';
-import { INDUSTRIES, PROVINCES } from './codes.ts';
 import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 
 export const TOPCV_EMPLOYERS: Record<string, { id: number; name: string; secretKey: string }> = {
@@ -12,16 +11,16 @@ export const TOPCV_EMPLOYERS: Record<string, { id: number; name: string; secretK
 export interface TopcvJob {
   id: number;
   employerId: number;
-  status: 'pending' | 'approved' | 'rejected' | 'closed' | 'expired';
+  /** TopCV's six states, by slug: shown, in review, stopped, not public, expired, rejected. */
+  status: 'displaying' | 'reviewing' | 'stopped' | 'private' | 'expired' | 'rejected';
   title: string;
-  description: string;
-  industry: string;
-  level: string;
-  salary: unknown;
-  provinces: string[];
-  deadline: string;
+  /** The job as TopCV received it (its field names). */
+  body: XmlLessBody;
   rejectReason?: string;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: a JSON body of whatever shape the employer sent
+type XmlLessBody = Record<string, any>;
 
 export interface TopcvSimulatorOptions {
   employers?: typeof TOPCV_EMPLOYERS;
@@ -29,44 +28,73 @@ export interface TopcvSimulatorOptions {
   autoReviewMs?: number;
 }
 
-const LEVELS = ['INTERN', 'STAFF', 'TEAM_LEAD', 'MANAGER', 'DIRECTOR'];
+// What TopCV checks, in the board's own copy: never the plugin's code lists.
+const LEVELS = new Set(['INTERN', 'STAFF', 'TEAM_LEAD', 'MANAGER', 'DIRECTOR']);
+const FAMILIES = new Set([
+  'IT_SOFTWARE',
+  'IT_HARDWARE',
+  'ACCOUNTING',
+  'BANKING',
+  'SALES',
+  'MARKETING',
+  'CUSTOMER_SERVICE',
+  'HUMAN_RESOURCES',
+  'ADMINISTRATION',
+  'MANUFACTURING',
+  'LOGISTICS',
+  'CONSTRUCTION',
+  'HEALTHCARE',
+  'EDUCATION',
+  'HOSPITALITY',
+  'TRANSPORT',
+]);
+const EXPERIENCE = new Set(['none', 'under-1', '1-3', '3-5', 'over-5']);
+const PROVINCE = /^VN-(HN|SG|DN|HP|CT|[0-9]{2})$/;
 const MIN_DESCRIPTION = 50;
 const textOf = (html: string) => htmlToText(html).replace(/\s+/g, ' ');
 
 /** The fields TopCV refuses, with its messages (a 422 lists them all). */
-function invalidFields(input: Record<string, any>): Record<string, string[]> {
+function invalidFields(input: XmlLessBody): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   const refuse = (field: string, message: string) => (errors[field] = [...(errors[field] ?? []), message]);
   if (typeof input.title !== 'string' || input.title.trim().length < 3) refuse('title', 'Tiêu đề quá ngắn.');
-  if (typeof input.description !== 'string' || textOf(input.description).length === 0)
-    refuse('description', 'Mô tả là bắt buộc.');
-  if (!(String(input.industry) in INDUSTRIES)) refuse('industry', 'Ngành nghề không hợp lệ.');
-  if (!LEVELS.includes(String(input.level))) refuse('level', 'Cấp bậc không hợp lệ.');
-  const salary = input.salary ?? {};
-  if (
-    !salary.negotiable &&
-    !(
-      Number.isInteger(salary.min) &&
-      Number.isInteger(salary.max) &&
-      salary.min <= salary.max &&
-      salary.currency === 'VND'
+  if (typeof input.job_description !== 'string' || textOf(input.job_description).length === 0)
+    refuse('job_description', 'Mô tả là bắt buộc.');
+  const family = input.job_family_category;
+  if (!Array.isArray(family) || family.length === 0 || !family.every((code) => FAMILIES.has(String(code))))
+    refuse('job_family_category', 'Ngành nghề không hợp lệ.');
+  if (!LEVELS.has(String(input.employee_level))) refuse('employee_level', 'Cấp bậc không hợp lệ.');
+  if (!EXPERIENCE.has(String(input.experience))) refuse('experience', 'Kinh nghiệm không hợp lệ.');
+  if (input.salary_type === 1) {
+    if (
+      !(
+        Number.isInteger(input.salary_from) &&
+        Number.isInteger(input.salary_to) &&
+        input.salary_from <= input.salary_to
+      )
     )
-  ) {
-    refuse('salary', 'Mức lương không hợp lệ.');
-  }
-  const provinces = input.province_codes;
+      refuse('salary_from', 'Mức lương không hợp lệ.');
+    if (input.salary_currency !== 'VND') refuse('salary_currency', 'Đơn vị tiền tệ không hợp lệ.');
+  } else if (input.salary_type !== 2) refuse('salary_type', 'Loại lương không hợp lệ.');
+  if (!(Number.isInteger(input.quantity) && input.quantity >= 1)) refuse('quantity', 'Số lượng không hợp lệ.');
+  const locations = input.locations;
   if (
-    !Array.isArray(provinces) ||
-    provinces.length < 1 ||
-    provinces.length > 3 ||
-    !provinces.every((code) => String(code) in PROVINCES)
+    !Array.isArray(locations) ||
+    locations.length < 1 ||
+    locations.length > 3 ||
+    !locations.every((location) => PROVINCE.test(String(location?.province_id)))
   ) {
-    refuse('province_codes', 'Địa điểm không hợp lệ.');
+    refuse('locations', 'Địa điểm không hợp lệ.');
   }
   const today = new Date().toISOString().slice(0, 10);
   if (typeof input.deadline !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(input.deadline) || input.deadline <= today)
     refuse('deadline', 'Hạn nộp hồ sơ không hợp lệ.');
   return errors;
+}
+
+/** A time as TopCV writes it: "YYYY-MM-DD HH:mm:ss" in Vietnam (UTC+7). */
+export function vietnamTime(date = new Date()): string {
+  return new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /**
@@ -81,6 +109,11 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
   const byKey = new Map<string, number>();
   const createdPerKey = new Map<string, number>();
   const webhookUrls = new Map<number, string>();
+  /** One-time CV links: token → the CV, until it is downloaded once. */
+  const cvs = new Map<string, Buffer>();
+  const downloads = { served: 0, refused: 0 };
+  /** The applications TopCV posted, as it posted them. */
+  const applications: TopcvApplication[] = [];
   const sent: Promise<SendOutcome>[] = [];
   let nextId = 880_001;
 
@@ -119,8 +152,8 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
 
   function review(id: number, approved: boolean, reason?: string) {
     const job = jobs.get(id);
-    if (job?.status !== 'pending') throw new Error(`TopCV job ${id} is not waiting for review`);
-    job.status = approved ? 'approved' : 'rejected';
+    if (job?.status !== 'reviewing') throw new Error(`TopCV job ${id} is not waiting for review`);
+    job.status = approved ? 'displaying' : 'rejected';
     if (approved) delete job.rejectReason;
     else job.rejectReason = reason ?? 'Tin tuyển dụng không đạt yêu cầu.';
     return notify(
@@ -134,8 +167,8 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
   function scheduleReview(job: TopcvJob) {
     if (options.autoReviewMs === undefined) return;
     setTimeout(() => {
-      if (job.status !== 'pending') return;
-      const short = textOf(job.description).length < MIN_DESCRIPTION;
+      if (job.status !== 'reviewing') return;
+      const short = textOf(String(job.body.job_description)).length < MIN_DESCRIPTION;
       void review(
         job.id,
         !short,
@@ -166,21 +199,16 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       const key = String(headers['idempotency-key'] ?? '');
       const existing = byKey.get(key);
       if (key && existing !== undefined) return { json: view(jobs.get(existing)!) };
-      const input = (body ?? {}) as Record<string, any>;
+      const input = (body ?? {}) as XmlLessBody;
       const errors = invalidFields(input);
       if (Object.keys(errors).length > 0)
         return { status: 422, json: { success: false, message: 'Dữ liệu không hợp lệ.', errors } };
       const job: TopcvJob = {
         id: nextId++,
         employerId: employer.id,
-        status: 'pending',
+        status: 'reviewing',
         title: input.title,
-        description: input.description,
-        industry: input.industry,
-        level: input.level,
-        salary: input.salary,
-        provinces: input.province_codes,
-        deadline: input.deadline,
+        body: input,
       };
       jobs.set(job.id, job);
       if (key) {
@@ -198,23 +226,16 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       const job = owned(headers, params.id);
       if (job === 'unauthorized') return unauthorized;
       if (job === 'not found') return notFound;
-      if (job.status === 'closed' || job.status === 'expired')
+      if (job.status === 'stopped' || job.status === 'expired')
         return { status: 409, json: { success: false, message: 'Tin đã đóng.' } };
-      const input = (body ?? {}) as Record<string, any>;
+      const input = (body ?? {}) as XmlLessBody;
       const errors = invalidFields(input);
       if (Object.keys(errors).length > 0)
         return { status: 422, json: { success: false, message: 'Dữ liệu không hợp lệ.', errors } };
-      Object.assign(job, {
-        title: input.title,
-        description: input.description,
-        industry: input.industry,
-        level: input.level,
-        salary: input.salary,
-        provinces: input.province_codes,
-        deadline: input.deadline,
-      });
+      job.title = input.title;
+      job.body = input;
       // Every change goes back to the moderators.
-      job.status = 'pending';
+      job.status = 'reviewing';
       delete job.rejectReason;
       scheduleReview(job);
       return { json: view(job) };
@@ -223,14 +244,39 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       const job = owned(headers, params.id);
       if (job === 'unauthorized') return unauthorized;
       if (job === 'not found') return notFound;
-      job.status = 'closed';
+      job.status = 'stopped';
       return { json: view(job) };
     },
+    // The one-time CV link of an application: the CV once, then gone.
+    'GET /api/v1/cv-management/onetime-download': ({ query }) => {
+      const token = query.get('token') ?? '';
+      const cv = cvs.get(token);
+      if (!cv) {
+        downloads.refused += 1;
+        return { status: 410, json: { success: false, message: 'Liên kết đã hết hạn.' } };
+      }
+      cvs.delete(token);
+      downloads.served += 1;
+      return {
+        headers: { 'content-type': 'application/octet-stream' },
+        bytes: cv,
+      };
+    },
   });
+
+  /** Keeps a CV behind a one-time link, as TopCV does for each application. */
+  function hostCv(cv: Buffer): string {
+    const token = randomUUID().replaceAll('-', '');
+    cvs.set(token, cv);
+    return `${simulator.url}/api/v1/cv-management/onetime-download?token=${token}`;
+  }
 
   return Object.assign(simulator, {
     jobs,
     createdPerKey,
+    downloads,
+    applications,
+    hostCv,
     /** What an employer pastes into TopCV's integration settings: where its webhooks go. */
     setWebhookUrl(accessToken: string, url: string) {
       webhookUrls.set(employers[accessToken]!.id, url);
@@ -243,44 +289,42 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       job.status = 'expired';
       return notify(job.employerId, { event: 'job.expired', data: { job_id: id } });
     },
-    /** Someone applies to a job (or sends a CV for a job title TopCV does not link to a job, with `jobId` null). */
+    /**
+     * Someone applies to a job (or sends a CV for a job title TopCV does not link to a job, with `jobId` null):
+     * TopCV posts the application, its CV behind a one-time link.
+     */
     apply(
       accessToken: string,
       jobId: number | null,
-      candidate: { full_name: string; email?: string; phone?: string },
-      extra: { title?: string; cv?: { file_name: string; mime_type: string; content_base64: string } } = {},
+      candidate: { name: string; email?: string; phone?: string },
+      extra: { title?: string; cv?: Buffer } = {},
     ) {
       const employer = employers[accessToken]!;
       const job = jobId === null ? undefined : jobs.get(jobId);
-      const body: TopcvWebhookBody = {
-        event: 'application.created',
-        data: {
-          application_id: randomUUID(),
-          job_id: job?.id ?? null,
-          ...((extra.title ?? job?.title) ? { job_title: extra.title ?? job!.title } : {}),
-          applied_at: new Date().toISOString(),
-          candidate,
-          ...(extra.cv ? { cv: extra.cv } : {}),
-        },
+      const title = extra.title ?? job?.title;
+      const body: TopcvApplication = {
+        job_id: job?.id ?? null,
+        ...(title ? { job_title: title } : {}),
+        apply_at: vietnamTime(),
+        candidate_name: candidate.name,
+        ...(candidate.email ? { candidate_email: candidate.email } : {}),
+        ...(candidate.phone ? { candidate_phone: candidate.phone } : {}),
+        ...(extra.cv ? { download_url: hostCv(extra.cv) } : {}),
       };
+      applications.push(body);
       const delivery = notify(employer.id, body);
       if (!delivery) throw new Error('No webhook URL is set up for this employer');
       return delivery;
     },
-    /** A job posted on TopCV's own site, outside the API; approved. */
+    /** A job posted on TopCV's own site, outside the API; shown. */
     createDirectly(accessToken: string, title: string): TopcvJob {
       const employer = employers[accessToken]!;
       const job: TopcvJob = {
         id: nextId++,
         employerId: employer.id,
-        status: 'approved',
+        status: 'displaying',
         title,
-        description: `<p>${title}</p>`,
-        industry: 'SALES',
-        level: 'STAFF',
-        salary: { negotiable: true },
-        provinces: ['VN-HN'],
-        deadline: '2099-12-31',
+        body: { title, job_description: `<p>${title}</p>` },
       };
       jobs.set(job.id, job);
       return job;
@@ -292,31 +336,29 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
   });
 }
 
+/** An application as TopCV posts it (the shape public integrations show). */
+export interface TopcvApplication {
+  job_id?: string | number | null;
+  job_title?: string;
+  /** "YYYY-MM-DD HH:mm:ss", Vietnam time. */
+  apply_at: string;
+  candidate_name: string;
+  candidate_email?: string;
+  candidate_phone?: string;
+  /** A one-time link to the CV. */
+  download_url?: string;
+}
+
+/** What TopCV posts: an application, or (our assumption) a job's review or expiry. */
 export type TopcvWebhookBody =
+  | TopcvApplication
   | { event: 'job.approved' | 'job.expired'; data: { job_id: string | number } }
-  | { event: 'job.rejected'; data: { job_id: string | number; reason?: string } }
-  | {
-      event: 'application.created';
-      data: {
-        application_id: string | number;
-        job_id?: string | number | null;
-        job_title?: string;
-        applied_at?: string;
-        candidate: {
-          full_name: string;
-          email?: string;
-          phone?: string;
-          city?: string;
-          profile_url?: string;
-          consent_at?: string;
-        };
-        cv?: { file_name: string; mime_type: string; content_base64: string } | null;
-      };
-    };
+  | { event: 'job.rejected'; data: { job_id: string | number; reason?: string } };
 
 /**
- * A webhook delivery signed the way TopCV signs them: HMAC-SHA256 of `<timestamp>.<body>` under the employer's
- * secret key. `timestamp` (seconds) defaults to now; an old one makes a replay. `rawBody` signs other bytes instead.
+ * A webhook delivery signed the way this project assumes TopCV signs (none is evidenced): HMAC-SHA256 of
+ * `<timestamp>.<body>` under the employer's secret key. `timestamp` (seconds) defaults to now; an old one makes
+ * a replay. `rawBody` signs other bytes instead.
  */
 export function topcvDelivery(
   secretKey: string,

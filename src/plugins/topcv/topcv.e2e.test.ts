@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTopcvSimulator, TOPCV_EMPLOYERS } from './simulator.ts';
+import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
+import { startTopcvSimulator, TOPCV_EMPLOYERS, topcvDelivery, vietnamTime } from './simulator.ts';
 import { eventually, startTestServer, subscribe, type TestServer } from '../../../test/support/server.ts';
 
 const [accessToken, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
@@ -85,36 +86,68 @@ describe('posting to TopCV', () => {
     const missing = await publish(jobId, {});
     expect(missing.__typename).toBe('ValidationError');
     expect(missing.fieldErrors.map((error: { path: string[] }) => error.path.join('.'))).toEqual([
-      'boardFields.industry',
+      'boardFields.job_family_category',
     ]);
     const wrong = await publish(jobId, {
-      industry: 'ASTROLOGY',
-      provinces: ['VN-99', 'VN-HN'],
-      salary: { min: 20_000_000, max: 10_000_000 },
+      job_family_category: 'ASTROLOGY',
+      locations: [{ province_id: 'VN-99' }, { province_id: 'VN-HN' }],
+      salary_type: 1,
+      salary_from: 20_000_000,
+      salary_to: 10_000_000,
       deadline: inDays(-1),
     });
     expect(wrong.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual(
-      ['boardFields.deadline', 'boardFields.industry', 'boardFields.provinces.0', 'boardFields.salary.max'].sort(),
+      ['boardFields.deadline', 'boardFields.job_family_category', 'boardFields.locations.0.province_id'].sort(),
     );
+    // The salary range is checked once the fields themselves are valid.
+    const range = await publish(jobId, {
+      job_family_category: 'SALES',
+      salary_type: 1,
+      salary_from: 20_000_000,
+      salary_to: 10_000_000,
+    });
+    expect(range.fieldErrors).toEqual([
+      { path: ['boardFields', 'salary_to'], message: 'must not be below salary_from' },
+    ]);
     const { job: stored } = await gql(
       `query ($id: ID!) { job(id: $id) { postings(first: 5) { edges { node { id } } } } }`,
       { id: jobId },
     );
     expect(stored.postings.edges).toEqual([]);
 
-    const posting = await publish(jobId, { industry: 'SALES' });
+    const posting = await publish(jobId, { job_family_category: 'SALES', job_benefit: '<p>Thưởng quý.</p>' });
     expect(posting.boardFields).toMatchObject({
-      industry: 'SALES',
-      jobLevel: 'STAFF',
-      provinces: ['VN-HN'],
-      salary: { negotiable: false, min: 12_000_000, max: 18_000_000 },
+      job_family_category: 'SALES',
+      employee_level: 'STAFF',
+      experience: 'none',
+      locations: [{ province_id: 'VN-HN' }],
+      salary_type: 1,
+      salary_from: 12_000_000,
+      salary_to: 18_000_000,
+      quantity: 1,
     });
     const pending = await until(posting.id, 'PENDING_REVIEW');
-    expect(topcv.jobs.get(Number(pending.externalId))).toMatchObject({
+    // The wire format: the job under TopCV's own field names.
+    expect(topcv.jobs.get(Number(pending.externalId))).toEqual({
+      id: Number(pending.externalId),
+      employerId: employer.id,
       title: 'Nhân viên kinh doanh',
-      provinces: ['VN-HN'],
-      level: 'STAFF',
-      status: 'pending',
+      status: 'reviewing',
+      body: {
+        title: 'Nhân viên kinh doanh',
+        job_description: DESCRIPTION,
+        job_benefit: '<p>Thưởng quý.</p>',
+        job_family_category: ['SALES'],
+        employee_level: 'STAFF',
+        experience: 'none',
+        salary_type: 1,
+        salary_from: 12_000_000,
+        salary_to: 18_000_000,
+        salary_currency: 'VND',
+        quantity: 1,
+        locations: [{ province_id: 'VN-HN' }],
+        deadline: inDays(30),
+      },
     });
   });
 
@@ -127,8 +160,8 @@ describe('posting to TopCV', () => {
     );
     await Promise.all([board.ready, all.ready]);
     const [approvedOne, rejectedOne] = [
-      await publish(await job('Kế toán trưởng'), { industry: 'ACCOUNTING' }),
-      await publish(await job('Chuyên viên tuyển dụng'), { industry: 'HUMAN_RESOURCES' }),
+      await publish(await job('Kế toán trưởng'), { job_family_category: 'ACCOUNTING' }),
+      await publish(await job('Chuyên viên tuyển dụng'), { job_family_category: 'HUMAN_RESOURCES' }),
     ];
     const [a, r] = [await until(approvedOne.id, 'PENDING_REVIEW'), await until(rejectedOne.id, 'PENDING_REVIEW')];
     // Deliveries for different postings may be applied in any order; the second review waits for the first event.
@@ -148,9 +181,9 @@ describe('posting to TopCV', () => {
 
   test('an update goes back to review without visiting TopCV; a withdrawal closes it there; an expiry comes by webhook', async () => {
     const posting = await publish(await job('Lập trình viên Java'), {
-      industry: 'IT_SOFTWARE',
-      jobLevel: 'TEAM_LEAD',
-      provinces: ['VN-SG', 'VN-HN'],
+      job_family_category: 'IT_SOFTWARE',
+      employee_level: 'TEAM_LEAD',
+      locations: [{ province_id: 'VN-SG' }, { province_id: 'VN-HN' }],
     });
     const externalId = Number((await until(posting.id, 'PENDING_REVIEW')).externalId);
     await topcv.review(externalId, true);
@@ -161,21 +194,24 @@ describe('posting to TopCV', () => {
         `mutation ($id: ID!, $fields: JSON) { updatePosting(id: $id, boardFields: $fields) { ... on Posting { status } } }`,
         {
           id: posting.id,
-          fields: { provinces: ['VN-DN'] },
+          fields: { locations: [{ province_id: 'VN-DN' }] },
         },
       )
     ).updatePosting;
     expect(updated.status).toBe('UPDATE_QUEUED');
     await until(posting.id, 'PENDING_REVIEW');
-    expect(topcv.jobs.get(externalId)).toMatchObject({ provinces: ['VN-DN'], level: 'TEAM_LEAD', status: 'pending' });
+    expect(topcv.jobs.get(externalId)).toMatchObject({
+      status: 'reviewing',
+      body: { locations: [{ province_id: 'VN-DN' }], employee_level: 'TEAM_LEAD' },
+    });
     await topcv.review(externalId, true);
     await until(posting.id, 'PUBLISHED');
 
     await gql(`mutation ($id: ID!) { withdrawPosting(id: $id) { ... on Posting { id } } }`, { id: posting.id });
     await until(posting.id, 'WITHDRAWN');
-    expect(topcv.jobs.get(externalId)!.status).toBe('closed');
+    expect(topcv.jobs.get(externalId)!.status).toBe('stopped');
 
-    const expiring = await publish(await job('Tài xế xe tải'), { industry: 'TRANSPORT' });
+    const expiring = await publish(await job('Tài xế xe tải'), { job_family_category: 'TRANSPORT' });
     const expiringId = Number((await until(expiring.id, 'PENDING_REVIEW')).externalId);
     await topcv.review(expiringId, true);
     await until(expiring.id, 'PUBLISHED');
@@ -209,8 +245,7 @@ describe('posting to TopCV', () => {
 
     // An application to the linked posting lands in the first stage of its job.
     expect(
-      (await topcv.apply(accessToken, direct.id, { full_name: 'Trịnh Văn Kho', email: 'kho.linked@example.vn' }))
-        ?.status,
+      (await topcv.apply(accessToken, direct.id, { name: 'Trịnh Văn Kho', email: 'kho.linked@example.vn' }))?.status,
     ).toBe(202);
     await eventually(
       async () =>
@@ -257,6 +292,114 @@ describe('posting to TopCV', () => {
     expect(disconnectContract.credentialFields.every((field: { hint: string | null }) => field.hint === null)).toBe(
       true,
     );
-    expect((await topcv.apply(otherToken, direct.id, { full_name: 'Không Ai' }))?.status).toBe(404);
+    expect((await topcv.apply(otherToken, direct.id, { name: 'Không Ai' }))?.status).toBe(404);
+  });
+});
+
+describe("applications in TopCV's shape, the CV behind a one-time link", () => {
+  const APPLICATIONS = `query ($id: ID!) { job(id: $id) { applications(first: 5) { edges { node {
+    boardApplicationId appliedAt candidate { name email phone cv { fileName contentType size } }
+    cvDownload { status attempts lastError } } } } } }`;
+  const applications = async (jobId: string) =>
+    (await gql(APPLICATIONS, { id: jobId })).job.applications.edges.map((edge: { node: any }) => edge.node);
+  const PDF = Buffer.from('%PDF-1.4\n% CV of Lê Thị Hồng\n%%EOF\n');
+
+  test('the candidate arrives at once; the worker fetches the CV once, retrying while TopCV fails; a repeated delivery adds nothing', async () => {
+    const direct = topcv.createDirectly(accessToken, 'Nhân viên bán hàng');
+    const jobId = await job('Nhân viên bán hàng');
+    const linked = await gql(
+      `mutation ($jobId: ID!, $contractId: ID!, $externalId: String!) { linkExistingPosting(jobId: $jobId, contractId: $contractId, externalId: $externalId) { __typename } }`,
+      { jobId, contractId: contract.id, externalId: String(direct.id) },
+    );
+    expect(linked.linkExistingPosting.__typename).toBe('Posting');
+
+    // TopCV's CV host fails twice before it serves the CV.
+    topcv.inject({ type: 'error', status: 503 }, { times: 2, pathPrefix: '/api/v1/cv-management/' });
+    const served = topcv.downloads.served;
+    const delivery = await topcv.apply(
+      accessToken,
+      direct.id,
+      { name: 'Lê Thị Hồng', email: 'hong@example.vn', phone: '0912 345 678' },
+      { cv: PDF },
+    );
+    expect(delivery.status).toBe(202);
+    // The wire format: TopCV's application body, as public integrations show it.
+    const posted = topcv.applications.at(-1)!;
+    expect(Object.keys(posted).sort()).toEqual(
+      [
+        'apply_at',
+        'candidate_email',
+        'candidate_name',
+        'candidate_phone',
+        'download_url',
+        'job_id',
+        'job_title',
+      ].sort(),
+    );
+    expect(posted.apply_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(posted.download_url).toMatch(/\/api\/v1\/cv-management\/onetime-download\?token=[0-9a-f]{32}$/);
+
+    await eventually(async () => (await applications(jobId))[0]?.cvDownload?.status === 'DONE', 15_000, 'the CV');
+    const [application] = await applications(jobId);
+    expect(application).toMatchObject({
+      candidate: {
+        name: 'Lê Thị Hồng',
+        email: 'hong@example.vn',
+        phone: '0912 345 678',
+        cv: { fileName: 'CV Lê Thị Hồng', contentType: 'application/pdf', size: PDF.length },
+      },
+      cvDownload: { status: 'DONE', attempts: 3, lastError: null },
+    });
+    expect(new Date(application.appliedAt).getTime()).toBe(
+      new Date(`${posted.apply_at.replace(' ', 'T')}+07:00`).getTime(),
+    );
+    expect(topcv.downloads.served).toBe(served + 1);
+
+    // TopCV delivers the same application again (another delivery id): still one application, no second download.
+    const again = await sendWebhook(
+      contract.webhookUrl,
+      topcvDelivery(employer.secretKey, { ...posted, download_url: topcv.hostCv(PDF) }),
+    );
+    expect(again.status).toBe(202);
+    await eventually(
+      async () => (await server.app.db.prisma.webhookDelivery.count({ where: { status: { not: 'DONE' } } })) === 0,
+      10_000,
+      'the repeated delivery to be applied',
+    );
+    expect(await applications(jobId)).toHaveLength(1);
+    expect(topcv.downloads.served).toBe(served + 1);
+  });
+
+  test('a link that has expired (410) is given up at once: the candidate stays, and the application says why', async () => {
+    const jobId = await job('Thu ngân');
+    const link = topcv.hostCv(PDF);
+    await fetch(link); // Someone used the one-time link first.
+    const delivery = await sendWebhook(
+      contract.webhookUrl,
+      topcvDelivery(employer.secretKey, {
+        job_title: 'Thu ngân',
+        apply_at: vietnamTime(),
+        candidate_name: 'Phan Văn Muộn',
+        candidate_email: 'muon@example.vn',
+        download_url: link,
+      }),
+    );
+    expect(delivery.status).toBe(202);
+    await eventually(
+      async () => (await applications(jobId))[0]?.cvDownload?.status === 'FAILED',
+      15_000,
+      'the give-up',
+    );
+    expect((await applications(jobId))[0]).toMatchObject({
+      candidate: { name: 'Phan Văn Muộn', cv: null },
+      cvDownload: {
+        status: 'FAILED',
+        attempts: 1,
+        lastError: "The board's CV link has expired or was already used (HTTP 410).",
+      },
+    });
+    // The link is not kept anywhere once used.
+    const rows = await server.app.db.prisma.documentDownload.findMany({ select: { url: true, status: true } });
+    expect(rows.filter((row) => row.status !== 'PENDING').every((row) => row.url === '')).toBe(true);
   });
 });

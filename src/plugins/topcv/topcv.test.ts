@@ -1,10 +1,10 @@
 import { describeBoardPlugin } from '@multiposting/plugin-sdk/test-kit';
-import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from '../../plugins/topcv/simulator.ts';
+import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS } from './simulator.ts';
 import plugin from './plugin.ts';
 
 const [accessToken, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
 const [otherToken, other] = Object.entries(TOPCV_EMPLOYERS)[1]!;
-const CV = Buffer.from('%PDF-1.4 kit').toString('base64');
+const CV_LINK = 'https://www.topcv.vn/api/v1/cv-management/onetime-download?token=kit0001';
 
 describeBoardPlugin({
   plugin,
@@ -15,8 +15,10 @@ describeBoardPlugin({
     other: { employerApiKey: otherToken, secretKey: other.secretKey },
   },
   invalidBoardFields: [
-    { boardFields: { industry: 'FARMING' }, path: 'industry' },
-    { boardFields: { provinces: ['VN-XX'] }, path: 'provinces.0' },
+    { boardFields: { job_family_category: 'FARMING' }, path: 'job_family_category' },
+    { boardFields: { locations: [{ province_id: 'VN-XX' }] }, path: 'locations.0.province_id' },
+    { boardFields: { salary_type: 1, salary_from: undefined }, path: 'salary_from' },
+    { boardFields: { experience: '10+' }, path: 'experience' },
   ],
   webhookSamples: [
     {
@@ -35,23 +37,23 @@ describeBoardPlugin({
       events: [{ type: 'posting.closed', externalId: '4711' }],
     },
     {
-      name: 'an application with its CV',
+      name: 'an application, its CV behind a one-time link (TopCV’s shape)',
       body: JSON.stringify({
-        event: 'application.created',
-        data: {
-          application_id: 'kit-2',
-          job_id: 4711,
-          candidate: { full_name: 'Trần Thị B', email: 'b@example.vn' },
-          cv: { file_name: 'cv.pdf', mime_type: 'application/pdf', content_base64: CV },
-        },
+        job_id: 4711,
+        job_title: 'Nhân viên kinh doanh',
+        apply_at: '2026-11-26 09:15:00',
+        candidate_name: 'Trần Thị B',
+        candidate_email: 'b@example.vn',
+        candidate_phone: '0912345678',
+        download_url: CV_LINK,
       }),
       events: [
         {
           type: 'candidate.applied',
-          applicationId: 'kit-2',
           externalPostingId: '4711',
-          candidate: { name: 'Trần Thị B', email: 'b@example.vn' },
-          document: { fileName: 'cv.pdf', contentBase64: CV },
+          appliedAt: '2026-11-26T09:15:00+07:00',
+          candidate: { name: 'Trần Thị B', email: 'b@example.vn', phone: '0912345678' },
+          documentDownload: { url: CV_LINK },
         },
       ],
     },
@@ -69,10 +71,14 @@ describeBoardPlugin({
       applyUrl: null,
     },
     boardFields: {
-      industry: 'SALES',
-      jobLevel: 'STAFF',
-      salary: { negotiable: false, min: 12_000_000, max: 18_000_000 },
-      provinces: ['VN-HN'],
+      job_family_category: 'SALES',
+      employee_level: 'STAFF',
+      experience: '1-3',
+      salary_type: 1,
+      salary_from: 12_000_000,
+      salary_to: 18_000_000,
+      locations: [{ province_id: 'VN-HN' }],
+      job_requirement: '<ul><li>Hai năm kinh nghiệm bán hàng</li></ul>',
       deadline: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
     },
   },
@@ -80,12 +86,10 @@ describeBoardPlugin({
     topcvDelivery(
       String(credentials.secretKey),
       {
-        event: 'application.created',
-        data: {
-          application_id: 'kit-1',
-          job_title: 'Kế toán',
-          candidate: { full_name: 'Trần Thị B', email: 'b@example.vn' },
-        },
+        job_title: 'Kế toán',
+        apply_at: '2026-11-26 10:00:00',
+        candidate_name: 'Trần Thị B',
+        candidate_email: 'b@example.vn',
       },
       { timestamp, ...(body === undefined ? {} : { rawBody: body }) },
     ),
