@@ -3,6 +3,7 @@
 // connected and jobs posted from GraphiQL without any real board.
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { FRANCE_TRAVAIL_CLIENTS } from '../src/plugins/france-travail/simulator.ts';
+import { WAREHOUSE_FIELDS } from '../src/plugins/le-forem/sample-posting.ts';
 import { startBoardSimulators } from '../src/sandbox/board-simulators.ts';
 
 const { simulators, credentials } = await startBoardSimulators();
@@ -35,6 +36,10 @@ console.log(
 );
 console.log(
   "  ingoedebanen: no API to call; connect it, publish, and open the contract's feedUrl (admins see it) in a browser.",
+);
+console.log(
+  `  le-forem: board fields in Le Forem's codes, e.g. ${JSON.stringify(WAREHOUSE_FIELDS)};\n` +
+    '    ROME V3 N1101 is one Le Forem no longer takes: its dry run refuses it before a credit is taken.',
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void Promise.all(Object.values(all).map((simulator) => simulator.close())));

@@ -156,6 +156,15 @@ describe('registering endpoints', () => {
         'https://localhost/x',
         'https://[::1]/x',
         'https://169.254.169.254/latest',
+        'https://localhost./x',
+        'https://[::127.0.0.1]/x',
+        'https://[64:ff9b::7f00:1]/x',
+        'https://[2002:7f00:1::]/x',
+        'https://[fec0::1]/x',
+        'https://198.18.0.1/x',
+        'https://224.0.0.1/x',
+        'https://255.255.255.255/x',
+        'https://192.0.0.1/x',
       ]) {
         const answer = await production.graphql(CREATE, {
           token: admin,
@@ -311,4 +320,28 @@ describe('delivering events', () => {
       await receiver.close();
     }
   }, 60_000);
+
+  test('a call that cannot connect is logged in generic words, never with the system message', async () => {
+    // A port nothing listens on any more: the connection is refused.
+    const { createServer } = await import('node:net');
+    const listener = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => listener.once('listening', resolve));
+    const { port } = listener.address() as { port: number };
+    await new Promise((resolve) => listener.close(resolve));
+    const created = await endpoint(`http://127.0.0.1:${port}/hooks`, ['CONTRACT_STATUS_CHANGED']);
+    await fjordContract();
+    const log = async () =>
+      (
+        await gql(
+          `query ($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 1) { edges { node { attemptLog { statusCode error } } } } } } }`,
+          { id: created.endpoint.id },
+        )
+      ).node.deliveries.edges[0]?.node.attemptLog ?? [];
+    await eventually(async () => (await log()).length > 0, 10_000, 'a first attempt');
+    expect((await log())[0]).toEqual({
+      statusCode: null,
+      error: 'Could not reach the endpoint: the connection was refused.',
+    });
+    await gql(`mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) { __typename } }`, { id: created.endpoint.id });
+  });
 });

@@ -120,7 +120,11 @@ export class DeliveryWorker {
       options,
       this.log,
     );
-    const sender = { ...options.eventWebhooks, leaseMs: options.leaseMs };
+    const sender = {
+      ...options.eventWebhooks,
+      leaseMs: options.leaseMs,
+      allowPrivate: deps.documents.allowPrivateLinks,
+    };
     this.eventDeliveries = new ClaimLoop(
       'event deliveries',
       release('event_delivery'),

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../db/database.ts';
 import type { Prisma } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import type { Keyring, Sealed } from '../crypto.ts';
-import { isPrivateHost } from '../private-hosts.ts';
+import { privateDestination } from '../private-hosts.ts';
 import { checkDocument, safeFileName } from './files.ts';
 import type { DocumentStorage } from './storage.ts';
 
@@ -94,8 +94,10 @@ async function fetchDocument(link: string, deps: DownloadDeps, timeoutMs: number
   const signal = AbortSignal.timeout(timeoutMs);
   let target = new URL(link);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-    if (!deps.documents.allowPrivateLinks && (target.protocol !== 'https:' || isPrivateHost(target.hostname)))
-      return { ok: false, retry: false, reason: "The board's CV link is not https or points at a private address." };
+    if (!deps.documents.allowPrivateLinks) {
+      const refused = target.protocol !== 'https:' ? 'it is not https' : await privateDestination(target);
+      if (refused) return { ok: false, retry: false, reason: `The board's CV link was not followed: ${refused}.` };
+    }
     let response: Response;
     try {
       response = await fetch(target, { redirect: 'manual', signal });

@@ -3,7 +3,10 @@ import { Webhook } from 'standardwebhooks';
 import type { PrismaClient } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import type { Keyring } from '../crypto.ts';
+import { networkFailure, privateDestination } from '../private-hosts.ts';
 import { endpointSecret } from './endpoints.ts';
+
+class PrivateDestination extends Error {}
 
 export interface SenderDeps {
   prisma: PrismaClient;
@@ -16,6 +19,8 @@ export interface SenderOptions {
   retryScheduleMs: readonly number[];
   timeoutMs: number;
   leaseMs: number;
+  /** Endpoints may point at private or loopback addresses (outside production); else checked when sending. */
+  allowPrivate: boolean;
 }
 
 export interface ClaimedEventDelivery {
@@ -69,6 +74,8 @@ export async function sendEventDelivery(
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
+    const refused = options.allowPrivate ? undefined : await privateDestination(new URL(delivery.endpoint.url));
+    if (refused) throw new PrivateDestination(refused);
     const response = await fetch(delivery.endpoint.url, {
       method: 'POST',
       headers: {
@@ -87,9 +94,11 @@ export async function sendEventDelivery(
     if (statusCode < 200 || statusCode >= 300) error = `The endpoint answered ${statusCode}.`;
   } catch (failure) {
     error =
-      (failure as Error).name === 'TimeoutError'
-        ? `No answer within ${options.timeoutMs} ms.`
-        : `Could not reach the endpoint: ${(failure as Error).cause instanceof Error ? ((failure as Error).cause as Error).message : (failure as Error).message}`;
+      failure instanceof PrivateDestination
+        ? `Not sent: ${failure.message}.`
+        : (failure as Error).name === 'TimeoutError'
+          ? `No answer within ${options.timeoutMs} ms.`
+          : `Could not reach the endpoint: ${networkFailure(failure)}.`;
   }
   const durationMs = Date.now() - started;
   const retryIn = options.retryScheduleMs[claimed.attempts - 1];
