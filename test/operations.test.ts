@@ -144,8 +144,16 @@ describe('the cost limit counts page sizes, whether written in the operation or 
     }
   });
 
-  test('100 postings with 100 applications each is refused before execution, also when the sizes are variables', async () => {
-    for (const response of [await literal(100, 100), await withVariables(100, 100)]) {
+  // The sizes as the variables' declared defaults, with no variables sent for them: what executes is costed.
+  const withDefaults = (postings: number, applications: number) =>
+    server.graphql(
+      `query ($id: ID!, $postings: Int = ${postings}, $applications: Int = ${applications}) { ${NESTED.replace('POSTINGS', '$postings').replace('APPLICATIONS', '$applications')} }`,
+      { token, variables: { id: contractId } },
+    );
+
+  test('100 postings with 100 applications each is refused before execution, also when the sizes are variables or their defaults', async () => {
+    expect((await withDefaults(20, 5)).body.errors).toBeUndefined();
+    for (const response of [await literal(100, 100), await withVariables(100, 100), await withDefaults(100, 100)]) {
       expect(response.body.data ?? null).toBeNull();
       expect(response.body.errors?.[0]?.message).toMatch(/Query Cost limit of 500000 exceeded/);
     }

@@ -1,7 +1,7 @@
 // npm run example:publish — connects a Le Forem contract, publishes a job through it and waits, on a GraphQL
 // subscription, for Le Forem's review. Every operation is typed from schema.graphql (see codegen.ts).
 //
-//   API_URL=http://localhost:4000 API_TOKEN=mp_… LE_FOREM_API_KEY=… npm run example:publish
+//   API_URL=http://localhost:4000 API_TOKEN=mpa_… LE_FOREM_API_KEY=… npm run example:publish
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { print } from 'graphql';

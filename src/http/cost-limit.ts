@@ -12,12 +12,19 @@ function refusal(
   variables: Record<string, unknown> | null | undefined,
   maxCost: number,
 ): GraphQLError[] {
-  if (!variables) return [];
+  // What will execute: the variables sent, else the defaults the operation declares for them.
+  const values: Record<string, unknown> = {};
+  visit(document, {
+    VariableDefinition(node) {
+      if (node.defaultValue?.kind === Kind.INT) values[node.variable.name.value] = Number(node.defaultValue.value);
+    },
+  });
+  Object.assign(values, variables);
   let written = false;
   const withSizes = visit(document, {
     Argument(node) {
       if (!PAGE_SIZE_ARGUMENTS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
-      const value = variables[node.value.name.value];
+      const value = values[node.value.name.value];
       if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
       written = true;
       return { ...node, value: { kind: Kind.INT, value: String(value) } };
@@ -38,7 +45,7 @@ function refusal(
 
 /**
  * GraphQL Armor's cost rule multiplies a connection's cost by a literal `first: 100` but cannot see a page size
- * passed as a variable, so `first: $n` would make any nesting cheap. Before each execution (validation results
+ * passed as a variable (or its declared default), so `first: $n` would make any nesting cheap. Before each execution (validation results
  * are cached per document, whatever the variables), this runs the same rule on the operation with those
  * variables written in, and refuses it the same way when it costs more than `maxCost`.
  */

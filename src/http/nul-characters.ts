@@ -3,11 +3,20 @@ import type { Plugin } from 'graphql-yoga';
 
 const NUL = '\u0000';
 
+/** Walked without recursion: a variable nested thousands of levels deep must not overflow the stack here. */
 function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes(NUL);
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (value !== null && typeof value === 'object')
-    return Object.entries(value).some(([key, inner]) => key.includes(NUL) || holdsNul(inner));
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string') {
+      if (current.includes(NUL)) return true;
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, inner] of Object.entries(current)) {
+        if (key.includes(NUL)) return true;
+        stack.push(inner);
+      }
+    }
+  }
   return false;
 }
 

@@ -6,6 +6,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { depthLimitedJson, MAX_JSON_DEPTH } from './json-scalar.ts';
 import type { PrismaClient } from '../db/database.ts';
 import { getDatamodel, type default as PrismaTypes } from '../db/generated/pothos-types.ts';
 import type { Context } from './context.ts';
@@ -54,7 +55,7 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType('DateTime', DateTimeResolver);
-builder.addScalarType('JSON', JSONResolver);
+builder.addScalarType('JSON', depthLimitedJson(JSONResolver, MAX_JSON_DEPTH));
 
 builder.queryType({ authScopes: { authenticated: true } });
 builder.mutationType({

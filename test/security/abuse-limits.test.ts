@@ -192,6 +192,22 @@ describe('other limits', () => {
     expect(response.body.errors?.[0]?.message).toMatch(/directives/i);
   });
 
+  test('a JSON value nested thousands of levels deep is refused as bad input, not a server error', async () => {
+    const token = await server.tokenFor('limits-json-depth');
+    const depth = 5000;
+    const nested = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: `{"query":"mutation ($fields: JSON) { updatePosting(id: \\"UG9zdGluZzox\\", boardFields: $fields) { __typename } }","variables":{"fields":${nested}}}`,
+    });
+    const body = await response.json();
+    expect(response.status).toBeLessThan(500);
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors?.[0]?.message).toMatch(/nested deeper than 32 levels/);
+    expect(server.logs.join('\n')).not.toMatch(/Maximum call stack/);
+  });
+
   test('a request body over the limit is refused with 413 without being read to the end', async () => {
     const token = await server.tokenFor('limits-body');
     const response = await fetch(`${server.url}/graphql`, {
