@@ -405,6 +405,19 @@ describe('roles and tenancy', () => {
       recruiter,
     );
     expect(fields.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Selected over the list, only the field is refused: the recruiter still gets every contract.
+    const listed = await call(
+      '{ contracts { edges { node { id status credentialFields { key } } } } }',
+      undefined,
+      recruiter,
+    );
+    expect(listed.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+      path: ['contracts', 'edges', 0, 'node', 'credentialFields'],
+    });
+    const nodes = listed.body.data?.contracts.edges.map((edge: any) => edge.node);
+    expect(nodes.map((node: any) => node.id)).toContain(contract.id);
+    expect(nodes.every((node: any) => node.credentialFields === null)).toBe(true);
     const connectAttempt = await call(CONNECT, { input: connectInput() }, recruiter);
     expect(connectAttempt.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const disconnectAttempt = await call(

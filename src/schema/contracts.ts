@@ -146,6 +146,9 @@ export const ContractRef = builder.prismaNode('Contract', {
     }),
     credentialFields: t.field({
       type: [ContractCredentialFieldRef],
+      // Nullable so that a non-admin selecting it gets this field refused, not the whole list of contracts.
+      nullable: true,
+      description: "The board's credential fields with the hint of each stored value (admins; null with an error for others).",
       authScopes: { admin: true },
       select: { credentials: { select: { key: true, hint: true } } },
       resolve: (contract, _args, context) => {
