@@ -307,7 +307,7 @@ describe('managing a contract', () => {
     ]);
 
     const disconnect =
-      'mutation ($id: ID!) { disconnectContract(id: $id) { __typename ... on Contract { status credentialFields { configured hint } } ... on ContractStateError { message status } } }';
+      'mutation ($id: ID!) { disconnectContract(id: $id) { __typename ... on Contract { status credentialFields { configured hint } } ... on ContractStateError { message contractStatus } } }';
     const disconnected = await call(disconnect, { id: contract.id });
     expect(disconnected.body.data?.disconnectContract).toEqual({
       __typename: 'Contract',
@@ -325,7 +325,7 @@ describe('managing a contract', () => {
     expect(twice.body.data?.disconnectContract).toEqual({
       __typename: 'ContractStateError',
       message: 'The contract is already disconnected.',
-      status: 'NOT_CONFIGURED',
+      contractStatus: 'NOT_CONFIGURED',
     });
     const verify = await call('mutation ($id: ID!) { verifyContract(id: $id) { __typename } }', { id: contract.id });
     expect(verify.body.data?.verifyContract.__typename).toBe('ContractStateError');

@@ -73,6 +73,8 @@ async function job(title = 'Ferry captain', on = server, as = token) {
 
 const POSTING = 'id status externalId rejectionReason lastError events { type to message }';
 const RESULT = `__typename ... on Posting { ${POSTING} } ... on Error { message }`;
+// `status` on Posting and the state error's own name compose in one selection over the union.
+const CHANGE_RESULT = `__typename ... on Posting { ${POSTING} } ... on PostingStateError { postingStatus } ... on Error { message }`;
 
 async function publish(
   jobId: string,
@@ -94,7 +96,7 @@ async function publish(
 const mutate = async (name: string, id: string, extra = '', variables: Record<string, unknown> = {}) =>
   (
     await gql(
-      `mutation ($id: ID!${extra ? `, ${extra}` : ''}) { ${name}(id: $id${extra ? ', boardFields: $boardFields' : ''}) { ${RESULT} } }`,
+      `mutation ($id: ID!${extra ? `, ${extra}` : ''}) { ${name}(id: $id${extra ? ', boardFields: $boardFields' : ''}) { ${CHANGE_RESULT} } }`,
       { id, ...variables },
     )
   )[name];
@@ -139,7 +141,11 @@ describe('updating and withdrawing', () => {
     expect(onBoard).toMatchObject({ sector: 'ENERGY', status: 'CLOSED' });
     expect(fjord.updates).toContain(published.externalId);
 
-    expect((await mutate('withdrawPosting', posting.id)).__typename).toBe('PostingStateError');
+    expect(await mutate('withdrawPosting', posting.id)).toEqual({
+      __typename: 'PostingStateError',
+      postingStatus: 'WITHDRAWN',
+      message: 'The posting is already WITHDRAWN.',
+    });
     expect((await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: {} })).__typename).toBe(
       'PostingStateError',
     );

@@ -31,7 +31,14 @@ builder.objectType(ContractStateError, {
   description: "The contract's status does not allow the operation. Nothing was changed.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ContractStateError,
-  fields: (t) => ({ status: t.field({ type: ContractStatusEnum, resolve: (error) => error.status }) }),
+  // Not `status`: selected beside Posting.status or Contract.status in one union, the names must not clash.
+  fields: (t) => ({
+    contractStatus: t.field({
+      type: ContractStatusEnum,
+      description: "The contract's status, which refused the operation.",
+      resolve: (error) => error.status,
+    }),
+  }),
 });
 
 const MoneyRef = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
@@ -148,7 +155,8 @@ export const ContractRef = builder.prismaNode('Contract', {
       type: [ContractCredentialFieldRef],
       // Nullable so that a non-admin selecting it gets this field refused, not the whole list of contracts.
       nullable: true,
-      description: "The board's credential fields with the hint of each stored value (admins; null with an error for others).",
+      description:
+        "The board's credential fields with the hint of each stored value (admins; null with an error for others).",
       authScopes: { admin: true },
       select: { credentials: { select: { key: true, hint: true } } },
       resolve: (contract, _args, context) => {

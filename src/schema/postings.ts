@@ -61,7 +61,14 @@ builder.objectType(PostingStateError, {
   description: "The posting's status does not allow the operation. Nothing was changed.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof PostingStateError,
-  fields: (t) => ({ status: t.field({ type: PostingStatusEnum, resolve: (error) => error.status }) }),
+  // Not `status`: selected beside Posting.status in one union, the names must not clash.
+  fields: (t) => ({
+    postingStatus: t.field({
+      type: PostingStatusEnum,
+      description: "The posting's status, which refused the operation.",
+      resolve: (error) => error.status,
+    }),
+  }),
 });
 
 builder.objectType(UnsupportedOperation, {

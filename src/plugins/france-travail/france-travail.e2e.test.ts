@@ -115,7 +115,7 @@ const POSTING = 'id status externalId rejectionReason boardFields';
 const publish = async (jobId: string, contractId: string, boardFields: Record<string, unknown>) =>
   (
     await gql(
-      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { ${POSTING} } ... on Error { message } ... on ValidationError { fieldErrors { path message } } ... on ContractStateError { contractStatus: status } } }`,
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { ${POSTING} } ... on Error { message } ... on ValidationError { fieldErrors { path message } } ... on ContractStateError { contractStatus } } }`,
       { input: { jobId, contractId, boardFields } },
     )
   ).publishPosting;
