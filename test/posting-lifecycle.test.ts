@@ -71,7 +71,7 @@ async function job(title = 'Ferry captain', on = server, as = token) {
   return data.createJob.id as string;
 }
 
-const POSTING = 'id status externalId rejectionReason lastError events { type to message }';
+const POSTING = 'id status withdrawalQueued externalId rejectionReason lastError events { type to message }';
 const RESULT = `__typename ... on Posting { ${POSTING} } ... on Error { message }`;
 // `status` on Posting and the state error's own name compose in one selection over the union.
 const CHANGE_RESULT = `__typename ... on Posting { ${POSTING} } ... on PostingStateError { postingStatus } ... on Error { message }`;
@@ -124,7 +124,10 @@ describe('updating and withdrawing', () => {
       expect(updated.status).toBe('UPDATE_QUEUED');
       const withdrawing = await mutate('withdrawPosting', posting.id);
       expect(withdrawing.__typename).toBe('Posting');
+      // Still live while the withdrawal waits behind the update, and the answer says it is on its way.
+      expect(withdrawing).toMatchObject({ status: 'UPDATE_QUEUED', withdrawalQueued: true });
       const done = await until(posting.id, 'WITHDRAWN');
+      expect(done.withdrawalQueued).toBe(false);
       expect(done.events.map((event: { type: string; to: string | null }) => event.to ?? event.type)).toEqual([
         'QUEUED',
         'SUBMITTED',

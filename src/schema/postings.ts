@@ -111,6 +111,16 @@ export const PostingRef = builder.prismaNode('Posting', {
         'The board fields the board refused on the last call, with its reasons (paths start with "boardFields"). Correct them with updatePosting: a FAILED publication is sent again without a second credit, a REJECTED posting goes back to the board\'s review.',
       resolve: (posting) => boardFieldErrors(posting.fieldErrors),
     }),
+    withdrawalQueued: t.boolean({
+      description:
+        'A withdrawal is on its way to the board: the posting stays live (its status) until the board has taken it off.',
+      select: {
+        _count: {
+          select: { deliveries: { where: { operation: 'WITHDRAW', status: { in: ['PENDING', 'PROCESSING'] } } } },
+        },
+      },
+      resolve: (posting) => posting._count.deliveries > 0,
+    }),
     boardWarnings: t.stringList({
       description:
         'What the board accepted but remarked on at the last publication or update (e.g. a code it will retire), in its words.',
