@@ -201,6 +201,11 @@ describe('publishing', () => {
   test.each([
     ['an unknown board-field value', { sector: 'MINING' }, ['boardFields', 'sector']],
     [
+      'a field the board does not have (misspelt)',
+      { sector: 'ENERGY', muncipality: 'Bergen' },
+      ['boardFields', 'muncipality'],
+    ],
+    [
       'a missing board field without default',
       { sector: 'ENERGY', municipality: undefined, jobWithoutCity: true },
       ['boardFields', 'municipality'],
@@ -218,6 +223,22 @@ describe('publishing', () => {
       (await gql('query ($id: ID!) { contract(id: $id) { credits { used } } }', { id: contractId })).contract.credits
         .used,
     ).toBe(0);
+  });
+
+  test("the posting form's schema marks what has a default as optional, and the job's pre-filled fields can be read first", async () => {
+    const job = await createJob({});
+    const { board } = await gql(
+      'query ($job: ID!) { board(id: "fjord-jobs") { postingFieldsSchema postingDefaults(jobId: $job) } }',
+      { job: job.id },
+    );
+    expect(board.postingFieldsSchema.required ?? []).not.toContain('remote');
+    expect(board.postingFieldsSchema.properties.remote.default).toBe(false);
+    expect(board.postingDefaults).toEqual({ municipality: 'Bergen' });
+    const foreign = await server.graphql(
+      'query ($job: ID!) { board(id: "fjord-jobs") { postingDefaults(jobId: $job) } }',
+      { token: await server.tokenFor('defaults-outsider'), variables: { job: job.id } },
+    );
+    expect(foreign.body.data?.board.postingDefaults).toBeNull();
   });
 
   test('refusals are typed and change nothing', async () => {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CAPABILITIES, type BoardPlugin, type CredentialField } from '@multiposting/plugin-sdk';
 import { countryName } from '../core/codes.ts';
+import { rowId } from '../core/ids.ts';
+import { postingJob } from '../core/jobs.ts';
+import { viewerOf } from './context.ts';
 import { generatedNames } from '@multiposting/plugin-sdk/host';
 import { builder } from './builder.ts';
 
@@ -64,9 +67,24 @@ export const BoardRef = builder.objectRef<BoardPlugin>('Board').implement({
     postingFieldsSchema: t.field({
       type: 'JSON',
       nullable: true,
-      description: 'JSON Schema of the board-only posting fields, to render the posting form.',
+      description:
+        'JSON Schema of the board-only posting fields as they are sent (a field with a default is not required; fields the API fills from the job are in postingDefaults), to render the posting form. Unknown fields are refused.',
       resolve: (board) =>
-        board.postingFields ? z.toJSONSchema(board.postingFields, { unrepresentable: 'any' }) : null,
+        board.postingFields ? z.toJSONSchema(board.postingFields, { unrepresentable: 'any', io: 'input' }) : null,
+    }),
+    postingDefaults: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        "The board fields the API would fill from this job when publishing it (what is sent overrides them): show them pre-filled in the posting form. Null for a job that is not the organisation's.",
+      args: { jobId: t.arg.globalID({ required: true }) },
+      resolve: async (board, { jobId }, context) => {
+        if (jobId.typename !== 'Job') return null;
+        const job = await context.prisma.job.findFirst({
+          where: { id: rowId(jobId.id), organizationId: viewerOf(context).organizationId },
+        });
+        return job ? (board.postingDefaults?.(postingJob(job)) ?? {}) : null;
+      },
     }),
   }),
 });

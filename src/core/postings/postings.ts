@@ -158,6 +158,13 @@ function validBoardFields(
   fields: Record<string, unknown>,
   jobPath: string[],
 ): Record<string, unknown> {
+  // A field the board does not have is refused, not dropped: a misspelt one would otherwise look sent.
+  const shape = (plugin.postingFields as { shape?: Record<string, unknown> } | undefined)?.shape;
+  const unknown = Object.keys(fields).filter((key) => !(plugin.postingFields && shape && key in shape));
+  if (unknown.length > 0 && (shape || !plugin.postingFields))
+    throw new ValidationError(
+      unknown.map((key) => ({ path: ['boardFields', key], message: `is not a ${plugin.name} posting field` })),
+    );
   const boardFields = plugin.postingFields
     ? (parseInput(plugin.postingFields, fields, ['boardFields']) as Record<string, unknown>)
     : {};
