@@ -258,6 +258,14 @@ describe('linking an existing board posting', () => {
     const linked = (await gql(LINK, { jobId: await job(), contractId, externalId: direct.id })).linkExistingPosting;
     expect(linked).toMatchObject({ __typename: 'Posting', status: 'PUBLISHED', externalId: direct.id });
     expect((await read(linked.id)).contract.credits).toEqual({ used: 0, remaining: 1 });
+
+    // Updating it fills the board fields from the job as publishing would: only what changes need be sent.
+    const updated = await mutate('updatePosting', linked.id, '$boardFields: JSON', {
+      boardFields: { sector: 'ENERGY' },
+    });
+    expect(updated).toMatchObject({ __typename: 'Posting', status: 'UPDATE_QUEUED' });
+    const after = await gql(`query ($id: ID!) { posting(id: $id) { boardFields } }`, { id: linked.id });
+    expect(after.posting.boardFields).toEqual({ sector: 'ENERGY', remote: false, municipality: 'Ålesund' });
   });
 
   test('one board posting is linked to one live posting: to another job, or through a second contract of the account, it is PostingExists', async () => {

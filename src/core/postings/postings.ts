@@ -321,10 +321,15 @@ export async function updatePosting(
       `A ${posting.status} posting cannot be updated; only a published one, one in review, or one the board refused (FAILED or REJECTED) can.`,
     );
   }
+  // A linked posting has no board fields of ours yet: the job fills them as publishing would.
   const boardFields = validBoardFields(
     plugin,
     posting.job,
-    { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields },
+    {
+      ...plugin.postingDefaults?.(postingJob(posting.job)),
+      ...(posting.boardFields as Record<string, unknown>),
+      ...input.boardFields,
+    },
     ['id'],
   );
   await refuseWhatTheBoardWould(deps, plugin, posting.contract, { job: postingJob(posting.job), boardFields });
