@@ -211,6 +211,14 @@ describe('connecting a contract', () => {
   test("credentials the board refuses make an INVALID_CREDENTIALS contract with the board's reason", async () => {
     const contract = await connect({ credentials: { ...VALID, apiKey: WRONG_KEY } });
     expect(contract).toMatchObject({ status: 'INVALID_CREDENTIALS', statusReason: 'Fjord Jobs refused the API key.' });
+
+    // Trying again, refused or corrected, reuses that contract: refusals do not pile up.
+    const again = await connect({ credentials: { ...VALID, apiKey: WRONG_KEY } });
+    expect(again).toMatchObject({ id: contract.id, status: 'INVALID_CREDENTIALS' });
+    const corrected = await connect();
+    expect(corrected).toMatchObject({ id: contract.id, status: 'ACTIVE', statusReason: null });
+    const { contracts } = (await call('{ contracts(first: 50) { edges { node { id status } } } }')).body.data!;
+    expect(contracts.edges.filter((edge: any) => edge.node.status === 'INVALID_CREDENTIALS')).toEqual([]);
   });
 
   test('a board that cannot be reached leaves the contract PENDING_VERIFICATION; verifying later activates it', async () => {

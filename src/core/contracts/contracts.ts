@@ -219,6 +219,32 @@ export async function connectContract(
   const columns = contractColumns(fields, input);
   const id = randomUUID();
   const contract = await deps.prisma.$transaction(async (tx) => {
+    // Trying again after the board refused the credentials reuses the refused contract instead of adding one.
+    const refused = await tx.contract.findFirst({
+      where: {
+        organizationId: actor.organizationId,
+        boardId: plugin.id,
+        environment: input.environment,
+        status: 'INVALID_CREDENTIALS',
+        postings: { none: {} },
+      },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (refused) {
+      const retried = await tx.contract.update({
+        where: { id: refused.id },
+        data: { ...(columns as Prisma.ContractUncheckedUpdateInput), status: 'PENDING_VERIFICATION', confirmations },
+      });
+      await tx.contractCredential.deleteMany({ where: { contractId: refused.id } });
+      await tx.contractCredential.createMany({
+        data: sealCredentials(deps.keyring, plugin, refused.id, credentials),
+      });
+      await record(tx, retried, actor, 'CONNECTED', [
+        ...describeChanges(refused, columns),
+        ...Object.keys(credentials).map((key) => ({ field: `credentials.${key}` })),
+      ]);
+      return retried;
+    }
     const created = await tx.contract.create({
       data: {
         ...(columns as Prisma.ContractUncheckedCreateInput),
