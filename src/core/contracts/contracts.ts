@@ -207,7 +207,9 @@ export async function connectContract(
     if (input.confirmations[confirmation.key] !== true)
       problems.push({ path: ['input', confirmation.key], message: `must be confirmed: ${confirmation.label}` });
   }
-  const credentials = collect(problems, () => validateCredentials(plugin, input.credentials, ['input', 'credentials']));
+  const credentials = collect(problems, () =>
+    validateCredentials(plugin, withoutCleared(plugin, input.credentials), ['input', 'credentials']),
+  );
   if (!fields || !credentials) throw new ValidationError(problems);
   if (problems.length > 0) throw new ValidationError(problems);
   await checkPrerequisite(deps, actor, plugin, input.environment);
@@ -269,6 +271,19 @@ export async function connectContract(
   return verify(deps, actor, plugin, contract, credentials);
 }
 
+/**
+ * The credentials without the optional fields the caller cleared: `null`, or an empty text for a field that is not
+ * required, means "not set" (a required one left empty is still refused, by the validation).
+ */
+function withoutCleared(plugin: BoardPlugin, credentials: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(credentials).filter(([key, value]) => {
+      const field = plugin.credentials.find((candidate) => candidate.key === key);
+      return !(value === null || (value === '' && field && !field.required));
+    }),
+  );
+}
+
 /** Changes contract fields and/or credentials; changed credentials are verified again. */
 export async function updateContract(
   deps: ContractDeps,
@@ -284,7 +299,10 @@ export async function updateContract(
   let credentials: Credentials | undefined;
   if (input.credentials) {
     const stored = await deps.prisma.contractCredential.findMany({ where: { contractId } });
-    const merged = { ...openCredentials(deps.keyring, contractId, stored), ...input.credentials };
+    const merged = withoutCleared(plugin, {
+      ...openCredentials(deps.keyring, contractId, stored),
+      ...input.credentials,
+    });
     const unknown = Object.keys(input.credentials).filter(
       (key) => !plugin.credentials.some((field) => field.key === key),
     );

@@ -410,6 +410,37 @@ describe('InGoedeBanen: own-website mode and the apply link template', () => {
     );
     expect(switched.updateContract).toEqual({ __typename: 'Contract', status: 'ACTIVE' });
     expect(vacancies((await fetchFeed(contract.feedUrl)).text)).toEqual([]);
+
+    // Optional settings are cleared with null (or empty text): the hosted page and the default phase come back.
+    const cleared = await gql(
+      `mutation ($id: ID!, $credentials: JSON!) { updateContract(id: $id, input: { credentials: $credentials }) { __typename ... on Contract { status credentialFields { key configured } } ... on ValidationError { fieldErrors { path message } } } }`,
+      {
+        id: contract.id,
+        credentials: { publicationMode: 'OWN_WEBSITE', applyUrlTemplate: null, defaultPhase: '', defaultSource: null },
+      },
+      outsider,
+    );
+    expect(cleared.updateContract.__typename).toBe('Contract');
+    const configured = Object.fromEntries(
+      cleared.updateContract.credentialFields.map((field: { key: string; configured: boolean }) => [
+        field.key,
+        field.configured,
+      ]),
+    );
+    expect(configured).toMatchObject({ applyUrlTemplate: false, defaultPhase: false, defaultSource: false });
+    const [item] = vacancies((await fetchFeed(contract.feedUrl)).text);
+    expect(item.applyUrl).toBe(
+      `${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(shown.id)}?pub_id=${rowIdOf(shown.id)}`,
+    );
+    // A required setting cannot be cleared.
+    const required = await gql(
+      `mutation ($id: ID!, $credentials: JSON!) { updateContract(id: $id, input: { credentials: $credentials }) { __typename ... on ValidationError { fieldErrors { path message } } } }`,
+      { id: contract.id, credentials: { email: null } },
+      outsider,
+    );
+    expect(required.updateContract.fieldErrors.map((error: { path: string[] }) => error.path)).toEqual([
+      ['input', 'credentials', 'email'],
+    ]);
   });
 
   test('an apply link template without {jobId} is refused with its field path', async () => {
