@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Events } from '../events.ts';
 import { effectiveStatus } from '../contracts/contracts.ts';
+import { feedSourceOf } from '../postings/board-state.ts';
 import type { FeedDeps } from '../feeds/open.ts';
 import { rowId } from '../ids.ts';
 import { storeInInbox } from '../webhooks/receive.ts';
@@ -17,8 +18,9 @@ export interface ApplicationPage {
 }
 
 /**
- * The page of a job published through a feed board's contract: the contract ACTIVE and the job in its feed (a
- * published posting on it, or an open job shown on the website). Null otherwise: the page is gone.
+ * The page of a job published through a feed board's contract: the contract ACTIVE and the job in its feed (an
+ * open job shown on the website in the website mode, a published posting otherwise). Null otherwise: the page is
+ * gone.
  */
 export async function findApplicationPage(
   deps: FeedDeps,
@@ -36,11 +38,15 @@ export async function findApplicationPage(
     where: { id: rowId(jobId), organizationId: contract.organizationId, status: 'OPEN' },
   });
   if (!job) return null;
-  const posting = await deps.prisma.posting.findFirst({
-    where: { jobId: job.id, contractId: contract.id, status: 'PUBLISHED' },
-    select: { externalId: true },
-  });
-  if (!posting && !job.onWebsite) return null;
+  // In the feed as the contract's publication mode says: the website's open jobs, or its published postings.
+  const website = (await feedSourceOf(deps, plugin, contract)) === 'website';
+  const posting = website
+    ? null
+    : await deps.prisma.posting.findFirst({
+        where: { jobId: job.id, contractId: contract.id, status: 'PUBLISHED' },
+        select: { externalId: true },
+      });
+  if (website ? !job.onWebsite : !posting) return null;
   return {
     organizationId: contract.organizationId,
     organizationName: contract.organization.name,

@@ -365,8 +365,10 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
       },
     ]);
 
-    // A job that is not in the feed has no page.
+    // A job that is not in the feed has no page; in this mode, neither has a job shown on the website but not posted.
     expect((await fetch(`${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[1]!)}`)).status).toBe(404);
+    const onWebsite = await createJob({ title: 'Alleen op de website', onWebsite: true });
+    expect((await fetch(`${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(onWebsite.id)}`)).status).toBe(404);
   });
 });
 
@@ -388,7 +390,11 @@ describe('InGoedeBanen: own-website mode and the apply link template', () => {
       toMedium: { '@code': 'WEBSITE' },
       applyUrl: `https://werken.acme.example/vacatures/${rowIdOf(shown.id)}/solliciteren?pub_id=${rowIdOf(shown.id)}`,
     });
-    expect([hidden.id, closed.id]).toHaveLength(2);
+    // The hosted page exists for what the feed holds: the shown job, not the hidden or closed ones.
+    const page = (jobId: string) => fetch(`${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobId)}`);
+    expect([(await page(shown.id)).status, (await page(hidden.id)).status, (await page(closed.id)).status]).toEqual([
+      200, 404, 404,
+    ]);
 
     const refused = (
       await gql(
@@ -429,7 +435,7 @@ describe('InGoedeBanen: own-website mode and the apply link template', () => {
     );
     expect(configured).toMatchObject({ applyUrlTemplate: false, defaultPhase: false, defaultSource: false });
     const [item] = vacancies((await fetchFeed(contract.feedUrl)).text);
-    expect(item.applyUrl).toBe(
+    expect(item?.applyUrl).toBe(
       `${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(shown.id)}?pub_id=${rowIdOf(shown.id)}`,
     );
     // A required setting cannot be cleared.
