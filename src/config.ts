@@ -132,6 +132,7 @@ const environmentSchema = z.object({
     .default([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),
   EVENT_WEBHOOK_TIMEOUT_MS: positiveInt(60_000).default(10_000),
   EVENT_WEBHOOK_ALLOW_PRIVATE: booleanFlag.optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: perPeriod.default(600),
   RATE_LIMIT_TOKEN_CREATIONS_PER_HOUR: perPeriod.default(60),
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: perPeriod.default(6000),
@@ -221,6 +222,8 @@ export interface Config {
   };
   /** Event endpoints may be plain http and point at private or loopback addresses (outside production by default). */
   eventWebhookAllowPrivate: boolean;
+  /** Who may read /metrics: the bearer of this token; anyone when undefined (outside production), nobody when null. */
+  metricsToken: string | null | undefined;
 }
 
 /**
@@ -346,5 +349,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       eventWebhooks: { retryScheduleMs: env.EVENT_WEBHOOK_RETRY_SCHEDULE_MS, timeoutMs: env.EVENT_WEBHOOK_TIMEOUT_MS },
     },
     eventWebhookAllowPrivate: env.EVENT_WEBHOOK_ALLOW_PRIVATE ?? !production,
+    metricsToken: env.METRICS_TOKEN ?? (production ? null : undefined),
   };
 }

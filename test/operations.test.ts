@@ -19,14 +19,41 @@ describe('operational endpoints and safety limits', () => {
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
   });
 
-  test('/metrics counts requests per operation and open WebSocket connections', async () => {
+  test('/metrics counts requests by operation type, never by the names callers choose, and open WebSocket connections', async () => {
     await server.graphql('query ViewerForMetrics { viewer { role } }', { token });
+    const series = (body: string) => body.split('\n').filter((line) => line.startsWith('graphql_')).length;
+    const before = await (await fetch(`${server.url}/metrics`)).text();
+    for (let index = 0; index < 20; index += 1)
+      await server.graphql(`query Chosen${index} { viewer { role } }`, { token });
     const body = await (await fetch(`${server.url}/metrics`)).text();
-    expect(body).toMatch(/graphql_envelop_request\{[^}]*operationName="ViewerForMetrics"[^}]*\} 1/);
-    expect(body).toMatch(/graphql_yoga_http_duration_count\{[^}]*operationName="ViewerForMetrics"/);
+    expect(body).toMatch(/graphql_envelop_request\{[^}]*operationType="query"[^}]*\} \d+/);
+    expect(body).not.toMatch(/ViewerForMetrics|Chosen7|operationName/);
+    expect(series(body)).toBe(series(before));
     expect(body).toContain('graphql_ws_connections 0');
     expect(body).toContain('process_cpu_user_seconds_total');
     expect(body).not.toContain(token);
+  });
+
+  test('with METRICS_TOKEN only its bearer reads /metrics; in production without one it is not served', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const metricsToken = randomBytes(24).toString('hex');
+    const keys = `k:${randomBytes(32).toString('base64')}`;
+    const [guarded, production] = await Promise.all([
+      startTestServer({ env: { METRICS_TOKEN: metricsToken } }),
+      startTestServer({ env: { NODE_ENV: 'production', ENCRYPTION_KEYS: keys } }),
+    ]);
+    try {
+      const read = (url: string, bearer?: string) =>
+        fetch(`${url}/metrics`, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
+      expect((await read(guarded.url)).status).toBe(401);
+      expect((await read(guarded.url, 'not-the-metrics-token')).status).toBe(401);
+      const allowed = await read(guarded.url, metricsToken);
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toContain('process_cpu_user_seconds_total');
+      expect((await read(production.url)).status).toBe(404);
+    } finally {
+      await Promise.all([guarded.stop(), production.stop()]);
+    }
   });
 
   test.each([

@@ -17,6 +17,7 @@ import type { ViewerCache } from '../core/auth/viewer.ts';
 import { useAuthentication } from './authentication.ts';
 import { usePageSizeVariablesInCost } from './cost-limit.ts';
 import { maskErrors } from './database-errors.ts';
+import { useMetricsAccess } from './metrics-access.ts';
 import { useRefuseNulCharacters } from './nul-characters.ts';
 import { clientAddress, useRateLimits, type RateLimits } from './rate-limits.ts';
 import { useEndSubscriptionsOnRevocation } from './revocation.ts';
@@ -92,6 +93,7 @@ export function createGraphQLServer(options: {
       useRateLimits(options.rateLimits),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({ endpoint: '/ready', check: options.isReady }),
+      useMetricsAccess(config.metricsToken),
       usePrometheus({
         endpoint: '/metrics',
         registry: metrics,
@@ -103,7 +105,8 @@ export function createGraphQLServer(options: {
           graphql_envelop_phase_subscribe: true,
           graphql_envelop_error_result: true,
         },
-        labels: { operationName: true, operationType: true, method: true, statusCode: true, url: false },
+        // No operation names: callers choose them, and each new one would add series without bound.
+        labels: { operationName: false, operationType: true, method: true, statusCode: true, url: false },
       }),
     ],
   });
