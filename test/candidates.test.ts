@@ -411,6 +411,46 @@ describe('refused deliveries', () => {
   });
 });
 
+describe('deliveries whose content cannot be stored', () => {
+  test('a signed delivery with a NUL character or an oversized name is taken (202) and set aside with its reason, for admins', async () => {
+    const contract = await topcvContract();
+    const stored = await server.app.db.prisma.candidate.count();
+    const nul = await post(
+      contract.webhookUrl,
+      topcvDelivery(SECRET, application('Bảo vệ', { name: 'Nul\u0000Name' })),
+    );
+    const huge = await post(
+      contract.webhookUrl,
+      topcvDelivery(SECRET, application('Bảo vệ', { name: 'x'.repeat(200 * 1024) })),
+    );
+    // Answered once each: the board has no reason to send them again.
+    expect([nul, huge]).toEqual([
+      { status: 202, attempts: 1 },
+      { status: 202, attempts: 1 },
+    ]);
+    const read = async () =>
+      (
+        await gql(`query ($id: ID!) { contract(id: $id) { setAsideBoardEvents { deliveryId reason receivedAt } } }`, {
+          id: contract.id,
+        })
+      ).contract.setAsideBoardEvents;
+    expect((await read()).map((entry: { reason: string }) => entry.reason).sort()).toEqual([
+      'a text holds the NUL character (U+0000), which cannot be stored',
+      'candidate.name: Too big: expected string to have <=300 characters',
+    ]);
+    await eventually(
+      async () => (await server.app.db.prisma.webhookDelivery.count({ where: { status: { not: 'DONE' } } })) === 0,
+    );
+    expect(await server.app.db.prisma.candidate.count()).toBe(stored);
+    const recruiter = await server.tokenFor('candidates', 'RECRUITER');
+    const refused = await server.graphql(`query ($id: ID!) { contract(id: $id) { setAsideBoardEvents { reason } } }`, {
+      token: recruiter,
+      variables: { id: contract.id },
+    });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
 describe('erasure', () => {
   test('deleteCandidate leaves no personal field in any table, and no document bytes', async () => {
     const contract = await topcvContract();

@@ -41,6 +41,17 @@ builder.objectType(ContractStateError, {
   }),
 });
 
+const SetAsideBoardEventRef = builder
+  .objectRef<{ deliveryId: string; receivedAt: Date; reason: string }>('SetAsideBoardEvent')
+  .implement({
+    description: "An event of a board's webhook delivery that could not be stored, and why.",
+    fields: (t) => ({
+      deliveryId: t.exposeString('deliveryId', { description: "The board's id of the delivery." }),
+      receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
+      reason: t.exposeString('reason'),
+    }),
+  });
+
 const MoneyRef = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
   fields: (t) => ({
     amount: t.exposeString('amount', { description: 'Decimal string, e.g. "1250.00".' }),
@@ -163,6 +174,29 @@ export const ContractRef = builder.prismaNode('Contract', {
         const plugin = context.boards.get(contract.boardId);
         const hints = new Map(contract.credentials.map((row) => [row.key, row.hint]));
         return (plugin?.credentials ?? []).map((field) => ({ ...field, hint: hints.get(field.key) ?? null }));
+      },
+    }),
+    setAsideBoardEvents: t.field({
+      type: [SetAsideBoardEventRef],
+      nullable: true,
+      authScopes: { admin: true },
+      description:
+        "Events of the board's webhook deliveries that could not be stored (an unreadable field, a NUL character), the latest first: why, never their content. The delivery was answered as taken so that the board stops sending it (admins).",
+      args: { first: t.arg.int({ defaultValue: 20 }) },
+      resolve: async (contract, { first }, context) => {
+        const rows = await context.prisma.webhookDelivery.findMany({
+          where: { contractId: contract.id, NOT: { setAside: { equals: [] } } },
+          orderBy: { receivedAt: 'desc' },
+          take: Math.min(Math.max(first ?? 20, 1), 100),
+          select: { deliveryId: true, receivedAt: true, setAside: true },
+        });
+        return rows.flatMap((row) =>
+          (row.setAside as { index: number; reason: string }[]).map((entry) => ({
+            deliveryId: row.deliveryId,
+            receivedAt: row.receivedAt,
+            reason: entry.reason,
+          })),
+        );
       },
     }),
     webhookUrl: t.string({

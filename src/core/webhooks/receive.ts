@@ -7,7 +7,8 @@ import { openCredentials } from '../contracts/credentials.ts';
 import { rowId } from '../ids.ts';
 import type { Keyring } from '../crypto.ts';
 import type { Events } from '../events.ts';
-import { webhookResultSchema } from '@multiposting/plugin-sdk/host';
+import { webhookEventSchema, webhookResultSchema } from '@multiposting/plugin-sdk/host';
+import { z } from 'zod';
 import type { InboxEventInput } from './events.ts';
 
 export interface ReceiveDeps {
@@ -73,7 +74,7 @@ export async function receiveWebhook(
     );
     return { outcome: 'failed', detail: 'The board plugin failed.' };
   }
-  const parsed = webhookResultSchema.safeParse(result);
+  const parsed = deliveryEnvelope.safeParse(result);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     deps.log.error(
@@ -82,14 +83,63 @@ export async function receiveWebhook(
     );
     return { outcome: 'failed', detail: 'The board plugin returned unreadable events.' };
   }
-
+  // The delivery is the board's, signed: what can be stored is, what cannot is set aside with its reason, and the
+  // board is told it was taken (asked again, it would send the same and never stop).
+  const { events, setAside } = sortEvents(parsed.data.events);
+  if (setAside.length > 0)
+    deps.log.warn(
+      { board: plugin.id, contract: contract.id, delivery: parsed.data.deliveryId, setAside },
+      'Board events that cannot be stored were set aside',
+    );
   const stored = await storeInInbox(deps, {
     organizationId: contract.organizationId,
     contractId: contract.id,
     boardId: plugin.id,
-    ...parsed.data,
+    deliveryId: parsed.data.deliveryId,
+    events,
+    setAside,
   });
   return { outcome: stored ? 'accepted' : 'duplicate' };
+}
+
+/** A plugin's answer: the delivery id must be readable; each event is checked on its own. */
+const deliveryEnvelope = webhookResultSchema.extend({ events: z.array(z.unknown()).max(100) });
+
+/** Whether any text (key or value) holds U+0000, which PostgreSQL cannot store; walked without recursion. */
+function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string' && current.includes('\u0000')) return true;
+    if (current !== null && typeof current === 'object')
+      for (const [key, inner] of Object.entries(current)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(inner);
+      }
+  }
+  return false;
+}
+
+/** The events the core can store, and why each other one was set aside (its place and reason, not its content). */
+function sortEvents(raw: unknown[]): { events: InboxEventInput[]; setAside: SetAsideEvent[] } {
+  const events: InboxEventInput[] = [];
+  const setAside: SetAsideEvent[] = [];
+  raw.forEach((event, index) => {
+    const checked = webhookEventSchema.safeParse(event);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      setAside.push({ index, reason: `${issue.path.join('.') || 'event'}: ${issue.message}` });
+    } else if (holdsNul(checked.data)) {
+      setAside.push({ index, reason: 'a text holds the NUL character (U+0000), which cannot be stored' });
+    } else events.push(checked.data);
+  });
+  return { events, setAside };
+}
+
+/** An event of a delivery that could not be stored. */
+export interface SetAsideEvent {
+  index: number;
+  reason: string;
 }
 
 /**
@@ -104,12 +154,13 @@ export async function storeInInbox(
     boardId: string;
     deliveryId: string;
     events: InboxEventInput[];
+    setAside?: SetAsideEvent[];
   },
 ): Promise<boolean> {
   const [row] = await deps.prisma.$queryRaw<{ id: string }[]>`
-    INSERT INTO webhook_delivery (id, organization_id, contract_id, board_id, delivery_id, events)
+    INSERT INTO webhook_delivery (id, organization_id, contract_id, board_id, delivery_id, events, set_aside)
     VALUES (gen_random_uuid(), ${delivery.organizationId}::uuid, ${delivery.contractId}::uuid, ${delivery.boardId}, ${delivery.deliveryId},
-            ${JSON.stringify(delivery.events as Prisma.InputJsonValue[])}::jsonb)
+            ${JSON.stringify(delivery.events as Prisma.InputJsonValue[])}::jsonb, ${JSON.stringify(delivery.setAside ?? [])}::jsonb)
     ON CONFLICT (contract_id, delivery_id) DO NOTHING
     RETURNING id::text AS id`;
   if (!row) return false;
