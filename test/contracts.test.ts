@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import type { Simulator } from '@multiposting/plugin-sdk/simulator';
-import { startTestServer, type GraphQLResponse, type TestServer } from './support/server.ts';
+import { eventually, startTestServer, subscribe, type GraphQLResponse, type TestServer } from './support/server.ts';
 
 // A board plugin written from the guide only, loaded from outside src/ as any third-party plugin would be.
 const EXAMPLE_PLUGIN = './examples/fjord-jobs/plugin.ts';
@@ -388,6 +388,46 @@ describe('managing a contract', () => {
     expect(expired.body.data?.contracts.edges.map((edge: any) => edge.node.id)).toContain(contract.id);
     const active = await call('{ contracts(filter: { status: ACTIVE }) { edges { node { id } } } }');
     expect(active.body.data?.contracts.edges.map((edge: any) => edge.node.id)).not.toContain(contract.id);
+  });
+
+  test('when the expiry date passes, EXPIRED is in the history and on contractStatusChanged, once; a later date brings it back', async () => {
+    const contract = await connect({ expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    const client = server.wsClient({ authorization: `Bearer ${admin}` });
+    const changes = subscribe(
+      client,
+      'subscription ($id: ID) { contractStatusChanged(filter: { contractId: $id }) { from to reason } }',
+      { id: contract.id },
+    );
+    await changes.ready;
+    await server.app.db.prisma.contract.update({
+      where: { id: await rawId(contract.id) },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    await changes.waitFor(1);
+    expect(changes.received[0]!.data!.contractStatusChanged).toEqual({
+      from: 'ACTIVE',
+      to: 'EXPIRED',
+      reason: 'The contract reached its expiry date.',
+    });
+    const history = async () =>
+      (
+        await call('query ($id: ID!) { contract(id: $id) { history(first: 20) { edges { node { type } } } } }', {
+          id: contract.id,
+        })
+      ).body.data?.contract.history.edges.map((edge: any) => edge.node.type);
+    await eventually(async () => (await history()).includes('EXPIRED'), 10_000, 'the history entry');
+
+    const renewed = await call(
+      'mutation ($id: ID!, $at: DateTime) { updateContract(id: $id, input: { expiresAt: $at }) { ... on Contract { status } } }',
+      { id: contract.id, at: new Date(Date.now() + 86_400_000).toISOString() },
+    );
+    expect(renewed.body.data?.updateContract.status).toBe('ACTIVE');
+    await changes.waitFor(2);
+    expect(changes.received[1]!.data!.contractStatusChanged).toMatchObject({ from: 'EXPIRED', to: 'ACTIVE' });
+    const types = await history();
+    expect(types.filter((type: string) => type === 'EXPIRED')).toHaveLength(1);
+    expect(types).toContain('RENEWED');
+    await client.dispose();
   });
 
   test('raising credits below what was used is refused', async () => {

@@ -115,7 +115,8 @@ builder.prismaObject('ContractEvent', {
   fields: (t) => ({
     id: t.exposeID('id'),
     type: t.exposeString('type', {
-      description: 'CONNECTED, UPDATED, VERIFIED, DISCONNECTED, or SUSPENDED and REINSTATED by the board.',
+      description:
+        'CONNECTED, UPDATED, VERIFIED, DISCONNECTED; SUSPENDED and REINSTATED by the board; EXPIRED when the expiry date passes, RENEWED when it moves later.',
     }),
     actor: t.relation('actor', { nullable: true, description: 'The user who made the change; null for the system.' }),
     changes: t.field({ type: [ContractChangeRef], resolve: (event) => event.changes as { field: string }[] }),

@@ -8,6 +8,46 @@ import { publishAfter } from '../events.ts';
 import { pluginOf, recordStatusChange, verify, type ContractDeps } from './contracts.ts';
 import { openCredentials } from './credentials.ts';
 
+/**
+ * Contracts whose expiry date has passed since it was last looked at: EXPIRED goes into their history and out as
+ * contractStatusChanged and an event webhook, once per expiry (an expiry date moved later and passed again counts
+ * again). The status callers see already follows the date (effectiveStatus); this tells it when it happens.
+ */
+export async function announceExpiredContracts(
+  deps: Pick<ContractDeps, 'prisma' | 'events'>,
+  limit = 20,
+): Promise<number> {
+  return publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      const due = await tx.$queryRaw<
+        { id: string; organization_id: string; board_id: string; status: ContractStatus }[]
+      >`
+        SELECT c.id::text AS id, c.organization_id::text AS organization_id, c.board_id, c.status::text AS status
+        FROM contract AS c
+        WHERE c.expires_at <= now() AND c.status NOT IN ('NOT_CONFIGURED', 'DISCONNECTED', 'EXPIRED')
+          AND NOT EXISTS (
+            SELECT 1 FROM contract_event AS e
+            WHERE e.contract_id = c.id AND e.type = 'EXPIRED' AND e.created_at >= c.expires_at)
+        ORDER BY c.expires_at
+        LIMIT ${limit}
+        FOR UPDATE OF c SKIP LOCKED`;
+      for (const row of due) {
+        const contract = { id: row.id, organizationId: row.organization_id, boardId: row.board_id, status: row.status };
+        await recordStatusChange(
+          tx,
+          emit,
+          contract,
+          null,
+          'EXPIRED',
+          'EXPIRED',
+          'The contract reached its expiry date.',
+        );
+      }
+      return due.length;
+    }),
+  );
+}
+
 /** Claims up to `limit` contracts due for a check; their next check moves a lease ahead so no other worker takes them. */
 export async function claimDueContracts(prisma: PrismaClient, leaseMs: number, limit: number): Promise<string[]> {
   const rows = await prisma.$queryRaw<{ id: string }[]>`

@@ -324,29 +324,38 @@ export async function updateContract(
   }
 
   const changedKeys = credentials ? Object.keys(input.credentials ?? {}) : [];
-  const updated = await deps.prisma.$transaction(async (tx) => {
-    const next = await tx.contract.update({
-      where: { id: contractId },
-      data: {
-        ...columns,
-        ...(credentials ? { status: 'PENDING_VERIFICATION', statusReason: null } : {}),
-        // A feed board's contract connected again after a disconnection gets a new feed URL.
-        ...(credentials && isFeedBoard(plugin) && !contract.feedTokenHash
-          ? newFeedToken(deps.keyring, contractId)
-          : {}),
-      },
-    });
-    if (credentials) {
-      await tx.contractCredential.deleteMany({ where: { contractId } });
-      await tx.contractCredential.createMany({ data: sealCredentials(deps.keyring, plugin, contractId, credentials) });
-    }
-    const changes = [
-      ...describeChanges(contract, columns),
-      ...changedKeys.map((key) => ({ field: `credentials.${key}` })),
-    ];
-    if (changes.length > 0) await record(tx, contract, actor, 'UPDATED', changes);
-    return next;
-  });
+  const updated = await publishAfter(deps.events, (emit) =>
+    deps.prisma.$transaction(async (tx) => {
+      const next = await tx.contract.update({
+        where: { id: contractId },
+        data: {
+          ...columns,
+          ...(credentials ? { status: 'PENDING_VERIFICATION', statusReason: null } : {}),
+          // A feed board's contract connected again after a disconnection gets a new feed URL.
+          ...(credentials && isFeedBoard(plugin) && !contract.feedTokenHash
+            ? newFeedToken(deps.keyring, contractId)
+            : {}),
+        },
+      });
+      if (credentials) {
+        await tx.contractCredential.deleteMany({ where: { contractId } });
+        await tx.contractCredential.createMany({
+          data: sealCredentials(deps.keyring, plugin, contractId, credentials),
+        });
+      }
+      const changes = [
+        ...describeChanges(contract, columns),
+        ...changedKeys.map((key) => ({ field: `credentials.${key}` })),
+      ];
+      if (changes.length > 0) await record(tx, contract, actor, 'UPDATED', changes);
+      // An expiry date moved past today brings an expired contract back, and says so like the expiry did.
+      const before = effectiveStatus(contract);
+      const after = effectiveStatus(next);
+      if (before === 'EXPIRED' && after !== 'EXPIRED' && !credentials)
+        await recordStatusChange(tx, emit, { ...contract, status: 'EXPIRED' }, actor, 'RENEWED', after, null);
+      return next;
+    }),
+  );
   // The history and the event carry the status the contract had before the new credentials, not the
   // PENDING_VERIFICATION it passes through while the board is asked.
   return credentials ? verify(deps, actor, plugin, { ...updated, status: contract.status }, credentials) : updated;

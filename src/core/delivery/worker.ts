@@ -6,7 +6,7 @@ import type { Delivery, PostingStatus } from '../../db/generated/prisma/client.t
 import type { Logger } from '../../logger.ts';
 import { BoardError } from '@multiposting/plugin-sdk';
 import type { BoardRegistry } from '../boards.ts';
-import { checkContract, claimDueContracts } from '../contracts/checks.ts';
+import { announceExpiredContracts, checkContract, claimDueContracts } from '../contracts/checks.ts';
 import { openCredentials } from '../contracts/credentials.ts';
 import { consumeCredit, releaseCredit } from '../credits.ts';
 import type { Keyring } from '../crypto.ts';
@@ -230,6 +230,7 @@ export class DeliveryWorker {
     // Checks are due every CONTRACT_CHECK_INTERVAL_MS (minutes): looking for them more than once a second is waste.
     const waitMs = Math.min(this.deps.boards.contractCheckMs, Math.max(this.options.pollMs, 1000));
     return this.repeat('check contracts', waitMs, async () => {
+      await announceExpiredContracts(this.deps);
       const due = await claimDueContracts(this.deps.prisma, this.options.leaseMs, 20);
       await Promise.all(
         due.map((id) =>
