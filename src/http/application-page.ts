@@ -10,6 +10,7 @@ import type { Events } from '../core/events.ts';
 import type { FeedDeps } from '../core/feeds/open.ts';
 import type { Logger } from '../logger.ts';
 import { readBody } from './body.ts';
+import { PAGE_TEXT, type PageLanguage, type PageText, pageLanguage } from './application-page-text.ts';
 import type { Limit } from './rate-limits.ts';
 
 const ROUTE = /^\/apply\/([0-9a-f-]{36})\/([0-9a-f-]{36})$/i;
@@ -25,32 +26,59 @@ const HEADERS = {
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
 
-function layout(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+function layout(title: string, body: string, language: PageLanguage = 'en'): string {
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 label{display:block;margin-top:1rem;font-weight:600}input[type=text],input[type=email],input[type=tel]{width:100%;padding:.4rem}
 .error{color:#b00020}button{margin-top:1.5rem;padding:.5rem 1.5rem}</style></head><body>${body}</body></html>`;
 }
 
-function formPage(page: ApplicationPage, values: Record<string, string>, errors: Record<string, string>): string {
+function formPage(
+  page: ApplicationPage,
+  language: PageLanguage,
+  values: Record<string, string>,
+  errors: Partial<Record<FormError, string>>,
+): string {
+  const text = PAGE_TEXT[language];
   const value = (key: string) => escapeHtml(values[key] ?? '');
-  const error = (key: string) =>
+  const error = (key: FormError) =>
     errors[key] ? `<div class="error" id="${key}-error">${escapeHtml(errors[key])}</div>` : '';
+  // A submission id that was refused is replaced: the form sent again is a new one.
+  const submissionId = errors.form || !values.submissionId ? randomUUID() : value('submissionId');
+  const organization = escapeHtml(page.organizationName);
   return layout(
-    `Apply: ${page.job.title}`,
-    `<h1>${escapeHtml(page.job.title)}</h1><p>${escapeHtml(page.organizationName)}${page.job.city ? ` · ${escapeHtml(page.job.city)}` : ''}</p>
+    `${text.apply}: ${page.job.title}`,
+    `<h1>${escapeHtml(page.job.title)}</h1><p>${organization}${page.job.city ? ` · ${escapeHtml(page.job.city)}` : ''}</p>
 <section>${page.job.description}</section>
-<h2>Apply</h2>${error('form')}
+<h2>${text.apply}</h2>${error('form')}
 <form method="post" enctype="multipart/form-data">
-<input type="hidden" name="submissionId" value="${value('submissionId') || randomUUID()}">
-<label for="name">Name</label><input type="text" id="name" name="name" required maxlength="300" value="${value('name')}">${error('name')}
-<label for="email">E-mail</label><input type="email" id="email" name="email" required maxlength="254" value="${value('email')}">${error('email')}
-<label for="phone">Phone (optional)</label><input type="tel" id="phone" name="phone" maxlength="50" value="${value('phone')}">${error('phone')}
-<label for="cv">CV (optional: PDF, Word, ODT, RTF or text)</label><input type="file" id="cv" name="cv">${error('cv')}
-<label><input type="checkbox" name="consent" value="yes"${values.consent === 'yes' ? ' checked' : ''}> I agree that ${escapeHtml(page.organizationName)} receives and keeps my application.</label>${error('consent')}
-<button type="submit">Send my application</button>
+<input type="hidden" name="submissionId" value="${submissionId}">
+<label for="name">${text.name}</label><input type="text" id="name" name="name" required maxlength="300" value="${value('name')}">${error('name')}
+<label for="email">${text.email}</label><input type="email" id="email" name="email" required maxlength="254" value="${value('email')}">${error('email')}
+<label for="phone">${text.phone}</label><input type="tel" id="phone" name="phone" maxlength="50" value="${value('phone')}">${error('phone')}
+<label for="cv">${text.cv}</label><input type="file" id="cv" name="cv">${error('cv')}
+<label><input type="checkbox" name="consent" value="yes"${values.consent === 'yes' ? ' checked' : ''}> ${text.consent(organization)}</label>${error('consent')}
+<button type="submit">${text.submit}</button>
 </form>`,
+    language,
   );
+}
+
+type FormError = 'form' | 'name' | 'email' | 'phone' | 'cv' | 'consent';
+
+/** The refusal of each field in the page's language; what names no field shows at the top of the form. */
+function formErrors(issues: readonly { path: PropertyKey[]; code: string }[], text: PageText) {
+  const errors: Partial<Record<FormError, string>> = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? '');
+    if (field === 'name') errors.name ??= issue.code === 'too_big' ? text.errors.nameTooLong : text.errors.name;
+    else if (field === 'email') errors.email ??= text.errors.email;
+    else if (field === 'phone') errors.phone ??= text.errors.phone;
+    else if (field === 'consent') errors.consent ??= text.errors.consent;
+    else if (field === 'submissionId') errors.form ??= text.errors.outdated;
+    else errors.form ??= text.errors.form;
+  }
+  return errors;
 }
 
 /**
@@ -73,11 +101,13 @@ export function applicationPageRoute(
     const match = ROUTE.exec(path);
     const page = match ? await findApplicationPage(deps, match[1]!.toLowerCase(), match[2]!.toLowerCase()) : null;
     if (!page) {
-      response.writeHead(404, HEADERS).end(layout('Not found', '<h1>This vacancy is no longer open</h1>'));
+      response.writeHead(404, HEADERS).end(layout('Not found', `<h1>${PAGE_TEXT.en.notFound}</h1>`));
       return true;
     }
+    const language = pageLanguage(deps.boards.get(page.boardId)?.country);
+    const text = PAGE_TEXT[language];
     if (request.method === 'GET' || request.method === 'HEAD') {
-      response.writeHead(200, HEADERS).end(request.method === 'HEAD' ? undefined : formPage(page, {}, {}));
+      response.writeHead(200, HEADERS).end(request.method === 'HEAD' ? undefined : formPage(page, language, {}, {}));
       return true;
     }
     if (request.method !== 'POST') {
@@ -89,9 +119,8 @@ export function applicationPageRoute(
       response
         .writeHead(429, { ...HEADERS, 'retry-after': String(verdict.retryAfterSeconds) })
         .end(
-          layout(
-            'Too many applications',
-            `<h1>Too many applications from your address</h1><p>Please try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).</p>`,
+          (([title, body]) => layout(title, `<h1>${title}</h1><p>${body}</p>`, language))(
+            text.tooMany(Math.ceil(verdict.retryAfterSeconds / 60)),
           ),
         );
       return true;
@@ -100,7 +129,7 @@ export function applicationPageRoute(
     if (body === null) {
       response
         .writeHead(413, { ...HEADERS, connection: 'close' })
-        .end(layout('Too large', '<h1>The CV is too large</h1><p>Go back and choose a smaller file.</p>'));
+        .end(layout(text.tooLarge[0], `<h1>${text.tooLarge[0]}</h1><p>${text.tooLarge[1]}</p>`, language));
       return true;
     }
     let form: FormData;
@@ -109,9 +138,7 @@ export function applicationPageRoute(
         headers: { 'content-type': String(request.headers['content-type'] ?? '') },
       }).formData();
     } catch {
-      response
-        .writeHead(400, HEADERS)
-        .end(formPage(page, {}, { form: 'The form could not be read; please try again.' }));
+      response.writeHead(400, HEADERS).end(formPage(page, language, {}, { form: text.errors.unreadable }));
       return true;
     }
     const values = Object.fromEntries(
@@ -120,12 +147,10 @@ export function applicationPageRoute(
     const parsed = applicationFormSchema.safeParse(values);
     const file = form.get('cv');
     const cv = file instanceof File && file.size > 0 ? file : undefined;
-    const errors: Record<string, string> = {};
-    if (!parsed.success)
-      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    if (cv && cv.size > deps.maxDocumentBytes) errors.cv = 'The CV is too large.';
+    const errors = parsed.success ? {} : formErrors(parsed.error.issues, text);
+    if (cv && cv.size > deps.maxDocumentBytes) errors.cv = text.errors.cvTooLarge;
     if (!parsed.success || Object.keys(errors).length > 0) {
-      response.writeHead(400, HEADERS).end(formPage(page, values, errors));
+      response.writeHead(400, HEADERS).end(formPage(page, language, values, errors));
       return true;
     }
     const stored = await submitApplication(deps, page, {
@@ -147,9 +172,8 @@ export function applicationPageRoute(
     response
       .writeHead(200, HEADERS)
       .end(
-        layout(
-          'Thank you',
-          `<h1>Thank you</h1><p>Your application for ${escapeHtml(page.job.title)} was sent to ${escapeHtml(page.organizationName)}.</p>`,
+        (([title, body]) => layout(title, `<h1>${title}</h1><p>${body}</p>`, language))(
+          text.thanks(escapeHtml(page.job.title), escapeHtml(page.organizationName)),
         ),
       );
     return true;

@@ -155,7 +155,7 @@ describe('rate limits answer 429 with Retry-After and run nothing', () => {
     const refused = await apply(3);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(await refused.text()).toContain('Too many applications');
+    expect(await refused.text()).toContain('Te veel sollicitaties vanaf uw adres');
     expect((await fetch(applyUrl)).status).toBe(200);
   });
 });

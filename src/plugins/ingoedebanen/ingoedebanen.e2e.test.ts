@@ -324,6 +324,9 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     const page = `${server.url}/apply/${rowIdOf(contract.id)}/${rowIdOf(jobIds[0]!)}`;
     const html = await (await fetch(page)).text();
     expect(html).toContain('Teamleider magazijn (m/v/x)');
+    // InGoedeBanen is Dutch: so is its application page.
+    expect(html).toContain('<html lang="nl">');
+    expect(html).toContain('Verstuur mijn sollicitatie');
     const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(html)![1]!;
 
     const form = () => {
@@ -342,7 +345,18 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     const refused = await fetch(page, { method: 'POST', body: invalid });
     expect(refused.status).toBe(400);
     const refusedHtml = await refused.text();
-    expect(refusedHtml).toContain('Please enter a valid e-mail address.');
+    expect(refusedHtml).toContain('Vul een geldig e-mailadres in.');
+    expect(refusedHtml).toContain('Geef toestemming om uw sollicitatie door te geven.');
+    // A malformed submission (no form id) says what was wrong, and the form it answers can be sent again.
+    const malformed = new FormData();
+    malformed.set('name', 'Sanne de Vries');
+    malformed.set('email', 'sanne@example.nl');
+    malformed.set('consent', 'yes');
+    const outdated = await fetch(page, { method: 'POST', body: malformed });
+    expect(outdated.status).toBe(400);
+    const outdatedHtml = await outdated.text();
+    expect(outdatedHtml).toContain('Het formulier was verouderd en is vernieuwd: verstuur het opnieuw.');
+    expect(outdatedHtml).toMatch(/name="submissionId" value="[0-9a-f-]{36}"/);
     expect(refusedHtml).toContain('&#60;script&#62;');
     expect(refusedHtml).not.toContain('<script>x');
 
