@@ -87,6 +87,59 @@ describe.runIf(TEST_DB === 'pglite')('the server process on the embedded databas
   });
 });
 
+describe.runIf(TEST_DB === 'pglite')('npm start as a supervisor runs it', () => {
+  test('SIGTERM to npm stops the server cleanly: no process is left serving', async () => {
+    const { spawn } = await import('node:child_process');
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'mp-npm-start-'));
+    const npm = spawn('npm', ['start'], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_PRETTY: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const match = /Listening on (http:\/\/\S+) /.exec(output);
+          if (match) {
+            clearInterval(timer);
+            resolve(match[1]!);
+          }
+        }, 100);
+        void exited.then(() => {
+          clearInterval(timer);
+          reject(new Error(`npm start exited: ${output}`));
+        });
+      });
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      npm.kill('SIGTERM');
+      await exited;
+      // The server itself received the signal (not only npm), stopped cleanly, and no longer answers.
+      expect(output).toMatch(/SIGTERM received/);
+      const stopped = await new Promise<boolean>((resolve) => {
+        const timer = setInterval(
+          () =>
+            fetch(`${url}/health`).then(
+              () => undefined,
+              () => {
+                clearInterval(timer);
+                resolve(true);
+              },
+            ),
+          100,
+        );
+      });
+      expect(stopped).toBe(true);
+    } finally {
+      npm.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 // Two OS processes racing to migrate one PostgreSQL database: the advisory lock makes one wait for the other.
 describe.runIf(TEST_DB === 'postgres')('npm run db:migrate from two processes at once', () => {
   test('applies each migration exactly once', async () => {
