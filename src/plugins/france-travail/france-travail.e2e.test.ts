@@ -460,7 +460,13 @@ describe('France Travail: quality rate and suspension (production)', () => {
       ],
     });
 
-    production.setQuality(ACME.partyId, { rate: 71.5, suspendedReason: 'taux de qualité insuffisant' });
+    // Through the simulator's HTTP control, as the demo's user would.
+    const control = await fetch(`${production.url}/_simulator/quality`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ partyId: ACME.partyId, rate: 71.5, suspendedReason: 'taux de qualité insuffisant' }),
+    });
+    expect(control.status).toBe(200);
     await eventually(async () => (await contract(connected.id)).status === 'SUSPENDED', 5000, 'the suspension');
     const reason = 'France Travail suspended production access: taux de qualité insuffisant';
     expect(await contract(connected.id)).toMatchObject({ statusReason: reason, qualityRate: 71.5 });

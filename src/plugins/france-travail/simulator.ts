@@ -322,6 +322,15 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
       offer.status = 'ANNULEE';
       return { status: 204 };
     },
+    // Controls for the demo and manual trials (not France Travail's API): its quality rating of a partner.
+    'POST /_simulator/quality': ({ body }) => {
+      const input = (body ?? {}) as { partyId?: unknown; rate?: unknown; suspendedReason?: unknown };
+      if (typeof input.partyId !== 'string' || typeof input.rate !== 'number' || input.rate < 0 || input.rate > 100)
+        return { status: 422, json: { error: 'partyId (text) and rate (0 to 100) are required' } };
+      const suspendedReason = typeof input.suspendedReason === 'string' ? input.suspendedReason : null;
+      quality.set(input.partyId, { rate: input.rate, suspendedReason });
+      return { json: { partyId: input.partyId, rate: input.rate, suspendedReason } };
+    },
     // The sandbox access form of France Travail's partner site: no token, the client ID names the application.
     'POST /partenaire/v1/demandes-acces': ({ body }) => {
       settle();

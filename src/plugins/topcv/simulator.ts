@@ -177,6 +177,40 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
     }, options.autoReviewMs).unref();
   }
 
+  /** The deadline passes: the job closes and TopCV says so. */
+  function expire(id: number) {
+    const job = jobs.get(id)!;
+    job.status = 'expired';
+    return notify(job.employerId, { event: 'job.expired', data: { job_id: id } });
+  }
+  /**
+   * Someone applies to a job (or sends a CV for a job title TopCV does not link to a job, with `jobId` null):
+   * TopCV posts the application, its CV behind a one-time link.
+   */
+  function apply(
+    accessToken: string,
+    jobId: number | null,
+    candidate: { name: string; email?: string; phone?: string },
+    extra: { title?: string; cv?: Buffer } = {},
+  ) {
+    const employer = employers[accessToken]!;
+    const job = jobId === null ? undefined : jobs.get(jobId);
+    const title = extra.title ?? job?.title;
+    const body: TopcvApplication = {
+      job_id: job?.id ?? null,
+      ...(title ? { job_title: title } : {}),
+      apply_at: vietnamTime(),
+      candidate_name: candidate.name,
+      ...(candidate.email ? { candidate_email: candidate.email } : {}),
+      ...(candidate.phone ? { candidate_phone: candidate.phone } : {}),
+      ...(extra.cv ? { download_url: hostCv(extra.cv) } : {}),
+    };
+    applications.push(body);
+    const delivery = notify(employer.id, body);
+    if (!delivery) throw new Error('No webhook URL is set up for this employer');
+    return delivery;
+  }
+
   const simulator = await startSimulator({
     'GET /api/v1/employer/me': ({ headers }) => {
       const employer = employerOf(headers);
@@ -247,6 +281,47 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       job.status = 'stopped';
       return { json: view(job) };
     },
+    // Controls for the demo and manual trials (not TopCV's API): what its moderators and candidates do.
+    'POST /_simulator/jobs/:id/review': async ({ params, body }) => {
+      const input = (body ?? {}) as { approved?: unknown; reason?: unknown };
+      const job = jobs.get(Number(params.id));
+      if (job?.status !== 'reviewing') return { status: 409, json: { error: 'The job is not waiting for review.' } };
+      const reason = typeof input.reason === 'string' ? input.reason : undefined;
+      const webhook = await review(job.id, input.approved !== false, reason);
+      return { json: { status: job.status, webhook: webhook?.status ?? null } };
+    },
+    'POST /_simulator/jobs/:id/expire': async ({ params }) => {
+      if (!jobs.has(Number(params.id))) return { status: 404, json: { error: 'No such job.' } };
+      const webhook = await expire(Number(params.id));
+      return { json: { status: 'expired', webhook: webhook?.status ?? null } };
+    },
+    'POST /_simulator/applications': async ({ body }) => {
+      const input = (body ?? {}) as Record<string, unknown>;
+      const text = (key: string) => (typeof input[key] === 'string' && input[key] ? (input[key] as string) : undefined);
+      const accessToken = employers[text('employerApiKey') ?? '']
+        ? text('employerApiKey')!
+        : Object.keys(employers)[0]!;
+      const name = text('name');
+      if (!name) return { status: 422, json: { error: 'name is required' } };
+      try {
+        const webhook = await apply(
+          accessToken,
+          typeof input.jobId === 'number' ? input.jobId : null,
+          {
+            name,
+            ...(text('email') ? { email: text('email')! } : {}),
+            ...(text('phone') ? { phone: text('phone')! } : {}),
+          },
+          {
+            ...(text('title') ? { title: text('title')! } : {}),
+            ...(text('cv') ? { cv: Buffer.from(text('cv')!) } : {}),
+          },
+        );
+        return { json: { webhook: webhook.status, application: applications.at(-1) } };
+      } catch (error) {
+        return { status: 409, json: { error: (error as Error).message } };
+      }
+    },
     // The one-time CV link of an application: the CV once, then gone.
     'GET /api/v1/cv-management/onetime-download': ({ query }) => {
       const token = query.get('token') ?? '';
@@ -283,39 +358,8 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
     },
     /** A moderator's verdict on a job; resolves with the outcome of the webhook, if one is set up. */
     review,
-    /** The deadline passes: the job closes and TopCV says so. */
-    expire(id: number) {
-      const job = jobs.get(id)!;
-      job.status = 'expired';
-      return notify(job.employerId, { event: 'job.expired', data: { job_id: id } });
-    },
-    /**
-     * Someone applies to a job (or sends a CV for a job title TopCV does not link to a job, with `jobId` null):
-     * TopCV posts the application, its CV behind a one-time link.
-     */
-    apply(
-      accessToken: string,
-      jobId: number | null,
-      candidate: { name: string; email?: string; phone?: string },
-      extra: { title?: string; cv?: Buffer } = {},
-    ) {
-      const employer = employers[accessToken]!;
-      const job = jobId === null ? undefined : jobs.get(jobId);
-      const title = extra.title ?? job?.title;
-      const body: TopcvApplication = {
-        job_id: job?.id ?? null,
-        ...(title ? { job_title: title } : {}),
-        apply_at: vietnamTime(),
-        candidate_name: candidate.name,
-        ...(candidate.email ? { candidate_email: candidate.email } : {}),
-        ...(candidate.phone ? { candidate_phone: candidate.phone } : {}),
-        ...(extra.cv ? { download_url: hostCv(extra.cv) } : {}),
-      };
-      applications.push(body);
-      const delivery = notify(employer.id, body);
-      if (!delivery) throw new Error('No webhook URL is set up for this employer');
-      return delivery;
-    },
+    expire,
+    apply,
     /** A job posted on TopCV's own site, outside the API; shown. */
     createDirectly(accessToken: string, title: string): TopcvJob {
       const employer = employers[accessToken]!;

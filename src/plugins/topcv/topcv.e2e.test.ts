@@ -257,6 +257,43 @@ describe('posting to TopCV', () => {
     );
   });
 
+  test("the simulator's HTTP controls drive it without code: a moderator's refusal, an application with its CV", async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${topcv.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const jobId = await job('Thủ quỹ');
+    const posting = await publish(jobId, { job_family_category: 'ACCOUNTING' });
+    const pending = await until(posting.id, 'PENDING_REVIEW');
+    const review = await post(`/_simulator/jobs/${pending.externalId}/review`, {
+      approved: false,
+      reason: 'Thiếu mô tả phúc lợi.',
+    });
+    expect(await review.json()).toEqual({ status: 'rejected', webhook: 202 });
+    expect((await until(posting.id, 'REJECTED')).rejectionReason).toBe('Thiếu mô tả phúc lợi.');
+
+    const applied = await post('/_simulator/applications', {
+      employerApiKey: accessToken,
+      title: 'Thủ quỹ',
+      name: 'Đinh Thị Quỹ',
+      email: 'quy@example.vn',
+      cv: 'Đinh Thị Quỹ\nThủ quỹ, 5 năm kinh nghiệm.\n',
+    });
+    expect((await applied.json()).webhook).toBe(202);
+    const cvOf = async () =>
+      (
+        await gql(
+          `query ($id: ID!) { job(id: $id) { applications(first: 5) { edges { node { candidate { name cv { contentType } } } } } } }`,
+          { id: jobId },
+        )
+      ).job.applications.edges[0]?.node.candidate;
+    await eventually(async () => (await cvOf())?.cv !== null && (await cvOf()) !== undefined, 15_000, 'the CV');
+    expect(await cvOf()).toEqual({ name: 'Đinh Thị Quỹ', cv: { contentType: 'text/plain; charset=utf-8' } });
+    expect((await post('/_simulator/applications', {})).status).toBe(422);
+  });
+
   test("the contract's log lists each posted job with its state and events", async () => {
     const { contract: log } = await gql(
       `query ($id: ID!) { contract(id: $id) { postings(first: 20) { edges { node { status job { title } events { to } } } } } }`,
