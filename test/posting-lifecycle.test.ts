@@ -154,6 +154,21 @@ describe('updating and withdrawing', () => {
     );
   });
 
+  test('closing the job closes it everywhere: its live postings are withdrawn from every board', async () => {
+    const [first, second] = [await contract(), await contract()];
+    const jobId = await job('Deckhand for the winter');
+    const [a, b] = [await publish(jobId, first), await publish(jobId, second)];
+    const onBoard = [(await until(a.id, 'PUBLISHED')).externalId, (await until(b.id, 'PUBLISHED')).externalId];
+    const closed = await gql(
+      `mutation ($id: ID!) { updateJob(id: $id, input: { status: CLOSED }) { ... on Job { status postings(first: 5) { edges { node { id withdrawalQueued } } } } } }`,
+      { id: jobId },
+    );
+    expect(closed.updateJob.status).toBe('CLOSED');
+    expect(closed.updateJob.postings.edges.every((edge: any) => edge.node.withdrawalQueued)).toBe(true);
+    await Promise.all([until(a.id, 'WITHDRAWN'), until(b.id, 'WITHDRAWN')]);
+    expect(onBoard.map((externalId) => fjord.state.jobs.get(externalId)!.status)).toEqual(['CLOSED', 'CLOSED']);
+  });
+
   test('invalid board fields on update are a ValidationError and change nothing', async () => {
     const posting = await publish(await job(), await contract());
     await until(posting.id, 'PUBLISHED');

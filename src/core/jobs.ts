@@ -143,20 +143,22 @@ export async function createJob(
   });
 }
 
+/** Changes a job; `closed` says whether this change closed it (its postings are then withdrawn by the caller). */
 export async function updateJob(
   prisma: PrismaClient,
   organizationId: string,
   jobId: string,
   input: Partial<JobInput>,
-): Promise<Job> {
+): Promise<{ job: Job; closed: boolean }> {
   const job = await prisma.job.findFirst({ where: { id: rowId(jobId), organizationId } });
   if (!job) throw new NotFoundError('job', jobId);
   const parsed = parseInput(z.object(jobFields).partial(), input);
   await checkRecruiter(prisma, organizationId, parsed.recruiterId);
-  return prisma.job.update({
+  const updated = await prisma.job.update({
     where: { id: job.id },
     data: columns(parsed as z.infer<z.ZodObject<typeof jobFields>>, input),
   });
+  return { job: updated, closed: job.status === 'OPEN' && updated.status === 'CLOSED' };
 }
 
 /** Deletes a job and the record of its past postings; refused while it has a live posting (withdraw it first). */

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createJob, deleteJob, JobInUse, updateJob } from '../core/jobs.ts';
-import { LIVE_STATUSES } from '../core/postings/postings.ts';
+import { LIVE_STATUSES, withdrawJobEverywhere } from '../core/postings/postings.ts';
+import { postingDeps } from './posting-deps.ts';
 import { ErrorInterface } from './errors.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { JobStatus } from '../db/generated/prisma/enums.ts';
@@ -208,13 +209,18 @@ builder.mutationFields((t) => ({
   }),
   updateJob: t.prismaField({
     type: 'Job',
+    description:
+      "Changes a job. Closing it (status CLOSED) closes it everywhere: each live posting is withdrawn from its board (a publication not sent yet is cancelled, a feed drops it), each outcome on the posting.",
     errors: { types: [ValidationError, NotFoundError] },
     args: {
       id: t.arg.globalID({ required: true, for: [JobRef] }),
       input: t.arg({ type: UpdateJobInput, required: true }),
     },
     resolve: async (query, _root, { id, input }, context) => {
-      const job = await updateJob(context.prisma, viewerOf(context).organizationId, id.id, withRecruiterId(input));
+      const viewer = viewerOf(context);
+      const { job, closed } = await updateJob(context.prisma, viewer.organizationId, id.id, withRecruiterId(input));
+      // A job closed is closed everywhere: its live postings are withdrawn from every board.
+      if (closed) await withdrawJobEverywhere(postingDeps(context), viewer, job.id);
       return context.prisma.job.findUniqueOrThrow({ ...query, where: { id: job.id } });
     },
   }),

@@ -3,7 +3,6 @@ import { ContractStateError } from '../core/contracts/contracts.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
 import { BoardUnavailableError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
-import { checkOnBoard, feedSourceOf, fetchBoardState } from '../core/postings/board-state.ts';
 import {
   boardFieldErrors,
   linkExistingPosting,
@@ -14,7 +13,6 @@ import {
   UnsupportedOperation,
   updatePosting,
   withdrawPosting,
-  type PostingDeps,
 } from '../core/postings/postings.ts';
 import { PostingStatus } from '../db/generated/prisma/enums.ts';
 import { BoardRef } from './boards.ts';
@@ -23,16 +21,10 @@ import { viewerOf, type Context } from './context.ts';
 import { ContractRef } from './contracts.ts';
 import { ErrorInterface, FieldErrorRef } from './errors.ts';
 import { JobRef } from './jobs.ts';
+import { postingDeps } from './posting-deps.ts';
 import { inOrganization } from './tenancy.ts';
 
 const PostingStatusEnum = builder.enumType(PostingStatus, { name: 'PostingStatus' });
-
-export const postingDeps = (context: Context): PostingDeps => ({
-  ...context,
-  fetchState: (plugin, contract, externalId) => fetchBoardState(context, plugin, contract, externalId),
-  feedSource: (plugin, contract) => feedSourceOf(context, plugin, contract),
-  checkOnBoard: (plugin, contract, posting) => checkOnBoard(context, plugin, contract, posting),
-});
 
 builder.objectType(NotEnoughCredits, {
   name: 'NotEnoughCredits',

@@ -402,6 +402,28 @@ export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, posting
   );
 }
 
+/**
+ * Takes a closed job off every board: each live posting is withdrawn as withdrawPosting would (a publication not
+ * sent yet is cancelled, a feed drops it at once, a board gets a withdrawal). A posting whose withdrawal is already
+ * on its way, or whose board cannot withdraw, is left as it is; each outcome is on its posting.
+ */
+export async function withdrawJobEverywhere(deps: PostingDeps, viewer: Viewer, jobId: string): Promise<number> {
+  const live = await deps.prisma.posting.findMany({
+    where: { jobId, organizationId: viewer.organizationId, status: { in: LIVE_STATUSES } },
+    select: { id: true },
+  });
+  let withdrawn = 0;
+  for (const posting of live) {
+    try {
+      await withdrawPosting(deps, viewer, posting.id);
+      withdrawn += 1;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  return withdrawn;
+}
+
 /** Queues a FAILED posting's publication again, with its first idempotency key, reserving a credit again. */
 export async function retryPosting(deps: PostingDeps, viewer: Viewer, postingId: string): Promise<Posting> {
   const { posting } = await loadPosting(deps, viewer, postingId);
