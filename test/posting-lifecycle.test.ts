@@ -169,6 +169,30 @@ describe('updating and withdrawing', () => {
     expect(onBoard.map((externalId) => fjord.state.jobs.get(externalId)!.status)).toEqual(['CLOSED', 'CLOSED']);
   });
 
+  test('an ended posting is reposted with its last board fields: a new posting linked to the old one, one new credit', async () => {
+    const contractId = await contract(3);
+    const posting = await publish(await job('Net mender'), contractId);
+    await until(posting.id, 'PUBLISHED');
+    const REPOST = `mutation ($id: ID!, $fields: JSON) { repostPosting(id: $id, boardFields: $fields) { __typename ... on Posting { id status boardFields repostOf { id } } ... on PostingStateError { postingStatus message } } }`;
+    expect((await gql(REPOST, { id: posting.id })).repostPosting).toMatchObject({
+      __typename: 'PostingStateError',
+      postingStatus: 'PUBLISHED',
+    });
+    await mutate('withdrawPosting', posting.id);
+    await until(posting.id, 'WITHDRAWN');
+
+    const repost = (await gql(REPOST, { id: posting.id, fields: { remote: true } })).repostPosting;
+    expect(repost).toMatchObject({
+      __typename: 'Posting',
+      status: 'QUEUED',
+      repostOf: { id: posting.id },
+      boardFields: { sector: 'FISHERIES', remote: true, municipality: 'Ålesund' },
+    });
+    const live = await until(repost.id, 'PUBLISHED');
+    expect(live.contract.credits).toEqual({ used: 2, remaining: 1 });
+    expect((await read(posting.id)).status).toBe('WITHDRAWN');
+  });
+
   test('invalid board fields on update are a ValidationError and change nothing', async () => {
     const posting = await publish(await job(), await contract());
     await until(posting.id, 'PUBLISHED');

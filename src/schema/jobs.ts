@@ -210,7 +210,7 @@ builder.mutationFields((t) => ({
   updateJob: t.prismaField({
     type: 'Job',
     description:
-      "Changes a job. Closing it (status CLOSED) closes it everywhere: each live posting is withdrawn from its board (a publication not sent yet is cancelled, a feed drops it), each outcome on the posting.",
+      'Changes a job. Closing it (status CLOSED) closes it everywhere: each live posting is withdrawn from its board (a publication not sent yet is cancelled, a feed drops it), each outcome on the posting.',
     errors: { types: [ValidationError, NotFoundError] },
     args: {
       id: t.arg.globalID({ required: true, for: [JobRef] }),

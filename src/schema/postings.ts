@@ -9,6 +9,7 @@ import {
   PostingExists,
   PostingStateError,
   publishPosting,
+  repostPosting,
   retryPosting,
   UnsupportedOperation,
   updatePosting,
@@ -112,6 +113,10 @@ export const PostingRef = builder.prismaNode('Posting', {
         },
       },
       resolve: (posting) => posting._count.deliveries > 0,
+    }),
+    repostOf: t.relation('repostOf', {
+      nullable: true,
+      description: 'The ended posting this one publishes again (repostPosting).',
     }),
     boardWarnings: t.stringList({
       description:
@@ -301,6 +306,36 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }) },
     resolve: async (query, _root, { id }, context) => {
       const posting = await withdrawPosting(postingDeps(context), viewerOf(context), id.id);
+      return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
+    },
+  }),
+  repostPosting: t.prismaField({
+    type: 'Posting',
+    description:
+      'Publishes an ended posting (EXPIRED, WITHDRAWN or REJECTED) again with its last board fields, changed by boardFields: a new posting (repostOf names the old one) that takes a new credit. To correct a REJECTED posting without a new credit, use updatePosting.',
+    errors: {
+      types: [
+        ValidationError,
+        NotFoundError,
+        PostingStateError,
+        ContractStateError,
+        NotEnoughCredits,
+        PostingExists,
+        UnsupportedOperation,
+      ],
+    },
+    args: { id: t.arg.globalID({ required: true, for: [PostingRef] }), boardFields: t.arg({ type: 'JSON' }) },
+    resolve: async (query, _root, { id, boardFields }, context) => {
+      if (
+        boardFields !== null &&
+        boardFields !== undefined &&
+        (typeof boardFields !== 'object' || Array.isArray(boardFields))
+      )
+        throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
+      const posting = await repostPosting(postingDeps(context), viewerOf(context), {
+        postingId: id.id,
+        boardFields: boardFields as Record<string, unknown> | null | undefined,
+      });
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },
   }),

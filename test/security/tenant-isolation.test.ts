@@ -90,6 +90,7 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     },
     rejectPendingCandidate: { variables: (id) => ({ candidateId: id('pendingCandidate') }) },
     requestFranceTravailSandboxAccess: { admin: true },
+    repostPosting: { variables: (id) => ({ id: id('posting'), boardFields: { job_family_category: 'IT_SOFTWARE' } }) },
     retryPosting: { variables: (id) => ({ id: id('posting') }) },
     revokeApiToken: { admin: true, variables: (id) => ({ id: id('apiToken') }) },
     rotateFeedToken: { admin: true, variables: (id) => ({ id: id('feedContract') }) },

@@ -218,7 +218,7 @@ async function jobOnActiveContract(
 export async function publishPosting(
   deps: PostingDeps,
   viewer: Viewer,
-  input: { jobId: string; contractId: string; boardFields: Record<string, unknown> },
+  input: { jobId: string; contractId: string; boardFields: Record<string, unknown>; repostOf?: string },
 ): Promise<Posting> {
   const { job, contract, plugin } = await jobOnActiveContract(deps, viewer, input, 'publish');
   if (job.status !== 'OPEN') throw new UnsupportedOperation('The job is closed: reopen it to publish it.');
@@ -254,6 +254,7 @@ export async function publishPosting(
             boardFields: boardFields as Prisma.InputJsonValue,
             externalId: postingId,
             creditReference: postingId,
+            repostOfId: input.repostOf ?? null,
           },
         });
         await consumeCredit(tx, contract.id, postingId);
@@ -270,9 +271,12 @@ export async function publishPosting(
           status: 'DRAFT',
           boardFields: boardFields as Prisma.InputJsonValue,
           creditReference: postingId,
+          repostOfId: input.repostOf ?? null,
         },
       });
-      await transition(tx, emit, posting, 'QUEUED', { message: `Queued for ${plugin.name}.` });
+      await transition(tx, emit, posting, 'QUEUED', {
+        message: input.repostOf ? `Queued for ${plugin.name} again (a repost).` : `Queued for ${plugin.name}.`,
+      });
       await queue(tx, emit, postingId, 'PUBLISH');
       return { ...posting, status: 'QUEUED' as const };
     }),
@@ -422,6 +426,33 @@ export async function withdrawJobEverywhere(deps: PostingDeps, viewer: Viewer, j
     }
   }
   return withdrawn;
+}
+
+/** The ended statuses a posting can be published again from. */
+export const REPOSTABLE_STATUSES: PostingStatus[] = ['EXPIRED', 'WITHDRAWN', 'REJECTED'];
+
+/**
+ * Publishes an ended posting again (EXPIRED, WITHDRAWN or REJECTED) with its last board fields, changed by
+ * `boardFields`: a new posting linked to the old one, taking a new credit like any publication. (Correcting a
+ * REJECTED posting with updatePosting takes none: that is the same publication sent back to the board's review.)
+ */
+export async function repostPosting(
+  deps: PostingDeps,
+  viewer: Viewer,
+  input: { postingId: string; boardFields?: Record<string, unknown> | null },
+): Promise<Posting> {
+  const { posting } = await loadPosting(deps, viewer, input.postingId);
+  if (!REPOSTABLE_STATUSES.includes(posting.status))
+    throw new PostingStateError(
+      posting.status,
+      `Only an ended posting (${REPOSTABLE_STATUSES.join(', ')}) can be reposted; this one is ${posting.status}.`,
+    );
+  return publishPosting(deps, viewer, {
+    jobId: posting.jobId,
+    contractId: posting.contractId,
+    boardFields: { ...(posting.boardFields as Record<string, unknown>), ...input.boardFields },
+    repostOf: posting.id,
+  });
 }
 
 /** Queues a FAILED posting's publication again, with its first idempotency key, reserving a credit again. */
