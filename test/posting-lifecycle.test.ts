@@ -193,6 +193,42 @@ describe('updating and withdrawing', () => {
     expect((await read(posting.id)).status).toBe('WITHDRAWN');
   });
 
+  test('scheduled: published at its time, closed at its time; withdrawn before its time, it is cancelled with its credit', async () => {
+    const contractId = await contract(5);
+    const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+    const SCHEDULE = `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename
+      ... on Posting { id status publishAt closeAt events { message } } ... on ValidationError { fieldErrors { path message } } } }`;
+    const schedule = async (title: string, times: { publishAt?: string; closeAt?: string }) =>
+      (
+        await gql(SCHEDULE, {
+          input: { jobId: await job(title), contractId, boardFields: { sector: 'FISHERIES' }, ...times },
+        })
+      ).publishPosting;
+
+    const wrong = await schedule('Too late', { publishAt: inSeconds(-60), closeAt: inSeconds(-30) });
+    expect(wrong.fieldErrors.map((error: { path: string[] }) => error.path.join('.'))).toEqual([
+      'input.publishAt',
+      'input.closeAt',
+    ]);
+
+    const boardJobs = fjord.state.jobs.size;
+    const scheduled = await schedule('Skipper for the season', { publishAt: inSeconds(2), closeAt: inSeconds(5) });
+    expect(scheduled.status).toBe('QUEUED');
+    expect(scheduled.events.at(-1).message).toMatch(/^Scheduled for Fjord Jobs at \d{4}-/);
+    expect(fjord.state.jobs.size).toBe(boardJobs);
+    await until(scheduled.id, 'PUBLISHED');
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(scheduled.publishAt));
+    const closed = await until(scheduled.id, 'WITHDRAWN');
+    expect(closed.events.map((event: { message: string | null }) => event.message)).toContain(
+      'Closed at its scheduled time.',
+    );
+
+    const later = await schedule('Cook for next year', { publishAt: inSeconds(3600) });
+    const cancelled = await mutate('withdrawPosting', later.id);
+    expect(cancelled.status).toBe('WITHDRAWN');
+    expect((await read(later.id)).contract.credits).toEqual({ used: 1, remaining: 4 });
+  });
+
   test('invalid board fields on update are a ValidationError and change nothing', async () => {
     const posting = await publish(await job(), await contract());
     await until(posting.id, 'PUBLISHED');

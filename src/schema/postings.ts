@@ -114,6 +114,16 @@ export const PostingRef = builder.prismaNode('Posting', {
       },
       resolve: (posting) => posting._count.deliveries > 0,
     }),
+    publishAt: t.expose('publishAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the publication was scheduled to be sent; null when it was sent at once.',
+    }),
+    closeAt: t.expose('closeAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the worker takes the posting off the board; null when not scheduled (or done).',
+    }),
     repostOf: t.relation('repostOf', {
       nullable: true,
       description: 'The ended posting this one publishes again (repostPosting).',
@@ -204,6 +214,15 @@ const PublishPostingInput = builder.inputType('PublishPostingInput', {
       type: 'JSON',
       description: 'The board-only fields (Board.postingFieldsSchema); defaults derived from the job fill the rest.',
     }),
+    publishAt: t.field({
+      type: 'DateTime',
+      description:
+        'Send the publication then instead of at once (within a year). Until then the posting is QUEUED; withdrawPosting cancels it and gives the credit back.',
+    }),
+    closeAt: t.field({
+      type: 'DateTime',
+      description: 'Take the posting off the board then (after the publication, within a year).',
+    }),
   }),
 });
 
@@ -232,6 +251,8 @@ builder.mutationField('publishPosting', (t) =>
         jobId: input.jobId.id,
         contractId: input.contractId.id,
         boardFields: boardFields as Record<string, unknown>,
+        publishAt: input.publishAt ?? null,
+        closeAt: input.closeAt ?? null,
       });
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },

@@ -100,8 +100,12 @@ export type PostingStatus =
 export type PublishPostingInput = {
   /** The board-only fields (Board.postingFieldsSchema); defaults derived from the job fill the rest. */
   boardFields?: unknown;
+  /** Take the posting off the board then (after the publication, within a year). */
+  closeAt?: string | null | undefined;
   contractId: string | number;
   jobId: string | number;
+  /** Send the publication then instead of at once (within a year). Until then the posting is QUEUED; withdrawPosting cancels it and gives the credit back. */
+  publishAt?: string | null | undefined;
 };
 
 export type SalaryPeriod =

@@ -18,7 +18,7 @@ import { ClaimLoop, releaseExpiredLeases, type QueueTable } from '../queue/claim
 import { claimInbox, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
 import { claimDownloads, downloadDocument, type ClaimedDownload } from '../documents/downloads.ts';
 import { claimEventDeliveries, sendEventDelivery, type ClaimedEventDelivery } from '../event-webhooks/sender.ts';
-import { BOARD_STATUS, LIVE_STATUSES, transition } from '../postings/postings.ts';
+import { BOARD_STATUS, closeDuePostings, LIVE_STATUSES, transition } from '../postings/postings.ts';
 import type { PostingState } from '@multiposting/plugin-sdk';
 
 export interface WorkerDeps {
@@ -153,7 +153,15 @@ export class DeliveryWorker {
     this.inbox.start();
     this.eventDeliveries.start();
     this.downloads.start();
-    this.polls = Promise.all([this.runPolls(), this.runContractChecks()]).then(() => undefined);
+    this.polls = Promise.all([
+      this.runPolls(),
+      this.runContractChecks(),
+      this.repeat(
+        'close scheduled postings',
+        this.options.pollMs,
+        async () => (await closeDuePostings(this.deps)) === 20,
+      ),
+    ]).then(() => undefined);
   }
 
   /** Stops claiming, waits for in-flight work (aborting board calls after `graceMs`); unfinished rows are retried later. */

@@ -129,9 +129,10 @@ function queue(
   postingId: string,
   operation: 'PUBLISH' | 'UPDATE' | 'WITHDRAW',
   idempotencyKey = randomUUID(),
+  availableAt?: Date,
 ) {
   return tx.delivery
-    .create({ data: { postingId, operation, idempotencyKey } })
+    .create({ data: { postingId, operation, idempotencyKey, ...(availableAt ? { availableAt } : {}) } })
     .then((delivery) => emit('delivery.queued', { deliveryId: delivery.id }));
 }
 
@@ -218,8 +219,16 @@ async function jobOnActiveContract(
 export async function publishPosting(
   deps: PostingDeps,
   viewer: Viewer,
-  input: { jobId: string; contractId: string; boardFields: Record<string, unknown>; repostOf?: string },
+  input: {
+    jobId: string;
+    contractId: string;
+    boardFields: Record<string, unknown>;
+    repostOf?: string;
+    publishAt?: Date | null;
+    closeAt?: Date | null;
+  },
 ): Promise<Posting> {
+  const schedule = checkSchedule(input.publishAt ?? null, input.closeAt ?? null);
   const { job, contract, plugin } = await jobOnActiveContract(deps, viewer, input, 'publish');
   if (job.status !== 'OPEN') throw new UnsupportedOperation('The job is closed: reopen it to publish it.');
 
@@ -233,6 +242,13 @@ export async function publishPosting(
   await refuseWhatTheBoardWould(deps, plugin, contract, { job: postingJob(job), boardFields });
   const postingId = randomUUID();
   const feed = readsFeed(plugin);
+  if (feed && schedule.publishAt)
+    throw new ValidationError([
+      {
+        path: ['input', 'publishAt'],
+        message: `${plugin.name} reads a feed: a posting is in it from the moment it is published`,
+      },
+    ]);
   if (feed && (await deps.feedSource(plugin, contract)) === 'website') {
     throw new UnsupportedOperation(
       `This ${plugin.name} contract mirrors your website: its feed holds the open jobs shown on your website (onWebsite). Switch it to a dedicated medium to publish vacancies one by one.`,
@@ -255,6 +271,7 @@ export async function publishPosting(
             externalId: postingId,
             creditReference: postingId,
             repostOfId: input.repostOf ?? null,
+            closeAt: schedule.closeAt,
           },
         });
         await consumeCredit(tx, contract.id, postingId);
@@ -272,12 +289,18 @@ export async function publishPosting(
           boardFields: boardFields as Prisma.InputJsonValue,
           creditReference: postingId,
           repostOfId: input.repostOf ?? null,
+          publishAt: schedule.publishAt,
+          closeAt: schedule.closeAt,
         },
       });
       await transition(tx, emit, posting, 'QUEUED', {
-        message: input.repostOf ? `Queued for ${plugin.name} again (a repost).` : `Queued for ${plugin.name}.`,
+        message: schedule.publishAt
+          ? `Scheduled for ${plugin.name} at ${schedule.publishAt.toISOString()}.`
+          : input.repostOf
+            ? `Queued for ${plugin.name} again (a repost).`
+            : `Queued for ${plugin.name}.`,
       });
-      await queue(tx, emit, postingId, 'PUBLISH');
+      await queue(tx, emit, postingId, 'PUBLISH', undefined, schedule.publishAt ?? undefined);
       return { ...posting, status: 'QUEUED' as const };
     }),
   );
@@ -375,6 +398,15 @@ export async function updatePosting(
  */
 export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, postingId: string): Promise<Posting> {
   const { posting, plugin } = await loadPosting(deps, viewer, postingId);
+  return withdrawLoaded(deps, posting, plugin);
+}
+
+async function withdrawLoaded(
+  deps: Pick<PostingDeps, 'prisma' | 'events'>,
+  posting: Posting,
+  plugin: BoardPlugin,
+  why?: string,
+): Promise<Posting> {
   if (!LIVE_STATUSES.includes(posting.status))
     throw new PostingStateError(posting.status, `The posting is already ${posting.status}.`);
   return publishAfter(deps.events, (emit) =>
@@ -385,12 +417,18 @@ export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, posting
       });
       if (cancelled.count > 0) {
         if (posting.creditReference) await releaseCredit(tx, posting.contractId, posting.creditReference);
-        await transition(tx, emit, posting, 'WITHDRAWN', { message: 'Withdrawn before it was sent to the board.' });
+        await transition(tx, emit, posting, 'WITHDRAWN', {
+          message: why ?? 'Withdrawn before it was sent to the board.',
+          data: { closeAt: null },
+        });
         return { ...posting, status: 'WITHDRAWN' as const };
       }
       requireCapability(plugin, 'withdraw');
       if (readsFeed(plugin)) {
-        await transition(tx, emit, posting, 'WITHDRAWN', { message: `Out of the ${plugin.name} feed.` });
+        await transition(tx, emit, posting, 'WITHDRAWN', {
+          message: why ?? `Out of the ${plugin.name} feed.`,
+          data: { closeAt: null },
+        });
         return { ...posting, status: 'WITHDRAWN' as const };
       }
       const pending = await tx.delivery.findFirst({
@@ -398,7 +436,7 @@ export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, posting
       });
       if (pending) throw new PostingStateError(posting.status, 'A withdrawal of this posting is already on its way.');
       await tx.postingEvent.create({
-        data: { postingId: posting.id, type: 'WITHDRAWAL_QUEUED', message: 'Withdrawal queued.' },
+        data: { postingId: posting.id, type: 'WITHDRAWAL_QUEUED', message: why ?? 'Withdrawal queued.' },
       });
       await queue(tx, emit, posting.id, 'WITHDRAW');
       return posting;
@@ -426,6 +464,44 @@ export async function withdrawJobEverywhere(deps: PostingDeps, viewer: Viewer, j
     }
   }
   return withdrawn;
+}
+
+/** Publication and closing times: in the future, the closing after the publication, within a year. */
+function checkSchedule(publishAt: Date | null, closeAt: Date | null): { publishAt: Date | null; closeAt: Date | null } {
+  const now = Date.now();
+  const year = now + 366 * 86_400_000;
+  const problems: FieldError[] = [];
+  if (publishAt && (publishAt.getTime() <= now || publishAt.getTime() > year))
+    problems.push({ path: ['input', 'publishAt'], message: 'must be in the future, within a year' });
+  if (closeAt && (closeAt.getTime() <= Math.max(now, publishAt?.getTime() ?? 0) || closeAt.getTime() > year))
+    problems.push({ path: ['input', 'closeAt'], message: 'must be after the publication, within a year' });
+  if (problems.length > 0) throw new ValidationError(problems);
+  return { publishAt, closeAt };
+}
+
+/**
+ * Takes off the board the postings whose closing time has come, as withdrawPosting would; each is looked at once
+ * (its closing time is cleared, whatever the outcome, which is on the posting). Several workers share the work.
+ */
+export async function closeDuePostings(
+  deps: Pick<PostingDeps, 'prisma' | 'boards' | 'events'>,
+  limit = 20,
+): Promise<number> {
+  const due = await deps.prisma.$queryRaw<{ id: string; organization_id: string }[]>`
+    UPDATE posting AS p SET close_at = NULL
+    WHERE p.id IN (
+      SELECT q.id FROM posting AS q WHERE q.close_at <= now() ORDER BY q.close_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    )
+    RETURNING p.id::text AS id, p.organization_id::text AS organization_id`;
+  for (const row of due) {
+    const posting = await deps.prisma.posting.findUniqueOrThrow({ where: { id: row.id } });
+    const plugin = deps.boards.get(posting.boardId);
+    if (!plugin || !LIVE_STATUSES.includes(posting.status)) continue;
+    await withdrawLoaded(deps, posting, plugin, 'Closed at its scheduled time.').catch((error: unknown) => {
+      if (!(error instanceof DomainError)) throw error;
+    });
+  }
+  return due.length;
 }
 
 /** The ended statuses a posting can be published again from. */
