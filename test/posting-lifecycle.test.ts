@@ -193,13 +193,21 @@ describe('updating and withdrawing', () => {
     const live = await until(repost.id, 'PUBLISHED');
     expect(live.contract.credits).toEqual({ used: 2, remaining: 1 });
     expect((await read(posting.id)).status).toBe('WITHDRAWN');
+    const actions = await gql(
+      `query ($old: ID!, $new: ID!) { old: posting(id: $old) { nextAction { code message } } new: posting(id: $new) { nextAction { code message } } }`,
+      { old: posting.id, new: repost.id },
+    );
+    expect(actions).toEqual({
+      old: { nextAction: { code: 'NOTHING', message: 'Taken off Fjord Jobs.' } },
+      new: { nextAction: { code: 'NOTHING', message: 'Live on Fjord Jobs.' } },
+    });
   });
 
   test('scheduled: published at its time, closed at its time; withdrawn before its time, it is cancelled with its credit', async () => {
     const contractId = await contract(5);
     const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
     const SCHEDULE = `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename
-      ... on Posting { id status publishAt closeAt events { message } } ... on ValidationError { fieldErrors { path message } } } }`;
+      ... on Posting { id status publishAt closeAt nextAction { code message } events { message } } ... on ValidationError { fieldErrors { path message } } } }`;
     const schedule = async (title: string, times: { publishAt?: string; closeAt?: string }) =>
       (
         await gql(SCHEDULE, {
@@ -213,9 +221,13 @@ describe('updating and withdrawing', () => {
       'input.closeAt',
     ]);
 
-    const scheduled = await schedule('Skipper for the season', { publishAt: inSeconds(2), closeAt: inSeconds(5) });
+    const scheduled = await schedule('Skipper for the season', { publishAt: inSeconds(2), closeAt: inSeconds(8) });
     expect(scheduled.status).toBe('QUEUED');
     expect(scheduled.events.at(-1).message).toMatch(/^Scheduled for Fjord Jobs at \d{4}-/);
+    expect(scheduled.nextAction).toEqual({
+      code: 'WAIT_FOR_DELIVERY',
+      message: `Scheduled: it goes to Fjord Jobs at ${scheduled.publishAt.replace('T', ' ').slice(0, 16)} UTC.`,
+    });
     // The publication waits in the outbox until its time.
     const [rowId] = Buffer.from(scheduled.id, 'base64').toString().split(':').slice(1);
     const outbox = await server.app.db.prisma.delivery.findFirstOrThrow({

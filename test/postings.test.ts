@@ -312,13 +312,17 @@ describe('publishing', () => {
     const posting = await publish(job.id, contractId, { sector: 'FISHERIES', municipality: 'Fjell' });
     await eventually(async () => (await postingStatus(posting.id)) === 'FAILED', 10_000, 'the posting to fail');
     const READ =
-      'query ($id: ID!) { posting(id: $id) { status lastError boardFields fieldErrors { path message } contract { credits { used remaining } } } }';
+      'query ($id: ID!) { posting(id: $id) { status lastError boardFields fieldErrors { path message } nextAction { code message } contract { credits { used remaining } } } }';
     const failed = (await gql(READ, { id: posting.id })).posting;
     expect(failed.fieldErrors).toEqual([
       { path: ['boardFields', 'municipality'], message: 'Fjell merged into Øygarden in 2020; use Øygarden' },
     ]);
     expect(failed.lastError).toMatch(/Fjord Jobs refused the job: municipality Fjell merged into Øygarden/);
     expect(failed.contract.credits).toEqual({ used: 0, remaining: 3 });
+    expect(failed.nextAction).toEqual({
+      code: 'FIX_FIELDS',
+      message: 'Fjord Jobs refused some fields: correct them with updatePosting (no new credit).',
+    });
 
     const UPDATE = `mutation ($id: ID!, $boardFields: JSON) { updatePosting(id: $id, boardFields: $boardFields) {
       __typename ... on Posting { status boardFields } ... on ValidationError { fieldErrors { path message } } } }`;

@@ -21,7 +21,7 @@ const BOARDS = `{ boards { id name connectMutation environments postingFieldsSch
   credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
 const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason alias board { name } } } } }`;
 const POSTING =
-  'id status withdrawalQueued rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
+  'id status withdrawalQueued nextAction { code message } rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
 const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
 const CANDIDATES = `{ candidates(first: 30) { edges { node { id name email applications(first: 3) { edges { node { stage job { title } } } } } } } }`;
 
@@ -209,6 +209,7 @@ type Posting = {
   id: string;
   status: string;
   withdrawalQueued: boolean;
+  nextAction: { code: string; message: string };
   rejectionReason: string | null;
   lastError: string | null;
   fieldErrors: { path: string[]; message: string }[];
@@ -233,6 +234,7 @@ function postingItem(posting: Posting): HTMLElement {
     h('span', { class: 'status' }, posting.status),
     ...(posting.withdrawalQueued ? [' (withdrawal queued)'] : []),
     h('div', { class: 'timeline' }, timeline),
+    h('div', { class: 'next-action', 'data-code': posting.nextAction.code }, posting.nextAction.message),
     ...(reviews.has(posting.id) ? [h('div', { class: 'review' }, reviews.get(posting.id)!)] : []),
     ...(posting.boardWarnings.length > 0
       ? [h('ul', { class: 'board-warnings' }, ...posting.boardWarnings.map((warning) => h('li', {}, warning)))]

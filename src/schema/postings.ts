@@ -1,5 +1,6 @@
 import { filter, pipe } from 'graphql-yoga';
-import { ContractStateError } from '../core/contracts/contracts.ts';
+import { ContractStateError, effectiveStatus } from '../core/contracts/contracts.ts';
+import { type NextAction, postingNextAction } from '../core/postings/next-action.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
 import { BoardUnavailableError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
@@ -26,6 +27,29 @@ import { postingDeps } from './posting-deps.ts';
 import { inOrganization } from './tenancy.ts';
 
 const PostingStatusEnum = builder.enumType(PostingStatus, { name: 'PostingStatus' });
+
+const NextActionCodeEnum = builder.enumType('NextActionCode', {
+  values: {
+    NOTHING: { description: 'Nothing to do: live, or taken off as asked.' },
+    WAIT_FOR_DELIVERY: { description: 'On its way to the board (or scheduled); nothing to do.' },
+    WAIT_FOR_REVIEW: { description: 'The board reviews it; the answer arrives by itself.' },
+    FIX_FIELDS: { description: 'The board refused or rejected it: correct it with updatePosting (no new credit).' },
+    RETRY: { description: 'The board did not publish it: retryPosting once the cause is fixed.' },
+    RECONNECT_CONTRACT: {
+      description: 'The contract cannot be used (credentials, expiry, suspension): fix the contract.',
+    },
+    WITHDRAW_AGAIN: { description: 'The board did not take it off: withdrawPosting again.' },
+    REPOST: { description: 'It ended on the board: repostPosting publishes it again (one credit).' },
+  } as const,
+});
+
+const NextActionRef = builder.objectRef<NextAction>('NextAction').implement({
+  description: 'What to do about a posting now.',
+  fields: (t) => ({
+    code: t.field({ type: NextActionCodeEnum, resolve: (action) => action.code }),
+    message: t.exposeString('message'),
+  }),
+});
 
 builder.objectType(NotEnoughCredits, {
   name: 'NotEnoughCredits',
@@ -113,6 +137,31 @@ export const PostingRef = builder.prismaNode('Posting', {
         },
       },
       resolve: (posting) => posting._count.deliveries > 0,
+    }),
+    nextAction: t.field({
+      type: NextActionRef,
+      description:
+        'What to do about the posting now, or that nothing is needed: a code for a frontend, words for people.',
+      select: { contract: { select: { status: true, expiresAt: true } } },
+      resolve: async (posting, _args, context) => {
+        const withdrawal = await context.prisma.delivery.findFirst({
+          where: { postingId: posting.id, operation: 'WITHDRAW' },
+          orderBy: { createdAt: 'desc' },
+          select: { status: true },
+        });
+        return postingNextAction({
+          status: posting.status,
+          boardName: context.boards.get(posting.boardId)?.name ?? posting.boardId,
+          lastError: posting.lastError,
+          rejectionReason: posting.rejectionReason,
+          fieldErrors: Array.isArray(posting.fieldErrors) ? posting.fieldErrors.length : 0,
+          publishAt: posting.publishAt,
+          updatedAt: posting.updatedAt,
+          withdrawalQueued: withdrawal?.status === 'PENDING' || withdrawal?.status === 'PROCESSING',
+          withdrawalFailed: withdrawal?.status === 'FAILED',
+          contractStatus: effectiveStatus(posting.contract),
+        });
+      },
     }),
     publishAt: t.expose('publishAt', {
       type: 'DateTime',
