@@ -28,6 +28,14 @@ import { inOrganization } from './tenancy.ts';
 
 const PostingStatusEnum = builder.enumType(PostingStatus, { name: 'PostingStatus' });
 
+/** The boardFields argument: an object of board fields, or nothing. */
+function boardFieldsArgument(value: unknown): Record<string, unknown> | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
+  return value as Record<string, unknown>;
+}
+
 const NextActionCodeEnum = builder.enumType('NextActionCode', {
   values: {
     NOTHING: { description: 'Nothing to do: live, or taken off as asked.' },
@@ -292,14 +300,10 @@ builder.mutationField('publishPosting', (t) =>
     },
     args: { input: t.arg({ type: PublishPostingInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
-      const boardFields = input.boardFields ?? {};
-      if (typeof boardFields !== 'object' || Array.isArray(boardFields)) {
-        throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
-      }
       const posting = await publishPosting(postingDeps(context), viewerOf(context), {
         jobId: input.jobId.id,
         contractId: input.contractId.id,
-        boardFields: boardFields as Record<string, unknown>,
+        boardFields: boardFieldsArgument(input.boardFields) ?? {},
         publishAt: input.publishAt ?? null,
         closeAt: input.closeAt ?? null,
       });
@@ -355,16 +359,9 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError, PostingStateError, UnsupportedOperation] },
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }), boardFields: t.arg({ type: 'JSON' }) },
     resolve: async (query, _root, { id, boardFields }, context) => {
-      if (
-        boardFields !== null &&
-        boardFields !== undefined &&
-        (typeof boardFields !== 'object' || Array.isArray(boardFields))
-      ) {
-        throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
-      }
       const posting = await updatePosting(postingDeps(context), viewerOf(context), {
         postingId: id.id,
-        boardFields: boardFields as Record<string, unknown> | null,
+        boardFields: boardFieldsArgument(boardFields),
       });
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },
@@ -396,15 +393,9 @@ builder.mutationFields((t) => ({
     },
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }), boardFields: t.arg({ type: 'JSON' }) },
     resolve: async (query, _root, { id, boardFields }, context) => {
-      if (
-        boardFields !== null &&
-        boardFields !== undefined &&
-        (typeof boardFields !== 'object' || Array.isArray(boardFields))
-      )
-        throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
       const posting = await repostPosting(postingDeps(context), viewerOf(context), {
         postingId: id.id,
-        boardFields: boardFields as Record<string, unknown> | null | undefined,
+        boardFields: boardFieldsArgument(boardFields),
       });
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },

@@ -258,41 +258,25 @@ export async function publishPosting(
     deps.prisma.$transaction(async (tx) => {
       await lockForNewPosting(tx, job.id, contract.id);
       await reserveCreditWithin(tx, contract.id, postingId);
+      const draft = {
+        id: postingId,
+        organizationId: viewer.organizationId,
+        jobId: job.id,
+        contractId: contract.id,
+        boardId: plugin.id,
+        status: 'DRAFT' as const,
+        boardFields: boardFields as Prisma.InputJsonValue,
+        creditReference: postingId,
+        repostOfId: input.repostOf ?? null,
+        closeAt: schedule.closeAt,
+      };
       if (feed) {
-        const posting = await tx.posting.create({
-          data: {
-            id: postingId,
-            organizationId: viewer.organizationId,
-            jobId: job.id,
-            contractId: contract.id,
-            boardId: plugin.id,
-            status: 'DRAFT',
-            boardFields: boardFields as Prisma.InputJsonValue,
-            externalId: postingId,
-            creditReference: postingId,
-            repostOfId: input.repostOf ?? null,
-            closeAt: schedule.closeAt,
-          },
-        });
+        const posting = await tx.posting.create({ data: { ...draft, externalId: postingId } });
         await consumeCredit(tx, contract.id, postingId);
         await transition(tx, emit, posting, 'PUBLISHED', { message: `In the ${plugin.name} feed from now on.` });
         return { ...posting, status: 'PUBLISHED' as const };
       }
-      const posting = await tx.posting.create({
-        data: {
-          id: postingId,
-          organizationId: viewer.organizationId,
-          jobId: job.id,
-          contractId: contract.id,
-          boardId: plugin.id,
-          status: 'DRAFT',
-          boardFields: boardFields as Prisma.InputJsonValue,
-          creditReference: postingId,
-          repostOfId: input.repostOf ?? null,
-          publishAt: schedule.publishAt,
-          closeAt: schedule.closeAt,
-        },
-      });
+      const posting = await tx.posting.create({ data: { ...draft, publishAt: schedule.publishAt } });
       await transition(tx, emit, posting, 'QUEUED', {
         message: schedule.publishAt
           ? `Scheduled for ${plugin.name} at ${schedule.publishAt.toISOString()}.`
