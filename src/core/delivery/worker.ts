@@ -14,9 +14,9 @@ import { publishAfter, type Events } from '../events.ts';
 import { postingJob } from '../jobs.ts';
 import { fetchBoardState } from '../postings/board-state.ts';
 import type { DocumentStorage } from '../documents/storage.ts';
-import { ClaimLoop, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
-import { claimInbox, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
-import { claimDownloads, downloadDocument, type ClaimedDownload } from '../documents/downloads.ts';
+import { ClaimLoop, claimDueRows, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
+import { processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
+import { downloadDocument, type ClaimedDownload } from '../documents/downloads.ts';
 import { claimEventDeliveries, sendEventDelivery, type ClaimedEventDelivery } from '../event-webhooks/sender.ts';
 import { BOARD_STATUS, closeDuePostings, LIVE_STATUSES, transition } from '../postings/postings.ts';
 import type { PostingState } from '@multiposting/plugin-sdk';
@@ -102,7 +102,7 @@ export class DeliveryWorker {
     this.inbox = new ClaimLoop(
       'webhook deliveries',
       release('webhook_delivery'),
-      (limit) => claimInbox(deps.prisma, limit, options.leaseMs),
+      (limit) => claimDueRows(deps.prisma, 'webhook_delivery', limit, options.leaseMs),
       (row) => this.receive(row),
       options,
       this.log,
@@ -110,7 +110,7 @@ export class DeliveryWorker {
     this.downloads = new ClaimLoop(
       'CV downloads',
       release('document_download'),
-      (limit) => claimDownloads(deps.prisma, limit, options.leaseMs),
+      (limit) => claimDueRows(deps.prisma, 'document_download', limit, options.leaseMs),
       (row) =>
         downloadDocument(deps, row, {
           maxAttempts: options.maxAttempts,

@@ -4,6 +4,7 @@ import type { Prisma } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import type { Keyring, Sealed } from '../crypto.ts';
 import { privateDestination } from '../private-hosts.ts';
+import type { ClaimedRow } from '../queue/claim-loop.ts';
 import { checkDocument, safeFileName } from './files.ts';
 import type { DocumentStorage } from './storage.ts';
 
@@ -19,11 +20,8 @@ export interface DownloadDeps {
   };
 }
 
-export interface ClaimedDownload {
-  id: string;
-  attempts: number;
-  lease_token: string;
-}
+/** A download claimed from its queue (claimDueRows on document_download). */
+export type ClaimedDownload = ClaimedRow;
 
 /** How hard to try: attempts before giving up, the wait before each retry, and one request's time limit. */
 export interface DownloadPolicy {
@@ -51,22 +49,6 @@ export async function queueDownload(
       fileName: download.fileName ?? null,
     },
   });
-}
-
-/** Claims due downloads (and those whose worker's lease ran out) with FOR UPDATE SKIP LOCKED. */
-export function claimDownloads(prisma: PrismaClient, limit: number, leaseMs: number): Promise<ClaimedDownload[]> {
-  return prisma.$queryRaw<ClaimedDownload[]>`
-    UPDATE document_download AS d
-    SET status = 'PROCESSING', attempts = d.attempts + 1, lease_token = ${randomUUID()}::uuid,
-        lease_until = now() + (${leaseMs}::int * interval '1 millisecond'), updated_at = now()
-    WHERE d.id IN (
-      SELECT c.id FROM document_download AS c
-      WHERE c.status = 'PENDING' AND c.available_at <= now()
-      ORDER BY c.available_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING d.id, d.attempts, d.lease_token::text AS lease_token`;
 }
 
 type Fetched = { ok: true; data: Buffer } | { ok: false; retry: boolean; reason: string };

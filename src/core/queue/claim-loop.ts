@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 
@@ -10,9 +11,47 @@ export type QueueTable = 'delivery' | 'webhook_delivery' | 'event_delivery' | 'd
  * it takes, whatever the length of the queue.
  */
 export function releaseExpiredLeases(prisma: PrismaClient, table: QueueTable): Promise<number> {
-  const touched = table === 'delivery' || table === 'document_download' ? ', updated_at = now()' : '';
   return prisma.$executeRawUnsafe(
-    `UPDATE ${table} SET status = 'PENDING', lease_token = NULL, lease_until = NULL${touched} WHERE status = 'PROCESSING' AND lease_until < now()`,
+    `UPDATE ${table} SET status = 'PENDING', lease_token = NULL, lease_until = NULL${touched(table)} WHERE status = 'PROCESSING' AND lease_until < now()`,
+  );
+}
+
+/** The tables whose rows carry updated_at. */
+const touched = (table: QueueTable) =>
+  table === 'delivery' || table === 'document_download' ? ', updated_at = now()' : '';
+
+/** A row claimed from a queue table: its id, how many times it was claimed, and the lease that owns it now. */
+export interface ClaimedRow {
+  id: string;
+  attempts: number;
+  lease_token: string;
+}
+
+/**
+ * Claims up to `limit` due PENDING rows of a queue table, oldest due first, under a new lease (FOR UPDATE SKIP
+ * LOCKED: workers never take the same row). For tables whose rows need no further condition to be due.
+ */
+export function claimDueRows(
+  prisma: PrismaClient,
+  table: Exclude<QueueTable, 'delivery' | 'event_delivery'>,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedRow[]> {
+  return prisma.$queryRawUnsafe<ClaimedRow[]>(
+    `UPDATE ${table} AS d
+     SET status = 'PROCESSING', attempts = d.attempts + 1, lease_token = $1::uuid,
+         lease_until = now() + ($2::int * interval '1 millisecond')${touched(table)}
+     WHERE d.id IN (
+       SELECT c.id FROM ${table} AS c
+       WHERE c.status = 'PENDING' AND c.available_at <= now()
+       ORDER BY c.available_at
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED
+     )
+     RETURNING d.id, d.attempts, d.lease_token::text AS lease_token`,
+    randomUUID(),
+    leaseMs,
+    limit,
   );
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
 import type { Prisma } from '../../db/generated/prisma/client.ts';
@@ -10,6 +9,7 @@ import type { DocumentStorage } from '../documents/storage.ts';
 import type { Keyring } from '../crypto.ts';
 import { publishAfter, type Emit, type Events } from '../events.ts';
 import { LIVE_STATUSES, postingByExternalId, transition } from '../postings/postings.ts';
+import type { ClaimedRow } from '../queue/claim-loop.ts';
 import { inboxEventSchema, type InboxEvent, type StoredInboxEvent } from './events.ts';
 
 export interface InboxDeps {
@@ -20,27 +20,8 @@ export interface InboxDeps {
   documents: { storage: DocumentStorage; maxBytes: number };
 }
 
-export interface ClaimedInboxRow {
-  id: string;
-  attempts: number;
-  lease_token: string;
-}
-
-/** Claims due inbox rows (and rows whose worker's lease ran out) with FOR UPDATE SKIP LOCKED. */
-export function claimInbox(prisma: PrismaClient, limit: number, leaseMs: number): Promise<ClaimedInboxRow[]> {
-  return prisma.$queryRaw<ClaimedInboxRow[]>`
-    UPDATE webhook_delivery AS w
-    SET status = 'PROCESSING', attempts = w.attempts + 1, lease_token = ${randomUUID()}::uuid,
-        lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
-    WHERE w.id IN (
-      SELECT c.id FROM webhook_delivery AS c
-      WHERE c.status = 'PENDING' AND c.available_at <= now()
-      ORDER BY c.available_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING w.id, w.attempts, w.lease_token::text AS lease_token`;
-}
+/** An inbox row claimed from its queue (claimDueRows on webhook_delivery). */
+export type ClaimedInboxRow = ClaimedRow;
 
 type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
 type DocumentOutcome = { stored: StoredDocument } | { rejected: string } | undefined;
