@@ -1,24 +1,8 @@
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { holdsNul } from '../core/text.ts';
 
 const NUL = '\u0000';
-
-/** Walked without recursion: a variable nested thousands of levels deep must not overflow the stack here. */
-function holdsNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (typeof current === 'string') {
-      if (current.includes(NUL)) return true;
-    } else if (current !== null && typeof current === 'object') {
-      for (const [key, inner] of Object.entries(current)) {
-        if (key.includes(NUL)) return true;
-        stack.push(inner);
-      }
-    }
-  }
-  return false;
-}
 
 function literalHoldsNul(document: DocumentNode): boolean {
   let found = false;

@@ -9,6 +9,7 @@ import type { Keyring } from '../crypto.ts';
 import type { Events } from '../events.ts';
 import { webhookEventSchema, webhookResultSchema } from '@multiposting/plugin-sdk/host';
 import { z } from 'zod';
+import { holdsNul } from '../text.ts';
 import type { InboxEventInput } from './events.ts';
 
 export interface ReceiveDeps {
@@ -104,21 +105,6 @@ export async function receiveWebhook(
 
 /** A plugin's answer: the delivery id must be readable; each event is checked on its own. */
 const deliveryEnvelope = webhookResultSchema.extend({ events: z.array(z.unknown()).max(100) });
-
-/** Whether any text (key or value) holds U+0000, which PostgreSQL cannot store; walked without recursion. */
-function holdsNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (typeof current === 'string' && current.includes('\u0000')) return true;
-    if (current !== null && typeof current === 'object')
-      for (const [key, inner] of Object.entries(current)) {
-        if (key.includes('\u0000')) return true;
-        stack.push(inner);
-      }
-  }
-  return false;
-}
 
 /** The events the core can store, and why each other one was set aside (its place and reason, not its content). */
 function sortEvents(raw: unknown[]): { events: InboxEventInput[]; setAside: SetAsideEvent[] } {
