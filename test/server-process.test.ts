@@ -99,7 +99,8 @@ describe.runIf(TEST_DB === 'pglite')('npm start as a supervisor runs it', () => 
     let output = '';
     npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+    // 'close': npm has exited and its output pipes are shut, which the server (holding them too) does as it exits.
+    const exited = new Promise<number | null>((resolve) => npm.once('close', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setInterval(() => {
