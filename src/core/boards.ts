@@ -3,18 +3,51 @@ import type { Logger } from '../logger.ts';
 import {
   BoardError,
   createHttpClient,
+  ExtensionInputError,
   normalizeForSearch,
+  WebhookError,
   type BoardPlugin,
   type Credentials,
   type HttpClient,
+  type PluginContext,
 } from '@multiposting/plugin-sdk';
 import { countryName, createPluginContext, redactCredentials } from '@multiposting/plugin-sdk/host';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { z } from 'zod';
 import { BoardUnavailableError } from './errors.ts';
 
-/** The loaded board plugins, searchable, and the context every plugin call gets. */
+/** What the core asks a plugin to do; a plugin's own GraphQL operations count under their field name. */
+export type BoardOperation =
+  | 'verifyCredentials'
+  | 'checkContract'
+  | 'validatePosting'
+  | 'publish'
+  | 'update'
+  | 'withdraw'
+  | 'fetchPosting'
+  | 'feedSource'
+  | 'handleWebhook'
+  | (string & {});
+
+/** Rejects once the call's deadline passes, as a board that did not answer in time. */
+function deadlinePassed(signal: AbortSignal, plugin: BoardPlugin): Promise<never> {
+  return new Promise((_resolve, reject) =>
+    signal.addEventListener(
+      'abort',
+      () =>
+        reject(
+          new BoardError({ code: 'TIMEOUT', retryable: true, userMessage: `${plugin.name} did not answer in time.` }),
+        ),
+      { once: true },
+    ),
+  );
+}
+
+/** The loaded board plugins, searchable, and the gateway every call into them goes through (`call`). */
 export class BoardRegistry {
   private readonly byId: Map<string, BoardPlugin>;
   private readonly searchWords: Map<string, string[]>;
+  private readonly metrics: { calls: Counter; duration: Histogram } | undefined;
 
   constructor(
     readonly plugins: readonly BoardPlugin[],
@@ -24,8 +57,26 @@ export class BoardRegistry {
       log: Logger;
       skipPrerequisites?: readonly string[];
       contractCheckMs?: number;
+      metrics?: Registry;
     },
   ) {
+    if (options.metrics) {
+      this.metrics = {
+        calls: new Counter({
+          name: 'board_calls_total',
+          help: 'Calls into board plugins by board, operation and outcome (ok, or the error code).',
+          labelNames: ['board', 'operation', 'outcome'],
+          registers: [options.metrics],
+        }),
+        duration: new Histogram({
+          name: 'board_call_duration_seconds',
+          help: 'How long calls into board plugins took, by board and operation.',
+          labelNames: ['board', 'operation'],
+          buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+          registers: [options.metrics],
+        }),
+      };
+    }
     this.byId = new Map(plugins.map((plugin) => [plugin.id, plugin]));
     this.searchWords = new Map(
       plugins.map((plugin) => [
@@ -41,13 +92,14 @@ export class BoardRegistry {
   }
 
   /** The registry of a server or worker process, configured from its environment. */
-  static fromConfig(plugins: readonly BoardPlugin[], config: Config, log: Logger): BoardRegistry {
+  static fromConfig(plugins: readonly BoardPlugin[], config: Config, log: Logger, metrics?: Registry): BoardRegistry {
     return new BoardRegistry(plugins, {
       baseUrls: config.boardBaseUrls,
       timeoutMs: config.boardTimeoutMs,
       log,
       skipPrerequisites: config.skipEnvironmentPrerequisites,
       contractCheckMs: config.contractCheckMs,
+      ...(metrics ? { metrics } : {}),
     });
   }
 
@@ -93,32 +145,93 @@ export class BoardRegistry {
     });
   }
 
+  /**
+   * Calls into a plugin: the one way the core does. The call gets the contract's context (credentials, HTTP to the
+   * board in its environment, a redacting logger), is cut off after the call deadline, is counted in
+   * `board_calls_total` and timed, and what it throws becomes the API's BoardUnavailableError: a BoardError keeps its
+   * code, retryability, wait and refused fields with credential values removed; anything else is a plugin failure,
+   * logged with its stack. A WebhookError or ExtensionInputError (the plugin refusing its input) passes through.
+   */
+  call<T>(
+    plugin: BoardPlugin,
+    operation: BoardOperation,
+    target: { environment: string; credentials: Credentials; signal?: AbortSignal | undefined },
+    run: (context: PluginContext & { baseUrl: string }) => Promise<T> | T,
+  ): Promise<T> {
+    return this.guard(plugin, operation, target.credentials, async (signal) =>
+      run(
+        this.context(plugin, { ...target, signal: target.signal ? AbortSignal.any([target.signal, signal]) : signal }),
+      ),
+    );
+  }
+
+  /** The context of a plugin call; on its own only for what streams longer than a call may last (a feed). */
   context(
     plugin: BoardPlugin,
-    environment: string,
-    credentials: Credentials,
-    signal: AbortSignal = new AbortController().signal,
-  ) {
-    const log = this.options.log.child({ board: plugin.id });
+    target: { environment: string; credentials: Credentials; signal?: AbortSignal | undefined },
+  ): PluginContext & { baseUrl: string } {
     return createPluginContext({
       plugin,
-      environment,
-      credentials,
-      baseUrl: this.baseUrl(plugin, environment),
+      environment: target.environment,
+      credentials: target.credentials,
+      baseUrl: this.baseUrl(plugin, target.environment),
       timeoutMs: this.options.timeoutMs,
-      log,
-      signal,
+      log: this.options.log.child({ board: plugin.id }),
+      ...(target.signal ? { signal: target.signal } : {}),
     });
   }
 
-  /**
-   * The API's error for a board call that failed: a BoardError becomes a BoardUnavailableError with its message
-   * (credential values removed) and whether trying again may help; anything else is left as it is.
-   */
-  failure(error: unknown, credentials: Credentials): unknown {
-    return error instanceof BoardError
-      ? new BoardUnavailableError(this.redact(error.userMessage, credentials), error.retryable)
-      : error;
+  /** `call` for plugin code that builds its own context (the plugin's own GraphQL operations). */
+  async guard<T>(
+    plugin: BoardPlugin,
+    operation: BoardOperation,
+    credentials: Credentials,
+    run: (signal: AbortSignal) => Promise<T> | T,
+  ): Promise<T> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.callDeadlineMs);
+    const stopTimer = this.metrics?.duration.startTimer({ board: plugin.id, operation });
+    let outcome = 'ok';
+    try {
+      return await Promise.race([run(deadline.signal), deadlinePassed(deadline.signal, plugin)]);
+    } catch (error) {
+      const failure = this.translate(plugin, operation, error, credentials);
+      outcome = failure instanceof BoardUnavailableError ? failure.code.toLowerCase() : 'refused';
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+      stopTimer?.();
+      this.metrics?.calls.inc({ board: plugin.id, operation, outcome });
+    }
+  }
+
+  /** A plugin's call may make a few requests to its board (a token, then the call): it gets a few timeouts. */
+  private get callDeadlineMs(): number {
+    return this.options.timeoutMs * 4;
+  }
+
+  private translate(plugin: BoardPlugin, operation: BoardOperation, error: unknown, credentials: Credentials): Error {
+    // The plugin's verdicts on what it was given (a webhook delivery, its own operation's input) are not failures.
+    if (error instanceof WebhookError || error instanceof ExtensionInputError) return error;
+    if (error instanceof BoardError) {
+      return new BoardUnavailableError(this.redact(error.userMessage, credentials), error.retryable, {
+        code: error.code,
+        ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+        fields: error.fields.map((field) => ({
+          path: [...field.path],
+          message: this.redact(field.message, credentials),
+        })),
+      });
+    }
+    this.options.log.error(
+      { board: plugin.id, operation, err: this.redact(String((error as Error)?.stack ?? error), credentials) },
+      'Board plugin failed unexpectedly',
+    );
+    const message =
+      error instanceof z.ZodError
+        ? `The ${plugin.name} plugin gave an answer the API cannot read.`
+        : `The ${plugin.name} plugin failed unexpectedly.`;
+    return new BoardUnavailableError(message, false, { code: 'PLUGIN_FAILED' });
   }
 
   /** Removes every credential value from text a plugin produced (e.g. an error message) before it is shown or logged. */

@@ -1,3 +1,4 @@
+import type { BoardErrorCode } from '@multiposting/plugin-sdk';
 import type { z } from 'zod';
 
 /** Expected failures. The GraphQL layer returns each as a typed member of a mutation's result union. */
@@ -28,14 +29,32 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** A call to a board failed (unreachable, refused, rate limited); the message is safe to show. */
+/**
+ * A call to a board failed (unreachable, refused, rate limited, or its plugin failed); the message is safe to show.
+ * Made in one place, the board gateway (`BoardRegistry.call`).
+ */
 export class BoardUnavailableError extends DomainError {
   override name = 'BoardUnavailableError';
+  /** The plugin's BoardError code, or PLUGIN_FAILED when the plugin threw anything else. */
+  readonly code: BoardErrorCode | 'PLUGIN_FAILED';
+  /** Seconds the board asked us to wait before trying again, when it said. */
+  readonly retryAfterSeconds: number | undefined;
+  /** The board fields the board refused, paths within boardFields. */
+  readonly fields: readonly { path: (string | number)[]; message: string }[];
+
   constructor(
     message: string,
     readonly retryable: boolean,
+    details: {
+      code?: BoardErrorCode | 'PLUGIN_FAILED';
+      retryAfterSeconds?: number;
+      fields?: readonly { path: (string | number)[]; message: string }[];
+    } = {},
   ) {
     super(message);
+    this.code = details.code ?? 'UNAVAILABLE';
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.fields = details.fields ?? [];
   }
 }
 

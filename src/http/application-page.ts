@@ -6,9 +6,8 @@ import {
   submitApplication,
   type ApplicationPage,
 } from '../core/candidates/application-page.ts';
-import type { Events } from '../core/events.ts';
+import type { Services } from '../core/services.ts';
 import type { FeedDeps } from '../core/feeds/open.ts';
-import type { Logger } from '../logger.ts';
 import { readBody } from './body.ts';
 import { PAGE_TEXT, type PageLanguage, type PageText, pageLanguage } from './application-page-text.ts';
 import type { Limit } from './rate-limits.ts';
@@ -86,13 +85,11 @@ function formErrors(issues: readonly { path: PropertyKey[]; code: string }[], te
  * default apply link). A submitted form enters the inbox like a board's application; sending it twice is one.
  */
 export function applicationPageRoute(
-  deps: FeedDeps & {
-    events: Events;
-    log: Logger;
-    maxDocumentBytes: number;
-    limit: Limit;
-    addressOf: (request: IncomingMessage) => string;
-  },
+  deps: FeedDeps &
+    Pick<Services, 'events' | 'log' | 'documents'> & {
+      limit: Limit;
+      addressOf: (request: IncomingMessage) => string;
+    },
 ) {
   const log = deps.log.child({ component: 'application-page' });
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
@@ -125,7 +122,7 @@ export function applicationPageRoute(
         );
       return true;
     }
-    const body = await readBody(request, deps.maxDocumentBytes + 64 * 1024);
+    const body = await readBody(request, deps.documents.maxBytes + 64 * 1024);
     if (body === null) {
       response
         .writeHead(413, { ...HEADERS, connection: 'close' })
@@ -148,7 +145,7 @@ export function applicationPageRoute(
     const file = form.get('cv');
     const cv = file instanceof File && file.size > 0 ? file : undefined;
     const errors = parsed.success ? {} : formErrors(parsed.error.issues, text);
-    if (cv && cv.size > deps.maxDocumentBytes) errors.cv = text.errors.cvTooLarge;
+    if (cv && cv.size > deps.documents.maxBytes) errors.cv = text.errors.cvTooLarge;
     if (!parsed.success || Object.keys(errors).length > 0) {
       response.writeHead(400, HEADERS).end(formPage(page, language, values, errors));
       return true;

@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { DocumentLinks } from '../core/documents/urls.ts';
-import type { DocumentStorage } from '../core/documents/storage.ts';
-import type { PrismaClient } from '../db/database.ts';
-import type { Logger } from '../logger.ts';
+import type { Services } from '../core/services.ts';
 
 const ROUTE = /^\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
@@ -11,12 +8,7 @@ const ROUTE = /^\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  * `GET /documents/:id?expires&key&signature`: a candidate's document through the signed, expiring link the API
  * gives the organisation's users. A wrong, expired or tampered link is 403 and tells nothing about the document.
  */
-export function documentRoute(deps: {
-  prisma: PrismaClient;
-  storage: DocumentStorage;
-  links: DocumentLinks;
-  log: Logger;
-}) {
+export function documentRoute(deps: Pick<Services, 'prisma' | 'documents' | 'log'>) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const url = new URL(request.url ?? '/', 'http://server');
     if (!url.pathname.startsWith('/documents/')) return false;
@@ -29,12 +21,12 @@ export function documentRoute(deps: {
       return true;
     }
     const match = ROUTE.exec(url.pathname);
-    if (!match || !deps.links.verify(match[1]!.toLowerCase(), url.searchParams)) {
+    if (!match || !deps.documents.links.verify(match[1]!.toLowerCase(), url.searchParams)) {
       json(403, 'forbidden', 'This link is invalid or has expired; ask the API for a new one.');
       return true;
     }
     const document = await deps.prisma.document.findUnique({ where: { id: match[1]!.toLowerCase() } });
-    const stream = document ? await deps.storage.get(document.storageKey) : null;
+    const stream = document ? await deps.documents.storage.get(document.storageKey) : null;
     if (!document || !stream) {
       json(404, 'not_found', 'The document no longer exists.');
       return true;

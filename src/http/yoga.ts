@@ -3,14 +3,9 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import type { Registry } from 'prom-client';
-import type { Config } from '../config.ts';
 import type { Viewer } from '../core/auth/viewer.ts';
-import type { BoardRegistry } from '../core/boards.ts';
-import type { Keyring } from '../core/crypto.ts';
-import type { Events } from '../core/events.ts';
-import type { PrismaClient } from '../db/database.ts';
-import type { Logger } from '../logger.ts';
+import type { Services } from '../core/services.ts';
+import type { ProcessServices } from '../services.ts';
 import type { Context } from '../schema/context.ts';
 import { buildSchema } from '../schema/index.ts';
 import type { ViewerCache } from '../core/auth/viewer.ts';
@@ -31,20 +26,23 @@ export interface WebSocketInitialContext {
 export type Yoga = YogaServerInstance<{ req?: IncomingMessage }, Context>;
 
 export function createGraphQLServer(options: {
-  config: Config;
-  prisma: PrismaClient;
-  events: Events;
-  log: Logger;
-  boards: BoardRegistry;
-  keyring: Keyring;
-  metrics: Registry;
+  services: ProcessServices;
   isReady: () => Promise<boolean>;
-  publicUrl: () => string;
-  documents: Context['documents'];
   viewers: ViewerCache;
   rateLimits: RateLimits;
 }): Yoga {
-  const { config, prisma, events, log, metrics, boards, keyring, publicUrl, documents } = options;
+  const { services } = options;
+  const { config, log, metrics, boards, events } = services;
+  const core: Services = {
+    prisma: services.prisma,
+    keyring: services.keyring,
+    boards,
+    events,
+    log,
+    documents: services.documents,
+    publicUrl: services.publicUrl,
+    allowPrivateAddresses: services.allowPrivateAddresses,
+  };
   const authentication = useAuthentication({ viewers: options.viewers, introspection: config.graphql.introspection });
   const limits = config.graphql;
   return createYoga<{ req?: IncomingMessage }, Context>({
@@ -59,14 +57,7 @@ export function createGraphQLServer(options: {
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false } : false,
     batching: { limit: 10 },
     context: (initial): Context => ({
-      prisma,
-      events,
-      log,
-      boards,
-      keyring,
-      publicUrl,
-      documents,
-      allowPrivateEndpoints: config.eventWebhookAllowPrivate,
+      ...core,
       ...('viewer' in initial
         ? {
             viewer: (initial as unknown as WebSocketInitialContext).viewer,

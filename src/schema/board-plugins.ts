@@ -5,7 +5,7 @@ import type { BoardPlugin, CredentialField } from '@multiposting/plugin-sdk';
 import { builder } from './builder.ts';
 import { registerSchemaExtension } from './plugin-extensions.ts';
 import { viewerOf } from './context.ts';
-import { contractDeps, MoneyInput } from './contracts.ts';
+import { MoneyInput } from './contracts.ts';
 import { PostingReviewInterface, reviewedStream } from './postings.ts';
 import type { PostingReviewed } from '../core/events.ts';
 
@@ -84,7 +84,7 @@ function registerPlugin(plugin: BoardPlugin): void {
       args: { input: t.arg({ type: ConnectInput, required: true }) },
       resolve: async (query, _root, { input }, context) => {
         const raw = input as Record<string, unknown>;
-        const contract = await connectContract(contractDeps(context), viewerOf(context), plugin, {
+        const contract = await connectContract(context, viewerOf(context), plugin, {
           environment: String(raw.environment),
           credentials: Object.fromEntries(
             Object.entries((raw.credentials ?? {}) as Record<string, unknown>).filter(

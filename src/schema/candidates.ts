@@ -5,7 +5,6 @@ import {
   deleteCandidate,
   NotPending,
   rejectPendingCandidate,
-  type CandidateDeps,
 } from '../core/candidates/candidates.ts';
 import { NotFoundError } from '../core/errors.ts';
 import type { CandidateReceived } from '../core/events.ts';
@@ -17,8 +16,6 @@ import { viewerOf, type Context } from './context.ts';
 import { ErrorInterface } from './errors.ts';
 import { JobRef } from './jobs.ts';
 import { inOrganization } from './tenancy.ts';
-
-const candidateDeps = (context: Context): CandidateDeps => ({ ...context, storage: context.documents.storage });
 
 const ApplicationStatusEnum = builder.enumType(ApplicationStatus, {
   name: 'ApplicationStatus',
@@ -271,7 +268,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, { candidateId, jobId }, context) => {
       const application = await assignPendingCandidate(
-        candidateDeps(context),
+        context,
         viewerOf(context).organizationId,
         candidateId.id,
         jobId.id,
@@ -285,11 +282,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, NotPending] },
     args: { candidateId: t.arg.globalID({ required: true, for: [CandidateRef] }) },
     resolve: async (query, _root, { candidateId }, context) => {
-      const candidate = await rejectPendingCandidate(
-        candidateDeps(context),
-        viewerOf(context).organizationId,
-        candidateId.id,
-      );
+      const candidate = await rejectPendingCandidate(context, viewerOf(context).organizationId, candidateId.id);
       return context.prisma.candidate.findUniqueOrThrow({ ...query, where: { id: candidate.id } });
     },
   }),
@@ -299,8 +292,7 @@ builder.mutationFields((t) => ({
       'Erases a candidate (right to erasure): applications, documents and their personal data in received webhooks.',
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [CandidateRef] }) },
-    resolve: (_root, { id }, context) =>
-      deleteCandidate(candidateDeps(context), viewerOf(context).organizationId, id.id),
+    resolve: (_root, { id }, context) => deleteCandidate(context, viewerOf(context).organizationId, id.id),
   }),
 }));
 

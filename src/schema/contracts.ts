@@ -1,5 +1,4 @@
 import { filter, pipe } from 'graphql-yoga';
-import type { ContractDeps } from '../core/contracts/contracts.ts';
 import {
   ContractStateError,
   disconnectContract,
@@ -18,8 +17,6 @@ import { builder } from './builder.ts';
 import { viewerOf, type Context } from './context.ts';
 import { ErrorInterface } from './errors.ts';
 import { inOrganization } from './tenancy.ts';
-
-export const contractDeps = (context: Context): ContractDeps => context;
 
 export const ContractStatusEnum = builder.enumType(ContractStatus, {
   name: 'ContractStatus',
@@ -326,7 +323,7 @@ builder.mutationFields((t) => ({
         ]);
       }
       const contract = await updateContract(
-        contractDeps(context),
+        context,
         viewerOf(context),
         id.id,
         provided as Parameters<typeof updateContract>[3],
@@ -346,7 +343,7 @@ function contractAction(name: string, description: string, run: typeof verifyCon
       errors: { types: [NotFoundError, ContractStateError] },
       args: { id: t.arg.globalID({ required: true, for: [ContractRef] }) },
       resolve: async (query, _root, { id }, context) => {
-        const contract = await run(contractDeps(context), viewerOf(context), id.id);
+        const contract = await run(context, viewerOf(context), id.id);
         return context.prisma.contract.findUniqueOrThrow({ ...query, where: { id: contract.id } });
       },
     }),

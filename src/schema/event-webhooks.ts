@@ -1,15 +1,9 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import {
-  createEndpoint,
-  deleteEndpoint,
-  replayDelivery,
-  updateEndpoint,
-  type EndpointDeps,
-} from '../core/event-webhooks/endpoints.ts';
+import { createEndpoint, deleteEndpoint, replayDelivery, updateEndpoint } from '../core/event-webhooks/endpoints.ts';
 import { EVENT_TYPES, type EventType } from '../core/event-webhooks/outbox.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { builder } from './builder.ts';
-import { viewerOf, type Context } from './context.ts';
+import { viewerOf } from './context.ts';
 import { inOrganization } from './tenancy.ts';
 
 const WIRE_TO_ENUM = Object.fromEntries(
@@ -26,12 +20,6 @@ const EventTypeEnum = builder.enumType('WebhookEventType', {
   values: Object.values(WIRE_TO_ENUM),
 });
 const toWire = (types: readonly string[] | null | undefined) => types?.map((type) => ENUM_TO_WIRE[type]!);
-
-const deps = (context: Context): EndpointDeps => ({
-  prisma: context.prisma,
-  keyring: context.keyring,
-  allowPrivate: context.allowPrivateEndpoints,
-});
 
 const DeliveryStatusEnum = builder.enumType('WebhookDeliveryStatus', {
   values: {
@@ -177,7 +165,7 @@ builder.mutationField('createWebhookEndpoint', (t) =>
     errors: { types: [ValidationError] },
     args: { input: t.arg({ type: CreateInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const { endpoint, secret } = await createEndpoint(deps(context), viewerOf(context).organizationId, {
+      const { endpoint, secret } = await createEndpoint(context, viewerOf(context).organizationId, {
         ...input,
         eventTypes: toWire(input.eventTypes),
       });
@@ -202,7 +190,7 @@ builder.mutationField('updateWebhookEndpoint', (t) =>
           ([, value]) => value !== undefined && value !== null,
         ),
       );
-      const endpoint = await updateEndpoint(deps(context), viewerOf(context).organizationId, id.id, defined);
+      const endpoint = await updateEndpoint(context, viewerOf(context).organizationId, id.id, defined);
       return context.prisma.eventEndpoint.findUniqueOrThrow({ ...query, where: { id: endpoint.id } });
     },
   }),
@@ -220,7 +208,7 @@ builder.mutationField('deleteWebhookEndpoint', (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [EndpointRef] }) },
     resolve: async (_root, { id }, context) => {
-      await deleteEndpoint(deps(context), viewerOf(context).organizationId, id.id);
+      await deleteEndpoint(context, viewerOf(context).organizationId, id.id);
       return { id: encodeGlobalID('WebhookEndpoint', id.id) };
     },
   }),
@@ -234,7 +222,7 @@ builder.mutationField('replayWebhookDelivery', (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [DeliveryRef] }) },
     resolve: async (query, _root, { id }, context) => {
-      const delivery = await replayDelivery(deps(context), viewerOf(context).organizationId, id.id);
+      const delivery = await replayDelivery(context, viewerOf(context).organizationId, id.id);
       context.events.publish('eventDelivery.queued', {});
       return context.prisma.eventDelivery.findUniqueOrThrow({ ...query, where: { id: delivery.id } });
     },

@@ -1,7 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createJob, deleteJob, JobInUse, updateJob } from '../core/jobs.ts';
 import { LIVE_STATUSES, withdrawJobEverywhere } from '../core/postings/postings.ts';
-import { postingDeps } from './posting-deps.ts';
 import { ErrorInterface } from './errors.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { JobStatus } from '../db/generated/prisma/enums.ts';
@@ -220,7 +219,7 @@ builder.mutationFields((t) => ({
       const viewer = viewerOf(context);
       const { job, closed } = await updateJob(context.prisma, viewer.organizationId, id.id, withRecruiterId(input));
       // A job closed is closed everywhere: its live postings are withdrawn from every board.
-      if (closed) await withdrawJobEverywhere(postingDeps(context), viewer, job.id);
+      if (closed) await withdrawJobEverywhere(context, viewer, job.id);
       return context.prisma.job.findUniqueOrThrow({ ...query, where: { id: job.id } });
     },
   }),

@@ -251,13 +251,15 @@ function registerOperation(
       args: Input ? { input: t.arg({ type: Input, required: true }) } : {},
       resolve: async (_root: unknown, args: { input?: unknown }, context: Context) => {
         const input = parseInput(operation.args, plainIds(args.input ?? {}, argsSchema));
+        const extension = await extensionContext(plugin, context);
         try {
-          const result = await operation.resolve(await extensionContext(plugin, context), input);
-          return operation.result.parse(result) as Record<string, unknown>;
+          return await context.boards.guard(plugin, fieldName, {}, async () =>
+            operation.result.parse(await operation.resolve(extension, input)),
+          );
         } catch (error) {
           if (error instanceof ExtensionInputError)
             throw new ValidationError([{ path: ['input', ...error.path], message: error.message }]);
-          throw context.boards.failure(error, {});
+          throw error;
         }
       },
     }),

@@ -23,7 +23,6 @@ import { viewerOf, type Context } from './context.ts';
 import { ContractRef } from './contracts.ts';
 import { ErrorInterface, FieldErrorRef } from './errors.ts';
 import { JobRef } from './jobs.ts';
-import { postingDeps } from './posting-deps.ts';
 import { inOrganization } from './tenancy.ts';
 
 const PostingStatusEnum = builder.enumType(PostingStatus, { name: 'PostingStatus' });
@@ -300,7 +299,7 @@ builder.mutationField('publishPosting', (t) =>
     },
     args: { input: t.arg({ type: PublishPostingInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
-      const posting = await publishPosting(postingDeps(context), viewerOf(context), {
+      const posting = await publishPosting(context, viewerOf(context), {
         jobId: input.jobId.id,
         contractId: input.contractId.id,
         boardFields: boardFieldsArgument(input.boardFields) ?? {},
@@ -359,7 +358,7 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError, PostingStateError, UnsupportedOperation] },
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }), boardFields: t.arg({ type: 'JSON' }) },
     resolve: async (query, _root, { id, boardFields }, context) => {
-      const posting = await updatePosting(postingDeps(context), viewerOf(context), {
+      const posting = await updatePosting(context, viewerOf(context), {
         postingId: id.id,
         boardFields: boardFieldsArgument(boardFields),
       });
@@ -372,7 +371,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, PostingStateError, UnsupportedOperation] },
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }) },
     resolve: async (query, _root, { id }, context) => {
-      const posting = await withdrawPosting(postingDeps(context), viewerOf(context), id.id);
+      const posting = await withdrawPosting(context, viewerOf(context), id.id);
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },
   }),
@@ -393,7 +392,7 @@ builder.mutationFields((t) => ({
     },
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }), boardFields: t.arg({ type: 'JSON' }) },
     resolve: async (query, _root, { id, boardFields }, context) => {
-      const posting = await repostPosting(postingDeps(context), viewerOf(context), {
+      const posting = await repostPosting(context, viewerOf(context), {
         postingId: id.id,
         boardFields: boardFieldsArgument(boardFields),
       });
@@ -406,7 +405,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, PostingStateError, ContractStateError, NotEnoughCredits, UnsupportedOperation] },
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }) },
     resolve: async (query, _root, { id }, context) => {
-      const posting = await retryPosting(postingDeps(context), viewerOf(context), id.id);
+      const posting = await retryPosting(context, viewerOf(context), id.id);
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },
   }),
@@ -430,7 +429,7 @@ builder.mutationFields((t) => ({
       externalId: t.arg.string({ required: true, description: "The board's id of the posting." }),
     },
     resolve: async (query, _root, args, context) => {
-      const posting = await linkExistingPosting(postingDeps(context), viewerOf(context), {
+      const posting = await linkExistingPosting(context, viewerOf(context), {
         jobId: args.jobId.id,
         contractId: args.contractId.id,
         externalId: args.externalId,

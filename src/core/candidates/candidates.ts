@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../../db/database.ts';
 import type { Application, Candidate, Prisma } from '../../db/generated/prisma/client.ts';
-import type { Logger } from '../../logger.ts';
-import type { DocumentStorage } from '../documents/storage.ts';
+import type { Services } from '../services.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
-import { publishAfter, type Emit, type Events } from '../events.ts';
+import { publishAfter, type Emit } from '../events.ts';
 import { announce } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
 import { postingByExternalId } from '../postings/postings.ts';
 import type { InboxEvent, StoredInboxEvent } from '../webhooks/events.ts';
 import { matchJobByTitle } from './matching.ts';
 
-export interface CandidateDeps {
-  prisma: PrismaClient;
-  events: Events;
-  storage: DocumentStorage;
-  log: Logger;
-}
+export type CandidateDeps = Pick<Services, 'prisma' | 'events' | 'documents' | 'log'>;
 
 /** Where an application came from: the inbox row of a board's webhook delivery. */
 export interface ApplicationSource {
@@ -268,7 +261,7 @@ export async function deleteCandidate(
     return { id: candidate.id, applications, storageKeys: documents.map((document) => document.storageKey) };
   });
   try {
-    await deps.storage.delete(result.storageKeys);
+    await deps.documents.storage.delete(result.storageKeys);
   } catch (error) {
     deps.log.error(
       { candidate: result.id, err: (error as Error).message },

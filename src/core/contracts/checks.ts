@@ -1,8 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
 import type { ContractStatus } from '../../db/generated/prisma/client.ts';
-import { BoardError } from '@multiposting/plugin-sdk';
-import type { ContractHealth } from '@multiposting/plugin-sdk';
+import { BoardUnavailableError } from '../errors.ts';
 import { healthSchema } from '@multiposting/plugin-sdk/host';
 import { publishAfter } from '../events.ts';
 import { pluginOf, recordStatusChange, verify, type ContractDeps } from './contracts.ts';
@@ -49,14 +48,13 @@ export async function announceExpiredContracts(
 }
 
 /** Claims up to `limit` contracts due for a check; their next check moves a lease ahead so no other worker takes them. */
-export async function claimDueContracts(prisma: PrismaClient, leaseMs: number, limit: number): Promise<string[]> {
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
+export function claimDueContracts(prisma: PrismaClient, limit: number, leaseMs: number): Promise<{ id: string }[]> {
+  return prisma.$queryRaw<{ id: string }[]>`
     UPDATE contract AS c SET next_check_at = now() + (${leaseMs}::int * interval '1 millisecond')
     WHERE c.id IN (
       SELECT d.id FROM contract AS d WHERE d.next_check_at <= now() ORDER BY d.next_check_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
     )
     RETURNING c.id::text AS id`;
-  return rows.map((row) => row.id);
 }
 
 /**
@@ -81,18 +79,13 @@ export async function checkContract(deps: ContractDeps, contractId: string, sign
   const nextCheckAt = new Date(Date.now() + boards.contractCheckMs);
   let health: z.output<typeof healthSchema>;
   try {
-    const answer: ContractHealth = await plugin.checkContract(
-      boards.context(plugin, contract.environment, credentials, signal),
+    const target = { environment: contract.environment, credentials, signal };
+    health = await boards.call(plugin, 'checkContract', target, async (context) =>
+      healthSchema.parse(await plugin.checkContract!(context)),
     );
-    health = healthSchema.parse(answer);
   } catch (error) {
-    const message =
-      error instanceof BoardError
-        ? error.userMessage
-        : error instanceof z.ZodError
-          ? 'the plugin returned an invalid health report'
-          : 'the board plugin failed unexpectedly';
-    if (error instanceof BoardError && error.code === 'UNAUTHORIZED' && !error.retryable) {
+    if (!(error instanceof BoardUnavailableError)) throw error;
+    if (error.code === 'UNAUTHORIZED' && !error.retryable) {
       // The board may no longer take the credentials (a revoked key): verify them, to say so now rather than at
       // the next posting. If they still verify, the health check waits for its next turn.
       const verified = await verify(deps, null, plugin, contract, credentials);
@@ -101,7 +94,7 @@ export async function checkContract(deps: ContractDeps, contractId: string, sign
       return;
     }
     deps.log.warn(
-      { contract: contract.id, board: plugin.id, err: boards.redact(message, credentials) },
+      { contract: contract.id, board: plugin.id, err: error.message },
       'Could not check a contract with its board; trying again later',
     );
     await prisma.contract.update({ where: { id: contract.id }, data: { nextCheckAt } });

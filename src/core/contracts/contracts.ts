@@ -2,28 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
 import type { Contract, ContractStatus } from '../../db/generated/prisma/client.ts';
-import type { Logger } from '../../logger.ts';
-import { BoardError } from '@multiposting/plugin-sdk';
 import type { BoardPlugin, Credentials } from '@multiposting/plugin-sdk';
 import type { Viewer } from '../auth/viewer.ts';
+import type { Services } from '../services.ts';
 import type { BoardRegistry } from '../boards.ts';
-import type { Keyring } from '../crypto.ts';
 import { currencyCode, decimalAmount } from '../codes.ts';
 import { creditBalance } from '../credits.ts';
-import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
-import { publishAfter, type Emit, type Events } from '../events.ts';
+import {
+  BoardUnavailableError,
+  DomainError,
+  NotFoundError,
+  parseInput,
+  ValidationError,
+  type FieldError,
+} from '../errors.ts';
+import { publishAfter, type Emit } from '../events.ts';
 import { announce } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
 import { newFeedToken, noFeedToken } from '../feeds/tokens.ts';
 import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
 
-export interface ContractDeps {
-  prisma: PrismaClient;
-  keyring: Keyring;
-  boards: BoardRegistry;
-  events: Events;
-  log: Logger;
-}
+export type ContractDeps = Pick<Services, 'prisma' | 'keyring' | 'boards' | 'events' | 'log'>;
 
 /** The contract is not in a state that allows the operation (e.g. disconnecting one already disconnected). */
 export class ContractStateError extends DomainError {
@@ -473,34 +472,27 @@ export async function verify(
     reason = `No API address is configured for ${plugin.name} (${contract.environment}): set BOARD_BASE_URLS, then verifyContract.`;
   } else if (plugin.verifyCredentials) {
     try {
-      const result = await plugin.verifyCredentials(deps.boards.context(plugin, contract.environment, credentials));
+      const target = { environment: contract.environment, credentials };
+      const result = await deps.boards.call(plugin, 'verifyCredentials', target, (context) =>
+        plugin.verifyCredentials!(context),
+      );
       if (!result.ok) {
         status = result.pending ? 'PENDING_VERIFICATION' : 'INVALID_CREDENTIALS';
         reason = deps.boards.redact(result.reason, credentials);
         retryPending = result.pending === true;
       }
     } catch (error) {
-      if (
-        error instanceof BoardError &&
-        !error.retryable &&
-        (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')
-      ) {
+      if (!(error instanceof BoardUnavailableError)) throw error;
+      if (!error.retryable && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) {
         status = 'INVALID_CREDENTIALS';
-        reason = deps.boards.redact(error.userMessage, credentials);
+        reason = error.message;
       } else {
         status = 'PENDING_VERIFICATION';
-        retryPending = error instanceof BoardError && error.retryable;
-        const message = error instanceof BoardError ? error.userMessage : 'the board plugin failed unexpectedly';
+        retryPending = error.retryable;
         const next = retryPending
           ? 'It is tried again automatically, or run verifyContract.'
           : 'Try verifyContract again later.';
-        reason = deps.boards.redact(`Could not verify the credentials: ${message} ${next}`, credentials);
-        if (!(error instanceof BoardError)) {
-          deps.log.error(
-            { board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) },
-            'Board plugin failed in verifyCredentials',
-          );
-        }
+        reason = `Could not verify the credentials: ${error.message} ${next}`;
       }
     }
   }

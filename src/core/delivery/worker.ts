@@ -1,35 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config.ts';
-import type { PrismaClient } from '../../db/database.ts';
-import type { Delivery, PostingStatus } from '../../db/generated/prisma/client.ts';
+import type { Delivery } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
-import { BoardError } from '@multiposting/plugin-sdk';
-import type { BoardRegistry } from '../boards.ts';
 import { announceExpiredContracts, checkContract, claimDueContracts } from '../contracts/checks.ts';
-import { openCredentials } from '../contracts/credentials.ts';
-import { consumeCredit, releaseCredit } from '../credits.ts';
-import type { Keyring } from '../crypto.ts';
-import { publishAfter, type Events } from '../events.ts';
-import { postingJob } from '../jobs.ts';
-import { fetchBoardState } from '../postings/board-state.ts';
-import type { DocumentStorage } from '../documents/storage.ts';
-import { ClaimLoop, claimDueRows, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
-import { processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
+import { BoardUnavailableError } from '../errors.ts';
+import { publishAfter } from '../events.ts';
 import { downloadDocument, type ClaimedDownload } from '../documents/downloads.ts';
 import { claimEventDeliveries, sendEventDelivery, type ClaimedEventDelivery } from '../event-webhooks/sender.ts';
-import { BOARD_STATUS, closeDuePostings, LIVE_STATUSES, transition } from '../postings/postings.ts';
-import type { PostingState } from '@multiposting/plugin-sdk';
+import {
+  callBoard,
+  claimDuePolls,
+  loadOutboxPosting,
+  markSubmitted,
+  pollPosting,
+  recordBoardOutcome,
+  type BoardAnswer,
+  type OutboxCall,
+} from '../postings/board-outcomes.ts';
+import { claimDueClosings, closeScheduledPosting } from '../postings/postings.ts';
+import { ClaimLoop, claimDueRows, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
+import type { Services } from '../services.ts';
+import { processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
 
-export interface WorkerDeps {
-  prisma: PrismaClient;
-  boards: BoardRegistry;
-  keyring: Keyring;
-  events: Events;
-  log: Logger;
-  /** Where CVs that arrive by webhook are written, their size limit, and whether their links may be private. */
-  documents: { storage: DocumentStorage; maxBytes: number; allowPrivateLinks: boolean };
-}
+export type WorkerDeps = Omit<Services, 'publicUrl'>;
 
 export type WorkerOptions = Omit<Config['worker'], 'inProcess'>;
 
@@ -53,36 +46,24 @@ export function retryDelay(
   return Math.max(jittered, (retryAfterSeconds ?? 0) * 1000);
 }
 
-/** A failure of the call to the board, as the outbox records it. */
-class DeliveryFailure extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly retryAfterSeconds?: number,
-    /** The board fields the board refused, paths within boardFields. */
-    readonly fields: readonly { path: (string | number)[]; message: string }[] = [],
-  ) {
-    super(message);
-  }
-}
+const nothingToRelease = async () => 0;
 
 /**
- * Delivers the outbox: claims due rows with FOR UPDATE SKIP LOCKED under a lease (rows of a worker that died
- * are claimed again once their lease ends), calls the board with the row's idempotency key, and records the
- * outcome in one transaction. Rows of one posting are delivered in the order they were written.
+ * Runs the queues, each on a ClaimLoop: the board outbox (calls to boards, rows of one posting in the order they
+ * were written), the webhook inbox, CV downloads, outbound event deliveries, status polls, contract checks and
+ * scheduled closings. Rows are claimed with FOR UPDATE SKIP LOCKED under a lease, so workers share the work and the
+ * rows of one that died are taken again. What the work does to postings is in core/postings; the worker schedules.
  */
 export class DeliveryWorker {
   private running = false;
-  private polls: Promise<void> | undefined;
   private readonly abort = new AbortController();
-  /** Aborted when stop() is called: wakes the loops from their wait. */
-  private stopping = new AbortController();
   private readonly log: Logger;
   private readonly workerId = randomUUID().slice(0, 8);
-  private readonly deliveries: ClaimLoop<Claimed>;
-  private readonly inbox: ClaimLoop<ClaimedInboxRow>;
-  private readonly eventDeliveries: ClaimLoop<ClaimedEventDelivery>;
-  private readonly downloads: ClaimLoop<ClaimedDownload>;
+  private readonly loops: Pick<ClaimLoop<never>, 'start' | 'stop'>[];
+  private readonly woken: {
+    topic: 'delivery.queued' | 'inbox.queued' | 'eventDelivery.queued';
+    loop: { wake(): void };
+  }[];
   private subscriptions: AsyncIterator<unknown>[] = [];
 
   constructor(
@@ -90,95 +71,99 @@ export class DeliveryWorker {
     private readonly options: WorkerOptions,
   ) {
     this.log = deps.log.child({ component: 'delivery', worker: this.workerId });
-    const release = (table: QueueTable) => () => releaseExpiredLeases(deps.prisma, table);
-    this.deliveries = new ClaimLoop(
-      'deliveries',
+    const { prisma } = deps;
+    const { leaseMs } = options;
+    const release = (table: QueueTable) => () => releaseExpiredLeases(prisma, table);
+    const loop = <Row extends { id: string }>(
+      name: string,
+      releaseRows: () => Promise<unknown>,
+      claim: (limit: number) => Promise<Row[]>,
+      handle: (row: Row) => Promise<void>,
+      pollMs = options.pollMs,
+    ) => new ClaimLoop<Row>(name, releaseRows, claim, handle, { ...options, pollMs }, this.log);
+    const outbox = loop(
+      'board outbox calls',
       release('delivery'),
       (limit) => this.claim(limit),
       (row) => this.deliver(row),
-      options,
-      this.log,
     );
-    this.inbox = new ClaimLoop(
-      'webhook deliveries',
+    const inbox = loop(
+      'webhook inbox rows',
       release('webhook_delivery'),
-      (limit) => claimDueRows(deps.prisma, 'webhook_delivery', limit, options.leaseMs),
-      (row) => this.receive(row),
-      options,
-      this.log,
+      (limit) => claimDueRows(prisma, 'webhook_delivery', limit, leaseMs),
+      (row: ClaimedInboxRow) => this.receive(row),
     );
-    this.downloads = new ClaimLoop(
+    const downloads = loop(
       'CV downloads',
       release('document_download'),
-      (limit) => claimDueRows(deps.prisma, 'document_download', limit, options.leaseMs),
-      (row) =>
+      (limit) => claimDueRows(prisma, 'document_download', limit, leaseMs),
+      (row: ClaimedDownload) =>
         downloadDocument(deps, row, {
           maxAttempts: options.maxAttempts,
           retryDelay: (attempts) => retryDelay(attempts, options),
-          timeoutMs: Math.min(30_000, options.leaseMs / 2),
+          timeoutMs: Math.min(30_000, leaseMs / 2),
         }),
-      options,
-      this.log,
     );
-    const sender = {
-      ...options.eventWebhooks,
-      leaseMs: options.leaseMs,
-      allowPrivate: deps.documents.allowPrivateLinks,
-    };
-    this.eventDeliveries = new ClaimLoop(
+    const sender = { ...options.eventWebhooks, leaseMs };
+    const eventDeliveries = loop(
       'event deliveries',
       release('event_delivery'),
-      (limit) => claimEventDeliveries(deps.prisma, limit, options.leaseMs),
-      (row) => sendEventDelivery(deps, sender, row),
-      options,
-      this.log,
+      (limit) => claimEventDeliveries(prisma, limit, leaseMs),
+      (row: ClaimedEventDelivery) => sendEventDelivery(deps, sender, row),
     );
+    const timing = { pollBaseMs: options.pollBaseMs, pollMaxMs: options.pollMaxMs };
+    const polls = loop(
+      'status polls',
+      nothingToRelease,
+      (limit) => claimDuePolls(prisma, limit, leaseMs),
+      (row) => pollPosting(deps, row.id, row.poll_attempts, timing, this.abort.signal),
+    );
+    // Checks are due every CONTRACT_CHECK_INTERVAL_MS (minutes): looking for them more than once a second is waste.
+    const contracts = loop(
+      'contract checks',
+      nothingToRelease,
+      async (limit) => {
+        await announceExpiredContracts(deps);
+        return claimDueContracts(prisma, limit, leaseMs);
+      },
+      (row) => checkContract(deps, row.id, this.abort.signal),
+      Math.min(deps.boards.contractCheckMs, Math.max(options.pollMs, 1000)),
+    );
+    const closings = loop(
+      'scheduled closings',
+      nothingToRelease,
+      (limit) => claimDueClosings(prisma, limit),
+      (row) => closeScheduledPosting(deps, row.id),
+    );
+    this.loops = [outbox, inbox, downloads, eventDeliveries, polls, contracts, closings];
+    this.woken = [
+      { topic: 'delivery.queued', loop: outbox },
+      { topic: 'inbox.queued', loop: inbox },
+      { topic: 'eventDelivery.queued', loop: eventDeliveries },
+    ];
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.stopping = new AbortController();
-    const wakeOn = (topic: 'delivery.queued' | 'inbox.queued' | 'eventDelivery.queued', loop: { wake(): void }) => {
+    for (const { topic, loop } of this.woken) {
       const events = this.deps.events.subscribe(topic);
       this.subscriptions.push(events);
       void (async () => {
         for await (const _event of events) loop.wake();
       })();
-    };
-    wakeOn('delivery.queued', this.deliveries);
-    wakeOn('inbox.queued', this.inbox);
-    wakeOn('eventDelivery.queued', this.eventDeliveries);
-    this.deliveries.start();
-    this.inbox.start();
-    this.eventDeliveries.start();
-    this.downloads.start();
-    this.polls = Promise.all([
-      this.runPolls(),
-      this.runContractChecks(),
-      this.repeat(
-        'close scheduled postings',
-        this.options.pollMs,
-        async () => (await closeDuePostings(this.deps)) === 20,
-      ),
-    ]).then(() => undefined);
+    }
+    for (const loop of this.loops) loop.start();
   }
 
   /** Stops claiming, waits for in-flight work (aborting board calls after `graceMs`); unfinished rows are retried later. */
   async stop(graceMs = 5000): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.stopping.abort();
     const timer = setTimeout(() => this.abort.abort(), graceMs);
-    await Promise.all([
-      this.deliveries.stop(),
-      this.inbox.stop(),
-      this.eventDeliveries.stop(),
-      this.downloads.stop(),
-      this.polls,
-    ]);
+    await Promise.all(this.loops.map((loop) => loop.stop()));
     clearTimeout(timer);
-    await Promise.all(this.subscriptions.map((events) => events.return?.()));
+    await Promise.all(this.subscriptions.splice(0).map((events) => events.return?.()));
   }
 
   /** Applies one webhook delivery from the inbox; a failure is retried with backoff like a board call. */
@@ -207,108 +192,7 @@ export class DeliveryWorker {
     }
   }
 
-  /** Runs `round` until the worker stops: again at once while it found a full batch of work, else after `waitMs`. */
-  private async repeat(what: string, waitMs: number, round: () => Promise<boolean>): Promise<void> {
-    while (this.running) {
-      try {
-        if (await round()) continue;
-      } catch (error) {
-        this.log.warn({ err: (error as Error).message }, `Could not ${what}; retrying`);
-      }
-      await sleep(waitMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
-    }
-  }
-
-  /** Asks boards without push where their postings in review (and, less often, the published ones) stand. */
-  private runPolls(): Promise<void> {
-    return this.repeat('poll posting states', this.options.pollMs, async () => {
-      const due = await this.deps.prisma.$queryRaw<{ id: string; poll_attempts: number }[]>`
-        UPDATE posting AS p SET next_poll_at = now() + (${this.options.leaseMs}::int * interval '1 millisecond')
-        WHERE p.id IN (
-          SELECT q.id FROM posting AS q WHERE q.next_poll_at <= now() ORDER BY q.next_poll_at LIMIT 20 FOR UPDATE SKIP LOCKED
-        )
-        RETURNING p.id, p.poll_attempts`;
-      await Promise.all(due.map((row) => this.poll(row.id, row.poll_attempts)));
-      return due.length === 20;
-    });
-  }
-
-  /** Asks boards about contracts: verifications they left pending, quality rates and suspensions. */
-  private runContractChecks(): Promise<void> {
-    // Checks are due every CONTRACT_CHECK_INTERVAL_MS (minutes): looking for them more than once a second is waste.
-    const waitMs = Math.min(this.deps.boards.contractCheckMs, Math.max(this.options.pollMs, 1000));
-    return this.repeat('check contracts', waitMs, async () => {
-      await announceExpiredContracts(this.deps);
-      const due = await claimDueContracts(this.deps.prisma, this.options.leaseMs, 20);
-      await Promise.all(
-        due.map((id) =>
-          checkContract(this.deps, id, this.abort.signal).catch((error: unknown) =>
-            this.log.warn(
-              { contract: id, err: (error as Error).message },
-              'Could not check a contract; its lease gives it back later',
-            ),
-          ),
-        ),
-      );
-      return due.length === 20;
-    });
-  }
-
-  private async poll(postingId: string, attempts: number): Promise<void> {
-    const { prisma, boards, events } = this.deps;
-    const posting = await prisma.posting.findUniqueOrThrow({ where: { id: postingId }, include: { contract: true } });
-    const plugin = boards.get(posting.boardId);
-    const backoff = Math.min(this.options.pollMaxMs, this.options.pollBaseMs * 2 ** attempts);
-    let state: PostingState | null | undefined;
-    try {
-      if (plugin && posting.externalId && ['PENDING_REVIEW', 'PUBLISHED'].includes(posting.status)) {
-        state = await fetchBoardState(this.deps, plugin, posting.contract, posting.externalId, this.abort.signal);
-      }
-    } catch (error) {
-      const message = error instanceof BoardError ? error.userMessage : (error as Error).message;
-      this.log.warn(
-        { posting: postingId, board: posting.boardId, err: message },
-        "Could not read a posting's state from its board",
-      );
-      await prisma.posting.update({
-        where: { id: postingId },
-        data: { nextPollAt: new Date(Date.now() + backoff), pollAttempts: attempts + 1 },
-      });
-      return;
-    }
-    await publishAfter(events, (emit) =>
-      prisma.$transaction(async (tx) => {
-        const current = await tx.posting.findUniqueOrThrow({ where: { id: postingId } });
-        const next = state ? BOARD_STATUS[state.status] : null;
-        const live = next === 'PENDING_REVIEW' || next === 'PUBLISHED';
-        const nextPollAt = !live
-          ? null
-          : new Date(Date.now() + (next === 'PUBLISHED' ? this.options.pollMaxMs : backoff));
-        if (
-          next &&
-          next !== current.status &&
-          (current.status === 'PENDING_REVIEW' || current.status === 'PUBLISHED')
-        ) {
-          await transition(tx, emit, current, next, {
-            message:
-              next === 'REJECTED'
-                ? `Rejected by the board: ${state!.rejectionReason ?? 'no reason given'}`
-                : `Reported ${next} by the board.`,
-            data: {
-              rejectionReason: state!.rejectionReason ?? null,
-              externalUrl: state!.externalUrl ?? current.externalUrl,
-              nextPollAt,
-              pollAttempts: 0,
-            },
-            review: { reason: state!.rejectionReason ?? null },
-          });
-        } else {
-          await tx.posting.update({ where: { id: postingId }, data: { nextPollAt, pollAttempts: attempts + 1 } });
-        }
-      }),
-    );
-  }
-
+  /** Claims outbox rows due now whose posting has no earlier row still waiting. */
   private claim(limit: number): Promise<Claimed[]> {
     const token = randomUUID();
     return this.deps.prisma.$queryRaw<Claimed[]>`
@@ -329,167 +213,62 @@ export class DeliveryWorker {
       RETURNING d.id, d.posting_id, d.operation, d.idempotency_key, d.attempts, d.lease_token::text AS lease_token`;
   }
 
+  /**
+   * Makes one outbox row's call to the board and records its outcome in one transaction: the row is done, or due
+   * again after a backoff, or failed; the posting moves on (core/postings/board-outcomes.ts) once no try is left.
+   */
   private async deliver(delivery: Claimed): Promise<void> {
-    const { prisma, boards, keyring, events } = this.deps;
-    const posting = await prisma.posting.findUniqueOrThrow({
-      where: { id: delivery.posting_id },
-      include: { job: true, contract: { include: { credentials: true } } },
-    });
-    const plugin = boards.get(posting.boardId);
-    const credentials = openCredentials(keyring, posting.contractId, posting.contract.credentials);
-
-    if (delivery.operation === 'PUBLISH' && posting.status === 'QUEUED') {
-      await publishAfter(events, (emit) =>
-        prisma.$transaction((tx) =>
-          transition(tx, emit, posting, 'SUBMITTED', {
-            message: `Sending to ${plugin?.name ?? posting.boardId}.`,
-            attempt: delivery.attempts,
-          }),
-        ),
-      );
-      posting.status = 'SUBMITTED';
-    }
-
-    let outcome: { status?: PostingStatus; externalId?: string; externalUrl?: string; warnings?: string[] } | undefined;
-    let failure: DeliveryFailure | undefined;
+    const { prisma, events } = this.deps;
+    const call: OutboxCall = {
+      posting: await loadOutboxPosting(this.deps, delivery.posting_id),
+      operation: delivery.operation,
+      idempotencyKey: delivery.idempotency_key,
+      attempt: delivery.attempts,
+    };
+    await markSubmitted(this.deps, call);
+    let answer: BoardAnswer | undefined;
+    let failure: BoardUnavailableError | undefined;
     try {
-      if (!plugin)
-        throw new DeliveryFailure(`The board plugin "${posting.boardId}" is not loaded on this server.`, false);
-      const context = boards.context(plugin, posting.contract.environment, credentials, this.abort.signal);
-      const payload = { job: postingJob(posting.job), boardFields: posting.boardFields as Record<string, unknown> };
-      const idempotencyKey = delivery.idempotency_key;
-      if (delivery.operation === 'PUBLISH') {
-        if (!plugin.publish) throw new DeliveryFailure(`${plugin.name} cannot publish.`, false);
-        outcome = await plugin.publish({ ...context, posting: payload, idempotencyKey });
-      } else if (!posting.externalId) {
-        // The publication never reached the board: there is nothing to change or take off it.
-        outcome = {};
-      } else if (delivery.operation === 'UPDATE') {
-        if (!plugin.update) throw new DeliveryFailure(`${plugin.name} cannot update postings.`, false);
-        const updated = await plugin.update({
-          ...context,
-          posting: payload,
-          externalId: posting.externalId,
-          idempotencyKey,
-        });
-        outcome = { status: updated.status ?? 'PUBLISHED', warnings: updated.warnings ?? [] };
-      } else {
-        if (!plugin.withdraw) throw new DeliveryFailure(`${plugin.name} cannot withdraw postings.`, false);
-        await plugin.withdraw({ ...context, externalId: posting.externalId, idempotencyKey });
-        outcome = { status: 'WITHDRAWN' };
-      }
+      answer = await callBoard(this.deps, call, this.abort.signal);
     } catch (error) {
-      failure =
-        error instanceof DeliveryFailure
-          ? error
-          : error instanceof BoardError
-            ? new DeliveryFailure(
-                boards.redact(error.userMessage, credentials),
-                error.retryable,
-                error.retryAfterSeconds,
-                error.fields.map((field) => ({
-                  path: [...field.path],
-                  message: boards.redact(field.message, credentials),
-                })),
-              )
-            : new DeliveryFailure('The board plugin failed unexpectedly.', false);
-      if (!(error instanceof BoardError) && !(error instanceof DeliveryFailure)) {
-        this.log.error(
-          { board: posting.boardId, err: boards.redact(String((error as Error)?.stack ?? error), credentials) },
-          'Board plugin threw',
-        );
-      }
+      if (!(error instanceof BoardUnavailableError)) throw error;
+      failure = error;
     }
-    const retry = failure?.retryable && delivery.attempts < this.options.maxAttempts;
-    const polls = plugin?.capabilities.includes('statusPolling') ?? false;
-    // Board text shown to the recruiter: a few, each short, with the contract's credentials removed.
-    const warnings = (outcome?.warnings ?? [])
-      .slice(0, 20)
-      .map((warning) => boards.redact(String(warning).slice(0, 500), credentials));
-
+    const retry = failure?.retryable === true && delivery.attempts < this.options.maxAttempts;
+    const polls = this.deps.boards.get(call.posting.boardId)?.capabilities.includes('statusPolling') ?? false;
+    const lease = { leaseToken: null, leaseUntil: null };
     await publishAfter(events, (emit) =>
       prisma.$transaction(async (tx) => {
         const owned = await tx.delivery.updateMany({
           where: { id: delivery.id, status: 'PROCESSING', leaseToken: delivery.lease_token },
-          data: outcome
-            ? { status: 'DONE', leaseToken: null, leaseUntil: null, lastError: null }
+          data: answer
+            ? { status: 'DONE', ...lease, lastError: null }
             : retry
               ? {
                   status: 'PENDING',
-                  leaseToken: null,
-                  leaseUntil: null,
+                  ...lease,
                   lastError: failure!.message,
                   availableAt: new Date(
                     Date.now() + retryDelay(delivery.attempts, this.options, failure!.retryAfterSeconds),
                   ),
                 }
-              : { status: 'FAILED', leaseToken: null, leaseUntil: null, lastError: failure!.message },
+              : { status: 'FAILED', ...lease, lastError: failure!.message },
         });
         // Our lease ran out and another worker owns the row now: its outcome counts, not ours.
         if (owned.count === 0) return;
-        const attempt = delivery.attempts;
         if (retry) {
           await tx.postingEvent.create({
-            data: { postingId: posting.id, type: 'DELIVERY_RETRY', message: failure!.message, attempt },
+            data: {
+              postingId: call.posting.id,
+              type: 'DELIVERY_RETRY',
+              message: failure!.message,
+              attempt: delivery.attempts,
+            },
           });
           return;
         }
-        const current = await tx.posting.findUniqueOrThrow({ where: { id: posting.id } });
-        if (delivery.operation === 'PUBLISH') {
-          if (outcome) {
-            if (current.creditReference) await consumeCredit(tx, posting.contractId, current.creditReference);
-            const status = outcome.status!;
-            await transition(tx, emit, current, status, {
-              message: status === 'PUBLISHED' ? 'Published.' : "Awaiting the board's review.",
-              attempt,
-              data: {
-                externalId: outcome.externalId ?? null,
-                externalUrl: outcome.externalUrl ?? null,
-                lastError: null,
-                fieldErrors: [],
-                boardWarnings: warnings,
-                pollAttempts: 0,
-                nextPollAt: polls ? new Date(Date.now() + this.options.pollBaseMs) : null,
-              },
-            });
-          } else {
-            if (current.creditReference) await releaseCredit(tx, posting.contractId, current.creditReference);
-            await transition(tx, emit, current, 'FAILED', {
-              message: failure!.message,
-              attempt,
-              data: { lastError: failure!.message, fieldErrors: [...failure!.fields] },
-            });
-          }
-        } else if (delivery.operation === 'UPDATE') {
-          if (current.status !== 'UPDATE_QUEUED') return;
-          const status = outcome?.status ?? 'PUBLISHED';
-          await transition(tx, emit, current, status, {
-            message: outcome ? 'Updated on the board.' : `The update failed: ${failure!.message}`,
-            attempt,
-            data: {
-              lastError: outcome ? null : failure!.message,
-              fieldErrors: outcome ? [] : [...failure!.fields],
-              ...(outcome ? { boardWarnings: warnings } : {}),
-              // A board that reviews changes is asked again soon, not at the published postings' slow pace.
-              ...(polls && status === 'PENDING_REVIEW'
-                ? { nextPollAt: new Date(Date.now() + this.options.pollBaseMs), pollAttempts: 0 }
-                : {}),
-            },
-          });
-        } else if (outcome) {
-          if (outcome.status && LIVE_STATUSES.includes(current.status)) {
-            await transition(tx, emit, current, 'WITHDRAWN', {
-              message: 'Withdrawn from the board.',
-              attempt,
-              data: { nextPollAt: null },
-            });
-          }
-        } else {
-          await tx.posting.update({ where: { id: posting.id }, data: { lastError: failure!.message } });
-          await tx.postingEvent.create({
-            data: { postingId: posting.id, type: 'WITHDRAWAL_FAILED', message: failure!.message, attempt },
-          });
-        }
+        const result = answer ? { answer } : { failure: failure! };
+        await recordBoardOutcome(tx, emit, call, result, { pollBaseMs: this.options.pollBaseMs, polls });
       }),
     );
   }

@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../../db/database.ts';
 import type { Prisma } from '../../db/generated/prisma/client.ts';
-import type { Logger } from '../../logger.ts';
 import type { Keyring, Sealed } from '../crypto.ts';
+import type { Services } from '../services.ts';
 import { privateDestination } from '../private-hosts.ts';
 import type { ClaimedRow } from '../queue/claim-loop.ts';
 import { checkDocument, safeFileName } from './files.ts';
-import type { DocumentStorage } from './storage.ts';
 
-export interface DownloadDeps {
-  prisma: PrismaClient;
-  keyring: Keyring;
-  log: Logger;
-  documents: {
-    storage: DocumentStorage;
-    maxBytes: number;
-    /** Whether a board's link may be plain http or point at a private or loopback address (not in production). */
-    allowPrivateLinks: boolean;
-  };
-}
+export type DownloadDeps = Pick<Services, 'prisma' | 'keyring' | 'log' | 'documents' | 'allowPrivateAddresses'>;
 
 /** A download claimed from its queue (claimDueRows on document_download). */
 export type ClaimedDownload = ClaimedRow;
@@ -76,7 +64,7 @@ async function fetchDocument(link: string, deps: DownloadDeps, timeoutMs: number
   const signal = AbortSignal.timeout(timeoutMs);
   let target = new URL(link);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-    if (!deps.documents.allowPrivateLinks) {
+    if (!deps.allowPrivateAddresses) {
       const refused = target.protocol !== 'https:' ? 'it is not https' : await privateDestination(target);
       if (refused) return { ok: false, retry: false, reason: `The board's CV link was not followed: ${refused}.` };
     }

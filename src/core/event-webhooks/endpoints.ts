@@ -1,19 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { PrismaClient } from '../../db/database.ts';
 import type { EventDelivery, EventEndpoint } from '../../db/generated/prisma/client.ts';
+import type { PrismaClient } from '../../db/database.ts';
 import type { Keyring } from '../crypto.ts';
+import type { Services } from '../services.ts';
 import { NotFoundError, parseInput } from '../errors.ts';
 import { rowId } from '../ids.ts';
 import { isPrivateHost } from '../private-hosts.ts';
 import { EVENT_TYPES, type EventType } from './outbox.ts';
 
-export interface EndpointDeps {
-  prisma: PrismaClient;
-  keyring: Keyring;
-  /** Whether endpoints may be plain http or point at loopback and private addresses (not in production). */
-  allowPrivate: boolean;
-}
+export type EndpointDeps = Pick<Services, 'prisma' | 'keyring' | 'allowPrivateAddresses'>;
 
 const secretContext = (endpointId: string) => `event_endpoint:${endpointId}:secret`;
 
@@ -48,7 +44,7 @@ export async function createEndpoint(
   organizationId: string,
   input: unknown,
 ): Promise<{ endpoint: EventEndpoint; secret: string }> {
-  const parsed = parseInput(endpointInput(deps.allowPrivate).omit({ enabled: true }), input);
+  const parsed = parseInput(endpointInput(deps.allowPrivateAddresses).omit({ enabled: true }), input);
   const id = randomUUID();
   const secret = newSecret();
   const sealed = deps.keyring.seal(secret, secretContext(id));
@@ -80,7 +76,7 @@ export async function updateEndpoint(
   input: unknown,
 ): Promise<EventEndpoint> {
   const endpoint = await ownEndpoint(deps.prisma, organizationId, id);
-  const parsed = parseInput(endpointInput(deps.allowPrivate).partial(), input);
+  const parsed = parseInput(endpointInput(deps.allowPrivateAddresses).partial(), input);
   return deps.prisma.eventEndpoint.update({
     where: { id: endpoint.id },
     data: {

@@ -1,26 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { PrismaClient } from '../../db/database.ts';
-import type { Logger } from '../../logger.ts';
-import type { Keyring } from '../crypto.ts';
+import type { Services } from '../services.ts';
 import { networkFailure, privateDestination } from '../private-hosts.ts';
 import { endpointSecret } from './endpoints.ts';
 
 class PrivateDestination extends Error {}
 
-export interface SenderDeps {
-  prisma: PrismaClient;
-  keyring: Keyring;
-  log: Logger;
-}
+export type SenderDeps = Pick<Services, 'prisma' | 'keyring' | 'log' | 'allowPrivateAddresses'>;
 
 export interface SenderOptions {
   /** Waits before each retry; a delivery is given up after its last one (and its endpoint disabled). */
   retryScheduleMs: readonly number[];
   timeoutMs: number;
   leaseMs: number;
-  /** Endpoints may point at private or loopback addresses (outside production); else checked when sending. */
-  allowPrivate: boolean;
 }
 
 export interface ClaimedEventDelivery {
@@ -74,7 +67,7 @@ export async function sendEventDelivery(
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
-    const refused = options.allowPrivate ? undefined : await privateDestination(new URL(delivery.endpoint.url));
+    const refused = deps.allowPrivateAddresses ? undefined : await privateDestination(new URL(delivery.endpoint.url));
     if (refused) throw new PrivateDestination(refused);
     const response = await fetch(delivery.endpoint.url, {
       method: 'POST',

@@ -1,18 +1,11 @@
-import type { PrismaClient } from '../../db/database.ts';
 import type { BoardPlugin, Credentials } from '@multiposting/plugin-sdk';
-import type { BoardRegistry } from '../boards.ts';
+import type { Services } from '../services.ts';
 import { effectiveStatus } from '../contracts/contracts.ts';
 import { openCredentials } from '../contracts/credentials.ts';
-import type { Keyring } from '../crypto.ts';
 import { todayOf, type FeedScope } from './feed.ts';
 import { feedTokenHash } from './tokens.ts';
 
-export interface FeedDeps {
-  prisma: PrismaClient;
-  boards: BoardRegistry;
-  keyring: Keyring;
-  publicUrl(): string;
-}
+export type FeedDeps = Pick<Services, 'prisma' | 'boards' | 'keyring' | 'publicUrl'>;
 
 /** The hosted application page of a job published through a contract. */
 export const applicationPagePath = (contractId: string, jobId: string) => `/apply/${contractId}/${jobId}`;
@@ -27,13 +20,16 @@ export async function openFeed(deps: FeedDeps, boardId: string, token: string, n
   });
   if (!contract || contract.boardId !== plugin.id || contract.credentials.length === 0) return null;
   const credentials: Credentials = openCredentials(deps.keyring, contract.id, contract.credentials);
-  const context = deps.boards.context(plugin, contract.environment, credentials);
+  const target = { environment: contract.environment, credentials };
   const scope: FeedScope = {
     contract,
-    source: plugin.feedSource?.(context) ?? 'postings',
+    source: plugin.feedSource
+      ? await deps.boards.call(plugin, 'feedSource', target, (context) => plugin.feedSource!(context))
+      : 'postings',
     active: effectiveStatus(contract, now) === 'ACTIVE',
     applicationPageUrl: (jobId) => `${deps.publicUrl()}${applicationPagePath(contract.id, jobId)}`,
     today: todayOf(now),
   };
+  const context = deps.boards.context(plugin, target);
   return { plugin: plugin as BoardPlugin & Required<Pick<BoardPlugin, 'renderFeed'>>, contract, context, scope };
 }

@@ -1,34 +1,18 @@
-import type { PrismaClient } from '../../db/database.ts';
 import type { Contract } from '../../db/generated/prisma/client.ts';
-import {
-  BoardError,
-  type BoardPlugin,
-  type FeedSource,
-  type PostingPayload,
-  type PostingState,
-} from '@multiposting/plugin-sdk';
-import type { FieldError } from '../errors.ts';
-import type { BoardRegistry } from '../boards.ts';
+import type { BoardPlugin, FeedSource, PostingPayload, PostingState } from '@multiposting/plugin-sdk';
+import { BoardUnavailableError, type FieldError } from '../errors.ts';
+import type { Services } from '../services.ts';
 import { openCredentials } from '../contracts/credentials.ts';
-import type { Keyring } from '../crypto.ts';
 
-type Deps = { prisma: PrismaClient; keyring: Keyring; boards: BoardRegistry };
+type Deps = Pick<Services, 'prisma' | 'keyring' | 'boards'>;
 
-/** The context of a plugin call for a contract: its stored credentials, decrypted. */
-async function contractContext(
-  deps: Deps,
-  plugin: BoardPlugin,
-  contract: Pick<Contract, 'id' | 'environment'>,
-  signal?: AbortSignal,
-) {
+/** Where a plugin call for a contract goes: its environment and its stored credentials, decrypted. */
+async function contractTarget(deps: Deps, contract: Pick<Contract, 'id' | 'environment'>, signal?: AbortSignal) {
   const rows = await deps.prisma.contractCredential.findMany({ where: { contractId: contract.id } });
-  return deps.boards.context(plugin, contract.environment, openCredentials(deps.keyring, contract.id, rows), signal);
+  return { environment: contract.environment, credentials: openCredentials(deps.keyring, contract.id, rows), signal };
 }
 
-/**
- * Asks the board, with the contract's credentials, where one of its postings stands. A board that fails answers
- * as the API's BoardUnavailableError (retryable or not).
- */
+/** Asks the board, with the contract's credentials, where one of its postings stands (BoardUnavailableError if it fails). */
 export async function fetchBoardState(
   deps: Deps,
   plugin: BoardPlugin,
@@ -37,12 +21,10 @@ export async function fetchBoardState(
   signal?: AbortSignal,
 ): Promise<PostingState | null> {
   if (!plugin.fetchPosting) return null;
-  const context = await contractContext(deps, plugin, contract, signal);
-  try {
-    return await plugin.fetchPosting({ ...context, externalId });
-  } catch (error) {
-    throw deps.boards.failure(error, context.credentials);
-  }
+  const target = await contractTarget(deps, contract, signal);
+  return deps.boards.call(plugin, 'fetchPosting', target, (context) =>
+    plugin.fetchPosting!({ ...context, externalId }),
+  );
 }
 
 /** Which publications a feed board's contract feeds, from its settings (`postings` unless the plugin says). */
@@ -52,7 +34,8 @@ export async function feedSourceOf(
   contract: Pick<Contract, 'id' | 'environment'>,
 ): Promise<FeedSource> {
   if (!plugin.feedSource) return 'postings';
-  return plugin.feedSource(await contractContext(deps, plugin, contract));
+  const target = await contractTarget(deps, contract);
+  return deps.boards.call(plugin, 'feedSource', target, (context) => plugin.feedSource!(context));
 }
 
 /**
@@ -67,18 +50,17 @@ export async function checkOnBoard(
   posting: PostingPayload,
 ): Promise<FieldError[]> {
   if (!plugin.validatePosting) return [];
-  const context = await contractContext(deps, plugin, contract);
   try {
-    await plugin.validatePosting({ ...context, posting });
+    await deps.boards.call(plugin, 'validatePosting', await contractTarget(deps, contract), (context) =>
+      plugin.validatePosting!({ ...context, posting }),
+    );
     return [];
   } catch (error) {
-    if (!(error instanceof BoardError) || error.code !== 'VALIDATION' || error.retryable) return [];
+    if (!(error instanceof BoardUnavailableError) || error.code !== 'VALIDATION' || error.retryable) return [];
     const fields = error.fields.map((field) => ({
       path: ['boardFields', ...field.path.map(String)],
-      message: deps.boards.redact(field.message, context.credentials),
+      message: field.message,
     }));
-    return fields.length > 0
-      ? fields
-      : [{ path: ['boardFields'], message: deps.boards.redact(error.userMessage, context.credentials) }];
+    return fields.length > 0 ? fields : [{ path: ['boardFields'], message: error.message }];
   }
 }

@@ -2,30 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
 import type { Contract, Job, Posting, PostingStatus } from '../../db/generated/prisma/client.ts';
-import type { FeedSource } from '@multiposting/plugin-sdk';
 import type { BoardPlugin, Capability, PostingPayload, PostingState } from '@multiposting/plugin-sdk';
 import type { Viewer } from '../auth/viewer.ts';
-import type { BoardRegistry } from '../boards.ts';
 import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
 import { consumeCredit, releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
-import type { Emit, Events } from '../events.ts';
+import type { Emit } from '../events.ts';
 import { announce } from '../event-webhooks/outbox.ts';
 import { publishAfter } from '../events.ts';
 import { rowId } from '../ids.ts';
 import { postingJob } from '../jobs.ts';
+import type { Services } from '../services.ts';
+import { checkOnBoard, feedSourceOf, fetchBoardState } from './board-state.ts';
 
-export interface PostingDeps {
-  prisma: PrismaClient;
-  boards: BoardRegistry;
-  events: Events;
-  /** Asks the board for a posting's state with the contract's credentials. */
-  fetchState(plugin: BoardPlugin, contract: Contract, externalId: string): Promise<PostingState | null>;
-  /** Feed boards: which publications the contract's feed holds. */
-  feedSource(plugin: BoardPlugin, contract: Contract): Promise<FeedSource>;
-  /** The board's dry run of a posting: what it would refuse, as errors on `boardFields` (none when it cannot say). */
-  checkOnBoard(plugin: BoardPlugin, contract: Contract, posting: PostingPayload): Promise<FieldError[]>;
-}
+export type PostingDeps = Pick<Services, 'prisma' | 'boards' | 'events' | 'keyring'>;
 
 /** The board cannot do what was asked (its plugin does not declare the capability). */
 export class UnsupportedOperation extends DomainError {
@@ -188,7 +178,7 @@ async function refuseWhatTheBoardWould(
   posting: PostingPayload,
 ): Promise<void> {
   if (!plugin.validatePosting) return;
-  const refused = await deps.checkOnBoard(plugin, contract, posting);
+  const refused = await checkOnBoard(deps, plugin, contract, posting);
   if (refused.length > 0) throw new ValidationError(refused);
 }
 
@@ -249,7 +239,7 @@ export async function publishPosting(
         message: `${plugin.name} reads a feed: a posting is in it from the moment it is published`,
       },
     ]);
-  if (feed && (await deps.feedSource(plugin, contract)) === 'website') {
+  if (feed && (await feedSourceOf(deps, plugin, contract)) === 'website') {
     throw new UnsupportedOperation(
       `This ${plugin.name} contract mirrors your website: its feed holds the open jobs shown on your website (onWebsite). Switch it to a dedicated medium to publish vacancies one by one.`,
     );
@@ -464,28 +454,29 @@ function checkSchedule(publishAt: Date | null, closeAt: Date | null): { publishA
 }
 
 /**
- * Takes off the board the postings whose closing time has come, as withdrawPosting would; each is looked at once
- * (its closing time is cleared, whatever the outcome, which is on the posting). Several workers share the work.
+ * Claims up to `limit` postings whose scheduled closing time has come, clearing it (FOR UPDATE SKIP LOCKED: two
+ * workers never close the same posting).
  */
-export async function closeDuePostings(
-  deps: Pick<PostingDeps, 'prisma' | 'boards' | 'events'>,
-  limit = 20,
-): Promise<number> {
-  const due = await deps.prisma.$queryRaw<{ id: string; organization_id: string }[]>`
+export function claimDueClosings(prisma: PrismaClient, limit: number): Promise<{ id: string }[]> {
+  return prisma.$queryRaw<{ id: string }[]>`
     UPDATE posting AS p SET close_at = NULL
     WHERE p.id IN (
       SELECT q.id FROM posting AS q WHERE q.close_at <= now() ORDER BY q.close_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
     )
-    RETURNING p.id::text AS id, p.organization_id::text AS organization_id`;
-  for (const row of due) {
-    const posting = await deps.prisma.posting.findUniqueOrThrow({ where: { id: row.id } });
-    const plugin = deps.boards.get(posting.boardId);
-    if (!plugin || !LIVE_STATUSES.includes(posting.status)) continue;
-    await withdrawLoaded(deps, posting, plugin, 'Closed at its scheduled time.').catch((error: unknown) => {
-      if (!(error instanceof DomainError)) throw error;
-    });
-  }
-  return due.length;
+    RETURNING p.id::text AS id`;
+}
+
+/** Withdraws a posting at its scheduled closing time, if it is still live. */
+export async function closeScheduledPosting(
+  deps: Pick<PostingDeps, 'prisma' | 'boards' | 'events'>,
+  postingId: string,
+): Promise<void> {
+  const posting = await deps.prisma.posting.findUniqueOrThrow({ where: { id: postingId } });
+  const plugin = deps.boards.get(posting.boardId);
+  if (!plugin || !LIVE_STATUSES.includes(posting.status)) return;
+  await withdrawLoaded(deps, posting, plugin, 'Closed at its scheduled time.').catch((error: unknown) => {
+    if (!(error instanceof DomainError)) throw error;
+  });
 }
 
 /** The ended statuses a posting can be published again from. */
@@ -590,7 +581,7 @@ export async function linkExistingPosting(
   const externalId = parseInput(z.string().trim().min(1, 'must not be empty').max(200), input.externalId, [
     'externalId',
   ]);
-  const state = await deps.fetchState(plugin, contract, externalId);
+  const state = await fetchBoardState(deps, plugin, contract, externalId);
   if (!state) throw new NotFoundError(`posting on ${plugin.name}`, externalId);
   return publishAfter(deps.events, (emit) =>
     deps.prisma.$transaction(async (tx) => {

@@ -1,24 +1,16 @@
 import { z } from 'zod';
-import type { PrismaClient } from '../../db/database.ts';
 import type { Prisma } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import { applyCandidateApplied, type StoredDocument } from '../candidates/candidates.ts';
+import type { Services } from '../services.ts';
 import { checkDocument, safeFileName } from '../documents/files.ts';
 import { queueDownload } from '../documents/downloads.ts';
-import type { DocumentStorage } from '../documents/storage.ts';
-import type { Keyring } from '../crypto.ts';
-import { publishAfter, type Emit, type Events } from '../events.ts';
+import { publishAfter, type Emit } from '../events.ts';
 import { LIVE_STATUSES, postingByExternalId, transition } from '../postings/postings.ts';
 import type { ClaimedRow } from '../queue/claim-loop.ts';
 import { inboxEventSchema, type InboxEvent, type StoredInboxEvent } from './events.ts';
 
-export interface InboxDeps {
-  prisma: PrismaClient;
-  events: Events;
-  log: Logger;
-  keyring: Keyring;
-  documents: { storage: DocumentStorage; maxBytes: number };
-}
+export type InboxDeps = Pick<Services, 'prisma' | 'events' | 'log' | 'keyring' | 'documents'>;
 
 /** An inbox row claimed from its queue (claimDueRows on webhook_delivery). */
 export type ClaimedInboxRow = ClaimedRow;

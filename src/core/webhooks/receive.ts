@@ -1,24 +1,15 @@
-import type { PrismaClient } from '../../db/database.ts';
 import type { Prisma } from '../../db/generated/prisma/client.ts';
-import type { Logger } from '../../logger.ts';
 import { WebhookError } from '@multiposting/plugin-sdk';
-import type { BoardRegistry } from '../boards.ts';
+import type { Services } from '../services.ts';
 import { openCredentials } from '../contracts/credentials.ts';
 import { rowId } from '../ids.ts';
-import type { Keyring } from '../crypto.ts';
-import type { Events } from '../events.ts';
 import { webhookEventSchema, webhookResultSchema } from '@multiposting/plugin-sdk/host';
 import { z } from 'zod';
 import { holdsNul } from '../text.ts';
+import { BoardUnavailableError } from '../errors.ts';
 import type { InboxEventInput } from './events.ts';
 
-export interface ReceiveDeps {
-  prisma: PrismaClient;
-  boards: BoardRegistry;
-  keyring: Keyring;
-  events: Events;
-  log: Logger;
-}
+export type ReceiveDeps = Pick<Services, 'prisma' | 'boards' | 'keyring' | 'events' | 'log'>;
 
 export type ReceiveOutcome =
   | 'accepted'
@@ -62,17 +53,17 @@ export async function receiveWebhook(
   const credentials = openCredentials(deps.keyring, contract.id, contract.credentials);
   let result: unknown;
   try {
-    const context = deps.boards.context(plugin, contract.environment, credentials, AbortSignal.timeout(5000));
-    result = await plugin.handleWebhook({ ...context, request: { headers: input.headers, body: input.body } });
+    const target = { environment: contract.environment, credentials, signal: AbortSignal.timeout(5000) };
+    const request = { headers: input.headers, body: input.body };
+    result = await deps.boards.call(plugin, 'handleWebhook', target, (context) =>
+      plugin.handleWebhook!({ ...context, request }),
+    );
   } catch (error) {
     if (error instanceof WebhookError) {
       const outcome = error.reason === 'signature' ? 'bad_signature' : error.reason === 'stale' ? 'stale' : 'malformed';
       return { outcome, detail: deps.boards.redact(error.message, credentials) };
     }
-    deps.log.error(
-      { board: plugin.id, err: deps.boards.redact(String((error as Error)?.stack ?? error), credentials) },
-      'Board plugin threw while reading a webhook',
-    );
+    if (!(error instanceof BoardUnavailableError)) throw error;
     return { outcome: 'failed', detail: 'The board plugin failed.' };
   }
   const parsed = deliveryEnvelope.safeParse(result);

@@ -289,7 +289,14 @@ describe('posting to TopCV', () => {
           { id: jobId },
         )
       ).job.applications.edges[0]?.node.candidate;
-    await eventually(async () => (await cvOf())?.cv !== null && (await cvOf()) !== undefined, 15_000, 'the CV');
+    await eventually(
+      async () => {
+        const application = await cvOf();
+        return application !== undefined && application.cv !== null;
+      },
+      15_000,
+      'the CV',
+    );
     expect(await cvOf()).toEqual({ name: 'Đinh Thị Quỹ', cv: { contentType: 'text/plain; charset=utf-8' } });
     expect((await post('/_simulator/applications', {})).status).toBe(422);
   });
