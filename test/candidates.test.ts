@@ -11,6 +11,7 @@ import {
 } from '../src/plugins/topcv/simulator.ts';
 import { sendWebhook, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import { createJobId, graphqlAs } from './support/graphql.ts';
 
 let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
 let topcv: Awaited<ReturnType<typeof startTopcvSimulator>>;
@@ -39,11 +40,10 @@ afterAll(async () => {
   await Promise.all([fjord?.close(), topcv?.close()]);
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, as = token) {
-  const response = await server.graphql<Data>(query, { token: as, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => token,
+);
 
 async function topcvContract(as = token): Promise<{ id: string; webhookUrl: string }> {
   const data = await gql(
@@ -69,12 +69,8 @@ async function fjordContract(): Promise<{ id: string; webhookUrl: string }> {
 }
 
 async function job(title: string, stages?: string[], as = token): Promise<string> {
-  const data = await gql(
-    `mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`,
-    { input: { title, description: '<p>Join us.</p>', location: { city: 'Bergen' }, ...(stages ? { stages } : {}) } },
-    as,
-  );
-  return data.createJob.id;
+  const input = { title, description: '<p>Join us.</p>', location: { city: 'Bergen' }, ...(stages ? { stages } : {}) };
+  return createJobId(gql, input, as);
 }
 
 let applicationNumber = 0;

@@ -36,11 +36,7 @@ afterAll(async () => {
 
 test('with S3_BUCKET_URL, CVs are stored in the bucket (signed requests), served through the link and erased with the candidate', async () => {
   const token = await server.tokenFor('s3');
-  const gql = async (query: string, variables?: Record<string, unknown>) => {
-    const response = await server.graphql(query, { token, variables });
-    expect(response.body.errors).toBeUndefined();
-    return response.body.data as Record<string, any>;
-  };
+  const gql = (query: string, variables?: Record<string, unknown>) => server.data(query, variables, token);
   const { connectTopcv } = await gql(
     `mutation ($input: ConnectTopcvInput!) { connectTopcv(input: $input) { ... on Contract { webhookUrl } } }`,
     {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, type TestServer } from './support/server.ts';
+import { createJobId, graphqlAs } from './support/graphql.ts';
+import { fjordEnv } from './support/fjord.ts';
 
 /** A system that receives our events: verifies each signature, and fails on demand. */
 interface Receiver {
@@ -53,14 +55,10 @@ let token: string;
 beforeAll(async () => {
   fjord = await startFjordJobsSimulator();
   server = await startTestServer({
-    env: {
-      BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
-      BOARD_BASE_URLS: `fjord-jobs=${fjord.url}`,
-      WORKER_POLL_MS: '50',
-      WORKER_CONCURRENCY: '16',
+    env: fjordEnv(fjord.url, {
       EVENT_WEBHOOK_RETRY_SCHEDULE_MS: '20,40,80,160,320,640,640,640,640,640',
       EVENT_WEBHOOK_TIMEOUT_MS: '1000',
-    },
+    }),
   });
   token = await server.tokenFor('event-hooks');
 });
@@ -69,11 +67,10 @@ afterAll(async () => {
   await fjord?.close();
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, as = token) {
-  const response = await server.graphql<Data>(query, { token: as, variables });
-  expect(response.body.errors, query).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => token,
+);
 
 const CREATE = `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
   __typename ... on CreateWebhookEndpointPayload { secret endpoint { id url eventTypes enabled } } ... on ValidationError { fieldErrors { path message } } } }`;
@@ -100,11 +97,11 @@ async function fjordContract(): Promise<{ id: string; webhookUrl: string }> {
 }
 
 async function publish(contractId: string, title: string): Promise<string> {
-  const job = (
-    await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-      input: { title, description: '<p>Fish.</p>', location: { city: 'Bergen', countryCode: 'NO' } },
-    })
-  ).createJob.id;
+  const job = await createJobId(gql, {
+    title,
+    description: '<p>Fish.</p>',
+    location: { city: 'Bergen', countryCode: 'NO' },
+  });
   return (
     await gql(`mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`, {
       input: { jobId: job, contractId, boardFields: { sector: 'FISHERIES' } },

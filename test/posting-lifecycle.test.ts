@@ -33,16 +33,8 @@ afterAll(async () => {
   await fjord?.close();
 });
 
-async function gql<Data = Record<string, any>>(
-  query: string,
-  variables?: Record<string, unknown>,
-  on = server,
-  as = token,
-) {
-  const response = await on.graphql<Data>(query, { token: as, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = (query: string, variables?: Record<string, unknown>, on = server, as = token) =>
+  on.data(query, variables, as);
 
 async function contract(credits = 10, on = server, as = token) {
   const data = await gql(

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { activeContract, eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import type { CreateJobInput } from './support/generated/graphql.ts';
+import { createdJob, createJob as createJobAnswer, graphqlAs } from './support/graphql.ts';
+import { FAST_RETRIES, fjordEnv } from './support/fjord.ts';
 
 type FjordSimulator = Awaited<ReturnType<typeof startFjordJobsSimulator>>;
 
@@ -16,16 +19,7 @@ const VALID = { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey };
 beforeAll(async () => {
   fjord = await startFjordJobsSimulator();
   server = await startTestServer({
-    env: {
-      BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
-      BOARD_BASE_URLS: `fjord-jobs=${fjord.url}`,
-      BOARD_TIMEOUT_MS: '400',
-      WORKER_CONCURRENCY: '16',
-      WORKER_POLL_MS: '50',
-      DELIVERY_RETRY_BASE_MS: '20',
-      DELIVERY_RETRY_MAX_MS: '200',
-      DELIVERY_MAX_ATTEMPTS: '40',
-    },
+    env: fjordEnv(fjord.url, FAST_RETRIES),
   });
   token = await server.tokenFor('posting-org');
   recruiter = await server.tokenFor('posting-org', 'RECRUITER');
@@ -36,28 +30,17 @@ afterAll(async () => {
   await fjord?.close();
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, as = token) {
-  const response = await server.graphql<Data>(query, { token: as, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => token,
+);
 
-async function createJob(overrides: Record<string, unknown> = {}, as = recruiter) {
-  const data = await gql(
-    `mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id title description stages location { city } } ... on ValidationError { fieldErrors { path message } } } }`,
-    {
-      input: {
-        title: 'Deckhand (m/f/x)',
-        description: '<p>Work at sea.</p>',
-        location: { city: 'Bergen', countryCode: 'no' },
-        employmentType: 'FULL_TIME',
-        ...overrides,
-      },
-    },
-    as,
-  );
-  return data.createJob;
-}
+const jobInput = (overrides: Partial<CreateJobInput>): Partial<CreateJobInput> => ({
+  location: { city: 'Bergen', countryCode: 'no' },
+  employmentType: 'FULL_TIME',
+  ...overrides,
+});
+const createJob = (overrides: Partial<CreateJobInput> = {}, as = recruiter) => createdJob(gql, jobInput(overrides), as);
 
 async function connectFjord(credits: number | null = 100) {
   const data = await gql(
@@ -105,14 +88,18 @@ describe('jobs', () => {
 
   test('invalid job fields are reported with their paths and nothing is stored', async () => {
     const before = await server.app.db.prisma.job.count();
-    const result = await createJob({
-      title: ' ',
-      description: '<script>only code</script>',
-      location: { countryCode: 'XX' },
-      salary: { min: '5000', max: '4000', currency: 'EUR', period: 'MONTH' },
-      applyUrl: 'ftp://nope',
-    });
-    expect(result.__typename).toBe('ValidationError');
+    const result = await createJobAnswer(
+      gql,
+      jobInput({
+        title: ' ',
+        description: '<script>only code</script>',
+        location: { countryCode: 'XX' },
+        salary: { min: '5000', max: '4000', currency: 'EUR', period: 'MONTH' },
+        applyUrl: 'ftp://nope',
+      }),
+      recruiter,
+    );
+    if (result.__typename !== 'ValidationError') throw new Error(`expected a ValidationError: ${result.__typename}`);
     expect(result.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual([
       'input.applyUrl',
       'input.description',
@@ -402,7 +389,7 @@ describe('listing postings', () => {
     expect(page2.edges.map((edge: any) => edge.node.job.title)).toEqual(['Cook']);
     expect(page2.pageInfo.hasNextPage).toBe(false);
 
-    expect((await gql(LIST, { filter: { jobId: jobs[1].id } })).postings.edges).toEqual([
+    expect((await gql(LIST, { filter: { jobId: jobs[1]!.id } })).postings.edges).toEqual([
       { node: { id: postings[1].id, job: { title: 'Engineer' } } },
     ]);
     expect((await gql(LIST, { filter: { contractId, status: ['FAILED'] } })).postings.edges).toEqual([]);

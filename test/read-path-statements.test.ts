@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { IGB_ACCOUNT } from '../src/plugins/ingoedebanen/simulator.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { createJobId, graphqlAs } from './support/graphql.ts';
 
 // The read path must cost the same number of SQL statements whatever the page size: no query per row anywhere in
 // the main queries. Contract A has 10 postings, contract B 100, each posting 5 applications.
@@ -8,11 +9,10 @@ let server: TestServer;
 let token: string;
 const contracts: Record<'small' | 'large', string> = { small: '', large: '' };
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>) {
-  const response = await server.graphql<Data>(query, { token, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => token,
+);
 
 /** SQL statements the server sent while `work` ran (the worker is off, so nothing else runs). */
 async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
@@ -52,14 +52,11 @@ beforeAll(async () => {
     Array.from({ length: 100 }, (_, index) => index),
     10,
     async (index) => {
-      const data = await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-        input: {
-          title: `Verpleegkundige ${index}`,
-          description: '<p>Zorg op de afdeling.</p>',
-          location: { city: 'Utrecht', countryCode: 'NL' },
-        },
+      jobs[index] = await createJobId(gql, {
+        title: `Verpleegkundige ${index}`,
+        description: '<p>Zorg op de afdeling.</p>',
+        location: { city: 'Utrecht', countryCode: 'NL' },
       });
-      jobs[index] = data.createJob.id;
     },
   );
   const publish = (contractId: string) => async (jobId: string) =>

@@ -1,5 +1,5 @@
 // npm run example:publish — connects a Le Forem contract, publishes a job through it and waits, on a GraphQL
-// subscription, for Le Forem's review. Every operation is typed from schema.graphql (see codegen.ts).
+// subscription, for Le Forem's review. Every operation is typed from schema.graphql (see codegen.ts at the root).
 //
 //   API_URL=http://localhost:4000 API_TOKEN=mpa_… LE_FOREM_API_KEY=… npm run example:publish
 import path from 'node:path';

@@ -1,21 +1,9 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { executeCodegen } from '@graphql-codegen/cli';
 import { expect, test } from 'vitest';
 import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../../src/plugins/le-forem/simulator.ts';
-import { ROOT, runScript } from '../../test/support/process.ts';
-import config from './codegen.ts';
-
-test('the generated types are those GraphQL Code Generator makes from schema.graphql today', async () => {
-  const { result } = await executeCodegen({ ...config, cwd: ROOT, silent: true });
-  expect(result.length).toBeGreaterThan(0);
-  for (const file of result)
-    expect(
-      await readFile(path.join(ROOT, file.filename), 'utf8'),
-      `${file.filename} is stale: run npm run example:codegen`,
-    ).toBe(file.content);
-});
+import { runScript } from '../../test/support/process.ts';
 
 test("the example connects a contract, publishes a job and hears Le Forem's review, against the server as npm start runs it", async () => {
   const leForem = await startLeForemSimulator({ environment: 'ACCEPTANCE', auditDelayMs: 300 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
 import { activeContract, eventually, startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
+import { createJobId, graphqlAs } from '../support/graphql.ts';
+import { FAST_RETRIES, fjordEnv } from '../support/fjord.ts';
 
 /** A board that fails in every way a remote API can, while postings are published through it. */
 
@@ -15,16 +17,7 @@ beforeAll(async () => {
   if (TEST_DB !== 'postgres') return;
   fjord = await startFjordJobsSimulator();
   server = await startTestServer({
-    env: {
-      BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
-      BOARD_BASE_URLS: `fjord-jobs=${fjord.url}`,
-      BOARD_TIMEOUT_MS: '400',
-      WORKER_CONCURRENCY: '16',
-      WORKER_POLL_MS: '50',
-      DELIVERY_RETRY_BASE_MS: '20',
-      DELIVERY_RETRY_MAX_MS: '200',
-      DELIVERY_MAX_ATTEMPTS: '40',
-    },
+    env: fjordEnv(fjord.url, FAST_RETRIES),
   });
   token = await server.tokenFor('board-faults');
 });
@@ -33,11 +26,10 @@ afterAll(async () => {
   await fjord?.close();
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>) {
-  const response = await server.graphql<Data>(query, { token, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => token,
+);
 
 async function connectFjord(credits: number) {
   const data = await gql(
@@ -54,17 +46,9 @@ async function connectFjord(credits: number) {
   return activeContract(server, token, data.connectFjordJobs.id);
 }
 
-const createJob = async ({ title }: { title: string }) =>
-  (
-    await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-      input: {
-        title,
-        description: '<p>Work at sea.</p>',
-        location: { city: 'Bergen', countryCode: 'NO' },
-        employmentType: 'FULL_TIME',
-      },
-    })
-  ).createJob as { id: string };
+const createJob = async ({ title }: { title: string }) => ({
+  id: await createJobId(gql, { title, location: { city: 'Bergen', countryCode: 'NO' }, employmentType: 'FULL_TIME' }),
+});
 
 const publish = async (jobId: string, contractId: string) =>
   (

@@ -24,11 +24,8 @@ afterAll(async () => {
   await fjord?.close();
 });
 
-async function gql(server: TestServer, token: string, query: string, variables?: Record<string, unknown>) {
-  const response = await server.graphql(query, { token, variables });
-  expect(response.body.errors, query).toBeUndefined();
-  return response.body.data!;
-}
+const gql = (server: TestServer, token: string, query: string, variables?: Record<string, unknown>) =>
+  server.data(query, variables, token);
 
 async function fjordContract(server: TestServer, token: string, credits = 1000): Promise<string> {
   const data = await gql(

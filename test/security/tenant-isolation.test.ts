@@ -166,11 +166,7 @@ afterAll(async () => {
   receiver?.close();
 });
 
-async function gql<Data = Record<string, any>>(token: string, query: string, variables?: Record<string, unknown>) {
-  const response = await server.graphql<Data>(query, { token, variables });
-  expect(response.body.errors, query).toBeUndefined();
-  return response.body.data!;
-}
+const gql = (token: string, query: string, variables?: Record<string, unknown>) => server.data(query, variables, token);
 
 const deliver = (org: Org, body: TopcvWebhookBody) => sendWebhook(org.webhookUrl, topcvDelivery(org.secretKey, body));
 let applicationNumber = 0;

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createClient, type Client } from 'graphql-ws';
-import { inject } from 'vitest';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { expect, inject } from 'vitest';
 import WebSocket from 'ws';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -49,9 +51,15 @@ export interface TestServer {
   logs: string[];
   /** POSTs an operation to /graphql. */
   graphql<Data = Record<string, any>>(
-    query: string,
+    query: string | TypedDocumentNode<Data, any>,
     options?: { token?: string; variables?: Record<string, unknown> },
   ): Promise<GraphQLResponse<Data>>;
+  /** The data of an operation that must succeed: POSTs it as `token` and fails the test on any error. */
+  data<Data = Record<string, any>, Variables = Record<string, unknown>>(
+    query: string | TypedDocumentNode<Data, Variables>,
+    variables?: Variables,
+    token?: string,
+  ): Promise<Data>;
   /** An organisation (created when needed) with a new token for a user of the given role. */
   tokenFor(slug: string, role?: 'ADMIN' | 'RECRUITER'): Promise<string>;
   wsClient(
@@ -88,22 +96,31 @@ export async function startTestServer(
   const wsUrl = `${app.url.replace(/^http/, 'ws')}/graphql`;
   const listening: { bus: App['eventBus']; batch: Batch | null } = { bus: app.eventBus, batch: null };
   const clients: Client[] = [];
+  const graphql: TestServer['graphql'] = async (query, { token, variables } = {}) => {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
+    });
+    return { status: response.status, headers: response.headers, body: await response.json() };
+  };
   return {
     app,
     url: app.url,
     dataDir: config.dataDir,
     logs,
-    async graphql(query, { token, variables } = {}) {
-      const response = await fetch(`${app.url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
+    graphql,
+    async data(query, variables, token) {
+      const response = await graphql(query, {
+        ...(token ? { token } : {}),
+        ...(variables ? { variables: variables as Record<string, unknown> } : {}),
       });
-      return { status: response.status, headers: response.headers, body: await response.json() };
+      expect(response.body.errors, typeof query === 'string' ? query : print(query)).toBeUndefined();
+      return response.body.data!;
     },
     async tokenFor(slug, role = 'ADMIN') {
       const { token } = await issueBootstrapToken(app.db.prisma, { slug, role, tokenName: `${role} test token` });

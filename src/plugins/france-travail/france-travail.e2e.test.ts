@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FRANCE_TRAVAIL_CLIENTS, startFranceTravailSimulator } from './simulator.ts';
 import { eventually, startTestServer, subscribe, type TestServer } from '../../../test/support/server.ts';
+import { createJobId, graphqlAs } from '../../../test/support/graphql.ts';
 
 let sandbox: Awaited<ReturnType<typeof startFranceTravailSimulator>>;
 let production: Awaited<ReturnType<typeof startFranceTravailSimulator>>;
@@ -47,11 +48,10 @@ afterAll(async () => {
   await Promise.all([sandbox?.close(), production?.close()]);
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, as = token) {
-  const response = await server.graphql<Data>(query, { token: as, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => token,
+);
 
 const CONTRACT = 'id status statusReason environment qualityRate warnings';
 const connect = async (environment: 'SANDBOX' | 'PRODUCTION', credentials: Record<string, string>) =>
@@ -98,17 +98,14 @@ const accessRequests = async () =>
   }[];
 
 async function job(title: string, description = DESCRIPTION, extra: Record<string, unknown> = {}) {
-  const data = await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-    input: {
-      title,
-      description,
-      employmentType: 'FULL_TIME',
-      hoursPerWeek: 35,
-      location: { city: 'Lyon', postalCode: '69002', countryCode: 'FR' },
-      ...extra,
-    },
+  return createJobId(gql, {
+    title,
+    description,
+    employmentType: 'FULL_TIME',
+    hoursPerWeek: 35,
+    location: { city: 'Lyon', postalCode: '69002', countryCode: 'FR' },
+    ...extra,
   });
-  return data.createJob.id as string;
 }
 
 const POSTING = 'id status externalId rejectionReason boardFields';

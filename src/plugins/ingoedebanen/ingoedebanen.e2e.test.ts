@@ -4,6 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startIngoedebanenReader } from './simulator.ts';
 import { eventually, startTestServer, type TestServer } from '../../../test/support/server.ts';
+import { graphqlAs } from '../../../test/support/graphql.ts';
 
 let server: TestServer;
 let admin: string;
@@ -22,11 +23,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, token = admin) {
-  const response = await server.graphql<Data>(query, { token, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => admin,
+);
 
 const userId = async (token: string) => (await gql(`{ viewer { user { id } } }`, {}, token)).viewer.user.id as string;
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LE_FOREM_PARTNERS, LE_FOREM_PRODUCTION_PARTNERS, startLeForemSimulator } from './simulator.ts';
 import { WAREHOUSE_FIELDS } from './sample-posting.ts';
 import { eventually, startTestServer, subscribe, type TestServer } from '../../../test/support/server.ts';
+import { createJobId, graphqlAs } from '../../../test/support/graphql.ts';
 
 let acceptance: Awaited<ReturnType<typeof startLeForemSimulator>>;
 let production: Awaited<ReturnType<typeof startLeForemSimulator>>;
@@ -34,11 +35,10 @@ afterAll(async () => {
   await Promise.all([acceptance?.close(), production?.close()]);
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, as = token) {
-  const response = await server.graphql<Data>(query, { token: as, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => token,
+);
 
 const connect = async (environment: 'ACCEPTANCE' | 'PRODUCTION', apiKey: string, as = token, confirmed = true) =>
   (
@@ -56,19 +56,8 @@ const connect = async (environment: 'ACCEPTANCE' | 'PRODUCTION', apiKey: string,
   ).connectLeForem;
 
 async function job(title: string, description = DESCRIPTION, as = token) {
-  const data = await gql(
-    `mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`,
-    {
-      input: {
-        title,
-        description,
-        employmentType: 'FULL_TIME',
-        location: { city: 'Liège', postalCode: '4000', countryCode: 'BE' },
-      },
-    },
-    as,
-  );
-  return data.createJob.id as string;
+  const location = { city: 'Liège', postalCode: '4000', countryCode: 'BE' };
+  return createJobId(gql, { title, description, employmentType: 'FULL_TIME', location }, as);
 }
 
 const POSTING =

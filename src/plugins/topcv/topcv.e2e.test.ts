@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { startTopcvSimulator, TOPCV_EMPLOYERS, topcvDelivery, vietnamTime } from './simulator.ts';
 import { eventually, startTestServer, subscribe, type TestServer } from '../../../test/support/server.ts';
+import { createJobId, graphqlAs } from '../../../test/support/graphql.ts';
 
 const [accessToken, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
 const [otherToken] = Object.entries(TOPCV_EMPLOYERS)[1]!;
@@ -44,23 +45,19 @@ afterAll(async () => {
   await topcv?.close();
 });
 
-async function gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>) {
-  const response = await server.graphql<Data>(query, { token, variables });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!;
-}
+const gql = graphqlAs(
+  () => server,
+  () => token,
+);
 
 async function job(title = 'Nhân viên kinh doanh', extra: Record<string, unknown> = {}) {
-  const data = await gql(`mutation ($input: CreateJobInput!) { createJob(input: $input) { ... on Job { id } } }`, {
-    input: {
-      title,
-      description: DESCRIPTION,
-      location: { city: 'Hà Nội', countryCode: 'VN' },
-      salary: { min: '12000000', max: '18000000', currency: 'VND', period: 'MONTH' },
-      ...extra,
-    },
+  return createJobId(gql, {
+    title,
+    description: DESCRIPTION,
+    location: { city: 'Hà Nội', countryCode: 'VN' },
+    salary: { min: '12000000', max: '18000000', currency: 'VND', period: 'MONTH' },
+    ...extra,
   });
-  return data.createJob.id as string;
 }
 
 const POSTING = 'id status externalId rejectionReason boardFields events { to message }';

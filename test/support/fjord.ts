@@ -1,0 +1,16 @@
+/** The server environment of a test that publishes through the Fjord Jobs example plugin and its simulator. */
+export const fjordEnv = (fjordUrl: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
+  BOARD_BASE_URLS: `fjord-jobs=${fjordUrl}`,
+  WORKER_POLL_MS: '50',
+  WORKER_CONCURRENCY: '16',
+  ...extra,
+});
+
+/** A board that must answer fast, and a worker that retries soon and often: faults are recovered within a test. */
+export const FAST_RETRIES = {
+  BOARD_TIMEOUT_MS: '400',
+  DELIVERY_RETRY_BASE_MS: '20',
+  DELIVERY_RETRY_MAX_MS: '200',
+  DELIVERY_MAX_ATTEMPTS: '40',
+};
