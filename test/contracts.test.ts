@@ -211,12 +211,20 @@ describe('connecting a contract', () => {
   test("credentials the board refuses make an INVALID_CREDENTIALS contract with the board's reason", async () => {
     const contract = await connect({ credentials: { ...VALID, apiKey: WRONG_KEY } });
     expect(contract).toMatchObject({ status: 'INVALID_CREDENTIALS', statusReason: 'Fjord Jobs refused the API key.' });
+    const nextAction = async (id: string) =>
+      (await call('query ($id: ID!) { contract(id: $id) { nextAction { code message } } }', { id })).body.data!.contract
+        .nextAction;
+    expect(await nextAction(contract.id)).toEqual({
+      code: 'UPDATE_CREDENTIALS',
+      message: 'Fjord Jobs refused the credentials (Fjord Jobs refused the API key.): update them.',
+    });
 
     // Trying again, refused or corrected, reuses that contract: refusals do not pile up.
     const again = await connect({ credentials: { ...VALID, apiKey: WRONG_KEY } });
     expect(again).toMatchObject({ id: contract.id, status: 'INVALID_CREDENTIALS' });
     const corrected = await connect();
     expect(corrected).toMatchObject({ id: contract.id, status: 'ACTIVE', statusReason: null });
+    expect(await nextAction(contract.id)).toEqual({ code: 'NOTHING', message: 'Ready to publish on Fjord Jobs.' });
     const { contracts } = (await call('{ contracts(first: 50) { edges { node { id status } } } }')).body.data!;
     expect(contracts.edges.filter((edge: any) => edge.node.status === 'INVALID_CREDENTIALS')).toEqual([]);
   });

@@ -11,9 +11,11 @@ import { creditBalance, type CreditBalance } from '../core/credits.ts';
 import type { ContractStatusChanged } from '../core/events.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { openFeedToken } from '../core/feeds/tokens.ts';
+import { contractNextAction } from '../core/next-action.ts';
 import { ContractStatus } from '../db/generated/prisma/enums.ts';
 import { BoardRef } from './boards.ts';
 import { builder } from './builder.ts';
+import { NextActionRef } from './next-action.ts';
 import { viewerOf, type Context } from './context.ts';
 import { ErrorInterface } from './errors.ts';
 import { inOrganization } from './tenancy.ts';
@@ -153,6 +155,19 @@ export const ContractRef = builder.prismaNode('Contract', {
         contract.purchasePriceAmount === null
           ? null
           : { amount: contract.purchasePriceAmount.toFixed(2), currency: contract.purchasePriceCurrency ?? '' },
+    }),
+    nextAction: t.field({
+      type: NextActionRef,
+      description:
+        'What to do about the contract now (connect, wait, fix credentials, renew, add credits), or that nothing is needed.',
+      resolve: async (contract, _args, context) =>
+        contractNextAction({
+          status: effectiveStatus(contract),
+          boardName: context.boards.get(contract.boardId)?.name ?? contract.boardId,
+          statusReason: contract.statusReason,
+          expiresAt: contract.expiresAt,
+          creditsRemaining: (await creditBalance(context.prisma, contract)).remaining,
+        }),
     }),
     credits: t.loadable({
       type: CreditsRef,

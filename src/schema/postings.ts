@@ -1,6 +1,6 @@
 import { filter, pipe } from 'graphql-yoga';
 import { ContractStateError, effectiveStatus } from '../core/contracts/contracts.ts';
-import { type NextAction, postingNextAction } from '../core/postings/next-action.ts';
+import { postingNextAction } from '../core/next-action.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
 import { BoardUnavailableError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
@@ -19,6 +19,7 @@ import {
 import { PostingStatus } from '../db/generated/prisma/enums.ts';
 import { BoardRef } from './boards.ts';
 import { builder } from './builder.ts';
+import { NextActionRef } from './next-action.ts';
 import { viewerOf, type Context } from './context.ts';
 import { ContractRef } from './contracts.ts';
 import { ErrorInterface, FieldErrorRef } from './errors.ts';
@@ -34,29 +35,6 @@ function boardFieldsArgument(value: unknown): Record<string, unknown> | null {
     throw new ValidationError([{ path: ['boardFields'], message: 'must be an object of board fields' }]);
   return value as Record<string, unknown>;
 }
-
-const NextActionCodeEnum = builder.enumType('NextActionCode', {
-  values: {
-    NOTHING: { description: 'Nothing to do: live, or taken off as asked.' },
-    WAIT_FOR_DELIVERY: { description: 'On its way to the board (or scheduled); nothing to do.' },
-    WAIT_FOR_REVIEW: { description: 'The board reviews it; the answer arrives by itself.' },
-    FIX_FIELDS: { description: 'The board refused or rejected it: correct it with updatePosting (no new credit).' },
-    RETRY: { description: 'The board did not publish it: retryPosting once the cause is fixed.' },
-    RECONNECT_CONTRACT: {
-      description: 'The contract cannot be used (credentials, expiry, suspension): fix the contract.',
-    },
-    WITHDRAW_AGAIN: { description: 'The board did not take it off: withdrawPosting again.' },
-    REPOST: { description: 'It ended on the board: repostPosting publishes it again (one credit).' },
-  } as const,
-});
-
-const NextActionRef = builder.objectRef<NextAction>('NextAction').implement({
-  description: 'What to do about a posting now.',
-  fields: (t) => ({
-    code: t.field({ type: NextActionCodeEnum, resolve: (action) => action.code }),
-    message: t.exposeString('message'),
-  }),
-});
 
 builder.objectType(NotEnoughCredits, {
   name: 'NotEnoughCredits',

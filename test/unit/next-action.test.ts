@@ -1,5 +1,10 @@
 import { expect, test } from 'vitest';
-import { type PostingFacts, postingNextAction } from '../../src/core/postings/next-action.ts';
+import {
+  type ContractFacts,
+  contractNextAction,
+  type PostingFacts,
+  postingNextAction,
+} from '../../src/core/next-action.ts';
 
 const facts = (changes: Partial<PostingFacts>): PostingFacts => ({
   status: 'PUBLISHED',
@@ -56,4 +61,31 @@ test.each([
   ],
 ] as [Partial<PostingFacts>, string, string][])('%j → %s', (changes, code, message) => {
   expect(postingNextAction(facts(changes))).toEqual({ code, message });
+});
+
+const contract = (changes: Partial<ContractFacts>): ContractFacts => ({
+  status: 'ACTIVE',
+  boardName: 'Le Forem',
+  statusReason: null,
+  expiresAt: null,
+  creditsRemaining: null,
+  ...changes,
+});
+const NOW = new Date('2026-11-26T08:00:00Z');
+
+test.each([
+  [{ status: 'NOT_CONFIGURED' }, 'CONNECT'],
+  [{ status: 'DISCONNECTED' }, 'CONNECT'],
+  [{ status: 'PENDING_VERIFICATION', statusReason: 'Le Forem did not answer in time.' }, 'WAIT_FOR_VERIFICATION'],
+  [{ status: 'INVALID_CREDENTIALS', statusReason: 'The API key was refused.' }, 'UPDATE_CREDENTIALS'],
+  [{ status: 'SUSPENDED', statusReason: 'Quality rate below 60 %.' }, 'CONTACT_BOARD'],
+  [{ status: 'EXPIRED' }, 'RENEW_CONTRACT'],
+  [{ creditsRemaining: 0 }, 'ADD_CREDITS'],
+  [{ expiresAt: new Date('2026-12-03T00:00:00Z') }, 'RENEW_CONTRACT'],
+  [{ expiresAt: new Date('2027-06-01T00:00:00Z'), creditsRemaining: 3 }, 'NOTHING'],
+  [{}, 'NOTHING'],
+] as [Partial<ContractFacts>, string][])('a contract %o: %s', (changes, code) => {
+  const action = contractNextAction(contract(changes), NOW);
+  expect(action.code).toBe(code);
+  if (changes.statusReason) expect(action.message).toContain(changes.statusReason);
 });

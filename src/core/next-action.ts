@@ -1,6 +1,6 @@
-import type { ContractStatus, PostingStatus } from '../../db/generated/prisma/client.ts';
+import type { ContractStatus, PostingStatus } from '../db/generated/prisma/client.ts';
 
-/** What a recruiter should do about a posting, or that nothing is needed: a code for a frontend, words for people. */
+/** What a recruiter should do about a posting or a contract, or that nothing is needed: a code for a frontend, words for people. */
 export interface NextAction {
   code:
     | 'NOTHING'
@@ -10,7 +10,13 @@ export interface NextAction {
     | 'RETRY'
     | 'RECONNECT_CONTRACT'
     | 'WITHDRAW_AGAIN'
-    | 'REPOST';
+    | 'REPOST'
+    | 'CONNECT'
+    | 'WAIT_FOR_VERIFICATION'
+    | 'UPDATE_CREDENTIALS'
+    | 'CONTACT_BOARD'
+    | 'RENEW_CONTRACT'
+    | 'ADD_CREDITS';
   message: string;
 }
 
@@ -86,4 +92,55 @@ export function postingNextAction(posting: PostingFacts): NextAction {
     case 'WITHDRAWN':
       return { code: 'NOTHING', message: `Taken off ${board}.` };
   }
+}
+
+export interface ContractFacts {
+  status: ContractStatus;
+  boardName: string;
+  statusReason: string | null;
+  expiresAt: Date | null;
+  /** Credits left; null for a contract without a limit. */
+  creditsRemaining: number | null;
+}
+
+/** A contract that ends within this many days is announced as ending, so it can be renewed in time. */
+const RENEW_WITHIN_DAYS = 14;
+
+/** The next action for a contract, from its status, dates and credits. */
+export function contractNextAction(contract: ContractFacts, now = new Date()): NextAction {
+  const board = contract.boardName;
+  const because = contract.statusReason ? ` (${contract.statusReason})` : '';
+  switch (contract.status) {
+    case 'NOT_CONFIGURED':
+    case 'DISCONNECTED':
+      return { code: 'CONNECT', message: `Not connected: connect it with your ${board} credentials to publish there.` };
+    case 'PENDING_VERIFICATION':
+      return {
+        code: 'WAIT_FOR_VERIFICATION',
+        message: `${board} has not confirmed the credentials yet${because}; the check is repeated by itself.`,
+      };
+    case 'INVALID_CREDENTIALS':
+      return { code: 'UPDATE_CREDENTIALS', message: `${board} refused the credentials${because}: update them.` };
+    case 'SUSPENDED':
+      return { code: 'CONTACT_BOARD', message: `${board} suspended the account${because}: contact ${board}.` };
+    case 'EXPIRED':
+      return {
+        code: 'RENEW_CONTRACT',
+        message: `The contract has ended: renew it with ${board}, then update its dates.`,
+      };
+    case 'ACTIVE':
+      break;
+  }
+  if (contract.creditsRemaining === 0)
+    return {
+      code: 'ADD_CREDITS',
+      message: `No credits left: buy more from ${board}, then update the contract's credits.`,
+    };
+  const daysLeft = contract.expiresAt ? (contract.expiresAt.getTime() - now.getTime()) / 86_400_000 : Infinity;
+  if (daysLeft <= RENEW_WITHIN_DAYS)
+    return {
+      code: 'RENEW_CONTRACT',
+      message: `The contract ends on ${day(contract.expiresAt!)} UTC: renew it with ${board} to keep publishing.`,
+    };
+  return { code: 'NOTHING', message: `Ready to publish on ${board}.` };
 }
