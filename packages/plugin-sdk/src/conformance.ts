@@ -147,12 +147,68 @@ function captureOutput(lines: string[]) {
   };
 }
 
-/** The checks for one plugin, with what they share: the simulator and everything the plugin produced. */
-export function conformanceChecks(options: ConformanceOptions): {
-  checks: Check[];
-  setUp(): Promise<void>;
-  tearDown(): Promise<void>;
-} {
+/**
+ * Each operation of the plugin as one call; those about a posting get one published for them first, so that a
+ * fault injected just before the call lands on the operation's own request, not on that publication.
+ */
+function operationsOf(
+  plugin: BoardPlugin,
+  context: (credentials?: Credentials, timeoutMs?: number) => PluginContext & { baseUrl: string },
+  posting: () => PostingPayload,
+  key: (label: string) => string,
+): Record<Operation, KitOperation> {
+  const capabilities = new Set(plugin.capabilities);
+  return {
+    verifyCredentials: {
+      applies: Boolean(plugin.verifyCredentials),
+      aboutPosting: false,
+      run: (timeoutMs) => plugin.verifyCredentials!(context(undefined, timeoutMs)),
+    },
+    publish: {
+      applies: capabilities.has('publish'),
+      aboutPosting: false,
+      run: (timeoutMs) =>
+        plugin.publish!({ ...context(undefined, timeoutMs), posting: posting(), idempotencyKey: key('publish') }),
+    },
+    update: {
+      applies: capabilities.has('update'),
+      aboutPosting: true,
+      run: (timeoutMs, externalId) =>
+        plugin.update!({
+          ...context(undefined, timeoutMs),
+          posting: posting(),
+          externalId,
+          idempotencyKey: key('update'),
+        }),
+    },
+    withdraw: {
+      applies: capabilities.has('withdraw'),
+      aboutPosting: true,
+      run: (timeoutMs, externalId) =>
+        plugin.withdraw!({ ...context(undefined, timeoutMs), externalId, idempotencyKey: key('withdraw') }),
+    },
+    fetchPosting: {
+      applies: Boolean(plugin.fetchPosting) && capabilities.has('publish'),
+      aboutPosting: true,
+      run: (timeoutMs, externalId) => plugin.fetchPosting!({ ...context(undefined, timeoutMs), externalId }),
+    },
+    checkContract: {
+      applies: capabilities.has('contractHealth'),
+      aboutPosting: false,
+      run: (timeoutMs) => plugin.checkContract!(context(undefined, timeoutMs)),
+    },
+  };
+}
+
+/** An operation of the plugin as the fault checks call it. */
+interface KitOperation {
+  applies: boolean;
+  aboutPosting: boolean;
+  run: (timeoutMs: number, externalId: string) => Promise<unknown>;
+}
+
+/** What the checks share: the plugin, the kit's options, its simulator, and what the plugin produced. */
+function createKit(options: ConformanceOptions) {
   const { plugin } = options;
   const environment = options.environment ?? plugin.environments[0]!;
   const capabilities = new Set(plugin.capabilities);
@@ -225,53 +281,7 @@ export function conformanceChecks(options: ConformanceOptions): {
   const publish = (idempotencyKey = key('publish'), timeoutMs?: number) =>
     call(() => plugin.publish!({ ...context(undefined, timeoutMs), posting: posting(), idempotencyKey }));
 
-  /**
-   * Each operation of the plugin as one call; those about a posting get one published for them first, so that a
-   * fault injected just before the call lands on the operation's own request, not on that publication.
-   */
-  const operations: Record<
-    Operation,
-    { applies: boolean; aboutPosting: boolean; run: (timeoutMs: number, externalId: string) => Promise<unknown> }
-  > = {
-    verifyCredentials: {
-      applies: Boolean(plugin.verifyCredentials),
-      aboutPosting: false,
-      run: (timeoutMs) => plugin.verifyCredentials!(context(undefined, timeoutMs)),
-    },
-    publish: {
-      applies: capabilities.has('publish'),
-      aboutPosting: false,
-      run: (timeoutMs) =>
-        plugin.publish!({ ...context(undefined, timeoutMs), posting: posting(), idempotencyKey: key('publish') }),
-    },
-    update: {
-      applies: capabilities.has('update'),
-      aboutPosting: true,
-      run: (timeoutMs, externalId) =>
-        plugin.update!({
-          ...context(undefined, timeoutMs),
-          posting: posting(),
-          externalId,
-          idempotencyKey: key('update'),
-        }),
-    },
-    withdraw: {
-      applies: capabilities.has('withdraw'),
-      aboutPosting: true,
-      run: (timeoutMs, externalId) =>
-        plugin.withdraw!({ ...context(undefined, timeoutMs), externalId, idempotencyKey: key('withdraw') }),
-    },
-    fetchPosting: {
-      applies: Boolean(plugin.fetchPosting) && capabilities.has('publish'),
-      aboutPosting: true,
-      run: (timeoutMs, externalId) => plugin.fetchPosting!({ ...context(undefined, timeoutMs), externalId }),
-    },
-    checkContract: {
-      applies: capabilities.has('contractHealth'),
-      aboutPosting: false,
-      run: (timeoutMs) => plugin.checkContract!(context(undefined, timeoutMs)),
-    },
-  };
+  const operations = operationsOf(plugin, context, posting, key);
 
   /** Runs the operation with `fault` injected on its own request; resolves with what it threw, if anything. */
   async function faultOn(operation: Operation, fault: Fault) {
@@ -285,6 +295,44 @@ export function conformanceChecks(options: ConformanceOptions): {
   const add = (name: string, applies: boolean, run: () => Promise<void> | void) =>
     checks.push({ name, applies, run: async () => run() });
 
+  return {
+    plugin,
+    options,
+    capabilities,
+    context,
+    call,
+    failure,
+    requestsDuring,
+    sentValue,
+    posting,
+    key,
+    publish,
+    operations,
+    faultOn,
+    add,
+    produced,
+    logLines,
+    secretValues,
+    environment,
+    checks,
+    /** The board's simulator; started by setUp. */
+    simulator: () => simulator,
+    async setUp() {
+      simulator = await options.startSimulator();
+      output.start();
+    },
+    async tearDown() {
+      output.stop();
+      await simulator?.close();
+    },
+  };
+}
+
+type Kit = ReturnType<typeof createKit>;
+
+/** The manifest, what the server derives from it, and the board fields. */
+function manifestChecks(kit: Kit): void {
+  const { plugin, options, context, call, requestsDuring, posting, add } = kit;
   // The manifest and what the server derives from it.
   add('manifest › is valid and its sdkVersion accepts this SDK', true, () => {
     validatePlugin(plugin, 'conformance kit');
@@ -360,7 +408,11 @@ export function conformanceChecks(options: ConformanceOptions): {
       assert.deepEqual(await call(() => plugin.checkPosting!(posting())), []);
     },
   );
+}
 
+/** Credentials against the board, and publishing: idempotency, lost answers. */
+function publishChecks(kit: Kit): void {
+  const { plugin, options, capabilities, context, call, failure, requestsDuring, sentValue, key, publish, add } = kit;
   // Credentials against the board.
   add('verifyCredentials › accepts the credentials the board accepts', Boolean(plugin.verifyCredentials), async () => {
     assert.deepEqual(await call(() => plugin.verifyCredentials!(context())), { ok: true });
@@ -407,7 +459,7 @@ export function conformanceChecks(options: ConformanceOptions): {
     capabilities.has('publish'),
     async () => {
       const idempotencyKey = key('lost');
-      simulator.inject({ type: 'lost' });
+      kit.simulator().inject({ type: 'lost' });
       const lost = await failure(() => publish(idempotencyKey, 300));
       assert.ok(
         lost instanceof BoardError && lost.code === 'TIMEOUT' && lost.retryable,
@@ -423,6 +475,24 @@ export function conformanceChecks(options: ConformanceOptions): {
         assert.ok(state, 'the posting created before the answer was lost is the one the retry returns');
     },
   );
+}
+
+/** What follows a publication: update, withdraw, reading back, linking, contract health, request URLs. */
+function postingChecks(kit: Kit): void {
+  const {
+    plugin,
+    options,
+    capabilities,
+    context,
+    call,
+    requestsDuring,
+    sentValue,
+    posting,
+    key,
+    publish,
+    add,
+    secretValues,
+  } = kit;
   add(
     'update › sends the idempotency key it is given, and a repeat with it is safe',
     capabilities.has('update'),
@@ -490,7 +560,7 @@ export function conformanceChecks(options: ConformanceOptions): {
     assert.deepEqual(healthSchema.safeParse(health).error?.issues ?? [], []);
   });
   add('requests › no secret travels in a URL (paths and query strings end up in logs along the way)', true, () => {
-    for (const request of simulator.calls) {
+    for (const request of kit.simulator().calls) {
       const url = `${request.path}?${request.query.toString()}`;
       for (const secret of secretValues)
         assert.ok(
@@ -499,7 +569,11 @@ export function conformanceChecks(options: ConformanceOptions): {
         );
     }
   });
+}
 
+/** Faults: every operation maps what a failing board does to the right BoardError. */
+function faultChecks(kit: Kit): void {
+  const { operations, faultOn, add } = kit;
   // Faults: every operation maps what a failing board does to the right BoardError.
   for (const operation of Object.keys(operations) as Operation[]) {
     const { applies } = operations[operation];
@@ -526,7 +600,11 @@ export function conformanceChecks(options: ConformanceOptions): {
       },
     );
   }
+}
 
+/** Webhooks: signatures, replays, samples and their events, delivery ids. */
+function webhookChecks(kit: Kit): void {
+  const { plugin, options, capabilities, context, call, failure, add } = kit;
   // Webhooks.
   const now = () => Math.floor(Date.now() / 1000);
   const webhookContext = (
@@ -626,7 +704,11 @@ export function conformanceChecks(options: ConformanceOptions): {
       'malformed',
     );
   });
+}
 
+/** Feeds: well-formed XML, written in chunks. */
+function feedChecks(kit: Kit): void {
+  const { plugin, capabilities, context, add } = kit;
   // Feeds.
   const render = async (items: FeedItem[]) => {
     let text = '';
@@ -661,7 +743,11 @@ export function conformanceChecks(options: ConformanceOptions): {
       assert.ok((await render(items)).count > items.length / 2);
     },
   );
+}
 
+/** Last: nothing the plugin produced in all of the above shows a secret. */
+function secretChecks(kit: Kit): void {
+  const { add, produced, logLines, secretValues } = kit;
   // Last: nothing the plugin produced in all of the above shows a secret.
   add('secrets › no secret in any result, error, log line, console output or stdout/stderr write', true, () => {
     const everything = [...produced, ...logLines].join('\n');
@@ -671,18 +757,23 @@ export function conformanceChecks(options: ConformanceOptions): {
         'a secret credential value appeared in what the plugin returned, threw, logged or printed',
       );
   });
+}
 
-  return {
-    checks,
-    async setUp() {
-      simulator = await options.startSimulator();
-      output.start();
-    },
-    async tearDown() {
-      output.stop();
-      await simulator?.close();
-    },
-  };
+/** The checks for one plugin, with what they share: the simulator and everything the plugin produced. */
+export function conformanceChecks(options: ConformanceOptions): {
+  checks: Check[];
+  setUp(): Promise<void>;
+  tearDown(): Promise<void>;
+} {
+  const kit = createKit(options);
+  manifestChecks(kit);
+  publishChecks(kit);
+  postingChecks(kit);
+  faultChecks(kit);
+  webhookChecks(kit);
+  feedChecks(kit);
+  secretChecks(kit);
+  return { checks: kit.checks, setUp: kit.setUp, tearDown: kit.tearDown };
 }
 
 /** Runs every check against the plugin, in order, and says how each went. No test runner needed. */
