@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
+import { createJobId } from '../support/graphql.ts';
 import { runScript, type RunningProcess } from '../support/process.ts';
 import {
   createTestDatabase,
@@ -38,23 +39,25 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     await database?.drop();
   });
 
+  /** A Fjord Jobs contract of the token's organisation, with `credits` (unlimited without). */
+  async function connectFjord(token: string, credits?: number): Promise<string> {
+    const input = {
+      environment: 'SANDBOX',
+      termsAccepted: true,
+      ...(credits ? { credits } : {}),
+      credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+    };
+    const { connectFjordJobs } = await server.data(
+      'mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }',
+      { input },
+      token,
+    );
+    return connectFjordJobs.id;
+  }
+
   test('a worker killed with SIGKILL while it holds deliveries: another finishes them, none lost, none doubled', async () => {
     const token = await server.tokenFor('workers');
-    const connect = await server.graphql(
-      `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
-      {
-        token,
-        variables: {
-          input: {
-            environment: 'SANDBOX',
-            termsAccepted: true,
-            credits: 40,
-            credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
-          },
-        },
-      },
-    );
-    const contractId = connect.body.data!.connectFjordJobs.id;
+    const contractId = await connectFjord(token, 40);
     const postingIds: string[] = [];
     for (let index = 0; index < 40; index++) {
       const job = await server.graphql(
@@ -121,20 +124,7 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
 
   test('connections dropped by PostgreSQL mid-run: the worker recovers by itself and delivers everything once', async () => {
     const token = await server.tokenFor('drops');
-    const connect = await server.graphql(
-      `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
-      {
-        token,
-        variables: {
-          input: {
-            environment: 'SANDBOX',
-            termsAccepted: true,
-            credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
-          },
-        },
-      },
-    );
-    const contractId = connect.body.data!.connectFjordJobs.id;
+    const contractId = await connectFjord(token);
     const createdBefore = fjord.state.jobs.size;
     const worker = runScript('src/worker.ts', {
       ...env,
@@ -189,5 +179,46 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     expect(fjord.state.jobs.size - createdBefore).toBe(30);
     worker.child.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
+  });
+  test('a posting scheduled ahead goes live at its time though the worker running when it was scheduled was killed, and closes at its closing time', async () => {
+    const token = await server.tokenFor('schedules');
+    const contractId = await connectFjord(token);
+    const jobId = await createJobId((query, variables) => server.data(query, variables, token), {
+      title: 'Harbour pilot',
+      description: '<p>Bring ships in.</p>',
+      location: { city: 'Bergen', countryCode: 'NO' },
+    });
+    const publishAt = new Date(Date.now() + 6000);
+    const closeAt = new Date(Date.now() + 12_000);
+    const { publishPosting } = await server.data(
+      'mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id status } ... on Error { message } } }',
+      { input: { jobId, contractId, boardFields: { sector: 'FISHERIES' }, publishAt, closeAt } },
+      token,
+    );
+    expect(publishPosting.__typename, JSON.stringify(publishPosting)).toBe('Posting');
+    const postingId = Buffer.from(publishPosting.id, 'base64').toString().split(':')[1]!;
+    const createdBefore = fjord.state.jobs.size;
+    const workerEnv = { ...env, WORKER_POLL_MS: '100', DELIVERY_LEASE_MS: '2000', LOG_LEVEL: 'info' };
+    const first = runScript('src/worker.ts', workerEnv);
+    workers.push(first);
+    await first.waitFor(/Delivery worker started/);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const prisma = server.app.db.prisma;
+    const status = async () => (await prisma.posting.findUniqueOrThrow({ where: { id: postingId } })).status;
+    // Killed before the time came: nothing reached the board.
+    if (Date.now() < publishAt.getTime()) expect(await status()).toBe('QUEUED');
+
+    const second = runScript('src/worker.ts', workerEnv);
+    workers.push(second);
+    await eventually(async () => (await status()) === 'PUBLISHED', 60_000, 'the scheduled posting to go live');
+    const published = await prisma.postingEvent.findFirstOrThrow({ where: { postingId, toStatus: 'PUBLISHED' } });
+    expect(published.createdAt.getTime()).toBeGreaterThanOrEqual(publishAt.getTime());
+    await eventually(async () => (await status()) === 'WITHDRAWN', 60_000, 'the posting to close at its time');
+    const withdrawn = await prisma.postingEvent.findFirstOrThrow({ where: { postingId, toStatus: 'WITHDRAWN' } });
+    expect(withdrawn.createdAt.getTime()).toBeGreaterThanOrEqual(closeAt.getTime());
+    expect(fjord.state.jobs.size - createdBefore).toBe(1);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
   });
 });
