@@ -129,7 +129,7 @@ describe('publishing', () => {
     const changes = subscribe(
       server.wsClient({ token: recruiter }),
       `subscription ($filter: PostingEventFilter) {
-      postingStatusChanged(filter: $filter) { from to posting { id externalId } }
+      postingStatusChanged(filter: $filter) { from to posting { id externalId nextAction { code message } } }
     }`,
       { filter: { contractId } },
     );
@@ -159,6 +159,11 @@ describe('publishing', () => {
       ['SUBMITTED', 'PUBLISHED'],
     ]);
     expect(elsewhere.received).toEqual([]);
+    // Each change carries what to do next (read when it is sent: for the last one, nothing).
+    expect(changes.received.at(-1)?.data?.postingStatusChanged.posting.nextAction).toEqual({
+      code: 'NOTHING',
+      message: 'Live on Fjord Jobs.',
+    });
 
     const read = await gql(
       `query ($id: ID!) { posting(id: $id) {
