@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { activeContract, eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
 import type { CreateJobInput } from './support/generated/graphql.ts';
 import { createdJob, createJob as createJobAnswer, graphqlAs } from './support/graphql.ts';
-import { FAST_RETRIES, fjordEnv } from './support/fjord.ts';
+import { connectFjord as connectFjordContract, FAST_RETRIES, fjordEnv } from './support/fjord.ts';
 
 type FjordSimulator = Awaited<ReturnType<typeof startFjordJobsSimulator>>;
 
@@ -14,7 +14,7 @@ let token: string;
 let recruiter: string;
 let otherAdmin: string;
 
-const VALID = { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey };
+const _VALID = { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey };
 
 beforeAll(async () => {
   fjord = await startFjordJobsSimulator();
@@ -42,20 +42,7 @@ const jobInput = (overrides: Partial<CreateJobInput>): Partial<CreateJobInput> =
 });
 const createJob = (overrides: Partial<CreateJobInput> = {}, as = recruiter) => createdJob(gql, jobInput(overrides), as);
 
-async function connectFjord(credits: number | null = 100) {
-  const data = await gql(
-    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`,
-    {
-      input: {
-        environment: 'SANDBOX',
-        termsAccepted: true,
-        credentials: VALID,
-        ...(credits === null ? {} : { credits }),
-      },
-    },
-  );
-  return activeContract(server, token, data.connectFjordJobs.id);
-}
+const connectFjord = (credits: number | null = 100) => connectFjordContract(server, token, credits);
 
 const PUBLISH = `mutation ($input: PublishPostingInput!) {
   publishPosting(input: $input) {

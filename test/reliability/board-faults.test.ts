@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
-import { activeContract, eventually, startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
+import { startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
+import { eventually, startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
 import { createJobId, graphqlAs } from '../support/graphql.ts';
-import { FAST_RETRIES, fjordEnv } from '../support/fjord.ts';
+import { connectFjord as connectFjordContract, FAST_RETRIES, fjordEnv } from '../support/fjord.ts';
 
 /** A board that fails in every way a remote API can, while postings are published through it. */
 
@@ -31,20 +31,7 @@ const gql = graphqlAs(
   () => token,
 );
 
-async function connectFjord(credits: number) {
-  const data = await gql(
-    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`,
-    {
-      input: {
-        environment: 'SANDBOX',
-        termsAccepted: true,
-        credits,
-        credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
-      },
-    },
-  );
-  return activeContract(server, token, data.connectFjordJobs.id);
-}
+const connectFjord = (credits: number) => connectFjordContract(server, token, credits);
 
 const createJob = async ({ title }: { title: string }) => ({
   id: await createJobId(gql, { title, location: { city: 'Bergen', countryCode: 'NO' }, employmentType: 'FULL_TIME' }),

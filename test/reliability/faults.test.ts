@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
+import { startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
 import { startPrivatePostgres, startPrivateRedis } from '../support/private-services.ts';
-import { activeContract, eventually, startTestServer, subscribe, TEST_DB, type TestServer } from '../support/server.ts';
+import { eventually, startTestServer, subscribe, TEST_DB, type TestServer } from '../support/server.ts';
+import { connectFjord } from '../support/fjord.ts';
 
 /** Services failing under the API: Redis killed and started again, PostgreSQL restarted under load. */
 
@@ -27,22 +28,7 @@ afterAll(async () => {
 const gql = (server: TestServer, token: string, query: string, variables?: Record<string, unknown>) =>
   server.data(query, variables, token);
 
-async function fjordContract(server: TestServer, token: string, credits = 1000): Promise<string> {
-  const data = await gql(
-    server,
-    token,
-    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id status } } }`,
-    {
-      input: {
-        environment: 'SANDBOX',
-        termsAccepted: true,
-        credits,
-        credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
-      },
-    },
-  );
-  return activeContract(server, token, data.connectFjordJobs.id);
-}
+const fjordContract = (server: TestServer, token: string, credits = 1000) => connectFjord(server, token, credits);
 
 const PUBLISH = `mutation ($title: String!, $contractId: ID!) {
   createJob(input: { title: $title, description: "<p>Work at sea.</p>", location: { city: "Bergen", countryCode: "NO" } }) { ... on Job { id } }

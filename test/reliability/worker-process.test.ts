@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACCOUNTS, startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
+import { startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
+import { connectFjord } from '../support/fjord.ts';
 import { createJobId } from '../support/graphql.ts';
 import { runScript, type RunningProcess } from '../support/process.ts';
 import {
@@ -39,25 +40,9 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     await database?.drop();
   });
 
-  /** A Fjord Jobs contract of the token's organisation, with `credits` (unlimited without). */
-  async function connectFjord(token: string, credits?: number): Promise<string> {
-    const input = {
-      environment: 'SANDBOX',
-      termsAccepted: true,
-      ...(credits ? { credits } : {}),
-      credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
-    };
-    const { connectFjordJobs } = await server.data(
-      'mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }',
-      { input },
-      token,
-    );
-    return connectFjordJobs.id;
-  }
-
   test('a worker killed with SIGKILL while it holds deliveries: another finishes them, none lost, none doubled', async () => {
     const token = await server.tokenFor('workers');
-    const contractId = await connectFjord(token, 40);
+    const contractId = await connectFjord(server, token, 40);
     const postingIds: string[] = [];
     for (let index = 0; index < 40; index++) {
       const job = await server.graphql(
@@ -120,11 +105,11 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     console.log(
       `worker kill: ${heldByTheDead} deliveries held by the killed worker, ${fjord.calls.filter((call) => call.method === 'POST').length} calls, 40 created`,
     );
-  });
+  }, 180_000);
 
   test('connections dropped by PostgreSQL mid-run: the worker recovers by itself and delivers everything once', async () => {
     const token = await server.tokenFor('drops');
-    const contractId = await connectFjord(token);
+    const contractId = await connectFjord(server, token);
     const createdBefore = fjord.state.jobs.size;
     const worker = runScript('src/worker.ts', {
       ...env,
@@ -179,10 +164,10 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     expect(fjord.state.jobs.size - createdBefore).toBe(30);
     worker.child.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
-  });
+  }, 180_000);
   test('a posting scheduled ahead goes live at its time though the worker running when it was scheduled was killed, and closes at its closing time', async () => {
     const token = await server.tokenFor('schedules');
-    const contractId = await connectFjord(token);
+    const contractId = await connectFjord(server, token);
     const jobId = await createJobId((query, variables) => server.data(query, variables, token), {
       title: 'Harbour pilot',
       description: '<p>Bring ships in.</p>',
@@ -220,5 +205,5 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     expect(fjord.state.jobs.size - createdBefore).toBe(1);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
-  });
+  }, 180_000);
 });

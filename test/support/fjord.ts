@@ -1,3 +1,6 @@
+import { ACCOUNTS } from '../../examples/fjord-jobs/simulator.ts';
+import { activeContract, type TestServer } from './server.ts';
+
 /** The server environment of a test that publishes through the Fjord Jobs example plugin and its simulator. */
 export const fjordEnv = (fjordUrl: string, extra: Record<string, string> = {}): Record<string, string> => ({
   BOARD_PLUGINS: './examples/fjord-jobs/plugin.ts',
@@ -14,3 +17,22 @@ export const FAST_RETRIES = {
   DELIVERY_RETRY_MAX_MS: '200',
   DELIVERY_MAX_ATTEMPTS: '40',
 };
+
+/**
+ * Connects a Fjord Jobs sandbox contract for the token's organisation (`credits` of them; unlimited when null) and
+ * waits until it is ACTIVE (a busy machine may leave the first verification pending). Returns its global id.
+ */
+export async function connectFjord(server: TestServer, token: string, credits: number | null = null): Promise<string> {
+  const input = {
+    environment: 'SANDBOX',
+    termsAccepted: true,
+    credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
+    ...(credits === null ? {} : { credits }),
+  };
+  const { connectFjordJobs } = await server.data(
+    'mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }',
+    { input },
+    token,
+  );
+  return activeContract(server, token, connectFjordJobs.id);
+}
