@@ -79,6 +79,7 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     await page.fill('[data-path="input.credentials.secretKey"]', employer.secretKey);
     await page.click('#connect button[type=submit]');
     await page.waitForSelector('#contracts tbody tr >> text=ACTIVE');
+    expect(await page.textContent('#contracts tbody tr .next-action')).toBe('Ready to publish on TopCV.');
   });
 
   test('publishes from the form generated from the posting-field schema: server errors show on their field, then the review and a candidate arrive live', async () => {

@@ -12,6 +12,7 @@ let contracts: {
   environment: string;
   status: string;
   statusReason: string | null;
+  nextAction: { code: string; message: string };
   alias: string | null;
   board: { name: string } | null;
 }[] = [];
@@ -19,7 +20,7 @@ const stops: (() => void)[] = [];
 
 const BOARDS = `{ boards { id name connectMutation environments postingFieldsSchema confirmations { key label }
   credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
-const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason alias board { name } } } } }`;
+const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason nextAction { code message } alias board { name } } } } }`;
 const POSTING =
   'id status withdrawalQueued nextAction { code message } rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
 const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
@@ -66,6 +67,7 @@ async function loadContracts(): Promise<void> {
         h('td', {}, contract.environment),
         h('td', { class: 'status' }, contract.status),
         h('td', {}, contract.statusReason ?? ''),
+        h('td', { class: 'next-action', 'data-code': contract.nextAction.code }, contract.nextAction.message),
       ),
     ),
   );
