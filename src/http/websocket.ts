@@ -53,20 +53,16 @@ export function attachWebSocketServer(options: {
   const { yoga, prisma, events, metrics } = options;
   const log = options.log.child({ component: 'websocket' });
   const wss = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
-  const byToken = new Map<string, Set<WebSocket>>();
+  const sockets = new SocketsByToken();
   const connections = new Gauge({
     name: 'graphql_ws_connections',
     help: 'Open GraphQL WebSocket connections.',
     registers: [metrics],
   });
 
-  const closeToken = (tokenId: string) => {
-    for (const socket of byToken.get(tokenId) ?? []) socket.close(CloseCode.Forbidden, 'Forbidden: token revoked');
-    byToken.delete(tokenId);
-  };
   const revocations = events.subscribe('token.revoked');
   void (async () => {
-    for await (const { tokenId } of revocations) closeToken(tokenId);
+    for await (const { tokenId } of revocations) sockets.closeAll(tokenId);
   })();
 
   wss.on('connection', (socket) => {
@@ -85,13 +81,7 @@ export function attachWebSocketServer(options: {
           return false;
         }
         ctx.extra.viewer = viewer;
-        const sockets = byToken.get(viewer.tokenId) ?? new Set();
-        sockets.add(ctx.extra.socket);
-        byToken.set(viewer.tokenId, sockets);
-        ctx.extra.socket.once('close', () => {
-          sockets.delete(ctx.extra.socket);
-          if (sockets.size === 0 && byToken.get(viewer.tokenId) === sockets) byToken.delete(viewer.tokenId);
-        });
+        sockets.add(viewer.tokenId, ctx.extra.socket);
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
@@ -101,29 +91,7 @@ export function attachWebSocketServer(options: {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden: token revoked');
           return [];
         }
-        const initial: WebSocketInitialContext = { viewer, clientAddress: options.addressOf(ctx.extra.request) };
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...initial,
-          params: payload,
-        });
-        let document: ReturnType<typeof parse>;
-        try {
-          document = parse(payload.query);
-          // The limit rules (GraphQL Armor) throw their refusals instead of reporting them.
-          const errors = validate(schema, document);
-          if (errors.length > 0) return errors;
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-        return {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
+        return executionArgs(yoga, { viewer, clientAddress: options.addressOf(ctx.extra.request) }, payload);
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
@@ -137,5 +105,58 @@ export function attachWebSocketServer(options: {
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await disposable.dispose();
     },
+  };
+}
+
+/** The open sockets of each token, so that revoking a token closes them. */
+class SocketsByToken {
+  private readonly byToken = new Map<string, Set<WebSocket>>();
+
+  add(tokenId: string, socket: WebSocket): void {
+    const sockets = this.byToken.get(tokenId) ?? new Set();
+    sockets.add(socket);
+    this.byToken.set(tokenId, sockets);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && this.byToken.get(tokenId) === sockets) this.byToken.delete(tokenId);
+    });
+  }
+
+  closeAll(tokenId: string): void {
+    for (const socket of this.byToken.get(tokenId) ?? []) socket.close(CloseCode.Forbidden, 'Forbidden: token revoked');
+    this.byToken.delete(tokenId);
+  }
+}
+
+/**
+ * A subscription's operation through Yoga's envelop, so that the same schema, limits and plugins apply as over
+ * HTTP: its parsed and validated document (or the errors that refuse it) and what executing it needs.
+ */
+async function executionArgs(
+  yoga: Yoga,
+  initial: WebSocketInitialContext,
+  payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+) {
+  const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+    ...initial,
+    params: payload,
+  });
+  let document: ReturnType<typeof parse>;
+  try {
+    document = parse(payload.query);
+    // The limit rules (GraphQL Armor) throw their refusals instead of reporting them.
+    const errors = validate(schema, document);
+    if (errors.length > 0) return errors;
+  } catch (error) {
+    if (error instanceof GraphQLError) return [error];
+    throw error;
+  }
+  return {
+    schema,
+    operationName: payload.operationName,
+    document,
+    variableValues: payload.variables,
+    contextValue: await contextFactory(),
+    rootValue: { execute, subscribe },
   };
 }
