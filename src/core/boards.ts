@@ -213,6 +213,8 @@ export class BoardRegistry {
   private translate(plugin: BoardPlugin, operation: BoardOperation, error: unknown, credentials: Credentials): Error {
     // The plugin's verdicts on what it was given (a webhook delivery, its own operation's input) are not failures.
     if (error instanceof WebhookError || error instanceof ExtensionInputError) return error;
+    // Already the API's error (a call made inside another): it was translated where it happened.
+    if (error instanceof BoardUnavailableError) return error;
     if (error instanceof BoardError) {
       return new BoardUnavailableError(this.redact(error.userMessage, credentials), error.retryable, {
         code: error.code,

@@ -25,7 +25,7 @@ export interface BoardAnswer {
   warnings?: string[];
 }
 
-/** A posting and the outbox row being delivered for it, with its board (undefined when not loaded here). */
+/** A posting and the outbox row being delivered for it. */
 export interface OutboxCall {
   posting: OutboxPosting;
   operation: Delivery['operation'];
@@ -64,8 +64,6 @@ export async function callBoard(deps: Deps, call: OutboxCall, signal: AbortSigna
   if (!plugin) throw new BoardUnavailableError(`The board plugin "${posting.boardId}" is not loaded here.`, false);
   // The publication never reached the board: there is nothing to change or take off it.
   if (call.operation !== 'PUBLISH' && !posting.externalId) return {};
-  const { publish, update, withdraw } = plugin;
-  const cannot = (what: string) => new BoardUnavailableError(`${plugin.name} cannot ${what}.`, false);
   const target = {
     environment: posting.contract.environment,
     credentials: openCredentials(deps.keyring, posting.contractId, posting.contract.credentials),
@@ -73,25 +71,26 @@ export async function callBoard(deps: Deps, call: OutboxCall, signal: AbortSigna
   };
   const payload = { job: postingJob(posting.job), boardFields: posting.boardFields as Record<string, unknown> };
   const externalId = posting.externalId!;
-  const answer = await deps.boards.call(
-    plugin,
-    call.operation === 'PUBLISH' ? 'publish' : call.operation === 'UPDATE' ? 'update' : 'withdraw',
-    target,
-    async (context): Promise<BoardAnswer> => {
-      if (call.operation === 'PUBLISH') {
-        if (!publish) throw cannot('publish');
-        return publish.call(plugin, { ...context, posting: payload, idempotencyKey });
-      }
-      if (call.operation === 'UPDATE') {
-        if (!update) throw cannot('update postings');
-        const updated = await update.call(plugin, { ...context, posting: payload, externalId, idempotencyKey });
-        return { status: updated.status ?? 'PUBLISHED', warnings: updated.warnings ?? [] };
-      }
-      if (!withdraw) throw cannot('withdraw postings');
-      await withdraw.call(plugin, { ...context, externalId, idempotencyKey });
-      return { status: 'WITHDRAWN' };
-    },
-  );
+  const cannot = (what: string) => new BoardUnavailableError(`${plugin.name} cannot ${what}.`, false);
+  let answer: BoardAnswer;
+  if (call.operation === 'PUBLISH') {
+    if (!plugin.publish) throw cannot('publish');
+    answer = await deps.boards.call(plugin, 'publish', target, (context) =>
+      plugin.publish!({ ...context, posting: payload, idempotencyKey }),
+    );
+  } else if (call.operation === 'UPDATE') {
+    if (!plugin.update) throw cannot('update postings');
+    const updated = await deps.boards.call(plugin, 'update', target, (context) =>
+      plugin.update!({ ...context, posting: payload, externalId, idempotencyKey }),
+    );
+    answer = { status: updated.status ?? 'PUBLISHED', warnings: updated.warnings ?? [] };
+  } else {
+    if (!plugin.withdraw) throw cannot('withdraw postings');
+    await deps.boards.call(plugin, 'withdraw', target, (context) =>
+      plugin.withdraw!({ ...context, externalId, idempotencyKey }),
+    );
+    answer = { status: 'WITHDRAWN' };
+  }
   // Board text shown to the recruiter: a few, each short, with the contract's credentials removed.
   const warnings = (answer.warnings ?? [])
     .slice(0, 20)
