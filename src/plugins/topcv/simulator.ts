@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { htmlToText } from '@multiposting/plugin-sdk';
-import { startSimulator } from '@multiposting/plugin-sdk/simulator';
+import { type RouteHandler, startSimulator } from '@multiposting/plugin-sdk/simulator';
 import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 
 export const TOPCV_EMPLOYERS: Record<string, { id: number; name: string; secretKey: string }> = {
@@ -97,66 +97,65 @@ export function vietnamTime(date = new Date()): string {
   return new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/**
- * TopCV's employer API as the plugin uses it — jobs created, changed and closed with an employer's access token,
- * reviewed by moderators — and TopCV's side of the webhooks: pass an employer's webhook URL to `setWebhookUrl`
- * and reviews, closures and applications are posted there, signed with the employer's secret key, retried like
- * TopCV does.
- */
-export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
-  const employers = options.employers ?? TOPCV_EMPLOYERS;
-  const jobs = new Map<number, TopcvJob>();
-  const byKey = new Map<string, number>();
-  const createdPerKey = new Map<string, number>();
-  const webhookUrls = new Map<number, string>();
+/** TopCV's side: employers, their jobs, their webhook URLs, the one-time CV links, and what its moderators do. */
+class TopcvBoard {
+  readonly jobs = new Map<number, TopcvJob>();
+  readonly byKey = new Map<string, number>();
+  readonly createdPerKey = new Map<string, number>();
+  readonly webhookUrls = new Map<number, string>();
   /** One-time CV links: token → the CV, until it is downloaded once. */
-  const cvs = new Map<string, Buffer>();
-  const downloads = { served: 0, refused: 0 };
+  readonly cvs = new Map<string, Buffer>();
+  readonly downloads = { served: 0, refused: 0 };
   /** The applications TopCV posted, as it posted them. */
-  const applications: TopcvApplication[] = [];
-  const sent: Promise<SendOutcome>[] = [];
-  let nextId = 880_001;
+  readonly applications: TopcvApplication[] = [];
+  readonly sent: Promise<SendOutcome>[] = [];
+  /** Where the simulator listens, once it does (CV links start with it). */
+  url = '';
+  private nextId = 880_001;
 
-  const employerOf = (headers: Record<string, unknown>) => {
+  constructor(
+    readonly employers: typeof TOPCV_EMPLOYERS,
+    private readonly autoReviewMs: number | undefined,
+  ) {}
+
+  employerOf(headers: Record<string, unknown>) {
     const token = String(headers.authorization ?? '').replace(/^Bearer /, '');
-    const employer = employers[token];
+    const employer = this.employers[token];
     return employer ? { ...employer, token } : undefined;
-  };
-  const view = (job: TopcvJob) => ({
-    success: true,
-    data: {
-      id: job.id,
-      status: job.status,
-      url: `https://www.topcv.vn/viec-lam/${job.id}.html`,
-      ...(job.rejectReason ? { reject_reason: job.rejectReason } : {}),
-    },
-  });
-  const unauthorized = { status: 401, json: { success: false, message: 'Unauthenticated.' } };
-  const notFound = { status: 404, json: { success: false, message: 'Không tìm thấy tin tuyển dụng.' } };
-  const owned = (headers: Record<string, unknown>, id: string | undefined) => {
-    const employer = employerOf(headers);
+  }
+
+  /** The employer's job with this id, or why not. */
+  owned(headers: Record<string, unknown>, id: string | undefined) {
+    const employer = this.employerOf(headers);
     if (!employer) return 'unauthorized' as const;
-    const job = jobs.get(Number(id));
+    const job = this.jobs.get(Number(id));
     return job && job.employerId === employer.id ? job : ('not found' as const);
-  };
+  }
+
+  add(employerId: number, status: TopcvJob['status'], body: XmlLessBody): TopcvJob {
+    const job: TopcvJob = { id: this.nextId++, employerId, status, title: body.title, body };
+    this.jobs.set(job.id, job);
+    return job;
+  }
 
   /** Posts a signed webhook to the employer's URL, retrying like TopCV; undefined when none is set up. */
-  function notify(employerId: number, body: TopcvWebhookBody): Promise<SendOutcome> | undefined {
-    const url = webhookUrls.get(employerId);
-    const employer = Object.values(employers).find((candidate) => candidate.id === employerId)!;
+  notify(employerId: number, body: TopcvWebhookBody): Promise<SendOutcome> | undefined {
+    const url = this.webhookUrls.get(employerId);
+    const employer = Object.values(this.employers).find((candidate) => candidate.id === employerId)!;
     if (!url) return undefined;
     const delivery = sendWebhook(url, topcvDelivery(employer.secretKey, body), { attempts: 8, retryDelayMs: 250 });
-    sent.push(delivery);
+    this.sent.push(delivery);
     return delivery;
   }
 
-  function review(id: number, approved: boolean, reason?: string) {
-    const job = jobs.get(id);
+  /** A moderator's verdict on a job; resolves with the outcome of the webhook, if one is set up. */
+  review(id: number, approved: boolean, reason?: string) {
+    const job = this.jobs.get(id);
     if (job?.status !== 'reviewing') throw new Error(`TopCV job ${id} is not waiting for review`);
     job.status = approved ? 'displaying' : 'rejected';
     if (approved) delete job.rejectReason;
     else job.rejectReason = reason ?? 'Tin tuyển dụng không đạt yêu cầu.';
-    return notify(
+    return this.notify(
       job.employerId,
       approved
         ? { event: 'job.approved', data: { job_id: id } }
@@ -164,37 +163,39 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
     );
   }
 
-  function scheduleReview(job: TopcvJob) {
-    if (options.autoReviewMs === undefined) return;
+  /** With `autoReviewMs`, the moderators look at the job that long after it was created or changed. */
+  scheduleReview(job: TopcvJob) {
+    if (this.autoReviewMs === undefined) return;
     setTimeout(() => {
       if (job.status !== 'reviewing') return;
       const short = textOf(String(job.body.job_description)).length < MIN_DESCRIPTION;
-      void review(
+      void this.review(
         job.id,
         !short,
         short ? `Mô tả công việc quá ngắn (job description under ${MIN_DESCRIPTION} characters).` : undefined,
       );
-    }, options.autoReviewMs).unref();
+    }, this.autoReviewMs).unref();
   }
 
   /** The deadline passes: the job closes and TopCV says so. */
-  function expire(id: number) {
-    const job = jobs.get(id)!;
+  expire(id: number) {
+    const job = this.jobs.get(id)!;
     job.status = 'expired';
-    return notify(job.employerId, { event: 'job.expired', data: { job_id: id } });
+    return this.notify(job.employerId, { event: 'job.expired', data: { job_id: id } });
   }
+
   /**
    * Someone applies to a job (or sends a CV for a job title TopCV does not link to a job, with `jobId` null):
    * TopCV posts the application, its CV behind a one-time link.
    */
-  function apply(
+  apply(
     accessToken: string,
     jobId: number | null,
     candidate: { name: string; email?: string; phone?: string },
     extra: { title?: string; cv?: Buffer } = {},
   ) {
-    const employer = employers[accessToken]!;
-    const job = jobId === null ? undefined : jobs.get(jobId);
+    const employer = this.employers[accessToken]!;
+    const job = jobId === null ? undefined : this.jobs.get(jobId);
     const title = extra.title ?? job?.title;
     const body: TopcvApplication = {
       job_id: job?.id ?? null,
@@ -203,108 +204,142 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
       candidate_name: candidate.name,
       ...(candidate.email ? { candidate_email: candidate.email } : {}),
       ...(candidate.phone ? { candidate_phone: candidate.phone } : {}),
-      ...(extra.cv ? { download_url: hostCv(extra.cv) } : {}),
+      ...(extra.cv ? { download_url: this.hostCv(extra.cv) } : {}),
     };
-    applications.push(body);
-    const delivery = notify(employer.id, body);
+    this.applications.push(body);
+    const delivery = this.notify(employer.id, body);
     if (!delivery) throw new Error('No webhook URL is set up for this employer');
     return delivery;
   }
 
-  const simulator = await startSimulator({
+  /** Keeps a CV behind a one-time link, as TopCV does for each application. */
+  hostCv(cv: Buffer): string {
+    const token = randomUUID().replaceAll('-', '');
+    this.cvs.set(token, cv);
+    return `${this.url}/api/v1/cv-management/onetime-download?token=${token}`;
+  }
+}
+
+const view = (job: TopcvJob) => ({
+  success: true,
+  data: {
+    id: job.id,
+    status: job.status,
+    url: `https://www.topcv.vn/viec-lam/${job.id}.html`,
+    ...(job.rejectReason ? { reject_reason: job.rejectReason } : {}),
+  },
+});
+const unauthorized = { status: 401, json: { success: false, message: 'Unauthenticated.' } };
+const notFound = { status: 404, json: { success: false, message: 'Không tìm thấy tin tuyển dụng.' } };
+const invalid = (errors: Record<string, string[]>) => ({
+  status: 422,
+  json: { success: false, message: 'Dữ liệu không hợp lệ.', errors },
+});
+
+/** TopCV's employer API as the plugin uses it: the employer, its webhook settings, its jobs. */
+function apiRoutes(board: TopcvBoard): Record<string, RouteHandler> {
+  return {
     'GET /api/v1/employer/me': ({ headers }) => {
-      const employer = employerOf(headers);
+      const employer = board.employerOf(headers);
       if (!employer) return unauthorized;
       return { json: { success: true, data: { id: employer.id, name: employer.name } } };
     },
     // TopCV's integration settings: where the employer's webhooks go (what the connect page says to paste).
     'PUT /api/v1/employer/webhook': ({ headers, body }) => {
-      const employer = employerOf(headers);
+      const employer = board.employerOf(headers);
       if (!employer) return unauthorized;
       const url = (body as { url?: unknown })?.url;
       if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))
         return { status: 422, json: { success: false, errors: { url: ['URL không hợp lệ.'] } } };
-      webhookUrls.set(employer.id, url);
+      board.webhookUrls.set(employer.id, url);
       return { json: { success: true, data: { url } } };
     },
     'POST /api/v1/jobs': ({ headers, body }) => {
-      const employer = employerOf(headers);
+      const employer = board.employerOf(headers);
       if (!employer) return unauthorized;
       const key = String(headers['idempotency-key'] ?? '');
-      const existing = byKey.get(key);
-      if (key && existing !== undefined) return { json: view(jobs.get(existing)!) };
+      const existing = board.byKey.get(key);
+      if (key && existing !== undefined) return { json: view(board.jobs.get(existing)!) };
       const input = (body ?? {}) as XmlLessBody;
       const errors = invalidFields(input);
-      if (Object.keys(errors).length > 0)
-        return { status: 422, json: { success: false, message: 'Dữ liệu không hợp lệ.', errors } };
-      const job: TopcvJob = {
-        id: nextId++,
-        employerId: employer.id,
-        status: 'reviewing',
-        title: input.title,
-        body: input,
-      };
-      jobs.set(job.id, job);
+      if (Object.keys(errors).length > 0) return invalid(errors);
+      const job = board.add(employer.id, 'reviewing', input);
       if (key) {
-        byKey.set(key, job.id);
-        createdPerKey.set(key, (createdPerKey.get(key) ?? 0) + 1);
+        board.byKey.set(key, job.id);
+        board.createdPerKey.set(key, (board.createdPerKey.get(key) ?? 0) + 1);
       }
-      scheduleReview(job);
+      board.scheduleReview(job);
       return { status: 201, json: view(job) };
     },
     'GET /api/v1/jobs/:id': ({ headers, params }) => {
-      const job = owned(headers, params.id);
+      const job = board.owned(headers, params.id);
       return job === 'unauthorized' ? unauthorized : job === 'not found' ? notFound : { json: view(job) };
     },
     'PUT /api/v1/jobs/:id': ({ headers, params, body }) => {
-      const job = owned(headers, params.id);
+      const job = board.owned(headers, params.id);
       if (job === 'unauthorized') return unauthorized;
       if (job === 'not found') return notFound;
       if (job.status === 'stopped' || job.status === 'expired')
         return { status: 409, json: { success: false, message: 'Tin đã đóng.' } };
       const input = (body ?? {}) as XmlLessBody;
       const errors = invalidFields(input);
-      if (Object.keys(errors).length > 0)
-        return { status: 422, json: { success: false, message: 'Dữ liệu không hợp lệ.', errors } };
+      if (Object.keys(errors).length > 0) return invalid(errors);
       job.title = input.title;
       job.body = input;
       // Every change goes back to the moderators.
       job.status = 'reviewing';
       delete job.rejectReason;
-      scheduleReview(job);
+      board.scheduleReview(job);
       return { json: view(job) };
     },
     'POST /api/v1/jobs/:id/close': ({ headers, params }) => {
-      const job = owned(headers, params.id);
+      const job = board.owned(headers, params.id);
       if (job === 'unauthorized') return unauthorized;
       if (job === 'not found') return notFound;
       job.status = 'stopped';
       return { json: view(job) };
     },
-    // Controls for the demo and manual trials (not TopCV's API): what its moderators and candidates do.
+    // The one-time CV link of an application: the CV once, then gone.
+    'GET /api/v1/cv-management/onetime-download': ({ query }) => {
+      const token = query.get('token') ?? '';
+      const cv = board.cvs.get(token);
+      if (!cv) {
+        board.downloads.refused += 1;
+        return { status: 410, json: { success: false, message: 'Liên kết đã hết hạn.' } };
+      }
+      board.cvs.delete(token);
+      board.downloads.served += 1;
+      return { headers: { 'content-type': 'application/octet-stream' }, bytes: cv };
+    },
+  };
+}
+
+/** Controls for the demo and manual trials (not TopCV's API): what its moderators and candidates do. */
+function controlRoutes(board: TopcvBoard): Record<string, RouteHandler> {
+  return {
     'POST /_simulator/jobs/:id/review': async ({ params, body }) => {
       const input = (body ?? {}) as { approved?: unknown; reason?: unknown };
-      const job = jobs.get(Number(params.id));
+      const job = board.jobs.get(Number(params.id));
       if (job?.status !== 'reviewing') return { status: 409, json: { error: 'The job is not waiting for review.' } };
       const reason = typeof input.reason === 'string' ? input.reason : undefined;
-      const webhook = await review(job.id, input.approved !== false, reason);
+      const webhook = await board.review(job.id, input.approved !== false, reason);
       return { json: { status: job.status, webhook: webhook?.status ?? null } };
     },
     'POST /_simulator/jobs/:id/expire': async ({ params }) => {
-      if (!jobs.has(Number(params.id))) return { status: 404, json: { error: 'No such job.' } };
-      const webhook = await expire(Number(params.id));
+      if (!board.jobs.has(Number(params.id))) return { status: 404, json: { error: 'No such job.' } };
+      const webhook = await board.expire(Number(params.id));
       return { json: { status: 'expired', webhook: webhook?.status ?? null } };
     },
     'POST /_simulator/applications': async ({ body }) => {
       const input = (body ?? {}) as Record<string, unknown>;
       const text = (key: string) => (typeof input[key] === 'string' && input[key] ? (input[key] as string) : undefined);
-      const accessToken = employers[text('employerApiKey') ?? '']
+      const accessToken = board.employers[text('employerApiKey') ?? '']
         ? text('employerApiKey')!
-        : Object.keys(employers)[0]!;
+        : Object.keys(board.employers)[0]!;
       const name = text('name');
       if (!name) return { status: 422, json: { error: 'name is required' } };
       try {
-        const webhook = await apply(
+        const webhook = await board.apply(
           accessToken,
           typeof input.jobId === 'number' ? input.jobId : null,
           {
@@ -317,65 +352,45 @@ export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
             ...(text('cv') ? { cv: Buffer.from(text('cv')!) } : {}),
           },
         );
-        return { json: { webhook: webhook.status, application: applications.at(-1) } };
+        return { json: { webhook: webhook.status, application: board.applications.at(-1) } };
       } catch (error) {
         return { status: 409, json: { error: (error as Error).message } };
       }
     },
-    // The one-time CV link of an application: the CV once, then gone.
-    'GET /api/v1/cv-management/onetime-download': ({ query }) => {
-      const token = query.get('token') ?? '';
-      const cv = cvs.get(token);
-      if (!cv) {
-        downloads.refused += 1;
-        return { status: 410, json: { success: false, message: 'Liên kết đã hết hạn.' } };
-      }
-      cvs.delete(token);
-      downloads.served += 1;
-      return {
-        headers: { 'content-type': 'application/octet-stream' },
-        bytes: cv,
-      };
-    },
-  });
+  };
+}
 
-  /** Keeps a CV behind a one-time link, as TopCV does for each application. */
-  function hostCv(cv: Buffer): string {
-    const token = randomUUID().replaceAll('-', '');
-    cvs.set(token, cv);
-    return `${simulator.url}/api/v1/cv-management/onetime-download?token=${token}`;
-  }
-
+/**
+ * TopCV's employer API as the plugin uses it — jobs created, changed and closed with an employer's access token,
+ * reviewed by moderators — and TopCV's side of the webhooks: pass an employer's webhook URL to `setWebhookUrl`
+ * and reviews, closures and applications are posted there, signed with the employer's secret key, retried like
+ * TopCV does.
+ */
+export async function startTopcvSimulator(options: TopcvSimulatorOptions = {}) {
+  const board = new TopcvBoard(options.employers ?? TOPCV_EMPLOYERS, options.autoReviewMs);
+  const simulator = await startSimulator({ ...apiRoutes(board), ...controlRoutes(board) });
+  board.url = simulator.url;
   return Object.assign(simulator, {
-    jobs,
-    createdPerKey,
-    downloads,
-    applications,
-    hostCv,
+    jobs: board.jobs,
+    createdPerKey: board.createdPerKey,
+    downloads: board.downloads,
+    applications: board.applications,
+    hostCv: (cv: Buffer) => board.hostCv(cv),
     /** What an employer pastes into TopCV's integration settings: where its webhooks go. */
     setWebhookUrl(accessToken: string, url: string) {
-      webhookUrls.set(employers[accessToken]!.id, url);
+      board.webhookUrls.set(board.employers[accessToken]!.id, url);
     },
     /** A moderator's verdict on a job; resolves with the outcome of the webhook, if one is set up. */
-    review,
-    expire,
-    apply,
+    review: (id: number, approved: boolean, reason?: string) => board.review(id, approved, reason),
+    expire: (id: number) => board.expire(id),
+    apply: (...args: Parameters<TopcvBoard['apply']>) => board.apply(...args),
     /** A job posted on TopCV's own site, outside the API; shown. */
     createDirectly(accessToken: string, title: string): TopcvJob {
-      const employer = employers[accessToken]!;
-      const job: TopcvJob = {
-        id: nextId++,
-        employerId: employer.id,
-        status: 'displaying',
-        title,
-        body: { title, job_description: `<p>${title}</p>` },
-      };
-      jobs.set(job.id, job);
-      return job;
+      return board.add(board.employers[accessToken]!.id, 'displaying', { title, job_description: `<p>${title}</p>` });
     },
     /** Resolves once every webhook sent so far has been answered (or given up). */
     async settled() {
-      await Promise.all(sent);
+      await Promise.all(board.sent);
     },
   });
 }
