@@ -57,7 +57,9 @@ beforeAll(async () => {
   server = await startTestServer({
     env: fjordEnv(fjord.url, {
       EVENT_WEBHOOK_RETRY_SCHEDULE_MS: '20,40,80,160,320,640,640,640,640,640',
-      EVENT_WEBHOOK_TIMEOUT_MS: '1000',
+      // The receivers here fail by answering 500, never by hanging: a loaded machine must not turn slow answers
+      // into failures that use up the retries.
+      EVENT_WEBHOOK_TIMEOUT_MS: '10000',
     }),
   });
   token = await server.tokenFor('event-hooks');
