@@ -23,7 +23,7 @@ async function queue(server: BenchServer, contractId: string): Promise<void> {
        SELECT gen_random_uuid(), $1, jobs.id, $2, 'fjord-jobs', 'QUEUED', '{"sector": "FISHERIES", "remote": false, "municipality": "Bergen"}', now(), now()
        FROM jobs RETURNING id
      )
-     INSERT INTO delivery (id, posting_id, operation, status, idempotency_key, updated_at)
+     INSERT INTO board_outbox (id, posting_id, operation, status, idempotency_key, updated_at)
      SELECT gen_random_uuid(), postings.id, 'PUBLISH', 'PENDING', gen_random_uuid()::text, now() FROM postings`,
     [server.organizationId, contractId, POSTINGS],
   );
@@ -43,7 +43,7 @@ async function drain(server: BenchServer, count: number): Promise<number> {
   const workers: RunningProcess[] = [];
   try {
     for (let index = 0; index < count; index++) workers.push(runScript('src/worker.ts', env));
-    await Promise.all(workers.map((worker) => worker.waitFor(/Delivery worker started/, 60_000)));
+    await Promise.all(workers.map((worker) => worker.waitFor(/Worker started/, 60_000)));
     const started = performance.now();
     for (;;) {
       const { rows } = await server.db.query<{ published: string; failed: string }>(

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { ViewerCache } from './core/auth/viewer.ts';
 import { createDemoOrganization } from './core/demo.ts';
-import type { EventBus } from './core/events.ts';
+import type { TopicBus } from './core/topics.ts';
 import type { Database } from './db/database.ts';
 import { migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
 import { applicationPageRoute } from './http/application-page.ts';
@@ -24,7 +24,7 @@ export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
   url: string;
   db: Database;
-  eventBus: EventBus;
+  eventBus: TopicBus;
   /** Stops accepting, lets in-flight requests finish, closes sockets and the database. */
   stop(): Promise<void>;
 }
@@ -38,7 +38,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const migrations = await prepareDatabase(services);
     limitsRedis = rateLimitRedis(config, log);
     const rateLimits = createRateLimits(config.rateLimits, limitsRedis);
-    const viewers = new ViewerCache(db.prisma, services.events, config.authCacheTtlMs);
+    const viewers = new ViewerCache(db.prisma, services.topics, config.authCacheTtlMs);
     const isReady = async () => {
       try {
         return (await pendingMigrations(db.sql, migrations)).length === 0;

@@ -206,7 +206,7 @@ export interface Config {
   wsInitTimeoutMs: number;
   demoOrganization: boolean;
   worker: {
-    /** Run the delivery worker inside the API process. */
+    /** Run the worker inside the API process. */
     inProcess: boolean;
     concurrency: number;
     pollMs: number;

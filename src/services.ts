@@ -5,10 +5,10 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import { BoardRegistry } from './core/boards.ts';
 import { loadKeyring } from './core/crypto.ts';
-import { DeliveryWorker } from './core/delivery/worker.ts';
+import { Worker } from './core/worker/worker.ts';
 import { openDocumentStorage } from './core/documents/open.ts';
 import { DocumentLinks } from './core/documents/urls.ts';
-import { createEventBus, type EventBus } from './core/events.ts';
+import { createTopicBus, type TopicBus } from './core/topics.ts';
 import { loadPlugins } from './core/plugins/loader.ts';
 import type { Services } from './core/services.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -18,7 +18,7 @@ import { BUILT_IN_PLUGINS } from './plugins/index.ts';
 export interface ProcessServices extends Services {
   config: Config;
   db: Database;
-  bus: EventBus;
+  bus: TopicBus;
   /** The process's Prometheus metrics (the API serves them at /metrics). */
   metrics: Registry;
   /** The URL the server listens at, once it does, when PUBLIC_URL does not say it. */
@@ -42,7 +42,7 @@ export async function openServices(
         `Generated an encryption key for credentials in ${file}; set ENCRYPTION_KEYS in production and keep a copy of this key`,
       );
     const metrics = processMetrics(db);
-    const bus = createEventBus({ redisUrl: config.redisUrl, log });
+    const bus = createTopicBus({ redisUrl: config.redisUrl, log });
     let publicUrl = config.publicUrl ?? '';
     return {
       config,
@@ -52,7 +52,7 @@ export async function openServices(
       prisma: db.prisma,
       keyring,
       boards: BoardRegistry.fromConfig(plugins, config, log, metrics),
-      events: bus.events,
+      topics: bus.topics,
       log,
       documents: {
         storage: openDocumentStorage(config.documents),
@@ -76,7 +76,7 @@ export async function openServices(
 }
 
 /** The worker that delivers the queues: board calls, the webhook inbox, CV downloads, event deliveries, polls. */
-export const createWorker = (services: ProcessServices) => new DeliveryWorker(services, services.config.worker);
+export const createWorker = (services: ProcessServices) => new Worker(services, services.config.worker);
 
 function processMetrics(db: Database): Registry {
   const metrics = new Registry();

@@ -17,7 +17,7 @@ try {
   }
   const worker = createWorker(services);
   worker.start();
-  log.info(`Delivery worker started (${config.worker.concurrency} at a time)`);
+  log.info(`Worker started (${config.worker.concurrency} at a time)`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -350,12 +350,12 @@ describe('matching by job title when the board names no posting', () => {
 });
 
 describe('refused deliveries', () => {
-  const count = () => server.app.db.prisma.webhookDelivery.count();
+  const count = () => server.app.db.prisma.webhookInbox.count();
   const metric = async (outcome: string) => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const line = text
       .split('\n')
-      .find((entry) => entry.startsWith('webhook_deliveries_total{') && entry.includes(`outcome="${outcome}"`));
+      .find((entry) => entry.startsWith('webhook_inbox_received_total{') && entry.includes(`outcome="${outcome}"`));
     return Number(line?.split(' ').pop() ?? 0);
   };
 
@@ -435,7 +435,7 @@ describe('deliveries whose content cannot be stored', () => {
       'candidate.name: Too big: expected string to have <=300 characters',
     ]);
     await eventually(
-      async () => (await server.app.db.prisma.webhookDelivery.count({ where: { status: { not: 'DONE' } } })) === 0,
+      async () => (await server.app.db.prisma.webhookInbox.count({ where: { status: { not: 'DONE' } } })) === 0,
     );
     expect(await server.app.db.prisma.candidate.count()).toBe(stored);
     const recruiter = await server.tokenFor('candidates', 'RECRUITER');
@@ -487,7 +487,7 @@ describe('erasure', () => {
     });
     expect(await tablesContaining(needles)).toEqual([]);
     expect((await listFiles(documentsDir)).length).toBe(filesBefore.length - 1);
-    const inbox = await server.app.db.prisma.webhookDelivery.findMany({
+    const inbox = await server.app.db.prisma.webhookInbox.findMany({
       where: { contractId: contract.webhookUrl.split('/').pop()! },
     });
     expect(inbox.map((row) => row.status)).toEqual(['DONE', 'DONE']);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startFjordJobsSimulator, ACCOUNTS } from '../examples/fjord-jobs/simulator.ts';
+import { startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { consumeCredit, NotEnoughCredits, releaseCredit, reserveCredit } from '../src/core/credits.ts';
 import type { Simulator } from '@multiposting/plugin-sdk/simulator';
+import { connectFjord } from './support/fjord.ts';
+import { localId } from './support/graphql.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let simulator: Simulator;
@@ -20,23 +22,9 @@ afterAll(async () => {
   await simulator?.close();
 });
 
-async function contractWithCredits(credits: number): Promise<{ globalId: string; id: string }> {
-  const response = await server.graphql(
-    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
-    {
-      token: admin,
-      variables: {
-        input: {
-          environment: 'SANDBOX',
-          termsAccepted: true,
-          credits,
-          credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
-        },
-      },
-    },
-  );
-  const globalId = response.body.data!.connectFjordJobs.id as string;
-  return { globalId, id: Buffer.from(globalId, 'base64').toString().split(':')[1]! };
+async function contractWithCredits(credits: number | null): Promise<{ globalId: string; id: string }> {
+  const globalId = await connectFjord(server, admin, credits);
+  return { globalId, id: localId(globalId) };
 }
 
 const readCredits = async (globalId: string) =>
@@ -87,22 +75,8 @@ test('reserve, consume and release are ledger rows, each idempotent per referenc
 });
 
 test('a contract without a credit count never runs out', async () => {
-  const response = await server.graphql(
-    `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id credits { total used remaining } } } }`,
-    {
-      token: admin,
-      variables: {
-        input: {
-          environment: 'SANDBOX',
-          termsAccepted: true,
-          credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
-        },
-      },
-    },
-  );
-  const contract = response.body.data!.connectFjordJobs;
-  expect(contract.credits).toEqual({ total: null, used: 0, remaining: null });
-  const id = Buffer.from(contract.id, 'base64').toString().split(':')[1]!;
+  const { globalId, id } = await contractWithCredits(null);
+  expect(await readCredits(globalId)).toEqual({ total: null, used: 0, remaining: null });
   await Promise.all(Array.from({ length: 5 }, (_, index) => reserveCredit(server.app.db.prisma, id, `p${index}`)));
-  expect(await readCredits(contract.id)).toEqual({ total: null, used: 5, remaining: null });
+  expect(await readCredits(globalId)).toEqual({ total: null, used: 5, remaining: null });
 });

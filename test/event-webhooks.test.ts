@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { eventually, startTestServer, type TestServer } from './support/server.ts';
-import { createJobId, graphqlAs } from './support/graphql.ts';
+import { createJobId, graphqlAs, localId } from './support/graphql.ts';
 import { fjordEnv } from './support/fjord.ts';
 
 /** A system that receives our events: verifies each signature, and fails on demand. */
@@ -200,7 +200,7 @@ describe('delivering events', () => {
         Array.from({ length: 20 }, (_, index) => publish(contract.id, `Fisher ${index}`)),
       );
       const prisma = server.app.db.prisma;
-      const rowIds = postings.map((id) => Buffer.from(id, 'base64').toString().split(':')[1]!);
+      const rowIds = postings.map((id) => localId(id));
       await eventually(
         async () => (await prisma.posting.count({ where: { id: { in: rowIds }, status: 'PUBLISHED' } })) === 20,
         30_000,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { localId } from './support/graphql.ts';
 import {
   createTestDatabase,
   eventually,
@@ -221,8 +222,8 @@ describe('updating and withdrawing', () => {
       message: `Scheduled: it goes to Fjord Jobs at ${scheduled.publishAt.replace('T', ' ').slice(0, 16)} UTC.`,
     });
     // The publication waits in the outbox until its time.
-    const [rowId] = Buffer.from(scheduled.id, 'base64').toString().split(':').slice(1);
-    const outbox = await server.app.db.prisma.delivery.findFirstOrThrow({
+    const rowId = localId(scheduled.id);
+    const outbox = await server.app.db.prisma.boardOutbox.findFirstOrThrow({
       where: { postingId: rowId, operation: 'PUBLISH' },
     });
     expect(outbox.availableAt.toISOString()).toBe(scheduled.publishAt);
@@ -271,7 +272,7 @@ describe('updating and withdrawing', () => {
         )
       ).contract.credits;
       expect(credits).toEqual({ used: 0, remaining: 1 });
-      expect(await idle.app.db.prisma.delivery.count({ where: { status: 'PENDING' } })).toBe(0);
+      expect(await idle.app.db.prisma.boardOutbox.count({ where: { status: 'PENDING' } })).toBe(0);
     } finally {
       await idle.stop();
       await database.drop();

@@ -3,7 +3,7 @@ import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
 import type { CreateJobInput } from './support/generated/graphql.ts';
-import { createdJob, createJob as createJobAnswer, graphqlAs } from './support/graphql.ts';
+import { createdJob, createJob as createJobAnswer, graphqlAs, localId } from './support/graphql.ts';
 import { connectFjord as connectFjordContract, FAST_RETRIES, fjordEnv } from './support/fjord.ts';
 
 type FjordSimulator = Awaited<ReturnType<typeof startFjordJobsSimulator>>;
@@ -193,11 +193,11 @@ describe('publishing', () => {
     const contractId = await connectFjord(5);
     const { jobWithoutCity, ...boardFields } = fields as Record<string, unknown>;
     const job = await createJob(jobWithoutCity ? { location: null } : {});
-    const deliveries = await server.app.db.prisma.delivery.count();
+    const deliveries = await server.app.db.prisma.boardOutbox.count();
     const result = await publish(job.id, contractId, boardFields);
     expect(result.__typename).toBe('ValidationError');
     expect(result.fieldErrors.map((error: { path: string[] }) => error.path)).toContainEqual(path);
-    expect(await server.app.db.prisma.delivery.count()).toBe(deliveries);
+    expect(await server.app.db.prisma.boardOutbox.count()).toBe(deliveries);
     expect(
       (await gql('query ($id: ID!) { contract(id: $id) { credits { used } } }', { id: contractId })).contract.credits
         .used,
@@ -257,7 +257,7 @@ describe('publishing', () => {
 
     const expiring = await connectFjord(5);
     await server.app.db.prisma.contract.update({
-      where: { id: Buffer.from(expiring, 'base64').toString().split(':')[1]! },
+      where: { id: localId(expiring) },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
     expect(await publish(job.id, expiring)).toMatchObject({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { connectFjord, publishOnFjord } from './support/fjord.ts';
 import {
   createTestDatabase,
   eventually,
@@ -49,37 +50,7 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL a
       'subscription { postingStatusChanged { from to posting { id } } }',
     );
     await changes.ready;
-    const contract = await second.graphql(
-      `mutation ($input: ConnectFjordJobsInput!) { connectFjordJobs(input: $input) { ... on Contract { id } } }`,
-      {
-        token: admin,
-        variables: {
-          input: {
-            environment: 'SANDBOX',
-            termsAccepted: true,
-            credentials: { employerNumber: '123456', apiKey: ACCOUNTS['123456']!.apiKey },
-          },
-        },
-      },
-    );
-    const job = await second.graphql(
-      'mutation { createJob(input: { title: "Skipper", description: "<p>Sail.</p>", location: { city: "Bodø" } }) { ... on Job { id } } }',
-      { token: admin },
-    );
-    const posting = await second.graphql(
-      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
-      {
-        token: admin,
-        variables: {
-          input: {
-            jobId: job.body.data!.createJob.id,
-            contractId: contract.body.data!.connectFjordJobs.id,
-            boardFields: { sector: 'FISHERIES' },
-          },
-        },
-      },
-    );
-    const id = posting.body.data!.publishPosting.id;
+    const id = await publishOnFjord(second, admin, await connectFjord(second, admin), 'Skipper');
     await changes.waitUntil(
       (results) => results.some((result) => result.data?.postingStatusChanged.to === 'PUBLISHED'),
       15_000,

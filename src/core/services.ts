@@ -4,7 +4,7 @@ import type { BoardRegistry } from './boards.ts';
 import type { Keyring } from './crypto.ts';
 import type { DocumentStorage } from './documents/storage.ts';
 import type { DocumentLinks } from './documents/urls.ts';
-import type { Events } from './events.ts';
+import type { Topics } from './topics.ts';
 
 /** Where documents (CVs) are kept, how they are linked to, and the largest one taken in. */
 export interface Documents {
@@ -23,7 +23,7 @@ export interface Services {
   /** The loaded board plugins and the one way to call them. */
   boards: BoardRegistry;
   /** Pub/sub topics (subscriptions, worker wake-ups), across processes when Redis is configured. */
-  events: Events;
+  topics: Topics;
   log: Logger;
   documents: Documents;
   /** The absolute URL the API is reached at (webhook, feed and document links start with it). */

@@ -86,7 +86,7 @@ function formErrors(issues: readonly { path: PropertyKey[]; code: string }[], te
  */
 export function applicationPageRoute(
   deps: FeedDeps &
-    Pick<Services, 'events' | 'log' | 'documents'> & {
+    Pick<Services, 'topics' | 'log' | 'documents'> & {
       limit: Limit;
       addressOf: (request: IncomingMessage) => string;
     },

@@ -1,11 +1,11 @@
 import { isAsyncIterable, Repeater, type Plugin } from 'graphql-yoga';
-import type { Events } from '../core/events.ts';
+import type { Topics } from '../core/topics.ts';
 import type { Context } from '../schema/context.ts';
 
 /** A stream that ends when the token that opened it is revoked, in this process or any other. */
-function endWhenRevoked<T>(source: AsyncIterable<T>, events: Events, tokenId: string): AsyncIterableIterator<T> {
+function endWhenRevoked<T>(source: AsyncIterable<T>, topics: Topics, tokenId: string): AsyncIterableIterator<T> {
   const revoked = new Repeater<never>(async (_push, stop) => {
-    const revocations = events.subscribe('token.revoked');
+    const revocations = topics.subscribe('token.revoked');
     void stop.then(() => revocations.return?.());
     for await (const event of revocations) {
       if (event.tokenId === tokenId) break;
@@ -16,14 +16,14 @@ function endWhenRevoked<T>(source: AsyncIterable<T>, events: Events, tokenId: st
 }
 
 /** Ends every subscription, over SSE or WebSocket, as soon as the token behind it is revoked. */
-export function useEndSubscriptionsOnRevocation(events: Events): Plugin {
+export function useEndSubscriptionsOnRevocation(topics: Topics): Plugin {
   return {
     onSubscribe({ args }) {
       const viewer = (args.contextValue as Partial<Context>).viewer;
       if (!viewer) return;
       return {
         onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(endWhenRevoked(result, events, viewer.tokenId));
+          if (isAsyncIterable(result)) setResult(endWhenRevoked(result, topics, viewer.tokenId));
         },
       };
     },

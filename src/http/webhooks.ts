@@ -31,7 +31,7 @@ export function webhookRoute(
   },
 ) {
   const counter = new Counter({
-    name: 'webhook_deliveries_total',
+    name: 'webhook_inbox_received_total',
     help: 'Inbound board webhook deliveries by board and outcome.',
     labelNames: ['board', 'outcome'],
     registers: [deps.metrics],

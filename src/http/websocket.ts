@@ -11,7 +11,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseBearer } from '../core/auth/tokens.ts';
 import { authenticate, isTokenActive, type Viewer } from '../core/auth/viewer.ts';
-import type { Events } from '../core/events.ts';
+import type { Topics } from '../core/topics.ts';
 import type { PrismaClient } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { WebSocketInitialContext, Yoga } from './yoga.ts';
@@ -44,13 +44,13 @@ export function attachWebSocketServer(options: {
   server: HttpServer;
   yoga: Yoga;
   prisma: PrismaClient;
-  events: Events;
+  topics: Topics;
   log: Logger;
   metrics: Registry;
   initTimeoutMs: number;
   addressOf: (request: IncomingMessage) => string;
 }) {
-  const { yoga, prisma, events, metrics } = options;
+  const { yoga, prisma, topics, metrics } = options;
   const log = options.log.child({ component: 'websocket' });
   const wss = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
   const sockets = new SocketsByToken();
@@ -60,7 +60,7 @@ export function attachWebSocketServer(options: {
     registers: [metrics],
   });
 
-  const revocations = events.subscribe('token.revoked');
+  const revocations = topics.subscribe('token.revoked');
   void (async () => {
     for await (const { tokenId } of revocations) sockets.closeAll(tokenId);
   })();

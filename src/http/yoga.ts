@@ -32,12 +32,12 @@ export function createGraphQLServer(options: {
   rateLimits: RateLimits;
 }): Yoga {
   const { services } = options;
-  const { config, log, metrics, boards, events } = services;
+  const { config, log, metrics, boards, topics } = services;
   const core: Services = {
     prisma: services.prisma,
     keyring: services.keyring,
     boards,
-    events,
+    topics,
     log,
     documents: services.documents,
     publicUrl: services.publicUrl,
@@ -70,7 +70,7 @@ export function createGraphQLServer(options: {
     }),
     plugins: [
       authentication,
-      useEndSubscriptionsOnRevocation(events),
+      useEndSubscriptionsOnRevocation(topics),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
         maxAliases: { n: limits.maxAliases },

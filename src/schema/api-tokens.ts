@@ -81,7 +81,7 @@ builder.mutationField('createApiToken', (t) =>
     args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
     resolve: (_root, { input }, context) => {
       const viewer = viewerOf(context);
-      return createApiToken(context.prisma, context.events, viewer.organizationId, {
+      return createApiToken(context.prisma, context.topics, viewer.organizationId, {
         name: input.name,
         scopes: input.scopes,
         userId: input.userId?.id ?? viewer.userId,
@@ -98,7 +98,7 @@ builder.mutationField('revokeApiToken', (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [ApiTokenRef] }) },
     resolve: async (query, _root, { id }, context) => {
-      const record = await revokeApiToken(context.prisma, context.events, viewerOf(context).organizationId, id.id);
+      const record = await revokeApiToken(context.prisma, context.topics, viewerOf(context).organizationId, id.id);
       return context.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: record.id } });
     },
   }),
@@ -125,7 +125,7 @@ builder.subscriptionField('apiTokenChanged', (t) =>
     description: 'Tokens of the organisation being created or revoked (admins only).',
     authScopes: { admin: true },
     subscribe: (_root, _args, context) =>
-      context.events.subscribe('apiToken.changed', viewerOf(context).organizationId),
+      context.topics.subscribe('apiToken.changed', viewerOf(context).organizationId),
     resolve: (event) => event,
   }),
 );

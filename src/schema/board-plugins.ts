@@ -7,7 +7,7 @@ import { registerSchemaExtension } from './plugin-extensions.ts';
 import { viewerOf } from './context.ts';
 import { MoneyInput } from './contracts.ts';
 import { PostingReviewInterface, reviewedStream } from './postings.ts';
-import type { PostingReviewed } from '../core/events.ts';
+import type { PostingReviewed } from '../core/topics.ts';
 
 type FieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 

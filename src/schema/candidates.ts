@@ -7,7 +7,7 @@ import {
   rejectPendingCandidate,
 } from '../core/candidates/candidates.ts';
 import { NotFoundError } from '../core/errors.ts';
-import type { CandidateReceived } from '../core/events.ts';
+import type { CandidateReceived } from '../core/topics.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
 import { ApplicationStatus } from '../db/generated/prisma/enums.ts';
 import { BoardRef } from './boards.ts';
@@ -322,7 +322,7 @@ builder.subscriptionField('candidateReceived', (t) =>
     args: { filter: t.arg({ type: CandidateEventFilter }) },
     subscribe: (_root, { filter: wanted }, context) =>
       pipe(
-        context.events.subscribe('candidate.received', viewerOf(context).organizationId),
+        context.topics.subscribe('candidate.received', viewerOf(context).organizationId),
         filter(
           (event: CandidateReceived) =>
             (!wanted?.jobId || wanted.jobId.id === event.jobId) &&

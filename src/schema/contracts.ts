@@ -8,7 +8,7 @@ import {
   verifyContract,
 } from '../core/contracts/contracts.ts';
 import { creditBalance, type CreditBalance } from '../core/credits.ts';
-import type { ContractStatusChanged } from '../core/events.ts';
+import type { ContractStatusChanged } from '../core/topics.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { openFeedToken } from '../core/feeds/tokens.ts';
 import { contractNextAction } from '../core/next-action.ts';
@@ -197,7 +197,7 @@ export const ContractRef = builder.prismaNode('Contract', {
         "Events of the board's webhook deliveries that could not be stored (an unreadable field, a NUL character), the latest first: why, never their content. The delivery was answered as taken so that the board stops sending it (admins).",
       args: { first: t.arg.int({ defaultValue: 20 }) },
       resolve: async (contract, { first }, context) => {
-        const rows = await context.prisma.webhookDelivery.findMany({
+        const rows = await context.prisma.webhookInbox.findMany({
           where: { contractId: contract.id, NOT: { setAside: { equals: [] } } },
           orderBy: { receivedAt: 'desc' },
           take: Math.min(Math.max(first ?? 20, 1), 100),
@@ -402,7 +402,7 @@ builder.subscriptionField('contractStatusChanged', (t) =>
     args: { filter: t.arg({ type: ContractEventFilter }) },
     subscribe: (_root, { filter: wanted }, context) =>
       pipe(
-        context.events.subscribe('contract.statusChanged', viewerOf(context).organizationId),
+        context.topics.subscribe('contract.statusChanged', viewerOf(context).organizationId),
         filter(
           (event: ContractStatusChanged) =>
             (!wanted?.contractId || wanted.contractId.id === event.contractId) &&

@@ -223,7 +223,7 @@ builder.mutationField('replayWebhookDelivery', (t) =>
     args: { id: t.arg.globalID({ required: true, for: [DeliveryRef] }) },
     resolve: async (query, _root, { id }, context) => {
       const delivery = await replayDelivery(context, viewerOf(context).organizationId, id.id);
-      context.events.publish('eventDelivery.queued', {});
+      context.topics.publish('eventDelivery.queued', {});
       return context.prisma.eventDelivery.findUniqueOrThrow({ ...query, where: { id: delivery.id } });
     },
   }),

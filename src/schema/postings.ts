@@ -3,7 +3,7 @@ import { ContractStateError, effectiveStatus } from '../core/contracts/contracts
 import { postingNextAction } from '../core/next-action.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
 import { BoardUnavailableError, NotFoundError, ValidationError } from '../core/errors.ts';
-import type { PostingReviewed, PostingStatusChanged } from '../core/events.ts';
+import type { PostingReviewed, PostingStatusChanged } from '../core/topics.ts';
 import {
   boardFieldErrors,
   linkExistingPosting,
@@ -118,10 +118,10 @@ export const PostingRef = builder.prismaNode('Posting', {
         'A withdrawal is on its way to the board: the posting stays live (its status) until the board has taken it off.',
       select: {
         _count: {
-          select: { deliveries: { where: { operation: 'WITHDRAW', status: { in: ['PENDING', 'PROCESSING'] } } } },
+          select: { boardOutbox: { where: { operation: 'WITHDRAW', status: { in: ['PENDING', 'PROCESSING'] } } } },
         },
       },
-      resolve: (posting) => posting._count.deliveries > 0,
+      resolve: (posting) => posting._count.boardOutbox > 0,
     }),
     nextAction: t.field({
       type: NextActionRef,
@@ -129,7 +129,7 @@ export const PostingRef = builder.prismaNode('Posting', {
         'What to do about the posting now, or that nothing is needed: a code for a frontend, words for people.',
       select: { contract: { select: { status: true, expiresAt: true } } },
       resolve: async (posting, _args, context) => {
-        const withdrawal = await context.prisma.delivery.findFirst({
+        const withdrawal = await context.prisma.boardOutbox.findFirst({
           where: { postingId: posting.id, operation: 'WITHDRAW' },
           orderBy: { createdAt: 'desc' },
           select: { status: true },
@@ -316,7 +316,7 @@ builder.subscriptionField('postingStatusChanged', (t) =>
     args: { filter: t.arg({ type: PostingEventFilter }) },
     subscribe: (_root, { filter: wanted }, context) =>
       pipe(
-        context.events.subscribe('posting.statusChanged', viewerOf(context).organizationId),
+        context.topics.subscribe('posting.statusChanged', viewerOf(context).organizationId),
         filter(
           (event: PostingStatusChanged) =>
             (!wanted?.contractId || wanted.contractId.id === event.contractId) &&
@@ -437,7 +437,7 @@ const PostingReviewedRef = builder
 /** The organisation's review verdicts, optionally of one board, as they are committed. */
 export function reviewedStream(context: Context, boardId: string | null | undefined) {
   return pipe(
-    context.events.subscribe('posting.reviewed', viewerOf(context).organizationId),
+    context.topics.subscribe('posting.reviewed', viewerOf(context).organizationId),
     filter((event: PostingReviewed) => !boardId || event.boardId === boardId),
   );
 }

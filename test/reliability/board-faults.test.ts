@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
 import { eventually, startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
-import { createJobId, graphqlAs } from '../support/graphql.ts';
+import { createJobId, graphqlAs, localId } from '../support/graphql.ts';
 import { connectFjord as connectFjordContract, FAST_RETRIES, fjordEnv } from '../support/fjord.ts';
 
 /** A board that fails in every way a remote API can, while postings are published through it. */
@@ -78,14 +78,14 @@ describe.runIf(TEST_DB === 'postgres')('a failing board', () => {
       }
       expect(postings.every((posting) => posting.__typename === 'Posting')).toBe(true);
       const prisma = server.app.db.prisma;
-      const ids = postings.map((posting) => Buffer.from(posting.id, 'base64').toString().split(':')[1]!);
+      const ids = postings.map((posting) => localId(posting.id));
       await eventually(
         async () => (await prisma.posting.count({ where: { id: { in: ids }, status: 'PUBLISHED' } })) === COUNT,
         90_000,
         'every posting published',
       );
 
-      const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: ids } } });
+      const deliveries = await prisma.boardOutbox.findMany({ where: { postingId: { in: ids } } });
       const keys = deliveries.map((delivery) => delivery.idempotencyKey);
       expect(deliveries.every((delivery) => delivery.status === 'DONE')).toBe(true);
       expect(keys.map((key) => fjord.state.createdPerKey.get(key))).toEqual(keys.map(() => 1));

@@ -206,7 +206,7 @@ describe.runIf(TEST_DB === 'postgres')('PostgreSQL restarted under load', () => 
       const postings = await prisma.posting.findMany({
         select: { externalId: true, job: { select: { title: true } } },
       });
-      const deliveries = await prisma.delivery.findMany({ select: { idempotencyKey: true, status: true } });
+      const deliveries = await prisma.boardOutbox.findMany({ select: { idempotencyKey: true, status: true } });
       expect(deliveries.every((delivery) => delivery.status === 'DONE')).toBe(true);
       expect(deliveries.map((delivery) => fjord.state.createdPerKey.get(delivery.idempotencyKey))).toEqual(
         deliveries.map(() => 1),

@@ -10,7 +10,7 @@ import {
 } from '../../src/plugins/topcv/simulator.ts';
 import { sendWebhook, type SendOutcome, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 import { runScript, type RunningProcess } from '../support/process.ts';
-import { createTestDatabase, eventually, startTestServer, type TestDatabase } from '../support/server.ts';
+import { createTestDatabase, eventually, graphqlData, startTestServer, type TestDatabase } from '../support/server.ts';
 
 const [topcvKey, topcvEmployer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
 const SECRET = topcvEmployer.secretKey;
@@ -25,18 +25,11 @@ afterAll(() => topcv?.close());
 
 type Query = (query: string, variables?: Record<string, unknown>) => Promise<Record<string, any>>;
 
-function graphqlAt(url: () => string, token: string): Query {
-  return async (query, variables) => {
-    const response = await fetch(`${url()}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
-    expect(body.errors).toBeUndefined();
-    return body.data!;
-  };
-}
+/** The GraphQL client of a server that may run in another process (its URL read at each call). */
+const graphqlAt =
+  (url: () => string, token: string): Query =>
+  (query, variables) =>
+    graphqlData(url(), query, variables, token);
 
 /** A TopCV contract and one open job per title; returns the contract's webhook URL and the job ids by title. */
 async function setUp(gql: Query): Promise<{ webhookUrl: string; jobs: Map<string, string> }> {
@@ -175,12 +168,12 @@ describe('the webhook inbox under load', () => {
 
       const prisma = server.app.db.prisma;
       await eventually(
-        async () => (await prisma.webhookDelivery.count({ where: { status: 'DONE' } })) === 860,
+        async () => (await prisma.webhookInbox.count({ where: { status: 'DONE' } })) === 860,
         120_000,
         'the inbox to be applied',
       );
       const appliedMs = Date.now() - started;
-      expect(await prisma.webhookDelivery.count()).toBe(860);
+      expect(await prisma.webhookInbox.count()).toBe(860);
 
       const seen = new Map<string, string>();
       for (const [title, jobId] of jobs) {

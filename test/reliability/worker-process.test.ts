@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
-import { connectFjord } from '../support/fjord.ts';
-import { createJobId } from '../support/graphql.ts';
+import { connectFjord, publishOnFjord } from '../support/fjord.ts';
+import { createJobId, localId } from '../support/graphql.ts';
 import { runScript, type RunningProcess } from '../support/process.ts';
 import {
   createTestDatabase,
@@ -15,7 +15,7 @@ import {
 import { adminQuery } from '../support/services.ts';
 
 // Separate worker processes share PostgreSQL; the embedded database is one process, so this is PostgreSQL only.
-describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
+describe.runIf(TEST_DB === 'postgres')('worker processes', () => {
   let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
   let database: TestDatabase;
   let server: TestServer;
@@ -45,18 +45,7 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     const contractId = await connectFjord(server, token, 40);
     const postingIds: string[] = [];
     for (let index = 0; index < 40; index++) {
-      const job = await server.graphql(
-        `mutation { createJob(input: { title: "Welder ${index}", description: "<p>Weld.</p>", location: { city: "Stavanger" } }) { ... on Job { id } } }`,
-        { token },
-      );
-      const posting = await server.graphql(
-        `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
-        {
-          token,
-          variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: { sector: 'ENERGY' } } },
-        },
-      );
-      postingIds.push(Buffer.from(posting.body.data!.publishPosting.id, 'base64').toString().split(':')[1]!);
+      postingIds.push(localId(await publishOnFjord(server, token, contractId, `Welder ${index}`)));
     }
 
     fjord.setLatency(400);
@@ -79,7 +68,7 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     const prisma = server.app.db.prisma;
-    const heldByTheDead = await prisma.delivery.count({
+    const heldByTheDead = await prisma.boardOutbox.count({
       where: { postingId: { in: postingIds }, status: 'PROCESSING' },
     });
     expect(heldByTheDead).toBeGreaterThan(0);
@@ -95,7 +84,7 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
 
-    const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: postingIds } } });
+    const deliveries = await prisma.boardOutbox.findMany({ where: { postingId: { in: postingIds } } });
     expect(deliveries.map((delivery) => delivery.status)).toEqual(deliveries.map(() => 'DONE'));
     expect(deliveries.map((delivery) => fjord.state.createdPerKey.get(delivery.idempotencyKey))).toEqual(
       deliveries.map(() => 1),
@@ -123,18 +112,7 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
     fjord.setLatency(100);
     const postingIds: string[] = [];
     for (let index = 0; index < 30; index++) {
-      const job = await server.graphql(
-        `mutation { createJob(input: { title: "Diver ${index}", description: "<p>Dive.</p>", location: { city: "Tromsø" } }) { ... on Job { id } } }`,
-        { token },
-      );
-      const posting = await server.graphql(
-        `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }`,
-        {
-          token,
-          variables: { input: { jobId: job.body.data!.createJob.id, contractId, boardFields: { sector: 'ENERGY' } } },
-        },
-      );
-      postingIds.push(Buffer.from(posting.body.data!.publishPosting.id, 'base64').toString().split(':')[1]!);
+      postingIds.push(localId(await publishOnFjord(server, token, contractId, `Diver ${index}`)));
       // Cut every connection of the database but our own, twice during the run.
       if (index === 10 || index === 20) {
         await adminQuery(
@@ -157,7 +135,7 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
       'all 30 postings published',
     );
     fjord.setLatency(0);
-    const deliveries = await prisma.delivery.findMany({ where: { postingId: { in: postingIds } } });
+    const deliveries = await prisma.boardOutbox.findMany({ where: { postingId: { in: postingIds } } });
     expect(deliveries.map((delivery) => fjord.state.createdPerKey.get(delivery.idempotencyKey))).toEqual(
       deliveries.map(() => 1),
     );
@@ -181,12 +159,12 @@ describe.runIf(TEST_DB === 'postgres')('delivery worker processes', () => {
       token,
     );
     expect(publishPosting.__typename, JSON.stringify(publishPosting)).toBe('Posting');
-    const postingId = Buffer.from(publishPosting.id, 'base64').toString().split(':')[1]!;
+    const postingId = localId(publishPosting.id);
     const createdBefore = fjord.state.jobs.size;
     const workerEnv = { ...env, WORKER_POLL_MS: '100', DELIVERY_LEASE_MS: '2000', LOG_LEVEL: 'info' };
     const first = runScript('src/worker.ts', workerEnv);
     workers.push(first);
-    await first.waitFor(/Delivery worker started/);
+    await first.waitFor(/Worker started/);
     first.child.kill('SIGKILL');
     await first.exited;
     const prisma = server.app.db.prisma;

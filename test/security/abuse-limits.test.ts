@@ -97,7 +97,7 @@ describe('rate limits answer 429 with Retry-After and run nothing', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await refused.json()).toMatchObject({ error: 'rate_limited' });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(/webhook_deliveries_total\{board="topcv",outcome="rate_limited"\} 1/);
+    expect(metrics).toMatch(/webhook_inbox_received_total\{board="topcv",outcome="rate_limited"\} 1/);
   });
 
   test('behind TRUST_PROXY, X-Forwarded-For is the address; without it, the header changes nothing', async () => {

@@ -1,4 +1,5 @@
 import { ACCOUNTS } from '../../examples/fjord-jobs/simulator.ts';
+import { CreateJob } from './operations.ts';
 import { activeContract, type TestServer } from './server.ts';
 
 /** The server environment of a test that publishes through the Fjord Jobs example plugin and its simulator. */
@@ -35,4 +36,20 @@ export async function connectFjord(server: TestServer, token: string, credits: n
     token,
   );
   return activeContract(server, token, connectFjordJobs.id);
+}
+
+/** Creates a job and publishes it on the Fjord Jobs contract; returns the posting's global id. */
+export async function publishOnFjord(server: TestServer, token: string, contractId: string, title = 'Welder') {
+  const input = { title, description: '<p>Weld.</p>', location: { city: 'Stavanger' } };
+  const { createJob } = await server.data(CreateJob, { input }, token);
+  if (createJob.__typename !== 'Job') throw new Error(`createJob was refused: ${JSON.stringify(createJob)}`);
+  const { publishPosting } = await server.data(
+    `mutation ($input: PublishPostingInput!) {
+      publishPosting(input: $input) { __typename ... on Posting { id } ... on Error { message } }
+    }`,
+    { input: { jobId: createJob.id, contractId, boardFields: { sector: 'ENERGY' } } },
+    token,
+  );
+  if (publishPosting.__typename !== 'Posting') throw new Error(`publishPosting: ${JSON.stringify(publishPosting)}`);
+  return publishPosting.id as string;
 }

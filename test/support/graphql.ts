@@ -34,3 +34,6 @@ export async function createdJob(gql: Gql, input: Partial<CreateJobInput> = {}, 
 /** The id of a job created with `input`; fails the test if createJob refused it. */
 export const createJobId = async (gql: Gql, input: Partial<CreateJobInput> = {}, token?: string) =>
   (await createdJob(gql, input, token)).id;
+
+/** The database id inside a global id (`base64("Type:id")`), to look at rows directly. */
+export const localId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;

@@ -43,6 +43,39 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
   body: { data?: Data; errors?: { message: string; extensions?: Record<string, unknown>; path?: string[] }[] };
 }
 
+/** POSTs an operation to the GraphQL endpoint of the server at `url`. */
+export async function postGraphql<Data = Record<string, any>>(
+  url: string,
+  query: string | TypedDocumentNode<Data, any>,
+  { token, variables }: { token?: string; variables?: Record<string, unknown> } = {},
+): Promise<GraphQLResponse<Data>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
+  });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+/** The data of an operation that must succeed at the server at `url`; fails the test on any error. */
+export async function graphqlData<Data = Record<string, any>, Variables = Record<string, unknown>>(
+  url: string,
+  query: string | TypedDocumentNode<Data, Variables>,
+  variables?: Variables,
+  token?: string,
+): Promise<Data> {
+  const response = await postGraphql(url, query, {
+    ...(token ? { token } : {}),
+    ...(variables ? { variables: variables as Record<string, unknown> } : {}),
+  });
+  expect(response.body.errors, typeof query === 'string' ? query : print(query)).toBeUndefined();
+  return response.body.data!;
+}
+
 export interface TestServer {
   app: App;
   url: string;
@@ -96,32 +129,14 @@ export async function startTestServer(
   const wsUrl = `${app.url.replace(/^http/, 'ws')}/graphql`;
   const listening: { bus: App['eventBus']; batch: Batch | null } = { bus: app.eventBus, batch: null };
   const clients: Client[] = [];
-  const graphql: TestServer['graphql'] = async (query, { token, variables } = {}) => {
-    const response = await fetch(`${app.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
-    });
-    return { status: response.status, headers: response.headers, body: await response.json() };
-  };
+  const graphql: TestServer['graphql'] = (query, options) => postGraphql(app.url, query, options);
   return {
     app,
     url: app.url,
     dataDir: config.dataDir,
     logs,
     graphql,
-    async data(query, variables, token) {
-      const response = await graphql(query, {
-        ...(token ? { token } : {}),
-        ...(variables ? { variables: variables as Record<string, unknown> } : {}),
-      });
-      expect(response.body.errors, typeof query === 'string' ? query : print(query)).toBeUndefined();
-      return response.body.data!;
-    },
+    data: (query, variables, token) => graphqlData(app.url, query, variables, token),
     async tokenFor(slug, role = 'ADMIN') {
       const { token } = await issueBootstrapToken(app.db.prisma, { slug, role, tokenName: `${role} test token` });
       return token;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { eventually } from '../support/server.ts';
+import { eventually, graphqlData } from '../support/server.ts';
 import { ROOT, runScript } from '../support/process.ts';
 
 /**
@@ -91,16 +91,7 @@ test('a plugin scaffolded by the packed SDK type-checks, passes the kit and is l
   try {
     const [, token] = await server.waitFor(/admin token, shown this once, is (\S+)/, 60_000);
     const [, url] = await server.waitFor(/Listening on (http:\/\/\S+) /, 60_000);
-    const gql = async (query: string, variables?: Record<string, unknown>) => {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
-      expect(body.errors).toBeUndefined();
-      return body.data!;
-    };
+    const gql = (query: string, variables?: Record<string, unknown>) => graphqlData(url!, query, variables, token);
     expect((await gql('{ boards(search: "acme") { id name } }')).boards).toEqual([
       { id: 'acme-jobs', name: 'Acme Jobs' },
     ]);

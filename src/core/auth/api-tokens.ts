@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/database.ts';
 import { TokenScope } from '../../db/generated/prisma/enums.ts';
 import { NotFoundError, parseInput } from '../errors.ts';
-import type { Events } from '../events.ts';
-import { publishAfter } from '../events.ts';
+import type { Topics } from '../topics.ts';
+import { publishAfter } from '../topics.ts';
 import { generateToken } from './tokens.ts';
 import { forgetToken } from './viewer.ts';
 
@@ -29,14 +29,14 @@ export async function insertToken(
 
 export async function createApiToken(
   prisma: PrismaClient,
-  events: Events,
+  topics: Topics,
   organizationId: string,
   input: { name: string; scopes: TokenScope[]; userId: string },
 ) {
   const parsed = parseInput(tokenInputSchema, input);
   const user = await prisma.user.findFirst({ where: { id: input.userId, organizationId }, select: { id: true } });
   if (!user) throw new NotFoundError('user', input.userId);
-  return publishAfter(events, async (emit) => {
+  return publishAfter(topics, async (emit) => {
     const created = await insertToken(prisma, { organizationId, userId: user.id, ...parsed });
     emit('apiToken.changed', organizationId, { action: 'CREATED', tokenId: created.record.id });
     return created;
@@ -44,8 +44,8 @@ export async function createApiToken(
 }
 
 /** Revokes a token of the organisation; revoking one already revoked changes nothing. */
-export async function revokeApiToken(prisma: PrismaClient, events: Events, organizationId: string, tokenId: string) {
-  return publishAfter(events, async (emit) => {
+export async function revokeApiToken(prisma: PrismaClient, topics: Topics, organizationId: string, tokenId: string) {
+  return publishAfter(topics, async (emit) => {
     const updated = await prisma.apiToken.updateManyAndReturn({
       where: { id: tokenId, organizationId, revokedAt: null },
       data: { revokedAt: new Date() },

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../db/database.ts';
-import type { Events } from '../events.ts';
+import type { Topics } from '../topics.ts';
 import type { Role, TokenScope } from '../../db/generated/prisma/enums.ts';
 import { hashToken } from './tokens.ts';
 
@@ -70,12 +70,12 @@ export class ViewerCache {
 
   constructor(
     private readonly prisma: PrismaClient,
-    events: Events,
+    topics: Topics,
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
   ) {
     caches.add(this);
-    const revocations = events.subscribe('token.revoked');
+    const revocations = topics.subscribe('token.revoked');
     this.revocations = revocations;
     void (async () => {
       for await (const { tokenId } of revocations) this.forget(tokenId);

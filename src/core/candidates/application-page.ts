@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Events } from '../events.ts';
+import type { Topics } from '../topics.ts';
 import { effectiveStatus } from '../contracts/contracts.ts';
 import { feedSourceOf } from '../postings/board-state.ts';
 import type { FeedDeps } from '../feeds/open.ts';
@@ -81,7 +81,7 @@ export interface ApplicationForm {
  * in the first stage of the job (the CV checked like any other). False when this form was already submitted.
  */
 export async function submitApplication(
-  deps: FeedDeps & { events: Events },
+  deps: FeedDeps & { topics: Topics },
   page: ApplicationPage,
   form: ApplicationForm,
   now = new Date(),

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Application, Candidate, Prisma } from '../../db/generated/prisma/client.ts';
 import type { Services } from '../services.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
-import { publishAfter, type Emit } from '../events.ts';
+import { publishAfter, type Emit } from '../topics.ts';
 import { announce } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
 import { postingByExternalId } from '../postings/postings.ts';
-import type { InboxEvent, StoredInboxEvent } from '../webhooks/events.ts';
+import type { InboxEvent, StoredInboxEvent } from '../webhooks/inbox-events.ts';
 import { matchJobByTitle } from './matching.ts';
 
-export type CandidateDeps = Pick<Services, 'prisma' | 'events' | 'documents' | 'log'>;
+export type CandidateDeps = Pick<Services, 'prisma' | 'topics' | 'documents' | 'log'>;
 
 /** Where an application came from: the inbox row of a board's webhook delivery. */
 export interface ApplicationSource {
@@ -150,7 +150,7 @@ export async function assignPendingCandidate(
   candidateId: string,
   jobId: string,
 ): Promise<Application> {
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await ownCandidate(tx, organizationId, candidateId);
       const job = await tx.job.findFirst({ where: { id: rowId(jobId), organizationId } });
@@ -242,12 +242,12 @@ export async function deleteCandidate(
       select: { storageKey: true },
     });
     const applications = await tx.application.count({ where: { candidateId: candidate.id } });
-    const deliveries = await tx.webhookDelivery.findMany({
+    const deliveries = await tx.webhookInbox.findMany({
       where: { candidateIds: { has: candidate.id } },
       select: { id: true, events: true, candidateIds: true },
     });
     for (const delivery of deliveries) {
-      await tx.webhookDelivery.update({
+      await tx.webhookInbox.update({
         where: { id: delivery.id },
         data: {
           events: (delivery.events as unknown as StoredInboxEvent[]).map((event) =>

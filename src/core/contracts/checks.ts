@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../db/database.ts';
 import type { ContractStatus } from '../../db/generated/prisma/client.ts';
 import { BoardUnavailableError } from '../errors.ts';
 import { healthSchema } from '@multiposting/plugin-sdk/host';
-import { publishAfter } from '../events.ts';
+import { publishAfter } from '../topics.ts';
 import { pluginOf, recordStatusChange, verify, type ContractDeps } from './contracts.ts';
 import { openCredentials } from './credentials.ts';
 
@@ -13,10 +13,10 @@ import { openCredentials } from './credentials.ts';
  * again). The status callers see already follows the date (effectiveStatus); this tells it when it happens.
  */
 export async function announceExpiredContracts(
-  deps: Pick<ContractDeps, 'prisma' | 'events'>,
+  deps: Pick<ContractDeps, 'prisma' | 'topics'>,
   limit = 20,
 ): Promise<number> {
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       const due = await tx.$queryRaw<
         { id: string; organization_id: string; board_id: string; status: ContractStatus }[]
@@ -103,7 +103,7 @@ export async function checkContract(deps: ContractDeps, contractId: string, sign
 
   const redact = (text: string) => boards.redact(text, credentials);
   const suspendedReason = health.suspendedReason ? redact(health.suspendedReason) : null;
-  await publishAfter(deps.events, (emit) =>
+  await publishAfter(deps.topics, (emit) =>
     prisma.$transaction(async (tx) => {
       const current = await tx.contract.findUniqueOrThrow({ where: { id: contract.id } });
       if (current.status !== 'ACTIVE' && current.status !== 'SUSPENDED') return;

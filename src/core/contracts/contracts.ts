@@ -16,13 +16,13 @@ import {
   ValidationError,
   type FieldError,
 } from '../errors.ts';
-import { publishAfter, type Emit } from '../events.ts';
+import { publishAfter, type Emit } from '../topics.ts';
 import { announce } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
 import { newFeedToken, noFeedToken } from '../feeds/tokens.ts';
 import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
 
-export type ContractDeps = Pick<Services, 'prisma' | 'keyring' | 'boards' | 'events' | 'log'>;
+export type ContractDeps = Pick<Services, 'prisma' | 'keyring' | 'boards' | 'topics' | 'log'>;
 
 /** The contract is not in a state that allows the operation (e.g. disconnecting one already disconnected). */
 export class ContractStateError extends DomainError {
@@ -323,7 +323,7 @@ export async function updateContract(
   }
 
   const changedKeys = credentials ? Object.keys(input.credentials ?? {}) : [];
-  const updated = await publishAfter(deps.events, (emit) =>
+  const updated = await publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       const next = await tx.contract.update({
         where: { id: contractId },
@@ -376,7 +376,7 @@ export async function disconnectContract(deps: ContractDeps, actor: Viewer, cont
   const contract = await findContract(deps.prisma, actor.organizationId, contractId);
   if (contract.status === 'NOT_CONFIGURED')
     throw new ContractStateError(contract.status, 'The contract is already disconnected.');
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await tx.contractCredential.deleteMany({ where: { contractId } });
       const updated = await tx.contract.update({
@@ -497,7 +497,7 @@ export async function verify(
     }
   }
   const nextCheckAt = nextCheckAfterVerification(plugin, status, retryPending, deps.boards.contractCheckMs);
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       const updated = await tx.contract.update({
         where: { id: contract.id },

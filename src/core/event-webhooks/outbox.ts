@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Prisma } from '../../db/database.ts';
-import type { Emit, EventTopics } from '../events.ts';
+import type { Emit, TopicMap } from '../topics.ts';
 
 /** The events organisations can receive on their endpoints, by their name on the wire. */
 export const EVENT_TYPES = {
@@ -12,7 +12,7 @@ export const EVENT_TYPES = {
 
 export type PublicTopic = keyof typeof EVENT_TYPES;
 export type EventType = (typeof EVENT_TYPES)[PublicTopic];
-type EventOf<Topic extends PublicTopic> = EventTopics[Topic][1];
+type EventOf<Topic extends PublicTopic> = TopicMap[Topic][1];
 
 /** The event as endpoints receive it: global ids, as the GraphQL API shows them. */
 function describe<Topic extends PublicTopic>(

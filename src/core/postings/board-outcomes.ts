@@ -1,10 +1,10 @@
 import type { PrismaClient } from '../../db/database.ts';
-import type { Delivery, Posting, PostingStatus, Prisma } from '../../db/generated/prisma/client.ts';
+import type { BoardOutbox, Posting, PostingStatus, Prisma } from '../../db/generated/prisma/client.ts';
 import type { PostingState } from '@multiposting/plugin-sdk';
 import { openCredentials } from '../contracts/credentials.ts';
 import { consumeCredit, releaseCredit } from '../credits.ts';
 import { BoardUnavailableError } from '../errors.ts';
-import { publishAfter } from '../events.ts';
+import { publishAfter } from '../topics.ts';
 import { postingJob } from '../jobs.ts';
 import type { Services } from '../services.ts';
 import { fetchBoardState } from './board-state.ts';
@@ -13,7 +13,7 @@ import { BOARD_STATUS, LIVE_STATUSES, transition } from './postings.ts';
 // The posting lifecycle on the board's side: what a call of the board outbox or a poll of the board makes of a
 // posting. The request side (publish, update, withdraw, …) is in postings.ts; the worker only schedules both.
 
-type Deps = Pick<Services, 'prisma' | 'boards' | 'keyring' | 'events'>;
+type Deps = Pick<Services, 'prisma' | 'boards' | 'keyring' | 'topics'>;
 
 type OutboxPosting = Prisma.PostingGetPayload<{ include: { job: true; contract: { include: { credentials: true } } } }>;
 
@@ -28,7 +28,7 @@ export interface BoardAnswer {
 /** A posting and the outbox row being delivered for it. */
 export interface OutboxCall {
   posting: OutboxPosting;
-  operation: Delivery['operation'];
+  operation: BoardOutbox['operation'];
   idempotencyKey: string;
   attempt: number;
 }
@@ -46,7 +46,7 @@ export async function markSubmitted(deps: Deps, call: OutboxCall): Promise<void>
   const { posting } = call;
   if (call.operation !== 'PUBLISH' || posting.status !== 'QUEUED') return;
   const name = deps.boards.get(posting.boardId)?.name ?? posting.boardId;
-  await publishAfter(deps.events, (emit) =>
+  await publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction((tx) =>
       transition(tx, emit, posting, 'SUBMITTED', { message: `Sending to ${name}.`, attempt: call.attempt }),
     ),
@@ -211,7 +211,7 @@ export async function pollPosting(
     });
     return;
   }
-  await publishAfter(deps.events, (emit) =>
+  await publishAfter(deps.topics, (emit) =>
     prisma.$transaction(async (tx) => {
       const current = await tx.posting.findUniqueOrThrow({ where: { id: postingId } });
       const next = state ? BOARD_STATUS[state.status] : null;

@@ -7,15 +7,15 @@ import type { Viewer } from '../auth/viewer.ts';
 import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
 import { consumeCredit, releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
-import type { Emit } from '../events.ts';
+import type { Emit } from '../topics.ts';
 import { announce } from '../event-webhooks/outbox.ts';
-import { publishAfter } from '../events.ts';
+import { publishAfter } from '../topics.ts';
 import { rowId } from '../ids.ts';
 import { postingJob } from '../jobs.ts';
 import type { Services } from '../services.ts';
 import { checkOnBoard, feedSourceOf, fetchBoardState } from './board-state.ts';
 
-export type PostingDeps = Pick<Services, 'prisma' | 'boards' | 'events' | 'keyring'>;
+export type PostingDeps = Pick<Services, 'prisma' | 'boards' | 'topics' | 'keyring'>;
 
 /** The board cannot do what was asked (its plugin does not declare the capability). */
 export class UnsupportedOperation extends DomainError {
@@ -121,9 +121,9 @@ function queue(
   idempotencyKey = randomUUID(),
   availableAt?: Date,
 ) {
-  return tx.delivery
+  return tx.boardOutbox
     .create({ data: { postingId, operation, idempotencyKey, ...(availableAt ? { availableAt } : {}) } })
-    .then((delivery) => emit('delivery.queued', { deliveryId: delivery.id }));
+    .then((row) => emit('boardOutbox.queued', { id: row.id }));
 }
 
 /**
@@ -244,7 +244,7 @@ export async function publishPosting(
       `This ${plugin.name} contract mirrors your website: its feed holds the open jobs shown on your website (onWebsite). Switch it to a dedicated medium to publish vacancies one by one.`,
     );
   }
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await lockForNewPosting(tx, job.id, contract.id);
       await reserveCreditWithin(tx, contract.id, postingId);
@@ -341,7 +341,7 @@ export async function updatePosting(
       { boardFields: boardFields as Prisma.InputJsonValue },
       'Corrected and queued again.',
     );
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await tx.posting.update({
         where: { id: posting.id },
@@ -376,16 +376,16 @@ export async function withdrawPosting(deps: PostingDeps, viewer: Viewer, posting
 }
 
 async function withdrawLoaded(
-  deps: Pick<PostingDeps, 'prisma' | 'events'>,
+  deps: Pick<PostingDeps, 'prisma' | 'topics'>,
   posting: Posting,
   plugin: BoardPlugin,
   why?: string,
 ): Promise<Posting> {
   if (!LIVE_STATUSES.includes(posting.status))
     throw new PostingStateError(posting.status, `The posting is already ${posting.status}.`);
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
-      const cancelled = await tx.delivery.updateMany({
+      const cancelled = await tx.boardOutbox.updateMany({
         where: { postingId: posting.id, operation: 'PUBLISH', status: 'PENDING', attempts: 0 },
         data: { status: 'DONE', lastError: 'Cancelled: withdrawn before it was sent.' },
       });
@@ -405,7 +405,7 @@ async function withdrawLoaded(
         });
         return { ...posting, status: 'WITHDRAWN' as const };
       }
-      const pending = await tx.delivery.findFirst({
+      const pending = await tx.boardOutbox.findFirst({
         where: { postingId: posting.id, operation: 'WITHDRAW', status: { in: ['PENDING', 'PROCESSING'] } },
       });
       if (pending) throw new PostingStateError(posting.status, 'A withdrawal of this posting is already on its way.');
@@ -468,7 +468,7 @@ export function claimDueClosings(prisma: PrismaClient, limit: number): Promise<{
 
 /** Withdraws a posting at its scheduled closing time, if it is still live. */
 export async function closeScheduledPosting(
-  deps: Pick<PostingDeps, 'prisma' | 'boards' | 'events'>,
+  deps: Pick<PostingDeps, 'prisma' | 'boards' | 'topics'>,
   postingId: string,
 ): Promise<void> {
   const posting = await deps.prisma.posting.findUniqueOrThrow({ where: { id: postingId } });
@@ -528,11 +528,11 @@ async function requeuePublication(
   const status = effectiveStatus(posting.contract);
   if (status !== 'ACTIVE')
     throw new ContractStateError(status, `The contract is ${status}; only an ACTIVE contract can publish.`);
-  const publication = await deps.prisma.delivery.findFirst({
+  const publication = await deps.prisma.boardOutbox.findFirst({
     where: { postingId: posting.id, operation: 'PUBLISH' },
     orderBy: { createdAt: 'desc' },
   });
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       const rounds = await tx.postingEvent.count({ where: { postingId: posting.id, type: 'RETRIED' } });
       const creditReference = `${posting.id}:retry-${rounds + 1}`;
@@ -546,11 +546,11 @@ async function requeuePublication(
       });
       await transition(tx, emit, posting, 'QUEUED', { message });
       if (publication) {
-        await tx.delivery.update({
+        await tx.boardOutbox.update({
           where: { id: publication.id },
           data: { status: 'PENDING', attempts: 0, availableAt: new Date(), lastError: null },
         });
-        emit('delivery.queued', { deliveryId: publication.id });
+        emit('boardOutbox.queued', { id: publication.id });
       } else {
         await queue(tx, emit, posting.id, 'PUBLISH');
       }
@@ -583,7 +583,7 @@ export async function linkExistingPosting(
   ]);
   const state = await fetchBoardState(deps, plugin, contract, externalId);
   if (!state) throw new NotFoundError(`posting on ${plugin.name}`, externalId);
-  return publishAfter(deps.events, (emit) =>
+  return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await lockForNewPosting(tx, job.id, contract.id);
       // One board posting maps to at most one live posting of the organisation, whichever of its contracts (two

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 
 /** The queue tables: rows go PENDING → PROCESSING (under a lease) → DONE or FAILED. */
-export type QueueTable = 'delivery' | 'webhook_delivery' | 'event_delivery' | 'document_download';
+export type QueueTable = 'board_outbox' | 'webhook_inbox' | 'event_delivery' | 'document_download';
 
 /**
  * Gives the rows whose lease ran out (their worker died or stalled) back to the queue, as PENDING. Done apart from
@@ -18,7 +18,7 @@ export function releaseExpiredLeases(prisma: PrismaClient, table: QueueTable): P
 
 /** The tables whose rows carry updated_at. */
 const touched = (table: QueueTable) =>
-  table === 'delivery' || table === 'document_download' ? ', updated_at = now()' : '';
+  table === 'board_outbox' || table === 'document_download' ? ', updated_at = now()' : '';
 
 /** A row claimed from a queue table: its id, how many times it was claimed, and the lease that owns it now. */
 export interface ClaimedRow {
@@ -33,7 +33,7 @@ export interface ClaimedRow {
  */
 export function claimDueRows(
   prisma: PrismaClient,
-  table: Exclude<QueueTable, 'delivery' | 'event_delivery'>,
+  table: Exclude<QueueTable, 'board_outbox' | 'event_delivery'>,
   limit: number,
   leaseMs: number,
 ): Promise<ClaimedRow[]> {

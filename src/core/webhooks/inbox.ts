@@ -5,14 +5,14 @@ import { applyCandidateApplied, type StoredDocument } from '../candidates/candid
 import type { Services } from '../services.ts';
 import { checkDocument, safeFileName } from '../documents/files.ts';
 import { queueDownload } from '../documents/downloads.ts';
-import { publishAfter, type Emit } from '../events.ts';
+import { publishAfter, type Emit } from '../topics.ts';
 import { LIVE_STATUSES, postingByExternalId, transition } from '../postings/postings.ts';
 import type { ClaimedRow } from '../queue/claim-loop.ts';
-import { inboxEventSchema, type InboxEvent, type StoredInboxEvent } from './events.ts';
+import { inboxEventSchema, type InboxEvent, type StoredInboxEvent } from './inbox-events.ts';
 
-export type InboxDeps = Pick<Services, 'prisma' | 'events' | 'log' | 'keyring' | 'documents'>;
+export type InboxDeps = Pick<Services, 'prisma' | 'topics' | 'log' | 'keyring' | 'documents'>;
 
-/** An inbox row claimed from its queue (claimDueRows on webhook_delivery). */
+/** An inbox row claimed from its queue (claimDueRows on webhook_inbox). */
 export type ClaimedInboxRow = ClaimedRow;
 
 type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
@@ -80,8 +80,8 @@ async function applyPostingEvent(
  * candidates and stored documents instead of carrying the bytes.
  */
 export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<void> {
-  const { prisma, events: bus, log } = deps;
-  const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: claimed.id } });
+  const { prisma, topics: bus, log } = deps;
+  const row = await prisma.webhookInbox.findUniqueOrThrow({ where: { id: claimed.id } });
   const events = z.array(inboxEventSchema).parse(row.events);
   const documents = await Promise.all(
     events.map((event, index) =>
@@ -93,7 +93,7 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
     prisma.$transaction(
       async (tx) => {
         const [held] = await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM webhook_delivery WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${claimed.lease_token}::uuid FOR UPDATE`;
+          SELECT id FROM webhook_inbox WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${claimed.lease_token}::uuid FOR UPDATE`;
         // Our lease ran out and another worker has the row now: its outcome counts, not ours.
         if (!held) return;
         const source = {
@@ -146,7 +146,7 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
               : {}),
           });
         }
-        await tx.webhookDelivery.update({
+        await tx.webhookInbox.update({
           where: { id: row.id },
           data: {
             status: 'DONE',

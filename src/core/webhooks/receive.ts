@@ -7,9 +7,9 @@ import { webhookEventSchema, webhookResultSchema } from '@multiposting/plugin-sd
 import { z } from 'zod';
 import { holdsNul } from '../text.ts';
 import { BoardUnavailableError } from '../errors.ts';
-import type { InboxEventInput } from './events.ts';
+import type { InboxEventInput } from './inbox-events.ts';
 
-export type ReceiveDeps = Pick<Services, 'prisma' | 'boards' | 'keyring' | 'events' | 'log'>;
+export type ReceiveDeps = Pick<Services, 'prisma' | 'boards' | 'keyring' | 'topics' | 'log'>;
 
 export type ReceiveOutcome =
   | 'accepted'
@@ -124,7 +124,7 @@ export interface SetAsideEvent {
  * was already stored (a duplicate: nothing is written).
  */
 export async function storeInInbox(
-  deps: Pick<ReceiveDeps, 'prisma' | 'events'>,
+  deps: Pick<ReceiveDeps, 'prisma' | 'topics'>,
   delivery: {
     organizationId: string;
     contractId: string;
@@ -135,12 +135,12 @@ export async function storeInInbox(
   },
 ): Promise<boolean> {
   const [row] = await deps.prisma.$queryRaw<{ id: string }[]>`
-    INSERT INTO webhook_delivery (id, organization_id, contract_id, board_id, delivery_id, events, set_aside)
+    INSERT INTO webhook_inbox (id, organization_id, contract_id, board_id, delivery_id, events, set_aside)
     VALUES (gen_random_uuid(), ${delivery.organizationId}::uuid, ${delivery.contractId}::uuid, ${delivery.boardId}, ${delivery.deliveryId},
             ${JSON.stringify(delivery.events as Prisma.InputJsonValue[])}::jsonb, ${JSON.stringify(delivery.setAside ?? [])}::jsonb)
     ON CONFLICT (contract_id, delivery_id) DO NOTHING
     RETURNING id::text AS id`;
   if (!row) return false;
-  await deps.events.publish('inbox.queued', { id: row.id });
+  await deps.topics.publish('webhookInbox.queued', { id: row.id });
   return true;
 }

@@ -154,7 +154,8 @@ const parser = new XMLParser({
   isArray: (name) => ['Id', 'Warning', 'Error'].includes(name),
 });
 
-const text = (value: unknown): string =>
+/** The text of a parsed element, with or without attributes. */
+export const text = (value: unknown): string =>
   typeof value === 'string'
     ? value
     : value && typeof value === 'object' && '#text' in value

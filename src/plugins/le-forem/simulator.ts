@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { create } from 'xmlbuilder2';
 import { htmlToText } from '@multiposting/plugin-sdk';
 import { startSimulator } from '@multiposting/plugin-sdk/simulator';
+import { text } from './position-opening.ts';
 
 /** Partner code → API key (subscription key) of the ACCEPTANCE environment. */
 export const LE_FOREM_PARTNERS: Record<string, string> = {
@@ -89,12 +90,6 @@ const parser = new XMLParser({
   parseTagValue: false,
   isArray: (name) => ['PhysicalLocation', 'JobCategory', 'PositionSchedule', 'Competency'].includes(name),
 });
-const text = (value: unknown): string =>
-  typeof value === 'string'
-    ? value
-    : value && typeof value === 'object' && '#text' in value
-      ? String(value['#text'])
-      : '';
 
 type Message = { field?: string; message: string };
 

@@ -403,7 +403,7 @@ describe("applications in TopCV's shape, the CV behind a one-time link", () => {
     );
     expect(again.status).toBe(202);
     await eventually(
-      async () => (await server.app.db.prisma.webhookDelivery.count({ where: { status: { not: 'DONE' } } })) === 0,
+      async () => (await server.app.db.prisma.webhookInbox.count({ where: { status: { not: 'DONE' } } })) === 0,
       10_000,
       'the repeated delivery to be applied',
     );

@@ -47,26 +47,26 @@ export interface CandidateReceived {
  * Every event the API publishes. Topics with an organisation id are only ever subscribed to with the
  * subscriber's own organisation, which is what scopes events to a tenant.
  */
-export type EventTopics = {
+export type TopicMap = {
   'apiToken.changed': [organizationId: string, event: ApiTokenChanged];
   'posting.statusChanged': [organizationId: string, event: PostingStatusChanged];
   'posting.reviewed': [organizationId: string, event: PostingReviewed];
   'candidate.received': [organizationId: string, event: CandidateReceived];
   'contract.statusChanged': [organizationId: string, event: ContractStatusChanged];
   /** Internal: a webhook delivery is in the inbox; workers apply it now. */
-  'inbox.queued': [event: { id: string }];
+  'webhookInbox.queued': [event: { id: string }];
   /** Internal: a delivery is waiting; workers in every process look at the outbox now instead of at their next poll. */
-  'delivery.queued': [event: { deliveryId: string }];
+  'boardOutbox.queued': [event: { id: string }];
   /** Internal: an organisation's endpoints have events waiting; workers send them now. */
   'eventDelivery.queued': [event: Record<string, never>];
   /** Internal: every process closes the connections that authenticated with this token. */
   'token.revoked': [event: { tokenId: string }];
 };
 
-export type Events = PubSub<EventTopics>;
+export type Topics = PubSub<TopicMap>;
 
-export interface EventBus {
-  events: Events;
+export interface TopicBus {
+  topics: Topics;
   /**
    * How many listeners were ever added on topics `topic` accepts, counted once they can hear events (in this
    * process at once; with Redis once Redis has confirmed the channel). It never goes down: a test waits on it to
@@ -90,20 +90,20 @@ class ListenerCounts {
 }
 
 /** In-process publish/subscribe, or Redis fan-out between processes when REDIS_URL is set. */
-export function createEventBus(options: { redisUrl?: string | undefined; log: Logger }): EventBus {
+export function createTopicBus(options: { redisUrl?: string | undefined; log: Logger }): TopicBus {
   if (!options.redisUrl) {
     // Every open subscription listens for revocations on this target: many listeners are expected, not a leak.
     const counts = new ListenerCounts();
     const target = new CountingEventTarget(counts);
     setMaxListeners(0, target);
     return {
-      events: createPubSub<EventTopics>({ eventTarget: target as PubSubEventTarget }),
+      topics: createPubSub<TopicMap>({ eventTarget: target as PubSubEventTarget }),
       listenersAdded: (topic) => counts.total(topic),
       close: async () => undefined,
     };
   }
 
-  const log = options.log.child({ component: 'events' });
+  const log = options.log.child({ component: 'topics' });
   const connect = (role: string) => {
     const client = new Redis(options.redisUrl!, { maxRetriesPerRequest: 3, lazyConnect: false });
     client.on('error', (error) => log.warn({ role, err: error.message }, 'Redis connection error; retrying'));
@@ -113,7 +113,7 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
   const subscribeClient = connect('subscribe');
   const counts = new ListenerCounts();
   return {
-    events: createPubSub<EventTopics>({
+    topics: createPubSub<TopicMap>({
       eventTarget: redisEventTarget(publishClient, subscribeClient, log, counts) as PubSubEventTarget,
     }),
     listenersAdded: (topic) => counts.total(topic),
@@ -218,9 +218,9 @@ function redisEventTarget(
   };
 }
 
-type PubSubEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<EventTopics>>[0]>['eventTarget']>;
+type PubSubEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<TopicMap>>[0]>['eventTarget']>;
 
-type Publication = { [Topic in keyof EventTopics]: [Topic, ...EventTopics[Topic]] }[keyof EventTopics];
+type Publication = { [Topic in keyof TopicMap]: [Topic, ...TopicMap[Topic]] }[keyof TopicMap];
 
 /** Records an event to publish once the surrounding transaction has committed (see publishAfter). */
 export type Emit = (...publication: Publication) => void;
@@ -229,7 +229,7 @@ export type Emit = (...publication: Publication) => void;
  * Runs `work` and publishes what it emitted only once it has returned, i.e. after its transaction committed.
  * Work that throws publishes nothing.
  */
-export async function publishAfter<T>(events: Events, work: (emit: Emit) => Promise<T>): Promise<T> {
+export async function publishAfter<T>(events: Topics, work: (emit: Emit) => Promise<T>): Promise<T> {
   const pending: Publication[] = [];
   const result = await work((...publication) => pending.push(publication));
   for (const publication of pending) (events.publish as (...args: unknown[]) => void)(...publication);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.ts';
-import type { Delivery } from '../../db/generated/prisma/client.ts';
+import type { BoardOutbox } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import { announceExpiredContracts, checkContract, claimDueContracts } from '../contracts/checks.ts';
 import { BoardUnavailableError } from '../errors.ts';
-import { publishAfter } from '../events.ts';
+import { publishAfter } from '../topics.ts';
 import { downloadDocument, type ClaimedDownload } from '../documents/downloads.ts';
 import { claimEventDeliveries, sendEventDelivery, type ClaimedEventDelivery } from '../event-webhooks/sender.ts';
 import {
@@ -26,10 +26,10 @@ export type WorkerDeps = Omit<Services, 'publicUrl'>;
 
 export type WorkerOptions = Omit<Config['worker'], 'inProcess'>;
 
-interface Claimed {
+interface ClaimedOutboxRow {
   id: string;
   posting_id: string;
-  operation: Delivery['operation'];
+  operation: BoardOutbox['operation'];
   idempotency_key: string;
   attempts: number;
   lease_token: string;
@@ -54,14 +54,14 @@ const nothingToRelease = async () => 0;
  * scheduled closings. Rows are claimed with FOR UPDATE SKIP LOCKED under a lease, so workers share the work and the
  * rows of one that died are taken again. What the work does to postings is in core/postings; the worker schedules.
  */
-export class DeliveryWorker {
+export class Worker {
   private running = false;
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private readonly workerId = randomUUID().slice(0, 8);
   private readonly loops: Pick<ClaimLoop<never>, 'start' | 'stop'>[];
   private readonly woken: {
-    topic: 'delivery.queued' | 'inbox.queued' | 'eventDelivery.queued';
+    topic: 'boardOutbox.queued' | 'webhookInbox.queued' | 'eventDelivery.queued';
     loop: { wake(): void };
   }[];
   private subscriptions: AsyncIterator<unknown>[] = [];
@@ -70,7 +70,7 @@ export class DeliveryWorker {
     private readonly deps: WorkerDeps,
     private readonly options: WorkerOptions,
   ) {
-    this.log = deps.log.child({ component: 'delivery', worker: this.workerId });
+    this.log = deps.log.child({ component: 'worker', worker: this.workerId });
     const { prisma } = deps;
     const { leaseMs } = options;
     const release = (table: QueueTable) => () => releaseExpiredLeases(prisma, table);
@@ -83,14 +83,14 @@ export class DeliveryWorker {
     ) => new ClaimLoop<Row>(name, releaseRows, claim, handle, { ...options, pollMs }, this.log);
     const outbox = loop(
       'board outbox calls',
-      release('delivery'),
+      release('board_outbox'),
       (limit) => this.claim(limit),
-      (row) => this.deliver(row),
+      (row) => this.runOutboxCall(row),
     );
     const inbox = loop(
       'webhook inbox rows',
-      release('webhook_delivery'),
-      (limit) => claimDueRows(prisma, 'webhook_delivery', limit, leaseMs),
+      release('webhook_inbox'),
+      (limit) => claimDueRows(prisma, 'webhook_inbox', limit, leaseMs),
       (row: ClaimedInboxRow) => this.receive(row),
     );
     const downloads = loop(
@@ -137,8 +137,8 @@ export class DeliveryWorker {
     );
     this.loops = [outbox, inbox, downloads, eventDeliveries, polls, contracts, closings];
     this.woken = [
-      { topic: 'delivery.queued', loop: outbox },
-      { topic: 'inbox.queued', loop: inbox },
+      { topic: 'boardOutbox.queued', loop: outbox },
+      { topic: 'webhookInbox.queued', loop: inbox },
       { topic: 'eventDelivery.queued', loop: eventDeliveries },
     ];
   }
@@ -147,10 +147,10 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     for (const { topic, loop } of this.woken) {
-      const events = this.deps.events.subscribe(topic);
-      this.subscriptions.push(events);
+      const wakeups = this.deps.topics.subscribe(topic);
+      this.subscriptions.push(wakeups);
       void (async () => {
-        for await (const _event of events) loop.wake();
+        for await (const _event of wakeups) loop.wake();
       })();
     }
     for (const loop of this.loops) loop.start();
@@ -177,7 +177,7 @@ export class DeliveryWorker {
         { inbox: row.id, attempt: row.attempts, err: message },
         retry ? 'Could not apply a webhook delivery; retrying' : 'Gave up applying a webhook delivery',
       );
-      await this.deps.prisma.webhookDelivery.updateMany({
+      await this.deps.prisma.webhookInbox.updateMany({
         where: { id: row.id, status: 'PROCESSING', leaseToken: row.lease_token },
         data: retry
           ? {
@@ -193,17 +193,17 @@ export class DeliveryWorker {
   }
 
   /** Claims outbox rows due now whose posting has no earlier row still waiting. */
-  private claim(limit: number): Promise<Claimed[]> {
+  private claim(limit: number): Promise<ClaimedOutboxRow[]> {
     const token = randomUUID();
-    return this.deps.prisma.$queryRaw<Claimed[]>`
-      UPDATE delivery AS d
+    return this.deps.prisma.$queryRaw<ClaimedOutboxRow[]>`
+      UPDATE board_outbox AS d
       SET status = 'PROCESSING', attempts = d.attempts + 1, lease_token = ${token}::uuid,
           lease_until = now() + (${this.options.leaseMs}::int * interval '1 millisecond'), updated_at = now()
       WHERE d.id IN (
-        SELECT c.id FROM delivery AS c
+        SELECT c.id FROM board_outbox AS c
         WHERE c.status = 'PENDING' AND c.available_at <= now()
           AND NOT EXISTS (
-            SELECT 1 FROM delivery AS e
+            SELECT 1 FROM board_outbox AS e
             WHERE e.posting_id = c.posting_id AND e.created_at < c.created_at AND e.status IN ('PENDING', 'PROCESSING')
           )
         ORDER BY c.available_at
@@ -217,13 +217,13 @@ export class DeliveryWorker {
    * Makes one outbox row's call to the board and records its outcome in one transaction: the row is done, or due
    * again after a backoff, or failed; the posting moves on (core/postings/board-outcomes.ts) once no try is left.
    */
-  private async deliver(delivery: Claimed): Promise<void> {
-    const { prisma, events } = this.deps;
+  private async runOutboxCall(row: ClaimedOutboxRow): Promise<void> {
+    const { prisma, topics } = this.deps;
     const call: OutboxCall = {
-      posting: await loadOutboxPosting(this.deps, delivery.posting_id),
-      operation: delivery.operation,
-      idempotencyKey: delivery.idempotency_key,
-      attempt: delivery.attempts,
+      posting: await loadOutboxPosting(this.deps, row.posting_id),
+      operation: row.operation,
+      idempotencyKey: row.idempotency_key,
+      attempt: row.attempts,
     };
     await markSubmitted(this.deps, call);
     let answer: BoardAnswer | undefined;
@@ -234,13 +234,13 @@ export class DeliveryWorker {
       if (!(error instanceof BoardUnavailableError)) throw error;
       failure = error;
     }
-    const retry = failure?.retryable === true && delivery.attempts < this.options.maxAttempts;
+    const retry = failure?.retryable === true && row.attempts < this.options.maxAttempts;
     const polls = this.deps.boards.get(call.posting.boardId)?.capabilities.includes('statusPolling') ?? false;
     const lease = { leaseToken: null, leaseUntil: null };
-    await publishAfter(events, (emit) =>
+    await publishAfter(topics, (emit) =>
       prisma.$transaction(async (tx) => {
-        const owned = await tx.delivery.updateMany({
-          where: { id: delivery.id, status: 'PROCESSING', leaseToken: delivery.lease_token },
+        const owned = await tx.boardOutbox.updateMany({
+          where: { id: row.id, status: 'PROCESSING', leaseToken: row.lease_token },
           data: answer
             ? { status: 'DONE', ...lease, lastError: null }
             : retry
@@ -249,7 +249,7 @@ export class DeliveryWorker {
                   ...lease,
                   lastError: failure!.message,
                   availableAt: new Date(
-                    Date.now() + retryDelay(delivery.attempts, this.options, failure!.retryAfterSeconds),
+                    Date.now() + retryDelay(row.attempts, this.options, failure!.retryAfterSeconds),
                   ),
                 }
               : { status: 'FAILED', ...lease, lastError: failure!.message },
@@ -262,7 +262,7 @@ export class DeliveryWorker {
               postingId: call.posting.id,
               type: 'DELIVERY_RETRY',
               message: failure!.message,
-              attempt: delivery.attempts,
+              attempt: row.attempts,
             },
           });
           return;
