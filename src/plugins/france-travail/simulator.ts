@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startSimulator, type SimulatorResponse } from '@multiposting/plugin-sdk/simulator';
+import { type RouteHandler, startSimulator, type SimulatorResponse } from '@multiposting/plugin-sdk/simulator';
 
 export interface FranceTravailClient {
   key: string;
@@ -111,151 +111,194 @@ function invalidFields(body: Record<string, any>): { champ: string; message: str
   return errors;
 }
 
-/**
- * France Travail's partner APIs for one environment: OAuth2 client credentials (tokens that expire, scopes a
- * sandbox client only gets once its access request is granted), offers that moderators approve or refuse after a
- * delay, quality rates and production suspensions, sandbox access requests decided by rule, and a rate limit.
- * France Travail has no push: partners read an offer's state.
- */
-export async function startFranceTravailSimulator(options: FranceTravailSimulatorOptions = {}) {
-  const environment = options.environment ?? 'SANDBOX';
-  const clients = structuredClone(options.clients ?? FRANCE_TRAVAIL_CLIENTS);
-  const tokens = new Map<string, { clientId: string; expiresAt: number }>();
-  const offers = new Map<string, FranceTravailOffer>();
-  const byKey = new Map<string, string>();
-  const accessRequests = new Map<string, FranceTravailAccessRequest>();
-  const quality = new Map<string, { rate: number; suspendedReason: string | null }>();
-  const recentCalls = new Map<string, number[]>();
-  const counters = { rateLimited: 0 };
-  let rateLimit = options.rateLimit;
-  let nextId = environment === 'PRODUCTION' ? 200_000 : 100_000;
+/** France Travail's state in one environment, and what its moderators and access desk decide. */
+class FranceTravailBoard {
+  readonly tokens = new Map<string, { clientId: string; expiresAt: number }>();
+  readonly offers = new Map<string, FranceTravailOffer>();
+  /** `partyId:Idempotency-Key` → offer id. */
+  readonly byKey = new Map<string, string>();
+  readonly accessRequests = new Map<string, FranceTravailAccessRequest>();
+  readonly quality = new Map<string, { rate: number; suspendedReason: string | null }>();
+  readonly recentCalls = new Map<string, number[]>();
+  readonly counters = { rateLimited: 0 };
+  readonly clients: Record<string, FranceTravailClient>;
+  readonly environment: 'SANDBOX' | 'PRODUCTION';
+  rateLimit: { requests: number; perMs: number } | undefined;
+  private nextId: number;
+
+  constructor(readonly options: FranceTravailSimulatorOptions) {
+    this.environment = options.environment ?? 'SANDBOX';
+    this.clients = structuredClone(options.clients ?? FRANCE_TRAVAIL_CLIENTS);
+    this.rateLimit = options.rateLimit;
+    this.nextId = this.environment === 'PRODUCTION' ? 200_000 : 100_000;
+  }
 
   /** Decisions are taken lazily, when anything is next asked of the board. */
-  const settle = () => {
+  settle() {
     const now = Date.now();
-    for (const request of accessRequests.values()) {
-      if (request.status !== 'EN_COURS' || now < request.decideAt) continue;
-      const min = options.minPositionsPerYear ?? 5;
-      if (CLOSED_SIRETS.has(request.siret))
-        Object.assign(request, { status: 'REFUSEE', motif: 'Établissement fermé au répertoire SIRENE.' });
-      else if (request.positionsPerYear < min)
-        Object.assign(request, {
-          status: 'REFUSEE',
-          motif: `L'accès est réservé aux employeurs qui recrutent au moins ${min} postes par an.`,
-        });
-      else {
-        request.status = 'ACCORDEE';
-        clients[request.clientId]!.sandboxAccess = true;
-      }
-    }
-    for (const offer of offers.values()) {
+    for (const request of this.accessRequests.values())
+      if (request.status === 'EN_COURS' && now >= request.decideAt) this.decideAccess(request);
+    for (const offer of this.offers.values()) {
       if (offer.status !== 'EN_ATTENTE_VALIDATION' || now < offer.reviewAt) continue;
       const text = `${offer.body.intitule} ${offer.body.description}`;
       const mention = DISCRIMINATORY.map((pattern) => pattern.exec(text)?.[0]).find(Boolean);
       offer.status = mention ? 'REFUSEE' : 'PUBLIEE';
       if (mention) offer.motifRefus = `Mention discriminatoire : « ${mention} ».`;
     }
-  };
-  const qualityOf = (partyId: string) => quality.get(partyId) ?? { rate: 96.5, suspendedReason: null };
+  }
+
+  private decideAccess(request: FranceTravailAccessRequest) {
+    const min = this.options.minPositionsPerYear ?? 5;
+    if (CLOSED_SIRETS.has(request.siret))
+      Object.assign(request, { status: 'REFUSEE', motif: 'Établissement fermé au répertoire SIRENE.' });
+    else if (request.positionsPerYear < min)
+      Object.assign(request, {
+        status: 'REFUSEE',
+        motif: `L'accès est réservé aux employeurs qui recrutent au moins ${min} postes par an.`,
+      });
+    else {
+      request.status = 'ACCORDEE';
+      this.clients[request.clientId]!.sandboxAccess = true;
+    }
+  }
+
+  qualityOf(partyId: string) {
+    return this.quality.get(partyId) ?? { rate: 96.5, suspendedReason: null };
+  }
 
   /** The client behind a bearer token, or the refusal to answer. */
-  const caller = (
-    headers: Record<string, unknown>,
-  ): { clientId: string; client: FranceTravailClient } | SimulatorResponse => {
-    const token = tokens.get(String(headers.authorization ?? '').replace(/^Bearer /, ''));
+  caller(headers: Record<string, unknown>): { clientId: string; client: FranceTravailClient } | SimulatorResponse {
+    const token = this.tokens.get(String(headers.authorization ?? '').replace(/^Bearer /, ''));
     if (!token || token.expiresAt <= Date.now()) return { status: 401, json: { error: 'invalid_token' } };
-    const limit = rateLimit;
-    if (limit) {
-      const now = Date.now();
-      const calls = (recentCalls.get(token.clientId) ?? []).filter((at) => at > now - limit.perMs);
-      if (calls.length >= limit.requests) {
-        counters.rateLimited += 1;
-        return {
-          status: 429,
-          headers: { 'retry-after': String(Math.ceil((calls[0]! + limit.perMs - now) / 1000)) },
-          json: { message: 'Trop de requêtes.' },
-        };
-      }
-      recentCalls.set(token.clientId, [...calls, now]);
+    const limited = this.rateLimited(token.clientId);
+    return limited ?? { clientId: token.clientId, client: this.clients[token.clientId]! };
+  }
+
+  private rateLimited(clientId: string): SimulatorResponse | undefined {
+    const limit = this.rateLimit;
+    if (!limit) return undefined;
+    const now = Date.now();
+    const calls = (this.recentCalls.get(clientId) ?? []).filter((at) => at > now - limit.perMs);
+    if (calls.length < limit.requests) {
+      this.recentCalls.set(clientId, [...calls, now]);
+      return undefined;
     }
-    return { clientId: token.clientId, client: clients[token.clientId]! };
-  };
+    this.counters.rateLimited += 1;
+    return {
+      status: 429,
+      headers: { 'retry-after': String(Math.ceil((calls[0]! + limit.perMs - now) / 1000)) },
+      json: { message: 'Trop de requêtes.' },
+    };
+  }
+
   /** The caller, when `partyId` is its own. */
-  const party = (headers: Record<string, unknown>, partyId: string | undefined) => {
-    const who = caller(headers);
+  party(headers: Record<string, unknown>, partyId: string | undefined) {
+    const who = this.caller(headers);
     if (!('client' in who)) return who;
-    if (!Object.values(clients).some((client) => client.partyId === partyId))
+    if (!Object.values(this.clients).some((client) => client.partyId === partyId))
       return { status: 404, json: { message: 'Partenaire inconnu.' } };
     if (who.client.partyId !== partyId)
       return { status: 403, json: { message: "Ce partenaire n'appartient pas à ce client." } };
     return who;
-  };
-  const suspended = (partyId: string): SimulatorResponse | undefined => {
-    const reason = environment === 'PRODUCTION' ? qualityOf(partyId).suspendedReason : null;
+  }
+
+  suspended(partyId: string): SimulatorResponse | undefined {
+    const reason = this.environment === 'PRODUCTION' ? this.qualityOf(partyId).suspendedReason : null;
     return reason
       ? { status: 403, json: { codeErreur: 'ACCES_SUSPENDU', message: `accès production suspendu (${reason})` } }
       : undefined;
-  };
-  const view = (offer: FranceTravailOffer) => {
-    settle();
+  }
+
+  /** The caller's offer `id` of party `partyId`, or the refusal. */
+  owned(headers: Record<string, unknown>, partyId: string | undefined, id: string | undefined) {
+    const who = this.party(headers, partyId);
+    if (!('client' in who)) return who;
+    const offer = this.offers.get(String(id));
+    return offer && offer.partyId === partyId
+      ? offer
+      : ({ status: 404, json: { message: 'Offre inconnue.' } } as const);
+  }
+
+  view(offer: FranceTravailOffer) {
+    this.settle();
     return {
       idOffre: offer.id,
       statut: offer.status,
       url: `https://candidat.francetravail.fr/offres/recherche/detail/${offer.id}`,
       ...(offer.motifRefus ? { motifRefus: offer.motifRefus } : {}),
     };
-  };
-  const owned = (headers: Record<string, unknown>, partyId: string | undefined, id: string | undefined) => {
-    const who = party(headers, partyId);
-    if (!('client' in who)) return who;
-    const offer = offers.get(String(id));
-    return offer && offer.partyId === partyId
-      ? offer
-      : ({ status: 404, json: { message: 'Offre inconnue.' } } as const);
-  };
-  const submit = (offer: FranceTravailOffer) => {
-    offer.status = 'EN_ATTENTE_VALIDATION';
-    offer.reviewAt = Date.now() + (options.moderationDelayMs ?? 0);
-    delete offer.motifRefus;
-  };
+  }
 
-  const simulator = await startSimulator({
-    // The partner realm's token endpoint: form-encoded client credentials, as France Travail documents it.
+  /** Hands the offer to the moderators (again). */
+  submit(offer: FranceTravailOffer) {
+    offer.status = 'EN_ATTENTE_VALIDATION';
+    offer.reviewAt = Date.now() + (this.options.moderationDelayMs ?? 0);
+    delete offer.motifRefus;
+  }
+
+  create(partyId: string, body: Record<string, any>, key: string): FranceTravailOffer {
+    const offer: FranceTravailOffer = {
+      id: `${this.nextId++}${this.environment === 'PRODUCTION' ? 'P' : 'S'}`,
+      partyId,
+      status: 'EN_ATTENTE_VALIDATION',
+      body,
+      reviewAt: 0,
+    };
+    this.submit(offer);
+    this.offers.set(offer.id, offer);
+    if (key) this.byKey.set(`${partyId}:${key}`, offer.id);
+    return offer;
+  }
+
+  issueToken(clientId: string, scope: string) {
+    const token = randomBytes(16).toString('hex');
+    const lifetime = this.options.tokenLifetimeSeconds ?? 1499;
+    this.tokens.set(token, { clientId, expiresAt: Date.now() + lifetime * 1000 });
+    return { access_token: token, token_type: 'Bearer', expires_in: lifetime, scope };
+  }
+}
+
+const validation = (erreurs: { champ: string; message: string }[]) => ({
+  status: 400,
+  json: { codeErreur: 'VALIDATION', erreurs },
+});
+
+/** The partner realm's token endpoint: form-encoded client credentials, as France Travail documents it. */
+function tokenRoutes(board: FranceTravailBoard): Record<string, RouteHandler> {
+  return {
     'POST /connexion/oauth2/access_token': ({ body, query, headers }) => {
-      settle();
+      board.settle();
       if (query.get('realm') !== '/partenaire')
         return { status: 400, json: { error: 'invalid_request', error_description: 'realm=/partenaire attendu.' } };
       if (!String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
         return { status: 400, json: { error: 'invalid_request', error_description: 'Formulaire attendu.' } };
       const form = body as Record<string, string>;
       if (form.grant_type !== 'client_credentials') return { status: 400, json: { error: 'unsupported_grant_type' } };
-      const client = clients[form.client_id ?? ''];
+      const client = board.clients[form.client_id ?? ''];
       if (!client || client.key !== form.client_secret) return { status: 401, json: { error: 'invalid_client' } };
-      if (
-        !String(form.scope ?? '')
-          .split(' ')
-          .includes('api_offresdemploiv2') ||
-        (environment === 'SANDBOX' && !client.sandboxAccess)
-      ) {
+      const scopes = String(form.scope ?? '').split(' ');
+      if (!scopes.includes('api_offresdemploiv2') || (board.environment === 'SANDBOX' && !client.sandboxAccess))
         return {
           status: 400,
           json: { error: 'invalid_scope', error_description: "Le client n'a pas accès à cette API." },
         };
-      }
-      const token = randomBytes(16).toString('hex');
-      const lifetime = options.tokenLifetimeSeconds ?? 1499;
-      tokens.set(token, { clientId: form.client_id!, expiresAt: Date.now() + lifetime * 1000 });
-      return { json: { access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: form.scope } };
+      return { json: board.issueToken(form.client_id!, form.scope!) };
     },
+  };
+}
+
+/** The partner's account and its quality rating. */
+function partnerRoutes(board: FranceTravailBoard): Record<string, RouteHandler> {
+  return {
     'GET /partenaire/v1/partenaires/:partyId': ({ params, headers }) => {
-      const who = party(headers, params.partyId);
+      const who = board.party(headers, params.partyId);
       return 'client' in who ? { json: { partyId: params.partyId, status: 'ACTIF' } } : who;
     },
     'GET /partenaire/v1/partenaires/:partyId/qualite': ({ params, headers }) => {
-      const who = party(headers, params.partyId);
+      const who = board.party(headers, params.partyId);
       if (!('client' in who)) return who;
-      const { rate, suspendedReason } = qualityOf(params.partyId!);
-      const production = environment === 'PRODUCTION';
+      const { rate, suspendedReason } = board.qualityOf(params.partyId!);
+      const production = board.environment === 'PRODUCTION';
       return {
         json: {
           tauxQualite: rate,
@@ -265,123 +308,148 @@ export async function startFranceTravailSimulator(options: FranceTravailSimulato
         },
       };
     },
-    'POST /partenaire/v2/partenaires/:partyId/offres': ({ params, headers, body }) => {
-      settle();
-      const who = party(headers, params.partyId);
+  };
+}
+
+/** Offers: created once per Idempotency-Key, moderated, replaced whole, cancelled. */
+function offerRoutes(board: FranceTravailBoard): Record<string, RouteHandler> {
+  const offers = '/partenaire/v2/partenaires/:partyId/offres';
+  return {
+    [`POST ${offers}`]: ({ params, headers, body }) => {
+      board.settle();
+      const who = board.party(headers, params.partyId);
       if (!('client' in who)) return who;
-      const refusal = suspended(params.partyId!);
+      const refusal = board.suspended(params.partyId!);
       if (refusal) return refusal;
       const key = String(headers['idempotency-key'] ?? '');
-      const existing = byKey.get(`${params.partyId}:${key}`);
-      if (key && existing)
-        return {
-          status: 409,
-          json: {
-            codeErreur: 'OFFRE_DEJA_CREEE',
-            message: 'Une offre a déjà été créée avec cette clé.',
-            idOffre: existing,
-          },
-        };
+      const existing = board.byKey.get(`${params.partyId}:${key}`);
+      if (key && existing) {
+        const message = 'Une offre a déjà été créée avec cette clé.';
+        return { status: 409, json: { codeErreur: 'OFFRE_DEJA_CREEE', message, idOffre: existing } };
+      }
       const input = (body ?? {}) as Record<string, any>;
       const errors = invalidFields(input);
-      if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
-      const offer: FranceTravailOffer = {
-        id: `${nextId++}${environment === 'PRODUCTION' ? 'P' : 'S'}`,
-        partyId: params.partyId!,
-        status: 'EN_ATTENTE_VALIDATION',
-        body: input,
-        reviewAt: 0,
-      };
-      submit(offer);
-      offers.set(offer.id, offer);
-      if (key) byKey.set(`${params.partyId}:${key}`, offer.id);
-      return { status: 201, json: view(offer) };
+      if (errors.length > 0) return validation(errors);
+      return { status: 201, json: board.view(board.create(params.partyId!, input, key)) };
     },
-    'GET /partenaire/v2/partenaires/:partyId/offres/:id': ({ params, headers }) => {
-      settle();
-      const offer = owned(headers, params.partyId, params.id);
-      return 'partyId' in offer ? { json: view(offer) } : offer;
+    [`GET ${offers}/:id`]: ({ params, headers }) => {
+      board.settle();
+      const offer = board.owned(headers, params.partyId, params.id);
+      return 'partyId' in offer ? { json: board.view(offer) } : offer;
     },
-    'PUT /partenaire/v2/partenaires/:partyId/offres/:id': ({ params, headers, body }) => {
-      settle();
-      const offer = owned(headers, params.partyId, params.id);
+    [`PUT ${offers}/:id`]: ({ params, headers, body }) => {
+      board.settle();
+      const offer = board.owned(headers, params.partyId, params.id);
       if (!('partyId' in offer)) return offer;
-      const refusal = suspended(offer.partyId);
+      const refusal = board.suspended(offer.partyId);
       if (refusal) return refusal;
       if (offer.status === 'ANNULEE' || offer.status === 'CLOTUREE')
         return { status: 409, json: { codeErreur: 'OFFRE_FERMEE', message: "L'offre n'est plus active." } };
       const errors = invalidFields((body ?? {}) as Record<string, any>);
-      if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
+      if (errors.length > 0) return validation(errors);
       offer.body = body as Record<string, any>;
-      submit(offer);
-      return { json: view(offer) };
+      board.submit(offer);
+      return { json: board.view(offer) };
     },
-    'DELETE /partenaire/v2/partenaires/:partyId/offres/:id': ({ params, headers }) => {
-      const offer = owned(headers, params.partyId, params.id);
+    [`DELETE ${offers}/:id`]: ({ params, headers }) => {
+      const offer = board.owned(headers, params.partyId, params.id);
       if (!('partyId' in offer)) return offer;
       offer.status = 'ANNULEE';
       return { status: 204 };
     },
-    // Controls for the demo and manual trials (not France Travail's API): its quality rating of a partner.
-    'POST /_simulator/quality': ({ body }) => {
-      const input = (body ?? {}) as { partyId?: unknown; rate?: unknown; suspendedReason?: unknown };
-      if (typeof input.partyId !== 'string' || typeof input.rate !== 'number' || input.rate < 0 || input.rate > 100)
-        return { status: 422, json: { error: 'partyId (text) and rate (0 to 100) are required' } };
-      const suspendedReason = typeof input.suspendedReason === 'string' ? input.suspendedReason : null;
-      quality.set(input.partyId, { rate: input.rate, suspendedReason });
-      return { json: { partyId: input.partyId, rate: input.rate, suspendedReason } };
-    },
-    // The sandbox access form of France Travail's partner site: no token, the client ID names the application.
+  };
+}
+
+/** The fields of a sandbox access request France Travail refuses. */
+function invalidAccessRequest(input: Record<string, any>): { champ: string; message: string }[] {
+  const errors: { champ: string; message: string }[] = [];
+  if (!isSiret(String(input.siret))) errors.push({ champ: 'siret', message: 'SIRET invalide.' });
+  if (typeof input.raisonSociale !== 'string' || input.raisonSociale.trim().length < 2)
+    errors.push({ champ: 'raisonSociale', message: 'Raison sociale obligatoire.' });
+  if (!Number.isInteger(input.nombrePostesParAn) || input.nombrePostesParAn < 1)
+    errors.push({ champ: 'nombrePostesParAn', message: 'Nombre de postes invalide.' });
+  if (!/^[^@\s]+@[^@\s]+$/.test(String(input.emailContact)))
+    errors.push({ champ: 'emailContact', message: 'Adresse e-mail invalide.' });
+  return errors;
+}
+
+/** The sandbox access form of France Travail's partner site: no token, the client ID names the application. */
+function accessRoutes(board: FranceTravailBoard): Record<string, RouteHandler> {
+  return {
     'POST /partenaire/v1/demandes-acces': ({ body }) => {
-      settle();
+      board.settle();
       const input = (body ?? {}) as Record<string, any>;
-      if (!clients[String(input.clientId)]) return { status: 404, json: { message: 'Client inconnu.' } };
-      const errors: { champ: string; message: string }[] = [];
-      if (!isSiret(String(input.siret))) errors.push({ champ: 'siret', message: 'SIRET invalide.' });
-      if (typeof input.raisonSociale !== 'string' || input.raisonSociale.trim().length < 2)
-        errors.push({ champ: 'raisonSociale', message: 'Raison sociale obligatoire.' });
-      if (!Number.isInteger(input.nombrePostesParAn) || input.nombrePostesParAn < 1)
-        errors.push({ champ: 'nombrePostesParAn', message: 'Nombre de postes invalide.' });
-      if (!/^[^@\s]+@[^@\s]+$/.test(String(input.emailContact)))
-        errors.push({ champ: 'emailContact', message: 'Adresse e-mail invalide.' });
-      if (errors.length > 0) return { status: 400, json: { codeErreur: 'VALIDATION', erreurs: errors } };
+      if (!board.clients[String(input.clientId)]) return { status: 404, json: { message: 'Client inconnu.' } };
+      const errors = invalidAccessRequest(input);
+      if (errors.length > 0) return validation(errors);
       const request: FranceTravailAccessRequest = {
         id: randomUUID(),
         clientId: input.clientId,
         siret: input.siret,
         positionsPerYear: input.nombrePostesParAn,
         status: 'EN_COURS',
-        decideAt: Date.now() + (options.accessDecisionDelayMs ?? 0),
+        decideAt: Date.now() + (board.options.accessDecisionDelayMs ?? 0),
       };
-      accessRequests.set(request.id, request);
+      board.accessRequests.set(request.id, request);
       return { status: 201, json: { idDemande: request.id, statut: request.status } };
     },
     'GET /partenaire/v1/demandes-acces/:id': ({ params }) => {
-      settle();
-      const request = accessRequests.get(params.id!);
+      board.settle();
+      const request = board.accessRequests.get(params.id!);
       if (!request) return { status: 404, json: { message: 'Demande inconnue.' } };
       return {
         json: { idDemande: request.id, statut: request.status, ...(request.motif ? { motif: request.motif } : {}) },
       };
     },
+  };
+}
+
+/** Controls for the demo and manual trials (not France Travail's API): its quality rating of a partner. */
+function controlRoutes(board: FranceTravailBoard): Record<string, RouteHandler> {
+  return {
+    'POST /_simulator/quality': ({ body }) => {
+      const input = (body ?? {}) as { partyId?: unknown; rate?: unknown; suspendedReason?: unknown };
+      if (typeof input.partyId !== 'string' || typeof input.rate !== 'number' || input.rate < 0 || input.rate > 100)
+        return { status: 422, json: { error: 'partyId (text) and rate (0 to 100) are required' } };
+      const suspendedReason = typeof input.suspendedReason === 'string' ? input.suspendedReason : null;
+      board.quality.set(input.partyId, { rate: input.rate, suspendedReason });
+      return { json: { partyId: input.partyId, rate: input.rate, suspendedReason } };
+    },
+  };
+}
+
+/**
+ * France Travail's partner APIs for one environment: OAuth2 client credentials (tokens that expire, scopes a
+ * sandbox client only gets once its access request is granted), offers that moderators approve or refuse after a
+ * delay, quality rates and production suspensions, sandbox access requests decided by rule, and a rate limit.
+ * France Travail has no push: partners read an offer's state.
+ */
+export async function startFranceTravailSimulator(options: FranceTravailSimulatorOptions = {}) {
+  const board = new FranceTravailBoard(options);
+  const simulator = await startSimulator({
+    ...tokenRoutes(board),
+    ...partnerRoutes(board),
+    ...offerRoutes(board),
+    ...accessRoutes(board),
+    ...controlRoutes(board),
   });
   return Object.assign(simulator, {
-    environment,
-    clients,
-    offers,
-    accessRequests,
-    counters,
+    environment: board.environment,
+    clients: board.clients,
+    offers: board.offers,
+    accessRequests: board.accessRequests,
+    counters: board.counters,
     /** Sets the quality rate France Travail reports for a party, and whether it suspends its production access. */
     setQuality(partyId: string, state: { rate: number; suspendedReason?: string | null }) {
-      quality.set(partyId, { rate: state.rate, suspendedReason: state.suspendedReason ?? null });
+      board.quality.set(partyId, { rate: state.rate, suspendedReason: state.suspendedReason ?? null });
     },
     /** Limits each client to `requests` API calls per `perMs` milliseconds (undefined lifts the limit). */
     setRateLimit(limit: { requests: number; perMs: number } | undefined) {
-      rateLimit = limit;
+      board.rateLimit = limit;
     },
     /** Invalidates every token issued, as France Travail does when it rotates its signing keys. */
     revokeTokens() {
-      tokens.clear();
+      board.tokens.clear();
     },
   });
 }
