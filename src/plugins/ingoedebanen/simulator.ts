@@ -1,6 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-// biome-ignore lint/suspicious/noExplicitAny: a parsed XML element, of whatever shape the feed holds
 type XmlNode = Record<string, any>;
 
 /** A vacancy as the simulated board keeps it from the feed. */

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { create } from 'xmlbuilder2';
 import { htmlToText } from '@multiposting/plugin-sdk';
-import { startSimulator } from '@multiposting/plugin-sdk/simulator';
+import { type RouteHandler, startSimulator } from '@multiposting/plugin-sdk/simulator';
 import { text } from './position-opening.ts';
 
 /** Partner code → API key (subscription key) of the ACCEPTANCE environment. */
@@ -18,7 +18,6 @@ export const LE_FOREM_PRODUCTION_PARTNERS: Record<string, string> = {
 
 const NAMESPACE = 'http://ns.hr-xml.org/2006-02-28';
 
-// biome-ignore lint/suspicious/noExplicitAny: a parsed XML element, of whatever shape the partner sent
 type XmlNode = Record<string, any>;
 
 // What Le Forem checks, in the board's own copy: never the plugin's lists.
@@ -198,23 +197,64 @@ function result(
   return doc.end({ prettyPrint: false });
 }
 
-/**
- * Le Forem's partner API for one environment, as its public traces show it: HR-XML PositionOpening documents
- * behind an API Management gateway (`Ocp-Apim-Subscription-Key`), `/OffresEmploi/Validation` (a dry run) and
- * `/OffresEmploi` (publish, update, or take off with Status Inactive). In ACCEPTANCE every vacancy is a test the
- * auditors approve or refuse after `auditDelayMs`; in PRODUCTION vacancies are published at once.
- */
-export async function startLeForemSimulator(options: LeForemSimulatorOptions = {}) {
-  const environment = options.environment ?? 'ACCEPTANCE';
-  const partners =
-    options.partners ?? (environment === 'PRODUCTION' ? LE_FOREM_PRODUCTION_PARTNERS : LE_FOREM_PARTNERS);
-  const retiredRome = new Set(options.retiredRomeCodes ?? ['N1101']);
+const xml = (body: string, status = 200) => ({
+  status,
+  headers: { 'content-type': 'application/xml; charset=utf-8' },
+  text: body,
+});
+
+const denied = {
+  status: 401,
+  json: { statusCode: 401, message: 'Access denied due to invalid subscription key.' },
+} as const;
+
+/** The PositionOpening of a request, or the answer refusing it. */
+function opening(headers: Record<string, unknown>, body: unknown) {
+  if (!String(headers['content-type'] ?? '').includes('application/xml'))
+    return { refused: { status: 415, json: { message: 'application/xml expected' } } };
+  if (typeof body !== 'string' || XMLValidator.validate(body) !== true)
+    return { refused: { status: 400, json: { message: 'XML mal formé.' } } };
+  const root = parser.parse(body)?.PositionOpening;
+  if (!root || root['@xmlns'] !== NAMESPACE)
+    return { refused: { status: 400, json: { message: `PositionOpening attendu dans l'espace ${NAMESPACE}.` } } };
+  return { root: root as XmlNode, xml: body };
+}
+
+const warningsFor = (root: XmlNode): Message[] =>
+  textOfDescription(root.PositionProfile).length < SHORT_DESCRIPTION
+    ? [
+        {
+          field: 'PositionProfile/FormattedPositionDescription',
+          message: `Description courte (moins de ${SHORT_DESCRIPTION} caractères) : les offres détaillées reçoivent plus de candidatures.`,
+        },
+      ]
+    : [];
+
+/** Le Forem's vacancies in one environment, and what its auditors decide. */
+class LeForemBoard {
   /** Keyed by partner code and our id. */
-  const vacancies = new Map<string, LeForemVacancy>();
-  let nextId = environment === 'PRODUCTION' ? 9_000_001 : 5_000_001;
+  readonly vacancies = new Map<string, LeForemVacancy>();
+  readonly environment: 'ACCEPTANCE' | 'PRODUCTION';
+  readonly retiredRome: Set<string>;
+  private readonly partners: Record<string, string>;
+  private nextId: number;
+
+  constructor(private readonly options: LeForemSimulatorOptions) {
+    this.environment = options.environment ?? 'ACCEPTANCE';
+    this.partners =
+      options.partners ?? (this.environment === 'PRODUCTION' ? LE_FOREM_PRODUCTION_PARTNERS : LE_FOREM_PARTNERS);
+    this.retiredRome = new Set(options.retiredRomeCodes ?? ['N1101']);
+    this.nextId = this.environment === 'PRODUCTION' ? 9_000_001 : 5_000_001;
+  }
+
+  /** The API Management gateway: an unknown subscription key never reaches Le Forem. */
+  partnerOf(headers: Record<string, unknown>) {
+    const key = String(headers['ocp-apim-subscription-key'] ?? '');
+    return Object.entries(this.partners).find(([, partnerKey]) => partnerKey === key)?.[0];
+  }
 
   /** The audit decides lazily, when the vacancy is next read: approved unless its description is too short. */
-  const settle = (vacancy: LeForemVacancy) => {
+  settle(vacancy: LeForemVacancy) {
     if (vacancy.status !== 'Pending' || vacancy.auditAt === undefined || Date.now() < vacancy.auditAt) return;
     if (textOfDescription(vacancy.document.PositionProfile).length < MIN_DESCRIPTION) {
       vacancy.status = 'Inactive';
@@ -222,92 +262,65 @@ export async function startLeForemSimulator(options: LeForemSimulatorOptions = {
     } else {
       vacancy.status = 'Active';
     }
-  };
-  const xml = (body: string, status = 200) => ({
-    status,
-    headers: { 'content-type': 'application/xml; charset=utf-8' },
-    text: body,
-  });
-  /** The API Management gateway: an unknown subscription key never reaches Le Forem. */
-  const partnerOf = (headers: Record<string, unknown>) => {
-    const key = String(headers['ocp-apim-subscription-key'] ?? '');
-    return Object.entries(partners).find(([, partnerKey]) => partnerKey === key)?.[0];
-  };
-  const denied = {
-    status: 401,
-    json: { statusCode: 401, message: 'Access denied due to invalid subscription key.' },
-  } as const;
-  /** The PositionOpening of a request, or the answer refusing it. */
-  const opening = (headers: Record<string, unknown>, body: unknown) => {
-    if (!String(headers['content-type'] ?? '').includes('application/xml'))
-      return { refused: { status: 415, json: { message: 'application/xml expected' } } };
-    if (typeof body !== 'string' || XMLValidator.validate(body) !== true)
-      return { refused: { status: 400, json: { message: 'XML mal formé.' } } };
-    const root = parser.parse(body)?.PositionOpening;
-    if (!root || root['@xmlns'] !== NAMESPACE)
-      return { refused: { status: 400, json: { message: `PositionOpening attendu dans l'espace ${NAMESPACE}.` } } };
-    return { root: root as XmlNode, xml: body };
-  };
-  const warningsFor = (root: XmlNode): Message[] =>
-    textOfDescription(root.PositionProfile).length < SHORT_DESCRIPTION
-      ? [
-          {
-            field: 'PositionProfile/FormattedPositionDescription',
-            message: `Description courte (moins de ${SHORT_DESCRIPTION} caractères) : les offres détaillées reçoivent plus de candidatures.`,
-          },
-        ]
-      : [];
+  }
 
-  const simulator = await startSimulator({
+  /** Takes a checked PositionOpening: a new or replaced vacancy, or one taken off (Status Inactive). */
+  receive(partner: string, root: XmlNode, body: string): string {
+    const id = text(root.PositionRecordInfo.Id.IdValue);
+    const key = `${partner}:${id}`;
+    const existing = this.vacancies.get(key);
+    if (text(root.PositionRecordInfo.Status) === 'Inactive') {
+      // Taking off a vacancy Le Forem no longer has (or never had) changes nothing.
+      if (existing) existing.status = 'Inactive';
+      return result('PositionOpeningResult', { status: 'Inactive', ...(existing ? { vacancy: existing } : {}) });
+    }
+    const vacancy: LeForemVacancy = existing ?? {
+      id,
+      foremId: String(this.nextId++),
+      partnerCode: partner,
+      status: 'Pending',
+      document: root,
+      xml: body,
+    };
+    vacancy.document = root;
+    vacancy.xml = body;
+    delete vacancy.refusal;
+    if (this.environment === 'ACCEPTANCE') {
+      vacancy.status = 'Pending';
+      vacancy.auditAt = Date.now() + (this.options.auditDelayMs ?? 0);
+    } else {
+      vacancy.status = 'Active';
+    }
+    this.vacancies.set(key, vacancy);
+    this.settle(vacancy);
+    return result('PositionOpeningResult', { vacancy, warnings: warningsFor(root) });
+  }
+}
+
+function apiRoutes(board: LeForemBoard): Record<string, RouteHandler> {
+  return {
     'POST /OffresEmploi/Validation': ({ headers, body }) => {
-      const partner = partnerOf(headers);
+      const partner = board.partnerOf(headers);
       if (!partner) return denied;
       const parsed = opening(headers, body);
       if (!parsed.root) return parsed.refused;
-      const errors = check(parsed.root, partner, retiredRome);
+      const errors = check(parsed.root, partner, board.retiredRome);
       return xml(
         result('PositionOpeningValidationResult', { errors, warnings: errors.length ? [] : warningsFor(parsed.root) }),
       );
     },
     'POST /OffresEmploi': ({ headers, body }) => {
-      const partner = partnerOf(headers);
+      const partner = board.partnerOf(headers);
       if (!partner) return denied;
       const parsed = opening(headers, body);
       if (!parsed.root) return parsed.refused;
-      const errors = check(parsed.root, partner, retiredRome);
+      const errors = check(parsed.root, partner, board.retiredRome);
       if (errors.length > 0) return xml(result('PositionOpeningResult', { errors }));
-      const id = text(parsed.root.PositionRecordInfo.Id.IdValue);
-      const key = `${partner}:${id}`;
-      const existing = vacancies.get(key);
-      if (text(parsed.root.PositionRecordInfo.Status) === 'Inactive') {
-        // Taking off a vacancy Le Forem no longer has (or never had) changes nothing.
-        if (existing) existing.status = 'Inactive';
-        return xml(result('PositionOpeningResult', { status: 'Inactive', ...(existing ? { vacancy: existing } : {}) }));
-      }
-      const vacancy: LeForemVacancy = existing ?? {
-        id,
-        foremId: String(nextId++),
-        partnerCode: partner,
-        status: 'Pending',
-        document: parsed.root,
-        xml: parsed.xml,
-      };
-      vacancy.document = parsed.root;
-      vacancy.xml = parsed.xml;
-      delete vacancy.refusal;
-      if (environment === 'ACCEPTANCE') {
-        vacancy.status = 'Pending';
-        vacancy.auditAt = Date.now() + (options.auditDelayMs ?? 0);
-      } else {
-        vacancy.status = 'Active';
-      }
-      vacancies.set(key, vacancy);
-      settle(vacancy);
-      return xml(result('PositionOpeningResult', { vacancy, warnings: warningsFor(parsed.root) }));
+      return xml(board.receive(partner, parsed.root, parsed.xml));
     },
     // Open data: the board's own lists (this simulator knows two of them).
     'GET /OffresEmploi/OpenData/:version/:dataset': ({ headers, params }) => {
-      if (!partnerOf(headers)) return denied;
+      if (!board.partnerOf(headers)) return denied;
       const list = { contrattravail: CONTRACTS, tempstravail: SCHEDULES }[String(params.dataset)];
       if (!list) return { status: 404, json: { message: 'Jeu de données inconnu.' } };
       const values = [...list].map((id) => ({ id, description: id }));
@@ -315,19 +328,27 @@ export async function startLeForemSimulator(options: LeForemSimulatorOptions = {
     },
     // ASSUMPTION (not public): reading one of the partner's vacancies answers the same PositionOpeningResult.
     'GET /OffresEmploi/:partner/:id': ({ headers, params }) => {
-      const partner = partnerOf(headers);
+      const partner = board.partnerOf(headers);
       if (!partner) return denied;
-      const vacancy = partner === params.partner ? vacancies.get(`${partner}:${params.id}`) : undefined;
+      const vacancy = partner === params.partner ? board.vacancies.get(`${partner}:${params.id}`) : undefined;
       if (!vacancy) return { status: 404, json: { message: 'Offre inconnue.' } };
-      settle(vacancy);
-      return xml(
-        result('PositionOpeningResult', {
-          vacancy,
-          ...(vacancy.refusal ? { errors: [{ message: vacancy.refusal }] } : {}),
-        }),
-      );
+      board.settle(vacancy);
+      const errors = vacancy.refusal ? { errors: [{ message: vacancy.refusal }] } : {};
+      return xml(result('PositionOpeningResult', { vacancy, ...errors }));
     },
-  });
+  };
+}
+
+/**
+ * Le Forem's partner API for one environment, as its public traces show it: HR-XML PositionOpening documents
+ * behind an API Management gateway (`Ocp-Apim-Subscription-Key`), `/OffresEmploi/Validation` (a dry run) and
+ * `/OffresEmploi` (publish, update, or take off with Status Inactive). In ACCEPTANCE every vacancy is a test the
+ * auditors approve or refuse after `auditDelayMs`; in PRODUCTION vacancies are published at once.
+ */
+export async function startLeForemSimulator(options: LeForemSimulatorOptions = {}) {
+  const board = new LeForemBoard(options);
+  const simulator = await startSimulator(apiRoutes(board));
+  const { environment, vacancies } = board;
   /** A vacancy by our id, whichever partner sent it (tests). */
   const vacancy = (id: string) => [...vacancies.values()].find((entry) => entry.id === id);
   return Object.assign(simulator, { environment, vacancies, vacancy });

@@ -19,7 +19,6 @@ export interface TopcvJob {
   rejectReason?: string;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a JSON body of whatever shape the employer sent
 type XmlLessBody = Record<string, any>;
 
 export interface TopcvSimulatorOptions {
