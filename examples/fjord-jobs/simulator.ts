@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { startSimulator, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
+import { type RouteHandler, startSimulator, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
 
 /** The part of the Fjord Jobs API the plugin uses, with these accounts: employer → API key. */
 export const ACCOUNTS: Record<string, { apiKey: string; active: boolean }> = {
@@ -92,10 +92,39 @@ export const FJORD_WEBHOOK_SAMPLES = [
   },
 ];
 
-export async function startFjordJobsSimulator() {
-  const state: FjordJobsState = { jobs: new Map(), createdPerKey: new Map() };
+/** The fields Fjord Jobs refuses, with its reasons (a 422 lists them all). */
+function invalidFields(input: Record<string, unknown>): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (!(typeof input.title === 'string' && input.title.length > 0))
+    problems.push({ field: 'title', message: 'is required' });
+  if (!SECTORS.includes(String(input.sector)))
+    problems.push({ field: 'sector', message: 'is not a Fjord Jobs sector' });
+  if (typeof input.municipality !== 'string') problems.push({ field: 'municipality', message: 'is required' });
+  const merged = MERGED[String(input.municipality)];
+  if (merged) {
+    const message = `${String(input.municipality)} merged into ${merged} in 2020; use ${merged}`;
+    problems.push({ field: 'municipality', message });
+  }
+  return problems;
+}
+
+/** The answer to a job that is not the caller's to see. */
+const refused = (reason: 'unauthorized' | 'not found') => ({
+  status: reason === 'unauthorized' ? 401 : 404,
+  json: { error: reason },
+});
+
+/** Fjord Jobs' employer API over `state`: jobs created once per Idempotency-Key, read, replaced, closed. */
+function jobRoutes(state: FjordJobsState, updates: string[]): Record<string, RouteHandler> {
   const byKey = new Map<string, FjordJob>();
-  const simulator = await startSimulator({
+  function owned(employer: string, id: string, apiKey: unknown): FjordJob | 'unauthorized' | 'not found' {
+    const account = ACCOUNTS[employer];
+    if (!account || apiKey !== account.apiKey) return 'unauthorized';
+    const job = state.jobs.get(id);
+    return job && job.employer === employer ? job : 'not found';
+  }
+
+  return {
     'GET /v1/employers/:number': ({ params, headers }) => {
       const account = ACCOUNTS[params.number!];
       if (!account) return { status: 404, json: { error: 'unknown employer' } };
@@ -111,22 +140,7 @@ export async function startFjordJobsSimulator() {
       const existing = byKey.get(key);
       if (existing) return { status: 200, json: view(existing) };
       const input = body as Record<string, unknown>;
-      const merged = MERGED[String(input.municipality)];
-      const problems = [
-        ...(typeof input.title === 'string' && input.title.length > 0
-          ? []
-          : [{ field: 'title', message: 'is required' }]),
-        ...(SECTORS.includes(String(input.sector)) ? [] : [{ field: 'sector', message: 'is not a Fjord Jobs sector' }]),
-        ...(typeof input.municipality !== 'string' ? [{ field: 'municipality', message: 'is required' }] : []),
-        ...(merged
-          ? [
-              {
-                field: 'municipality',
-                message: `${String(input.municipality)} merged into ${merged} in 2020; use ${merged}`,
-              },
-            ]
-          : []),
-      ];
+      const problems = invalidFields(input);
       if (problems.length > 0) return { status: 422, json: { error: 'invalid fields', fields: problems } };
       const job: FjordJob = {
         id: `fj-${state.jobs.size + 1}`,
@@ -143,13 +157,11 @@ export async function startFjordJobsSimulator() {
     },
     'GET /v1/employers/:number/jobs/:id': ({ params, headers }) => {
       const job = owned(params.number!, params.id!, headers['x-api-key']);
-      return typeof job === 'string'
-        ? { status: job === 'unauthorized' ? 401 : 404, json: { error: job } }
-        : { json: view(job) };
+      return typeof job === 'string' ? refused(job) : { json: view(job) };
     },
     'PUT /v1/employers/:number/jobs/:id': ({ params, headers, body }) => {
       const job = owned(params.number!, params.id!, headers['x-api-key']);
-      if (typeof job === 'string') return { status: job === 'unauthorized' ? 401 : 404, json: { error: job } };
+      if (typeof job === 'string') return refused(job);
       if (job.status === 'CLOSED') return { status: 409, json: { error: 'job is closed' } };
       const input = body as Record<string, unknown>;
       Object.assign(job, {
@@ -164,20 +176,17 @@ export async function startFjordJobsSimulator() {
     },
     'DELETE /v1/employers/:number/jobs/:id': ({ params, headers }) => {
       const job = owned(params.number!, params.id!, headers['x-api-key']);
-      if (typeof job === 'string') return { status: job === 'unauthorized' ? 401 : 404, json: { error: job } };
+      if (typeof job === 'string') return refused(job);
       job.status = 'CLOSED';
       return { status: 204 };
     },
-  });
+  };
+}
+
+export async function startFjordJobsSimulator() {
+  const state: FjordJobsState = { jobs: new Map(), createdPerKey: new Map() };
   const updates: string[] = [];
-
-  function owned(employer: string, id: string, apiKey: unknown): FjordJob | 'unauthorized' | 'not found' {
-    const account = ACCOUNTS[employer];
-    if (!account || apiKey !== account.apiKey) return 'unauthorized';
-    const job = state.jobs.get(id);
-    return job && job.employer === employer ? job : 'not found';
-  }
-
+  const simulator = await startSimulator(jobRoutes(state, updates));
   return Object.assign(simulator, {
     state,
     updates,

@@ -113,28 +113,13 @@ export function applicationPageRoute(
     }
     const verdict = await deps.limit.consume(deps.addressOf(request));
     if (!verdict.allowed) {
-      response
-        .writeHead(429, { ...HEADERS, 'retry-after': String(verdict.retryAfterSeconds) })
-        .end(
-          (([title, body]) => layout(title, `<h1>${title}</h1><p>${body}</p>`, language))(
-            text.tooMany(Math.ceil(verdict.retryAfterSeconds / 60)),
-          ),
-        );
-      return true;
+      const headers = { ...HEADERS, 'retry-after': String(verdict.retryAfterSeconds) };
+      return notice(response, 429, headers, text.tooMany(Math.ceil(verdict.retryAfterSeconds / 60)), language);
     }
-    const body = await readBody(request, deps.documents.maxBytes + 64 * 1024);
-    if (body === null) {
-      response
-        .writeHead(413, { ...HEADERS, connection: 'close' })
-        .end(layout(text.tooLarge[0], `<h1>${text.tooLarge[0]}</h1><p>${text.tooLarge[1]}</p>`, language));
-      return true;
-    }
-    let form: FormData;
-    try {
-      form = await new Response(new Uint8Array(body), {
-        headers: { 'content-type': String(request.headers['content-type'] ?? '') },
-      }).formData();
-    } catch {
+    const form = await readForm(request, deps.documents.maxBytes + 64 * 1024);
+    if (form === 'too large')
+      return notice(response, 413, { ...HEADERS, connection: 'close' }, text.tooLarge, language);
+    if (form === 'unreadable') {
       response.writeHead(400, HEADERS).end(formPage(page, language, {}, { form: text.errors.unreadable }));
       return true;
     }
@@ -166,13 +151,32 @@ export function applicationPageRoute(
       { contract: page.contractId, job: page.job.id, duplicate: !stored },
       'Application received on the hosted page',
     );
-    response
-      .writeHead(200, HEADERS)
-      .end(
-        (([title, body]) => layout(title, `<h1>${title}</h1><p>${body}</p>`, language))(
-          text.thanks(escapeHtml(page.job.title), escapeHtml(page.organizationName)),
-        ),
-      );
-    return true;
+    const thanks = text.thanks(escapeHtml(page.job.title), escapeHtml(page.organizationName));
+    return notice(response, 200, HEADERS, thanks, language);
   };
+}
+
+/** A page that only says something: a title and a paragraph. */
+function notice(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  [title, body]: readonly [string, string],
+  language: PageLanguage,
+): true {
+  response.writeHead(status, headers).end(layout(title, `<h1>${title}</h1><p>${body}</p>`, language));
+  return true;
+}
+
+/** The submitted form (multipart or urlencoded), unless it is over `maxBytes` or cannot be read. */
+async function readForm(request: IncomingMessage, maxBytes: number): Promise<FormData | 'too large' | 'unreadable'> {
+  const body = await readBody(request, maxBytes);
+  if (body === null) return 'too large';
+  try {
+    return await new Response(new Uint8Array(body), {
+      headers: { 'content-type': String(request.headers['content-type'] ?? '') },
+    }).formData();
+  } catch {
+    return 'unreadable';
+  }
 }
