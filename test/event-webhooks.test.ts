@@ -241,6 +241,22 @@ describe('delivering events', () => {
         expect(byPosting.get(id), id).toEqual(history);
         expect(history.at(-1)).toBe('PUBLISHED');
       }
+      // Each event carries the reason and the next action as they stood once the change was made.
+      const actions = [...unique.values()]
+        .filter((event) => event.type === 'posting.status_changed')
+        .map((event) => [event.data.to, event.data.nextAction.code, typeof event.data.nextAction.message]);
+      expect(new Set(actions.map((action) => JSON.stringify(action)))).toEqual(
+        new Set([
+          JSON.stringify(['QUEUED', 'WAIT_FOR_DELIVERY', 'string']),
+          JSON.stringify(['SUBMITTED', 'WAIT_FOR_DELIVERY', 'string']),
+          JSON.stringify(['PUBLISHED', 'NOTHING', 'string']),
+        ]),
+      );
+      const live = [...unique.values()].find((event) => event.data.to === 'PUBLISHED')!;
+      expect(live.data).toMatchObject({
+        reason: null,
+        nextAction: { code: 'NOTHING', message: 'Live on Fjord Jobs.' },
+      });
       expect([...unique.values()].filter((event) => event.type === 'candidate.received')).toHaveLength(1);
       expect(other.received.map((event) => event.type)).toEqual(['candidate.received']);
       expect(receiver.forged).toBe(0);
@@ -310,9 +326,16 @@ describe('delivering events', () => {
       );
       expect(enabled.updateWebhookEndpoint).toEqual({ enabled: true, disabledReason: null });
       await eventually(() => receiver.received.length === 2, 10_000, 'the replayed delivery and the one behind it');
-      expect(receiver.received.map((event) => [event.type, event.data.contractId, event.data.to])).toEqual([
-        ['contract.status_changed', contract.id, 'ACTIVE'],
-        ['contract.status_changed', contract.id, 'NOT_CONFIGURED'],
+      expect(
+        receiver.received.map((event) => [
+          event.type,
+          event.data.contractId,
+          event.data.to,
+          event.data.nextAction.code,
+        ]),
+      ).toEqual([
+        ['contract.status_changed', contract.id, 'ACTIVE', 'NOTHING'],
+        ['contract.status_changed', contract.id, 'NOT_CONFIGURED', 'CONNECT'],
       ]);
       expect(`WebhookDelivery:${receiver.received[0]!.id}`).toBe(Buffer.from(failed.id, 'base64').toString());
     } finally {

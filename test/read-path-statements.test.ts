@@ -102,8 +102,8 @@ const PAGES: Record<string, string> = {
   'contracts → postings → applications → candidate': `query ($id: ID!, $first: Int!) { contract(id: $id) { id alias status board { id name } credits { used remaining }
     postings(first: $first) { edges { node { id status externalUrl job { id title } contract { id alias }
       applications(first: 5) { edges { node { id stage candidate { id name email } } } } } } } } }`,
-  'contracts list with their postings': `query ($first: Int!) { contracts(first: 10) { edges { node { id alias credits { used }
-    postings(first: $first) { edges { node { id status job { title } events { type } } } } } } } }`,
+  'contracts list with their postings': `query ($first: Int!) { contracts(first: 10) { edges { node { id alias credits { used } nextAction { code }
+    postings(first: $first) { edges { node { id status job { title } events { type } nextAction { code } } } } } } } }`,
   'postings with job, contract and applications': `query ($first: Int!) { postings(first: $first) { edges { node { id status job { id title stages } contract { id board { name } }
     applications(first: 5) { edges { node { id job { id } candidate { id name applications(first: 3) { edges { node { id } } } } } } } } } } }`,
   'jobs with postings and applications': `query ($first: Int!) { jobs(first: $first) { edges { node { id title recruiter { id name }

@@ -44,6 +44,16 @@ function deadlinePassed(signal: AbortSignal, plugin: BoardPlugin): Promise<never
 }
 
 /** The loaded board plugins, searchable, and the gateway every call into them goes through (`call`). */
+/**
+ * Every board's display name by id, from the plugins of every registry of this process. Names are constants of
+ * their plugins, so code that only announces an event (inside a transaction, without the registry) can name the
+ * board in words.
+ */
+const BOARD_NAMES = new Map<string, string>();
+
+/** A board's display name, or its id when no plugin of that id was loaded. */
+export const boardName = (boardId: string): string => BOARD_NAMES.get(boardId) ?? boardId;
+
 export class BoardRegistry {
   private readonly byId: Map<string, BoardPlugin>;
   private readonly searchWords: Map<string, string[]>;
@@ -78,6 +88,7 @@ export class BoardRegistry {
       };
     }
     this.byId = new Map(plugins.map((plugin) => [plugin.id, plugin]));
+    for (const plugin of plugins) BOARD_NAMES.set(plugin.id, plugin.name);
     this.searchWords = new Map(
       plugins.map((plugin) => [
         plugin.id,

@@ -27,18 +27,26 @@ export async function creditBalance(
   db: Db,
   contract: { id: string; creditsTotal: number | null },
 ): Promise<CreditBalance> {
+  return (await creditBalances(db, [contract]))[0]!;
+}
+
+/** The balances of several contracts in one statement, in their order. */
+export async function creditBalances(
+  db: Db,
+  contracts: readonly { id: string; creditsTotal: number | null }[],
+): Promise<CreditBalance[]> {
   const counts = await db.creditEntry.groupBy({
-    by: ['kind'],
-    where: { contractId: contract.id },
+    by: ['contractId', 'kind'],
+    where: { contractId: { in: contracts.map((contract) => contract.id) } },
     _count: { _all: true },
   });
-  const count = (kind: string) => counts.find((row) => row.kind === kind)?._count._all ?? 0;
-  const used = count('RESERVE') - count('RELEASE');
-  return {
-    total: contract.creditsTotal,
-    used,
-    remaining: contract.creditsTotal === null ? null : Math.max(contract.creditsTotal - used, 0),
-  };
+  return contracts.map((contract) => {
+    const count = (kind: string) =>
+      counts.find((row) => row.contractId === contract.id && row.kind === kind)?._count._all ?? 0;
+    const used = count('RESERVE') - count('RELEASE');
+    const remaining = contract.creditsTotal === null ? null : Math.max(contract.creditsTotal - used, 0);
+    return { total: contract.creditsTotal, used, remaining };
+  });
 }
 
 /**

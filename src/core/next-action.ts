@@ -1,4 +1,10 @@
-import type { ContractStatus, PostingStatus } from '../db/generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../db/database.ts';
+import type { Contract, ContractStatus, PostingStatus } from '../db/generated/prisma/client.ts';
+import { boardName } from './boards.ts';
+import { effectiveStatus } from './contracts/contracts.ts';
+import { creditBalance } from './credits.ts';
+
+type Db = PrismaClient | Prisma.TransactionClient;
 
 /** What a recruiter should do about a posting or a contract, or that nothing is needed: a code for a frontend, words for people. */
 export interface NextAction {
@@ -143,4 +149,62 @@ export function contractNextAction(contract: ContractFacts, now = new Date()): N
       message: `The contract ends on ${day(contract.expiresAt!)} UTC: renew it with ${board} to keep publishing.`,
     };
   return { code: 'NOTHING', message: `Ready to publish on ${board}.` };
+}
+
+/** What a posting's next action is computed from, as a Prisma select over the posting (one query). */
+export const postingOutlookSelect = {
+  id: true,
+  status: true,
+  boardId: true,
+  lastError: true,
+  rejectionReason: true,
+  fieldErrors: true,
+  publishAt: true,
+  updatedAt: true,
+  contract: { select: { status: true, expiresAt: true } },
+  boardOutbox: {
+    where: { operation: 'WITHDRAW' },
+    orderBy: { createdAt: 'desc' },
+    take: 1,
+    select: { status: true },
+  },
+} satisfies Prisma.PostingSelect;
+
+export type PostingOutlookRow = Prisma.PostingGetPayload<{ select: typeof postingOutlookSelect }>;
+
+/** A posting's reason (the board's rejection, or why the last call failed) and its next action. */
+export function postingOutlook(posting: PostingOutlookRow): { reason: string | null; nextAction: NextAction } {
+  const withdrawal = posting.boardOutbox[0]?.status;
+  return {
+    reason: posting.rejectionReason ?? posting.lastError,
+    nextAction: postingNextAction({
+      status: posting.status,
+      boardName: boardName(posting.boardId),
+      lastError: posting.lastError,
+      rejectionReason: posting.rejectionReason,
+      fieldErrors: Array.isArray(posting.fieldErrors) ? posting.fieldErrors.length : 0,
+      publishAt: posting.publishAt,
+      updatedAt: posting.updatedAt,
+      withdrawalQueued: withdrawal === 'PENDING' || withdrawal === 'PROCESSING',
+      withdrawalFailed: withdrawal === 'FAILED',
+      contractStatus: effectiveStatus(posting.contract),
+    }),
+  };
+}
+
+/** A contract's reason (what the board said) and its next action. */
+export async function contractOutlook(
+  db: Db,
+  contract: Pick<Contract, 'id' | 'boardId' | 'status' | 'statusReason' | 'expiresAt' | 'creditsTotal'>,
+): Promise<{ reason: string | null; nextAction: NextAction }> {
+  return {
+    reason: contract.statusReason,
+    nextAction: contractNextAction({
+      status: effectiveStatus(contract),
+      boardName: boardName(contract.boardId),
+      statusReason: contract.statusReason,
+      expiresAt: contract.expiresAt,
+      creditsRemaining: (await creditBalance(db, contract)).remaining,
+    }),
+  };
 }

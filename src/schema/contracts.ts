@@ -7,7 +7,9 @@ import {
   updateContract,
   verifyContract,
 } from '../core/contracts/contracts.ts';
-import { creditBalance, type CreditBalance } from '../core/credits.ts';
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
+import { creditBalances, type CreditBalance } from '../core/credits.ts';
 import type { ContractStatusChanged } from '../core/topics.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { openFeedToken } from '../core/feeds/tokens.ts';
@@ -123,6 +125,15 @@ builder.prismaObject('ContractEvent', {
   }),
 });
 
+/** The credit balances of the contracts of one request, read together (one statement per page). */
+const creditsOf = createContextCache(
+  (context: Context) =>
+    new DataLoader<{ id: string; creditsTotal: number | null }, CreditBalance, string>(
+      (contracts) => creditBalances(context.prisma, contracts),
+      { cacheKeyFn: (contract) => contract.id },
+    ),
+);
+
 export const ContractRef = builder.prismaNode('Contract', {
   nullable: true,
   id: { field: 'id' },
@@ -166,14 +177,12 @@ export const ContractRef = builder.prismaNode('Contract', {
           boardName: context.boards.get(contract.boardId)?.name ?? contract.boardId,
           statusReason: contract.statusReason,
           expiresAt: contract.expiresAt,
-          creditsRemaining: (await creditBalance(context.prisma, contract)).remaining,
+          creditsRemaining: (await creditsOf(context).load(contract)).remaining,
         }),
     }),
-    credits: t.loadable({
+    credits: t.field({
       type: CreditsRef,
-      load: (contracts: { id: string; creditsTotal: number | null }[], context: Context) =>
-        Promise.all(contracts.map((contract) => creditBalance(context.prisma, contract))),
-      resolve: (contract) => ({ id: contract.id, creditsTotal: contract.creditsTotal }),
+      resolve: (contract, _args, context) => creditsOf(context).load(contract),
     }),
     credentialFields: t.field({
       type: [ContractCredentialFieldRef],

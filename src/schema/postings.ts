@@ -1,6 +1,6 @@
 import { filter, pipe } from 'graphql-yoga';
-import { ContractStateError, effectiveStatus } from '../core/contracts/contracts.ts';
-import { postingNextAction } from '../core/next-action.ts';
+import { ContractStateError } from '../core/contracts/contracts.ts';
+import { postingOutlook, postingOutlookSelect } from '../core/next-action.ts';
 import { NotEnoughCredits } from '../core/credits.ts';
 import { BoardUnavailableError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { PostingReviewed, PostingStatusChanged } from '../core/topics.ts';
@@ -127,26 +127,8 @@ export const PostingRef = builder.prismaNode('Posting', {
       type: NextActionRef,
       description:
         'What to do about the posting now, or that nothing is needed: a code for a frontend, words for people.',
-      select: { contract: { select: { status: true, expiresAt: true } } },
-      resolve: async (posting, _args, context) => {
-        const withdrawal = await context.prisma.boardOutbox.findFirst({
-          where: { postingId: posting.id, operation: 'WITHDRAW' },
-          orderBy: { createdAt: 'desc' },
-          select: { status: true },
-        });
-        return postingNextAction({
-          status: posting.status,
-          boardName: context.boards.get(posting.boardId)?.name ?? posting.boardId,
-          lastError: posting.lastError,
-          rejectionReason: posting.rejectionReason,
-          fieldErrors: Array.isArray(posting.fieldErrors) ? posting.fieldErrors.length : 0,
-          publishAt: posting.publishAt,
-          updatedAt: posting.updatedAt,
-          withdrawalQueued: withdrawal?.status === 'PENDING' || withdrawal?.status === 'PROCESSING',
-          withdrawalFailed: withdrawal?.status === 'FAILED',
-          contractStatus: effectiveStatus(posting.contract),
-        });
-      },
+      select: postingOutlookSelect,
+      resolve: (posting) => postingOutlook(posting).nextAction,
     }),
     publishAt: t.expose('publishAt', {
       type: 'DateTime',

@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Prisma } from '../../db/database.ts';
+import { contractOutlook, postingOutlook, postingOutlookSelect } from '../next-action.ts';
 import type { Emit, TopicMap } from '../topics.ts';
 
 /** The events organisations can receive on their endpoints, by their name on the wire. */
@@ -14,11 +15,15 @@ export type PublicTopic = keyof typeof EVENT_TYPES;
 export type EventType = (typeof EVENT_TYPES)[PublicTopic];
 type EventOf<Topic extends PublicTopic> = TopicMap[Topic][1];
 
-/** The event as endpoints receive it: global ids, as the GraphQL API shows them. */
-function describe<Topic extends PublicTopic>(
+/**
+ * The event as endpoints receive it: global ids, as the GraphQL API shows them; posting and contract events carry
+ * the reason and the next action as they stand once the change is made (read in the same transaction).
+ */
+async function describe<Topic extends PublicTopic>(
+  tx: Prisma.TransactionClient,
   topic: Topic,
   event: EventOf<Topic>,
-): { orderingKey: string; data: Record<string, unknown> } {
+): Promise<{ orderingKey: string; data: Record<string, unknown> }> {
   const id = (type: string, value: string | null) => (value ? encodeGlobalID(type, value) : null);
   switch (topic) {
     case 'posting.statusChanged':
@@ -26,13 +31,17 @@ function describe<Topic extends PublicTopic>(
       const { postingId, jobId, contractId, ...rest } = event as
         | EventOf<'posting.statusChanged'>
         | EventOf<'posting.reviewed'>;
+      const posting = await tx.posting.findUniqueOrThrow({ where: { id: postingId }, select: postingOutlookSelect });
+      const { reason, nextAction } = postingOutlook(posting);
       return {
         orderingKey: `posting:${postingId}`,
         data: {
           postingId: id('Posting', postingId),
           jobId: id('Job', jobId),
           contractId: id('Contract', contractId),
+          reason,
           ...rest,
+          nextAction,
         },
       };
     }
@@ -51,7 +60,12 @@ function describe<Topic extends PublicTopic>(
     }
     default: {
       const { contractId, ...rest } = event as EventOf<'contract.statusChanged'>;
-      return { orderingKey: `contract:${contractId}`, data: { contractId: id('Contract', contractId), ...rest } };
+      const contract = await tx.contract.findUniqueOrThrow({ where: { id: contractId } });
+      const { nextAction } = await contractOutlook(tx, contract);
+      return {
+        orderingKey: `contract:${contractId}`,
+        data: { contractId: id('Contract', contractId), ...rest, nextAction },
+      };
     }
   }
 }
@@ -69,12 +83,21 @@ export async function announce<Topic extends PublicTopic>(
 ): Promise<void> {
   (emit as (...args: unknown[]) => void)(topic, organizationId, event);
   const type = EVENT_TYPES[topic];
-  const { orderingKey, data } = describe(topic, event);
-  const payload = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
-  const queued = await tx.$executeRaw`
-    INSERT INTO event_delivery (id, endpoint_id, organization_id, event_type, ordering_key, payload)
-    SELECT gen_random_uuid(), e.id, e.organization_id, ${type}, ${orderingKey}, ${payload}::jsonb
-    FROM event_endpoint AS e
-    WHERE e.organization_id = ${organizationId}::uuid AND e.enabled AND ${type} = ANY (e.event_types)`;
-  if (queued > 0) emit('eventDelivery.queued', {});
+  const endpoints = await tx.eventEndpoint.findMany({
+    where: { organizationId, enabled: true, eventTypes: { has: type } },
+    select: { id: true },
+  });
+  if (endpoints.length === 0) return;
+  const { orderingKey, data } = await describe(tx, topic, event);
+  const payload = { type, timestamp: new Date().toISOString(), data } as Prisma.InputJsonObject;
+  await tx.eventDelivery.createMany({
+    data: endpoints.map((endpoint) => ({
+      endpointId: endpoint.id,
+      organizationId,
+      eventType: type,
+      orderingKey,
+      payload,
+    })),
+  });
+  emit('eventDelivery.queued', {});
 }
