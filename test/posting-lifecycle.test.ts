@@ -240,6 +240,48 @@ describe('updating and withdrawing', () => {
     expect((await read(later.id)).contract.credits).toEqual({ used: 1, remaining: 4 });
   });
 
+  test('scheduled ahead, the server restarts in between: the posting goes live at its time, once', async () => {
+    const database: TestDatabase = await createTestDatabase();
+    const first = await startTestServer({ database, env: env() });
+    const admin = await first.tokenFor('restarts');
+    const contractId = await contract(2, first, admin);
+    const publishAt = new Date(Date.now() + 3000);
+    const { publishPosting } = await gql(
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id status } } }`,
+      {
+        input: {
+          jobId: await job('Lighthouse keeper', first, admin),
+          contractId,
+          boardFields: { sector: 'FISHERIES' },
+          publishAt: publishAt.toISOString(),
+        },
+      },
+      first,
+      admin,
+    );
+    expect(publishPosting.status).toBe('QUEUED');
+    const jobsBefore = fjord.state.jobs.size;
+    await first.stop();
+    // Stopped before the time came: nothing reached the board.
+    if (Date.now() < publishAt.getTime()) expect(fjord.state.jobs.size).toBe(jobsBefore);
+
+    const second = await startTestServer({ database, env: env() });
+    try {
+      const status = async () =>
+        (await gql('query ($id: ID!) { posting(id: $id) { status } }', { id: publishPosting.id }, second, admin))
+          .posting.status;
+      await eventually(async () => (await status()) === 'PUBLISHED', 30_000, 'the scheduled posting to go live');
+      const published = await second.app.db.prisma.postingEvent.findFirstOrThrow({
+        where: { postingId: localId(publishPosting.id), toStatus: 'PUBLISHED' },
+      });
+      expect(published.createdAt.getTime()).toBeGreaterThanOrEqual(publishAt.getTime());
+      expect(fjord.state.jobs.size - jobsBefore).toBe(1);
+    } finally {
+      await second.stop();
+      await database.drop();
+    }
+  });
+
   test('invalid board fields on update are a ValidationError and change nothing', async () => {
     const posting = await publish(await job(), await contract());
     await until(posting.id, 'PUBLISHED');
