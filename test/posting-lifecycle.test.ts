@@ -240,6 +240,42 @@ describe('updating and withdrawing', () => {
     expect((await read(later.id)).contract.credits).toEqual({ used: 1, remaining: 4 });
   });
 
+  test('closed with its contract: closeAt follows the contract expiry date, renewals included, and it is withdrawn then', async () => {
+    const PUBLISH = `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename
+      ... on Posting { id closeAt closeWithContract events { message } } ... on ValidationError { fieldErrors { path message } } } }`;
+    const publishClosing = async (contractId: string, title: string) =>
+      (
+        await gql(PUBLISH, {
+          input: { jobId: await job(title), contractId, boardFields: { sector: 'FISHERIES' }, closeWithContract: true },
+        })
+      ).publishPosting;
+    const endless = await publishClosing(await contract(), 'Without an end');
+    expect(endless.fieldErrors).toEqual([
+      { path: ['input', 'closeWithContract'], message: 'the contract has no expiry date' },
+    ]);
+
+    const contractId = await contract();
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const UPDATE = `mutation ($id: ID!, $expiresAt: DateTime) { updateContract(id: $id, input: { expiresAt: $expiresAt }) { __typename } }`;
+    await gql(UPDATE, { id: contractId, expiresAt: inAnHour });
+    const posting = await publishClosing(contractId, 'Until the contract ends');
+    expect(posting).toMatchObject({ __typename: 'Posting', closeAt: inAnHour, closeWithContract: true });
+    expect(posting.events.at(-1).message).toBe(
+      `Queued for Fjord Jobs. Closes when the contract expires (now ${inAnHour}).`,
+    );
+    await until(posting.id, 'PUBLISHED');
+
+    // The contract is cut short: the posting's closing time follows, and it is taken off then.
+    const soon = new Date(Date.now() + 3000).toISOString();
+    await gql(UPDATE, { id: contractId, expiresAt: soon });
+    const moved = await gql('query ($id: ID!) { posting(id: $id) { closeAt } }', { id: posting.id });
+    expect(moved.posting.closeAt).toBe(soon);
+    const closed = await until(posting.id, 'WITHDRAWN');
+    expect(closed.events.map((event: { message: string | null }) => event.message)).toContain(
+      'Closed: its contract expired.',
+    );
+  });
+
   test('scheduled ahead, the server restarts in between: the posting goes live at its time, once', async () => {
     const database: TestDatabase = await createTestDatabase();
     const first = await startTestServer({ database, env: env() });

@@ -140,6 +140,9 @@ export const PostingRef = builder.prismaNode('Posting', {
       nullable: true,
       description: 'When the worker takes the posting off the board; null when not scheduled (or done).',
     }),
+    closeWithContract: t.exposeBoolean('closeWithContract', {
+      description: "The posting closes when its contract expires (closeAt follows the contract's expiry date).",
+    }),
     repostOf: t.relation('repostOf', {
       nullable: true,
       description: 'The ended posting this one publishes again (repostPosting).',
@@ -239,6 +242,10 @@ const PublishPostingInput = builder.inputType('PublishPostingInput', {
       type: 'DateTime',
       description: 'Take the posting off the board then (after the publication, within a year).',
     }),
+    closeWithContract: t.boolean({
+      description:
+        "Take the posting off the board when the contract expires: closeAt is the contract's expiry date, and follows it when the contract is renewed. Not with closeAt.",
+    }),
   }),
 });
 
@@ -265,6 +272,7 @@ builder.mutationField('publishPosting', (t) =>
         boardFields: boardFieldsArgument(input.boardFields) ?? {},
         publishAt: input.publishAt ?? null,
         closeAt: input.closeAt ?? null,
+        closeWithContract: input.closeWithContract ?? false,
       });
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },

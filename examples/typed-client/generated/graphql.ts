@@ -102,6 +102,8 @@ export type PublishPostingInput = {
   boardFields?: unknown;
   /** Take the posting off the board then (after the publication, within a year). */
   closeAt?: string | null | undefined;
+  /** Take the posting off the board when the contract expires: closeAt is the contract's expiry date, and follows it when the contract is renewed. Not with closeAt. */
+  closeWithContract?: boolean | null | undefined;
   contractId: string | number;
   jobId: string | number;
   /** Send the publication then instead of at once (within a year). Until then the posting is QUEUED; withdrawPosting cancels it and gives the credit back. */

@@ -18,6 +18,7 @@ import {
 } from '../errors.ts';
 import { publishAfter, type Emit } from '../topics.ts';
 import { announce } from '../event-webhooks/outbox.ts';
+import { followContractExpiry } from '../postings/postings.ts';
 import { rowId } from '../ids.ts';
 import { newFeedToken, noFeedToken } from '../feeds/tokens.ts';
 import { credentialsSchema, openCredentials, sealCredentials } from './credentials.ts';
@@ -347,6 +348,7 @@ export async function updateContract(
         ...changedKeys.map((key) => ({ field: `credentials.${key}` })),
       ];
       if (changes.length > 0) await record(tx, contract, actor, 'UPDATED', changes);
+      if ('expiresAt' in columns) await followContractExpiry(tx, contractId, next.expiresAt);
       // An expiry date moved past today brings an expired contract back, and says so like the expiry did.
       const before = effectiveStatus(contract);
       const after = effectiveStatus(next);

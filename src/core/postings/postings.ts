@@ -216,10 +216,13 @@ export async function publishPosting(
     repostOf?: string;
     publishAt?: Date | null;
     closeAt?: Date | null;
+    /** Close it when the contract expires (closeAt follows the contract's expiry date). */
+    closeWithContract?: boolean;
   },
 ): Promise<Posting> {
-  const schedule = checkSchedule(input.publishAt ?? null, input.closeAt ?? null);
+  const checked = checkSchedule(input.publishAt ?? null, input.closeAt ?? null);
   const { job, contract, plugin } = await jobOnActiveContract(deps, viewer, input, 'publish');
+  const schedule = input.closeWithContract ? closingWithContract(contract, checked, input.closeAt ?? null) : checked;
   if (job.status !== 'OPEN') throw new UnsupportedOperation('The job is closed: reopen it to publish it.');
 
   const boardFields = validBoardFields(
@@ -259,20 +262,24 @@ export async function publishPosting(
         creditReference: postingId,
         repostOfId: input.repostOf ?? null,
         closeAt: schedule.closeAt,
+        closeWithContract: input.closeWithContract === true,
       };
       if (feed) {
         const posting = await tx.posting.create({ data: { ...draft, externalId: postingId } });
         await consumeCredit(tx, contract.id, postingId);
-        await transition(tx, emit, posting, 'PUBLISHED', { message: `In the ${plugin.name} feed from now on.` });
+        await transition(tx, emit, posting, 'PUBLISHED', {
+          message: `In the ${plugin.name} feed from now on.${closing(schedule.closeAt, input.closeWithContract)}`,
+        });
         return { ...posting, status: 'PUBLISHED' as const };
       }
       const posting = await tx.posting.create({ data: { ...draft, publishAt: schedule.publishAt } });
+      const queued = schedule.publishAt
+        ? `Scheduled for ${plugin.name} at ${schedule.publishAt.toISOString()}.`
+        : input.repostOf
+          ? `Queued for ${plugin.name} again (a repost).`
+          : `Queued for ${plugin.name}.`;
       await transition(tx, emit, posting, 'QUEUED', {
-        message: schedule.publishAt
-          ? `Scheduled for ${plugin.name} at ${schedule.publishAt.toISOString()}.`
-          : input.repostOf
-            ? `Queued for ${plugin.name} again (a repost).`
-            : `Queued for ${plugin.name}.`,
+        message: `${queued}${closing(schedule.closeAt, input.closeWithContract)}`,
       });
       await queue(tx, emit, postingId, 'PUBLISH', undefined, schedule.publishAt ?? undefined);
       return { ...posting, status: 'QUEUED' as const };
@@ -441,6 +448,28 @@ export async function withdrawJobEverywhere(deps: PostingDeps, viewer: Viewer, j
 }
 
 /** Publication and closing times: in the future, the closing after the publication, within a year. */
+/** What the posting log says of a scheduled close. */
+const closing = (closeAt: Date | null, withContract?: boolean) =>
+  !closeAt
+    ? ''
+    : withContract
+      ? ` Closes when the contract expires (now ${closeAt.toISOString()}).`
+      : ` Closes at ${closeAt.toISOString()}.`;
+
+/** The schedule of a posting that closes when its contract expires. */
+function closingWithContract(
+  contract: Pick<Contract, 'expiresAt'>,
+  schedule: { publishAt: Date | null; closeAt: Date | null },
+  closeAt: Date | null,
+): { publishAt: Date | null; closeAt: Date } {
+  const path = ['input', 'closeWithContract'];
+  if (closeAt) throw new ValidationError([{ path, message: 'give closeAt or closeWithContract, not both' }]);
+  if (!contract.expiresAt) throw new ValidationError([{ path, message: 'the contract has no expiry date' }]);
+  if (schedule.publishAt && schedule.publishAt >= contract.expiresAt)
+    throw new ValidationError([{ path: ['input', 'publishAt'], message: 'must be before the contract expires' }]);
+  return { publishAt: schedule.publishAt, closeAt: contract.expiresAt };
+}
+
 function checkSchedule(publishAt: Date | null, closeAt: Date | null): { publishAt: Date | null; closeAt: Date | null } {
   const now = Date.now();
   const year = now + 366 * 86_400_000;
@@ -457,25 +486,43 @@ function checkSchedule(publishAt: Date | null, closeAt: Date | null): { publishA
  * Claims up to `limit` postings whose scheduled closing time has come, clearing it (FOR UPDATE SKIP LOCKED: two
  * workers never close the same posting).
  */
-export function claimDueClosings(prisma: PrismaClient, limit: number): Promise<{ id: string }[]> {
-  return prisma.$queryRaw<{ id: string }[]>`
-    UPDATE posting AS p SET close_at = NULL
-    WHERE p.id IN (
-      SELECT q.id FROM posting AS q WHERE q.close_at <= now() ORDER BY q.close_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
-    )
-    RETURNING p.id::text AS id`;
+export function claimDueClosings(
+  prisma: PrismaClient,
+  limit: number,
+): Promise<{ id: string; with_contract: boolean }[]> {
+  return prisma.$queryRaw<{ id: string; with_contract: boolean }[]>`
+    UPDATE posting AS p SET close_at = NULL, close_with_contract = false
+    FROM (
+      SELECT q.id, q.close_with_contract FROM posting AS q WHERE q.close_at <= now()
+      ORDER BY q.close_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    ) AS due
+    WHERE p.id = due.id
+    RETURNING p.id::text AS id, due.close_with_contract AS with_contract`;
 }
 
-/** Withdraws a posting at its scheduled closing time, if it is still live. */
+/** Withdraws a posting at its scheduled closing time (its own, or its contract's expiry), if it is still live. */
 export async function closeScheduledPosting(
   deps: Pick<PostingDeps, 'prisma' | 'boards' | 'topics'>,
   postingId: string,
+  withContract = false,
 ): Promise<void> {
   const posting = await deps.prisma.posting.findUniqueOrThrow({ where: { id: postingId } });
   const plugin = deps.boards.get(posting.boardId);
   if (!plugin || !LIVE_STATUSES.includes(posting.status)) return;
-  await withdrawLoaded(deps, posting, plugin, 'Closed at its scheduled time.').catch((error: unknown) => {
+  const why = withContract ? 'Closed: its contract expired.' : 'Closed at its scheduled time.';
+  await withdrawLoaded(deps, posting, plugin, why).catch((error: unknown) => {
     if (!(error instanceof DomainError)) throw error;
+  });
+}
+
+/**
+ * Moves the closing time of the live postings that close with the contract to its new expiry date (a renewal),
+ * in the caller's transaction.
+ */
+export function followContractExpiry(tx: Prisma.TransactionClient, contractId: string, expiresAt: Date | null) {
+  return tx.posting.updateMany({
+    where: { contractId, closeWithContract: true, status: { in: LIVE_STATUSES } },
+    data: { closeAt: expiresAt },
   });
 }
 

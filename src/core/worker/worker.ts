@@ -133,7 +133,7 @@ export class Worker {
       'scheduled closings',
       nothingToRelease,
       (limit) => claimDueClosings(prisma, limit),
-      (row) => closeScheduledPosting(deps, row.id),
+      (row) => closeScheduledPosting(deps, row.id, row.with_contract),
     );
     this.loops = [outbox, inbox, downloads, eventDeliveries, polls, contracts, closings];
     this.woken = [
