@@ -134,6 +134,39 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     await snap('dashboard');
   }, 60_000);
 
+  test('withdraws a live posting, reposts it with one more credit, and schedules another for later', async () => {
+    const item = page.locator('#postings li', { hasText: 'Nhân viên kinh doanh' }).first();
+    await item.locator('button[data-action="withdrawPosting"]').click();
+    await page.waitForSelector('#postings li >> text=WITHDRAWN', { timeout: 20_000 });
+    await page.locator('#postings li', { hasText: 'WITHDRAWN' }).locator('button[data-action="repostPosting"]').click();
+    // The repost is a new posting of the same job, on its way to TopCV's review.
+    await page.waitForFunction(() => document.querySelectorAll('#postings li').length === 2, undefined, {
+      timeout: 20_000,
+    });
+    await page.waitForSelector('#postings li >> text=PENDING_REVIEW', { timeout: 20_000 });
+    const { contracts } = (
+      await server.graphql('{ contracts(first: 1) { edges { node { credits { used } } } } }', { token })
+    ).body.data!;
+    expect(contracts.edges[0].node.credits.used).toBe(2);
+
+    // Scheduled a day ahead, to be taken off when the contract expires (it has no expiry: refused on its field).
+    await page.fill('[data-path="input.title"]', 'Kế toán trưởng');
+    await page.fill('[data-path="input.description"]', '<p>Quản lý sổ sách kế toán của công ty.</p>');
+    await page.selectOption('[data-path="boardFields.job_family_category"]', 'SALES');
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.fill('[data-path="input.publishAt"]', local);
+    await page.check('[data-path="input.closeWithContract"]');
+    await page.click('#publish button[type=submit]');
+    await page.waitForSelector('[data-error="input.closeWithContract"]:not(:empty)');
+    expect(await page.textContent('[data-error="input.closeWithContract"]')).toBe('the contract has no expiry date');
+    await page.uncheck('[data-path="input.closeWithContract"]');
+    await page.click('#publish button[type=submit]');
+    await page.waitForSelector('#postings li >> text=Scheduled: it goes to TopCV at', { timeout: 20_000 });
+    expect(await page.textContent('#postings')).toContain('Kế toán trưởng');
+    await snap('postings');
+  }, 60_000);
+
   test('is served with its own content security policy, and nothing outside its build', async () => {
     const page = await fetch(`${server.url}/console`);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");

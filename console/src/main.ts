@@ -22,7 +22,7 @@ const BOARDS = `{ boards { id name connectMutation environments postingFieldsSch
   credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
 const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason nextAction { code message } alias board { name } } } } }`;
 const POSTING =
-  'id status withdrawalQueued nextAction { code message } rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
+  'id status withdrawalQueued closeAt nextAction { code message } rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
 const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
 const CANDIDATES = `{ candidates(first: 30) { edges { node { id name email applications(first: 3) { edges { node { stage job { title } } } } } } } }`;
 
@@ -162,6 +162,20 @@ function renderPublishForm(): void {
     contractSelect,
     h('p', { class: 'error', 'data-error': 'contractId' }),
     boardFields,
+    h(
+      'fieldset',
+      { class: 'schedule' },
+      h('legend', {}, 'When (optional)'),
+      text('input.publishAt', 'Publish at', { type: 'datetime-local' }),
+      text('input.closeAt', 'Take off at', { type: 'datetime-local' }),
+      h(
+        'div',
+        {},
+        h('label', { for: 'field-input.closeWithContract' }, 'Take off when the contract expires'),
+        h('input', { id: 'field-input.closeWithContract', 'data-path': 'input.closeWithContract', type: 'checkbox' }),
+        h('p', { class: 'error', 'data-error': 'input.closeWithContract' }),
+      ),
+    ),
     h('p', { class: 'error', 'data-error': 'publish' }),
     h('button', { type: 'submit' }, 'Publish'),
   );
@@ -169,10 +183,11 @@ function renderPublishForm(): void {
   form.onsubmit = async (event) => {
     event.preventDefault();
     try {
+      const { title, description, location } = readValues(form, 'input');
       const job = (
         await api!.request(
           `mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id } ... on ValidationError { fieldErrors { path message } } } }`,
-          { input: readValues(form, 'input') },
+          { input: { title, description, location } },
         )
       ).createJob;
       if (job.__typename !== 'Job') return showErrors(form, job.fieldErrors, 'publish');
@@ -180,7 +195,14 @@ function renderPublishForm(): void {
       const posting = (
         await api!.request(
           `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename ... on Posting { id } ... on ValidationError { fieldErrors { path message } } ... on Error { message } } }`,
-          { input: { jobId: job.id, contractId: contractSelect.value, boardFields: boardFieldValues } },
+          {
+            input: {
+              jobId: job.id,
+              contractId: contractSelect.value,
+              boardFields: boardFieldValues,
+              ...schedule(form),
+            },
+          },
         )
       ).publishPosting;
       if (posting.__typename === 'ValidationError') {
@@ -205,6 +227,17 @@ function renderPublishForm(): void {
   };
 }
 
+/** The publication's times: the inputs show local time, the API takes instants. */
+function schedule(form: HTMLFormElement): Record<string, unknown> {
+  const value = (path: string) => form.querySelector<HTMLInputElement>(`[data-path="${path}"]`)!;
+  const instant = (path: string) => (value(path).value ? new Date(value(path).value).toISOString() : undefined);
+  return {
+    ...(instant('input.publishAt') ? { publishAt: instant('input.publishAt') } : {}),
+    ...(instant('input.closeAt') ? { closeAt: instant('input.closeAt') } : {}),
+    ...(value('input.closeWithContract').checked ? { closeWithContract: true } : {}),
+  };
+}
+
 // Postings and candidates, live ----------------------------------------------------------------------------
 
 type Posting = {
@@ -220,6 +253,7 @@ type Posting = {
   job: { title: string };
   board: { name: string } | null;
   events: { at: string; to: string | null; message: string | null }[];
+  closeAt: string | null;
 };
 const reviews = new Map<string, string>();
 
@@ -237,6 +271,10 @@ function postingItem(posting: Posting): HTMLElement {
     ...(posting.withdrawalQueued ? [' (withdrawal queued)'] : []),
     h('div', { class: 'timeline' }, timeline),
     h('div', { class: 'next-action', 'data-code': posting.nextAction.code }, posting.nextAction.message),
+    ...(posting.closeAt
+      ? [h('div', { class: 'closes' }, `Taken off at ${new Date(posting.closeAt).toLocaleString()}`)]
+      : []),
+    postingActions(posting),
     ...(reviews.has(posting.id) ? [h('div', { class: 'review' }, reviews.get(posting.id)!)] : []),
     ...(posting.boardWarnings.length > 0
       ? [h('ul', { class: 'board-warnings' }, ...posting.boardWarnings.map((warning) => h('li', {}, warning)))]
@@ -255,6 +293,38 @@ function postingItem(posting: Posting): HTMLElement {
         ? [h('div', { class: 'error' }, posting.lastError)]
         : []),
   );
+}
+
+const LIVE = ['QUEUED', 'SUBMITTED', 'PENDING_REVIEW', 'PUBLISHED', 'UPDATE_QUEUED'];
+const ENDED = ['EXPIRED', 'WITHDRAWN', 'REJECTED'];
+
+/** The buttons for what can be done to a posting now; a refusal shows under them. */
+function postingActions(posting: Posting): HTMLElement {
+  const result = h('p', { class: 'error', 'data-error': 'action' });
+  const run = (mutation: string) => async () => {
+    const answer = Object.values(
+      await api!.request(
+        `mutation ($id: ID!) { ${mutation}(id: $id) { __typename ... on Posting { id } ... on Error { message } } }`,
+        { id: posting.id },
+      ),
+    )[0] as { __typename: string; id?: string; message?: string };
+    if (answer.__typename !== 'Posting') result.textContent = answer.message ?? answer.__typename;
+    else if (answer.id !== posting.id) await refreshPosting(answer.id!);
+    await refreshPosting(posting.id);
+  };
+  const button = (label: string, mutation: string) => {
+    const element = h('button', { type: 'button', 'data-action': mutation }, label);
+    element.onclick = () => void run(mutation)();
+    return element;
+  };
+  const buttons = [
+    ...(LIVE.includes(posting.status) && !posting.withdrawalQueued
+      ? [button(posting.nextAction.code === 'WITHDRAW_AGAIN' ? 'Withdraw again' : 'Withdraw', 'withdrawPosting')]
+      : []),
+    ...(posting.status === 'FAILED' ? [button('Retry', 'retryPosting')] : []),
+    ...(ENDED.includes(posting.status) ? [button('Repost (one credit)', 'repostPosting')] : []),
+  ];
+  return h('div', { class: 'actions' }, ...buttons, result);
 }
 
 async function loadPostings(): Promise<void> {
