@@ -45,14 +45,20 @@ function deadlinePassed(signal: AbortSignal, plugin: BoardPlugin): Promise<never
 
 /** The loaded board plugins, searchable, and the gateway every call into them goes through (`call`). */
 /**
- * Every board's display name by id, from the plugins of every registry of this process. Names are constants of
- * their plugins, so code that only announces an event (inside a transaction, without the registry) can name the
- * board in words.
+ * Every loaded plugin by id, from the registries of this process. What is read from it (a name, the environments a
+ * board opens after an approval) are constants of the plugins, so code that only announces an event (inside a
+ * transaction, without the registry) can still say it in words.
  */
-const BOARD_NAMES = new Map<string, string>();
+const LOADED = new Map<string, BoardPlugin>();
 
 /** A board's display name, or its id when no plugin of that id was loaded. */
-export const boardName = (boardId: string): string => BOARD_NAMES.get(boardId) ?? boardId;
+export const boardName = (boardId: string): string => LOADED.get(boardId)?.name ?? boardId;
+
+/** The environment a board opens once it has approved a posting made in `environment` (Le Forem: its acceptance). */
+export const opensAfterApproval = (boardId: string, environment: string): string | null =>
+  Object.entries(LOADED.get(boardId)?.environmentPrerequisites ?? {}).find(
+    ([, prerequisite]) => prerequisite.approvedPostingIn === environment,
+  )?.[0] ?? null;
 
 export class BoardRegistry {
   private readonly byId: Map<string, BoardPlugin>;
@@ -88,7 +94,7 @@ export class BoardRegistry {
       };
     }
     this.byId = new Map(plugins.map((plugin) => [plugin.id, plugin]));
-    for (const plugin of plugins) BOARD_NAMES.set(plugin.id, plugin.name);
+    for (const plugin of plugins) LOADED.set(plugin.id, plugin);
     this.searchWords = new Map(
       plugins.map((plugin) => [
         plugin.id,

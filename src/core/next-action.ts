@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from '../db/database.ts';
 import type { Contract, ContractStatus, PostingStatus } from '../db/generated/prisma/client.ts';
-import { boardName } from './boards.ts';
+import { boardName, opensAfterApproval } from './boards.ts';
 import { effectiveStatus } from './contracts/contracts.ts';
 import { creditBalance } from './credits.ts';
 
@@ -22,7 +22,8 @@ export interface NextAction {
     | 'UPDATE_CREDENTIALS'
     | 'CONTACT_BOARD'
     | 'RENEW_CONTRACT'
-    | 'ADD_CREDITS';
+    | 'ADD_CREDITS'
+    | 'PASS_ACCEPTANCE';
   message: string;
 }
 
@@ -107,6 +108,8 @@ export interface ContractFacts {
   expiresAt: Date | null;
   /** Credits left; null for a contract without a limit. */
   creditsRemaining: number | null;
+  /** The environment the board opens once it approves a posting made through this contract, while none was. */
+  opensAfterApproval?: string | null;
 }
 
 /** A contract that ends within this many days is announced as ending, so it can be renewed in time. */
@@ -137,6 +140,11 @@ export function contractNextAction(contract: ContractFacts, now = new Date()): N
     case 'ACTIVE':
       break;
   }
+  if (contract.opensAfterApproval)
+    return {
+      code: 'PASS_ACCEPTANCE',
+      message: `${board} opens ${contract.opensAfterApproval} once it has approved one of your postings here: publish a test posting and wait for its approval.`,
+    };
   if (contract.creditsRemaining === 0)
     return {
       code: 'ADD_CREDITS',
@@ -192,10 +200,35 @@ export function postingOutlook(posting: PostingOutlookRow): { reason: string | n
   };
 }
 
+type OutlookContract = Pick<
+  Contract,
+  'id' | 'organizationId' | 'boardId' | 'environment' | 'status' | 'statusReason' | 'expiresAt' | 'creditsTotal'
+>;
+
+/**
+ * The environment the contract's board opens once it approves a posting made in the contract's environment, while
+ * the organisation has no such approval yet (null otherwise).
+ */
+export async function acceptancePending(db: Db, contract: OutlookContract): Promise<string | null> {
+  const opens = opensAfterApproval(contract.boardId, contract.environment);
+  if (!opens) return null;
+  const approved = await db.postingEvent.count({
+    where: {
+      toStatus: 'PUBLISHED',
+      posting: {
+        organizationId: contract.organizationId,
+        boardId: contract.boardId,
+        contract: { environment: contract.environment },
+      },
+    },
+  });
+  return approved === 0 ? opens : null;
+}
+
 /** A contract's reason (what the board said) and its next action. */
 export async function contractOutlook(
   db: Db,
-  contract: Pick<Contract, 'id' | 'boardId' | 'status' | 'statusReason' | 'expiresAt' | 'creditsTotal'>,
+  contract: OutlookContract,
 ): Promise<{ reason: string | null; nextAction: NextAction }> {
   return {
     reason: contract.statusReason,
@@ -205,6 +238,7 @@ export async function contractOutlook(
       statusReason: contract.statusReason,
       expiresAt: contract.expiresAt,
       creditsRemaining: (await creditBalance(db, contract)).remaining,
+      opensAfterApproval: await acceptancePending(db, contract),
     }),
   };
 }

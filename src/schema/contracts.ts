@@ -13,7 +13,7 @@ import { creditBalances, type CreditBalance } from '../core/credits.ts';
 import type { ContractStatusChanged } from '../core/topics.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { openFeedToken } from '../core/feeds/tokens.ts';
-import { contractNextAction } from '../core/next-action.ts';
+import { acceptancePending, contractNextAction } from '../core/next-action.ts';
 import { ContractStatus } from '../db/generated/prisma/enums.ts';
 import { BoardRef } from './boards.ts';
 import { builder } from './builder.ts';
@@ -178,6 +178,7 @@ export const ContractRef = builder.prismaNode('Contract', {
           statusReason: contract.statusReason,
           expiresAt: contract.expiresAt,
           creditsRemaining: (await creditsOf(context).load(contract)).remaining,
+          opensAfterApproval: await acceptancePending(context.prisma, contract),
         }),
     }),
     credits: t.field({

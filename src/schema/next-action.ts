@@ -19,6 +19,10 @@ const NextActionCodeEnum = builder.enumType('NextActionCode', {
     CONTACT_BOARD: { description: 'The board suspended the account: only the board can lift it.' },
     RENEW_CONTRACT: { description: 'The contract has ended or ends soon: renew it with the board, then its dates.' },
     ADD_CREDITS: { description: 'No credits left: buy more from the board, then updateContract.' },
+    PASS_ACCEPTANCE: {
+      description:
+        'The board opens its production environment once it has approved a test posting made through this contract: publish one.',
+    },
   } as const,
 });
 

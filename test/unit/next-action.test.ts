@@ -81,6 +81,8 @@ test.each([
   [{ status: 'SUSPENDED', statusReason: 'Quality rate below 60 %.' }, 'CONTACT_BOARD'],
   [{ status: 'EXPIRED' }, 'RENEW_CONTRACT'],
   [{ creditsRemaining: 0 }, 'ADD_CREDITS'],
+  [{ opensAfterApproval: 'PRODUCTION' }, 'PASS_ACCEPTANCE'],
+  [{ status: 'PENDING_VERIFICATION', opensAfterApproval: 'PRODUCTION' }, 'WAIT_FOR_VERIFICATION'],
   [{ expiresAt: new Date('2026-12-03T00:00:00Z') }, 'RENEW_CONTRACT'],
   [{ expiresAt: new Date('2027-06-01T00:00:00Z'), creditsRemaining: 3 }, 'NOTHING'],
   [{}, 'NOTHING'],

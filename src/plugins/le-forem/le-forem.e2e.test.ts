@@ -55,6 +55,9 @@ const connect = async (environment: 'ACCEPTANCE' | 'PRODUCTION', apiKey: string,
     )
   ).connectLeForem;
 
+const nextActionOf = async (id: string) =>
+  (await gql('query ($id: ID!) { contract(id: $id) { nextAction { code message } } }', { id })).contract.nextAction;
+
 async function job(title: string, description = DESCRIPTION, as = token) {
   const location = { city: 'Liège', postalCode: '4000', countryCode: 'BE' };
   return createJobId(gql, { title, description, employmentType: 'FULL_TIME', location }, as);
@@ -103,6 +106,11 @@ describe('Le Forem: acceptance, then production', () => {
   test("board fields use Le Forem's code lists, pre-filled from the job; Le Forem's dry run refuses before a credit is taken", async () => {
     const contract = await connect('ACCEPTANCE', LE_FOREM_PARTNERS.ACME01!);
     expect(contract.status).toBe('ACTIVE');
+    expect(await nextActionOf(contract.id)).toEqual({
+      code: 'PASS_ACCEPTANCE',
+      message:
+        'Le Forem opens PRODUCTION once it has approved one of your postings here: publish a test posting and wait for its approval.',
+    });
     const jobId = await job('Magasinier (h/f/x)');
     const wrong = await publish(jobId, contract.id, {
       ...FIELDS,
@@ -162,6 +170,7 @@ describe('Le Forem: acceptance, then production', () => {
       languages: [{ code: 'nl', level: 3 }],
     });
     const approved = await until(good.id, 'PUBLISHED');
+    expect((await nextActionOf(contract.id)).code).toBe('NOTHING');
     expect(approved.boardWarnings).toEqual([
       'Description courte (moins de 300 caractères) : les offres détaillées reçoivent plus de candidatures.',
     ]);
