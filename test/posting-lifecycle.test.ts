@@ -276,6 +276,34 @@ describe('updating and withdrawing', () => {
     );
   });
 
+  test('a scheduled close is set, moved and cancelled on a live posting, each in its log', async () => {
+    const posting = await publish(await job('Harbour pilot'), await contract());
+    await until(posting.id, 'PUBLISHED');
+    const SCHEDULE = `mutation ($id: ID!, $closeAt: DateTime, $withContract: Boolean) {
+      schedulePostingClose(id: $id, closeAt: $closeAt, withContract: $withContract) { __typename
+        ... on Posting { closeAt closeWithContract events { type message } } ... on ValidationError { fieldErrors { path message } } } }`;
+    const schedule = async (variables: Record<string, unknown>) =>
+      (await gql(SCHEDULE, { id: posting.id, ...variables })).schedulePostingClose;
+
+    expect((await schedule({ closeAt: new Date(Date.now() - 1000).toISOString() })).fieldErrors).toEqual([
+      { path: ['closeAt'], message: 'must be after the publication, within a year' },
+    ]);
+    expect((await schedule({ withContract: true })).fieldErrors).toEqual([
+      { path: ['withContract'], message: 'the contract has no expiry date' },
+    ]);
+    const inADay = new Date(Date.now() + 86_400_000).toISOString();
+    const set = await schedule({ closeAt: inADay });
+    expect(set).toMatchObject({ closeAt: inADay, closeWithContract: false });
+    expect(set.events.at(-1)).toEqual({ type: 'CLOSE_SCHEDULED', message: `Closes at ${inADay}.` });
+    const cancelled = await schedule({});
+    expect(cancelled.closeAt).toBeNull();
+    expect(cancelled.events.at(-1)).toEqual({
+      type: 'CLOSE_SCHEDULED',
+      message: 'No closing time: it stays until taken off.',
+    });
+    expect((await read(posting.id)).status).toBe('PUBLISHED');
+  });
+
   test('scheduled ahead, the server restarts in between: the posting goes live at its time, once', async () => {
     const database: TestDatabase = await createTestDatabase();
     const first = await startTestServer({ database, env: env() });

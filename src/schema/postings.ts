@@ -12,6 +12,7 @@ import {
   publishPosting,
   repostPosting,
   retryPosting,
+  schedulePostingClose,
   UnsupportedOperation,
   updatePosting,
   withdrawPosting,
@@ -340,6 +341,25 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: [PostingRef] }) },
     resolve: async (query, _root, { id }, context) => {
       const posting = await withdrawPosting(context, viewerOf(context), id.id);
+      return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
+    },
+  }),
+  schedulePostingClose: t.prismaField({
+    type: 'Posting',
+    description:
+      'Sets when a live posting is taken off its board: at closeAt, when its contract expires (withContract), or never (neither: a scheduled close is cancelled). The posting log says which.',
+    errors: { types: [ValidationError, NotFoundError, PostingStateError] },
+    args: {
+      id: t.arg.globalID({ required: true, for: [PostingRef] }),
+      closeAt: t.arg({ type: 'DateTime' }),
+      withContract: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: async (query, _root, { id, closeAt, withContract }, context) => {
+      const posting = await schedulePostingClose(context, viewerOf(context), {
+        postingId: id.id,
+        closeAt: closeAt ?? null,
+        withContract: withContract ?? false,
+      });
       return context.prisma.posting.findUniqueOrThrow({ ...query, where: { id: posting.id } });
     },
   }),

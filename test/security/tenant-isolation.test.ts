@@ -92,6 +92,9 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     requestFranceTravailSandboxAccess: { admin: true },
     repostPosting: { variables: (id) => ({ id: id('posting'), boardFields: { job_family_category: 'IT_SOFTWARE' } }) },
     retryPosting: { variables: (id) => ({ id: id('posting') }) },
+    schedulePostingClose: {
+      variables: (id) => ({ id: id('posting'), closeAt: new Date(Date.now() + 86_400_000).toISOString() }),
+    },
     revokeApiToken: { admin: true, variables: (id) => ({ id: id('apiToken') }) },
     rotateFeedToken: { admin: true, variables: (id) => ({ id: id('feedContract') }) },
     setIngoedebanenUserEmail: { variables: (id) => ({ input: { userId: id('user'), email: 'cross@igb.example' } }) },

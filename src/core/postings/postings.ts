@@ -470,13 +470,19 @@ function closingWithContract(
   return { publishAt: schedule.publishAt, closeAt: contract.expiresAt };
 }
 
-function checkSchedule(publishAt: Date | null, closeAt: Date | null): { publishAt: Date | null; closeAt: Date | null } {
+function checkSchedule(
+  publishAt: Date | null,
+  closeAt: Date | null,
+  /** A publication already scheduled, which the close must follow. */
+  scheduled: Date | null = null,
+): { publishAt: Date | null; closeAt: Date | null } {
   const now = Date.now();
   const year = now + 366 * 86_400_000;
   const problems: FieldError[] = [];
   if (publishAt && (publishAt.getTime() <= now || publishAt.getTime() > year))
     problems.push({ path: ['input', 'publishAt'], message: 'must be in the future, within a year' });
-  if (closeAt && (closeAt.getTime() <= Math.max(now, publishAt?.getTime() ?? 0) || closeAt.getTime() > year))
+  const after = Math.max(now, publishAt?.getTime() ?? 0, scheduled?.getTime() ?? 0);
+  if (closeAt && (closeAt.getTime() <= after || closeAt.getTime() > year))
     problems.push({ path: ['input', 'closeAt'], message: 'must be after the publication, within a year' });
   if (problems.length > 0) throw new ValidationError(problems);
   return { publishAt, closeAt };
@@ -523,6 +529,44 @@ export function followContractExpiry(tx: Prisma.TransactionClient, contractId: s
   return tx.posting.updateMany({
     where: { contractId, closeWithContract: true, status: { in: LIVE_STATUSES } },
     data: { closeAt: expiresAt },
+  });
+}
+
+/**
+ * Sets when a live posting is taken off its board: at `closeAt`, when its contract expires (`withContract`), or
+ * never (neither: a scheduled close is cancelled). The posting log says which.
+ */
+export async function schedulePostingClose(
+  deps: PostingDeps,
+  viewer: Viewer,
+  input: { postingId: string; closeAt: Date | null; withContract: boolean },
+): Promise<Posting> {
+  const { posting } = await loadPosting(deps, viewer, input.postingId);
+  if (!LIVE_STATUSES.includes(posting.status))
+    throw new PostingStateError(posting.status, `The posting is already ${posting.status}: there is nothing to close.`);
+  const contract = await deps.prisma.contract.findUniqueOrThrow({ where: { id: posting.contractId } });
+  const publishAt = posting.status === 'QUEUED' ? posting.publishAt : null;
+  let closeAt: Date | null;
+  try {
+    closeAt = input.withContract
+      ? closingWithContract(contract, { publishAt, closeAt: null }, input.closeAt).closeAt
+      : checkSchedule(null, input.closeAt, publishAt).closeAt;
+  } catch (error) {
+    // The checks speak of publishPosting's input; here the arguments are closeAt and withContract.
+    if (!(error instanceof ValidationError)) throw error;
+    const argument = (path: (string | number)[]) => [path.at(-1) === 'closeWithContract' ? 'withContract' : 'closeAt'];
+    throw new ValidationError(error.fieldErrors.map((problem) => ({ ...problem, path: argument(problem.path) })));
+  }
+  return deps.prisma.$transaction(async (tx) => {
+    const updated = await tx.posting.update({
+      where: { id: posting.id },
+      data: { closeAt, closeWithContract: input.withContract },
+    });
+    const message = closeAt
+      ? closing(closeAt, input.withContract).trim()
+      : 'No closing time: it stays until taken off.';
+    await tx.postingEvent.create({ data: { postingId: posting.id, type: 'CLOSE_SCHEDULED', message } });
+    return updated;
   });
 }
 
