@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import helmet from 'helmet';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { ViewerCache } from './core/auth/viewer.ts';
 import { createDemoOrganization } from './core/demo.ts';
@@ -36,7 +36,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   let limitsRedis: Redis | undefined;
   try {
     const migrations = await prepareDatabase(services);
-    limitsRedis = rateLimitRedis(config, log);
+    limitsRedis = await rateLimitRedis(config, log);
     const rateLimits = createRateLimits(config.rateLimits, limitsRedis);
     const viewers = new ViewerCache(db.prisma, services.topics, config.authCacheTtlMs);
     const isReady = async () => {
@@ -124,8 +124,9 @@ async function prepareDatabase({ db, config, log }: ProcessServices) {
 }
 
 /** Rate limits shared between processes through Redis when it is configured; each process counts alone without. */
-function rateLimitRedis(config: Config, log: Logger): Redis | undefined {
+async function rateLimitRedis(config: Config, log: Logger): Promise<Redis | undefined> {
   if (!config.redisUrl) return undefined;
+  const { Redis } = await import('ioredis');
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error) =>
     log.warn(

@@ -42,7 +42,7 @@ export async function openServices(
         `Generated an encryption key for credentials in ${file}; set ENCRYPTION_KEYS in production and keep a copy of this key`,
       );
     const metrics = processMetrics(db);
-    const bus = createTopicBus({ redisUrl: config.redisUrl, log });
+    const bus = await createTopicBus({ redisUrl: config.redisUrl, log });
     let publicUrl = config.publicUrl ?? '';
     return {
       config,

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 
 export interface ApiTokenChanged {
@@ -90,7 +90,7 @@ class ListenerCounts {
 }
 
 /** In-process publish/subscribe, or Redis fan-out between processes when REDIS_URL is set. */
-export function createTopicBus(options: { redisUrl?: string | undefined; log: Logger }): TopicBus {
+export async function createTopicBus(options: { redisUrl?: string | undefined; log: Logger }): Promise<TopicBus> {
   if (!options.redisUrl) {
     // Every open subscription listens for revocations on this target: many listeners are expected, not a leak.
     const counts = new ListenerCounts();
@@ -104,6 +104,8 @@ export function createTopicBus(options: { redisUrl?: string | undefined; log: Lo
   }
 
   const log = options.log.child({ component: 'topics' });
+  // Loaded only with REDIS_URL: a single process starts without it.
+  const { Redis } = await import('ioredis');
   const connect = (role: string) => {
     const client = new Redis(options.redisUrl!, { maxRetriesPerRequest: 3, lazyConnect: false });
     client.on('error', (error) => log.warn({ role, err: error.message }, 'Redis connection error; retrying'));

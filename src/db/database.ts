@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import pg from 'pg';
 import type { Config } from '../config.ts';
 import { lockDirectory } from './directory-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -32,6 +30,8 @@ export interface Database {
 export async function openDatabase(config: Pick<Config, 'database'>): Promise<Database> {
   const target = config.database;
   if (target.kind === 'postgres') {
+    // Loaded only for PostgreSQL: the embedded default starts without them.
+    const [{ PrismaPg }, { default: pg }] = await Promise.all([import('@prisma/adapter-pg'), import('pg')]);
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 10_000 });
     // A client that loses its server (restart, network) emits an error: the pool relays it for idle clients, and a
     // checked-out client between two statements (in a transaction) emits it on itself. Without a listener either

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../root.ts';
 import type { SqlRunner } from './sql.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
 
 /** Arbitrary constant shared by every process that migrates this database. */
 const ADVISORY_LOCK_KEY = 7_214_501_993;

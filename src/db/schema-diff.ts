@@ -3,14 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../root.ts';
 import { PGlite } from '@electric-sql/pglite';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { MIGRATIONS_DIR, readMigrations } from './migrate.ts';
 
-export const SCHEMA_FILE = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
+export const SCHEMA_FILE = path.join(ROOT, 'prisma', 'schema.prisma');
 
 interface WasmBindings {
   __wbg_set_wasm(exports: WebAssembly.Exports): void;

@@ -1,9 +1,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../root.ts';
 
-const DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+const DIST = `${path.join(ROOT, 'console', 'dist')}${path.sep}`;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

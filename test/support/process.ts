@@ -25,7 +25,17 @@ export function runScript(
   args: string[] = [],
   options: { cwd?: string } = {},
 ): RunningProcess {
-  const child = spawn(process.execPath, ['--import', TSX, path.resolve(ROOT, script), ...args], {
+  return spawnProcess(process.execPath, ['--import', TSX, path.resolve(ROOT, script), ...args], env, options);
+}
+
+/** Runs a command in a child process with `env` (and PATH, HOME), its output kept; `cwd` is the project's root. */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): RunningProcess {
+  const child = spawn(command, args, {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_PRETTY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

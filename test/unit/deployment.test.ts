@@ -13,6 +13,7 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const packageJson = JSON.parse(read('package.json')) as {
   engines: { node: string };
   dependencies: Record<string, string>;
+  scripts: Record<string, string>;
 };
 
 describe('compose.yaml', () => {
@@ -55,7 +56,7 @@ describe('compose.yaml', () => {
 
   test('runs PostgreSQL, Redis, two API processes without a worker and one worker, each waiting for what it needs', () => {
     const apis = Object.entries(services).filter(([, service]) => service.build && !service.command);
-    const workers = Object.entries(services).filter(([, service]) => service.command?.includes('src/worker.ts'));
+    const workers = Object.entries(services).filter(([, service]) => service.command?.includes('build/worker.js'));
     expect(apis.length).toBeGreaterThanOrEqual(2);
     for (const [, api] of apis) expect(api.environment?.WORKER).toBe('false');
     expect(workers).toHaveLength(1);
@@ -120,10 +121,16 @@ describe('Dockerfile', () => {
         .slice(0, -1))
         expect(existsSync(path.join(ROOT, source)), line).toBe(true);
     }
+    // The image runs what `npm run build` bundles from src/server.ts and src/worker.ts, as `npm start` does.
     const command = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
-    expect(command.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
-    expect(packageJson.dependencies.tsx).toBeDefined();
-    expect(existsSync(path.join(ROOT, command[3]!))).toBe(true);
-    expect(existsSync(path.join(ROOT, 'src/worker.ts'))).toBe(true);
+    expect(command).toEqual(['node', '--enable-source-maps', 'build/server.js']);
+    expect(packageJson.scripts.start).toBe(`exec ${command.join(' ')}`);
+    expect(dockerfile).toMatch(/\nRUN npm ci && npm run build && npm prune --omit=dev/);
+    const build = read('scripts/build.mjs');
+    for (const entry of ['server', 'worker']) {
+      expect(build).toContain(`${entry}: 'src/${entry}.ts'`);
+      expect(existsSync(path.join(ROOT, `src/${entry}.ts`))).toBe(true);
+    }
+    expect(packageJson.dependencies.esbuild).toBeDefined();
   });
 });

@@ -1,5 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
-
 /** The CV formats accepted, by what their bytes are (never by the name or the type the board claims). */
 const ACCEPTED: Record<string, string> = {
   pdf: 'application/pdf',
@@ -30,6 +28,7 @@ export type DocumentCheck = { ok: true; contentType: string } | { ok: false; rea
 export async function checkDocument(data: Buffer, maxBytes: number): Promise<DocumentCheck> {
   if (data.length > maxBytes)
     return { ok: false, reason: `The document is ${data.length} bytes; the limit is ${maxBytes}.` };
+  const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(data);
   if (detected && ACCEPTED[detected.ext]) return { ok: true, contentType: ACCEPTED[detected.ext]! };
   if (!detected && isPlainText(data)) return { ok: true, contentType: 'text/plain; charset=utf-8' };

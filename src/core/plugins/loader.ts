@@ -19,11 +19,29 @@ function resolveSpecifier(specifier: string): string {
   }
 }
 
+let typeScriptLoader: Promise<unknown> | undefined;
+
+/**
+ * Imports a module; a plugin written in TypeScript and named by its source (`./my-board/plugin.ts`) is loaded
+ * through tsx when the server itself runs as JavaScript (the build), which cannot import TypeScript alone.
+ */
+async function importModule(target: string): Promise<{ default?: unknown }> {
+  try {
+    return await import(target);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    typeScriptLoader ??= import('tsx/esm/api').then(({ register }) => register());
+    await typeScriptLoader;
+    // Another URL for the same file: the loader keeps the failed import of the first one.
+    return import(`${target}${target.includes('?') ? '&' : '?'}typescript`);
+  }
+}
+
 async function importPlugin(specifier: string): Promise<BoardPlugin> {
   const target = resolveSpecifier(specifier);
   let module: { default?: unknown };
   try {
-    module = await import(target);
+    module = await importModule(target);
   } catch (error) {
     throw new PluginLoadError(`"${specifier}"`, `could not be imported: ${(error as Error).message}`);
   }
