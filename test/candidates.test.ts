@@ -10,7 +10,7 @@ import {
   vietnamTime,
 } from '../src/plugins/topcv/simulator.ts';
 import { sendWebhook, type SignedDelivery } from '@multiposting/plugin-sdk/simulator';
-import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import { eventually, startTestServer, subscribe, type TestServer, stopAll } from './support/server.ts';
 import { createJobId, graphqlAs } from './support/graphql.ts';
 
 let fjord: Awaited<ReturnType<typeof startFjordJobsSimulator>>;
@@ -35,10 +35,7 @@ beforeAll(async () => {
   });
   token = await server.tokenFor('candidates');
 });
-afterAll(async () => {
-  await server?.stop();
-  await Promise.all([fjord?.close(), topcv?.close()]);
-});
+afterAll(() => stopAll(server, fjord, topcv));
 
 const gql = graphqlAs(
   () => server,

@@ -3,7 +3,7 @@ import { startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { startTopcvSimulator, TOPCV_EMPLOYERS } from '../src/plugins/topcv/simulator.ts';
 import { connectFjord, fjordEnv } from './support/fjord.ts';
 import { createJobId, graphqlAs } from './support/graphql.ts';
-import { eventually, startTestServer, type TestServer } from './support/server.ts';
+import { eventually, startTestServer, type TestServer, stopAll } from './support/server.ts';
 
 // A job published on three boards of three kinds: Fjord Jobs (an API that fails for a while), TopCV (an API with
 // moderation and push) and InGoedeBanen (a feed the board reads).
@@ -49,10 +49,7 @@ beforeAll(async () => {
   );
   contracts = { fjord: await connectFjord(server, token), topcv: connectTopcv.id, igb: connectIngoedebanen };
 });
-afterAll(async () => {
-  await server?.stop();
-  await Promise.all([fjord?.close(), topcv?.close()]);
-});
+afterAll(() => stopAll(server, fjord, topcv));
 
 const gql = graphqlAs(
   () => server,

@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
-import { eventually, startTestServer, type TestServer } from './support/server.ts';
+import { eventually, startTestServer, type TestServer, stopAll } from './support/server.ts';
 import { createJobId, graphqlAs, localId } from './support/graphql.ts';
 import { fjordEnv } from './support/fjord.ts';
 
@@ -64,10 +64,7 @@ beforeAll(async () => {
   });
   token = await server.tokenFor('event-hooks');
 });
-afterAll(async () => {
-  await server?.stop();
-  await fjord?.close();
-});
+afterAll(() => stopAll(server, fjord));
 
 const gql = graphqlAs(
   () => server,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { eventually, startTestServer, subscribe, type TestServer } from './support/server.ts';
+import { eventually, startTestServer, subscribe, type TestServer, stopAll } from './support/server.ts';
 import type { CreateJobInput } from './support/generated/graphql.ts';
 import { createdJob, createJob as createJobAnswer, graphqlAs, localId } from './support/graphql.ts';
 import { connectFjord as connectFjordContract, FAST_RETRIES, fjordEnv } from './support/fjord.ts';
@@ -25,10 +25,7 @@ beforeAll(async () => {
   recruiter = await server.tokenFor('posting-org', 'RECRUITER');
   otherAdmin = await server.tokenFor('other-org');
 });
-afterAll(async () => {
-  await server?.stop();
-  await fjord?.close();
-});
+afterAll(() => stopAll(server, fjord));
 
 const gql = graphqlAs(
   () => server,

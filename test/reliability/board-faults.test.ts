@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFjordJobsSimulator } from '../../examples/fjord-jobs/simulator.ts';
-import { eventually, startTestServer, TEST_DB, type TestServer } from '../support/server.ts';
+import { eventually, startTestServer, TEST_DB, type TestServer, stopAll } from '../support/server.ts';
 import { createJobId, graphqlAs, localId } from '../support/graphql.ts';
 import { connectFjord as connectFjordContract, FAST_RETRIES, fjordEnv } from '../support/fjord.ts';
 
@@ -21,10 +21,7 @@ beforeAll(async () => {
   });
   token = await server.tokenFor('board-faults');
 });
-afterAll(async () => {
-  await server?.stop();
-  await fjord?.close();
-});
+afterAll(() => stopAll(server, fjord));
 
 const gql = graphqlAs(
   () => server,

@@ -297,3 +297,13 @@ export async function activeContract(
   if (last?.status !== 'ACTIVE') throw new Error(`Contract ${contractId} is not ACTIVE: ${JSON.stringify(last)}`);
   return contractId;
 }
+
+/** Stops what a file started, in the order given (a server before its simulators), skipping what never started. */
+export async function stopAll(
+  ...started: ({ stop(): Promise<unknown> } | { close(): Promise<unknown> } | undefined)[]
+): Promise<void> {
+  for (const thing of started) {
+    if (!thing) continue;
+    await ('stop' in thing ? thing.stop() : thing.close());
+  }
+}
