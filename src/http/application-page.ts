@@ -9,6 +9,7 @@ import {
 import type { Services } from '../core/services.ts';
 import type { FeedDeps } from '../core/feeds/open.ts';
 import { readBody } from './body.ts';
+import { jobPostingData, scriptJson } from './job-posting-data.ts';
 import { PAGE_TEXT, type PageLanguage, type PageText, pageLanguage } from './application-page-text.ts';
 import type { Limit } from './rate-limits.ts';
 
@@ -25,8 +26,8 @@ const HEADERS = {
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
 
-function layout(title: string, body: string, language: PageLanguage = 'en'): string {
-  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+function layout(title: string, body: string, language: PageLanguage = 'en', head = ''): string {
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${head}
 <title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 label{display:block;margin-top:1rem;font-weight:600}input[type=text],input[type=email],input[type=tel]{width:100%;padding:.4rem}
 .error{color:#b00020}button{margin-top:1.5rem;padding:.5rem 1.5rem}</style></head><body>${body}</body></html>`;
@@ -37,6 +38,8 @@ function formPage(
   language: PageLanguage,
   values: Record<string, string>,
   errors: Partial<Record<FormError, string>>,
+  /** The page's own address, for its structured data. */
+  url?: string,
 ): string {
   const text = PAGE_TEXT[language];
   const value = (key: string) => escapeHtml(values[key] ?? '');
@@ -60,6 +63,7 @@ function formPage(
 <button type="submit">${text.submit}</button>
 </form>`,
     language,
+    url ? `<script type="application/ld+json">${scriptJson(jobPostingData(page, url))}</script>` : '',
   );
 }
 
@@ -86,7 +90,7 @@ function formErrors(issues: readonly { path: PropertyKey[]; code: string }[], te
  */
 export function applicationPageRoute(
   deps: FeedDeps &
-    Pick<Services, 'topics' | 'log' | 'documents'> & {
+    Pick<Services, 'topics' | 'log' | 'documents' | 'publicUrl'> & {
       limit: Limit;
       addressOf: (request: IncomingMessage) => string;
     },
@@ -104,7 +108,10 @@ export function applicationPageRoute(
     const language = pageLanguage(deps.boards.get(page.boardId)?.country);
     const text = PAGE_TEXT[language];
     if (request.method === 'GET' || request.method === 'HEAD') {
-      response.writeHead(200, HEADERS).end(request.method === 'HEAD' ? undefined : formPage(page, language, {}, {}));
+      const url = `${deps.publicUrl()}${path}`;
+      response
+        .writeHead(200, HEADERS)
+        .end(request.method === 'HEAD' ? undefined : formPage(page, language, {}, {}, url));
       return true;
     }
     if (request.method !== 'POST') {

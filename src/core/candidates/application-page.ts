@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Job } from '../../db/generated/prisma/client.ts';
 import type { Topics } from '../topics.ts';
 import { effectiveStatus } from '../contracts/contracts.ts';
 import { feedSourceOf } from '../postings/board-state.ts';
@@ -12,7 +13,26 @@ export interface ApplicationPage {
   organizationName: string;
   contractId: string;
   boardId: string;
-  job: { id: string; title: string; description: string; city: string | null };
+  job: Pick<
+    Job,
+    | 'id'
+    | 'title'
+    | 'description'
+    | 'city'
+    | 'region'
+    | 'postalCode'
+    | 'countryCode'
+    | 'employmentType'
+    | 'salaryMin'
+    | 'salaryMax'
+    | 'salaryCurrency'
+    | 'salaryPeriod'
+    | 'createdAt'
+  >;
+  /** When the job went into the feed (the posting's publication, or the job's creation on the website). */
+  postedAt: Date;
+  /** When it leaves the feed, if that is scheduled. */
+  closesAt: Date | null;
   /** The posting the page belongs to (feeds of postings); null for a job shown on the website. */
   externalPostingId: string | null;
 }
@@ -44,7 +64,11 @@ export async function findApplicationPage(
     ? null
     : await deps.prisma.posting.findFirst({
         where: { jobId: job.id, contractId: contract.id, status: 'PUBLISHED' },
-        select: { externalId: true },
+        select: {
+          externalId: true,
+          closeAt: true,
+          events: { where: { toStatus: 'PUBLISHED' }, orderBy: { createdAt: 'asc' }, take: 1 },
+        },
       });
   if (website ? !job.onWebsite : !posting) return null;
   return {
@@ -52,7 +76,9 @@ export async function findApplicationPage(
     organizationName: contract.organization.name,
     contractId: contract.id,
     boardId: contract.boardId,
-    job: { id: job.id, title: job.title, description: job.description, city: job.city },
+    job,
+    postedAt: posting?.events[0]?.createdAt ?? job.createdAt,
+    closesAt: posting?.closeAt ?? null,
     externalPostingId: posting?.externalId ?? null,
   };
 }

@@ -72,6 +72,55 @@ const parser = new XMLParser({
   isArray: (name) => name === 'publication',
 });
 
+/** The schema.org JobPosting a page carries in its JSON-LD script. */
+function jobPostingOf(html: string): Record<string, any> {
+  const script = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html);
+  expect(script, 'a JSON-LD script').not.toBeNull();
+  return JSON.parse(script![1]!);
+}
+
+/**
+ * What a JobPosting lacks of schema.org's vocabulary as search engines read it: the required properties (title,
+ * description, datePosted, hiringOrganization with a name, jobLocation with an address and its country) and the
+ * recommended ones the job gives (validThrough when it ends, employmentType, baseSalary, directApply, identifier).
+ */
+function missingJobPostingProperties(posting: Record<string, any>): string[] {
+  const checks: [string, boolean][] = [
+    ['@context', posting['@context'] === 'https://schema.org/'],
+    ['@type', posting['@type'] === 'JobPosting'],
+    ['title', typeof posting.title === 'string' && posting.title.length > 0],
+    ['description', typeof posting.description === 'string' && posting.description.length > 0],
+    ['datePosted', !Number.isNaN(Date.parse(posting.datePosted))],
+    [
+      'hiringOrganization',
+      posting.hiringOrganization?.['@type'] === 'Organization' && !!posting.hiringOrganization.name,
+    ],
+    [
+      'jobLocation',
+      posting.jobLocation?.['@type'] === 'Place' && posting.jobLocation.address?.['@type'] === 'PostalAddress',
+    ],
+    ['jobLocation.address.addressCountry', /^[A-Z]{2}$/.test(posting.jobLocation?.address?.addressCountry ?? '')],
+    ['validThrough', posting.validThrough === undefined || !Number.isNaN(Date.parse(posting.validThrough))],
+    [
+      'employmentType',
+      posting.employmentType === undefined ||
+        ['FULL_TIME', 'PART_TIME', 'CONTRACTOR', 'TEMPORARY', 'INTERN', 'VOLUNTEER', 'PER_DIEM', 'OTHER'].includes(
+          posting.employmentType,
+        ),
+    ],
+    [
+      'baseSalary',
+      posting.baseSalary?.['@type'] === 'MonetaryAmount' &&
+        /^[A-Z]{3}$/.test(posting.baseSalary.currency) &&
+        posting.baseSalary.value?.['@type'] === 'QuantitativeValue' &&
+        ['HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'].includes(posting.baseSalary.value.unitText),
+    ],
+    ['directApply', typeof posting.directApply === 'boolean'],
+    ['identifier', posting.identifier?.['@type'] === 'PropertyValue' && !!posting.identifier.value],
+  ];
+  return checks.filter(([, ok]) => !ok).map(([name]) => name);
+}
+
 async function fetchFeed(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers: { 'accept-encoding': 'identity', ...headers } });
   const body = Buffer.from(await response.arrayBuffer());
@@ -327,6 +376,17 @@ describe('InGoedeBanen: the dedicated medium feed', () => {
     // InGoedeBanen is Dutch: so is its application page.
     expect(html).toContain('<html lang="nl">');
     expect(html).toContain('Verstuur mijn sollicitatie');
+    // Structured data for search engines: schema.org JobPosting, its required and recommended properties.
+    const posting = jobPostingOf(html);
+    expect(missingJobPostingProperties(posting)).toEqual([]);
+    expect(posting).toMatchObject({
+      title: 'Teamleider magazijn (m/v/x)',
+      hiringOrganization: { '@type': 'Organization' },
+      jobLocation: { address: { addressLocality: 'Utrecht', postalCode: '3511 AB', addressCountry: 'NL' } },
+      baseSalary: { currency: 'EUR', value: { minValue: 3200, maxValue: 4100, unitText: 'MONTH' } },
+      directApply: true,
+      url: page,
+    });
     const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(html)![1]!;
 
     const form = () => {
