@@ -69,6 +69,7 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     assignPendingCandidate: { variables: (id) => ({ candidateId: id('pendingCandidate'), jobId: id('job') }) },
     connectFranceTravail: { admin: true },
     connectIngoedebanen: { admin: true },
+    connectXmlJobFeed: { admin: true },
     connectLeForem: { admin: true },
     connectTopcv: { admin: true },
     createApiToken: {
@@ -117,6 +118,7 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
     contractStatusChanged: { variables: (id) => ({ filter: { boardId: id('board'), contractId: id('contract') } }) },
     franceTravailPostingReviewed: { noControl: 'no France Travail posting in this lifecycle' },
     ingoedebanenPostingReviewed: { noControl: 'InGoedeBanen publishes without review' },
+    xmlJobFeedPostingReviewed: { noControl: 'the XML job feed publishes without review' },
     leForemPostingReviewed: { noControl: 'no Le Forem posting in this lifecycle' },
     postingReviewed: { variables: (id) => ({ boardId: id('board') }) },
     postingStatusChanged: {
@@ -577,6 +579,7 @@ function ownInput(name: string): Record<string, unknown> {
         credentials: { email: 'x@bravo.example', clientId: '40214', publicationMode: 'DEDICATED_MEDIUM' },
       },
     },
+    connectXmlJobFeed: { input: { environment: 'PRODUCTION', credentials: { publisher: 'Bravo' } } },
     connectLeForem: {
       input: {
         environment: 'ACCEPTANCE',
