@@ -110,6 +110,7 @@ describe('boards', () => {
       'ingoedebanen',
       'le-forem',
       'topcv',
+      'xml-job-feed',
     ]);
   });
 
