@@ -10,6 +10,7 @@ import './contracts.ts';
 import './jobs.ts';
 import './postings.ts';
 import './candidates.ts';
+import './attribution.ts';
 import './event-webhooks.ts';
 import type { BoardPlugin } from '@multiposting/plugin-sdk';
 import { BUILT_IN_PLUGINS } from '../plugins/index.ts';

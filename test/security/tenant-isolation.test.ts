@@ -90,6 +90,13 @@ const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Acces
       }),
     },
     rejectPendingCandidate: { variables: (id) => ({ candidateId: id('pendingCandidate') }) },
+    // Its posting is the value of an apply link (a posting's own id, not an ID of the API): another organisation's
+    // is NotFound, in test/attribution.test.ts.
+    recordApplication: {
+      variables: () => ({
+        input: { posting: '0b4e8d2c-3f1a-4c5e-9d7b-2a6f8e1c4b3d', applicationId: 'x', candidate: { name: 'x' } },
+      }),
+    },
     requestFranceTravailSandboxAccess: { admin: true },
     repostPosting: { variables: (id) => ({ id: id('posting'), boardFields: { job_family_category: 'IT_SOFTWARE' } }) },
     retryPosting: { variables: (id) => ({ id: id('posting') }) },

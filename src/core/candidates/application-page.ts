@@ -34,7 +34,7 @@ export interface ApplicationPage {
   /** When it leaves the feed, if that is scheduled. */
   closesAt: Date | null;
   /** The posting the page belongs to (feeds of postings); null for a job shown on the website. */
-  externalPostingId: string | null;
+  postingId: string | null;
 }
 
 /**
@@ -65,7 +65,7 @@ export async function findApplicationPage(
     : await deps.prisma.posting.findFirst({
         where: { jobId: job.id, contractId: contract.id, status: 'PUBLISHED' },
         select: {
-          externalId: true,
+          id: true,
           closeAt: true,
           events: { where: { toStatus: 'PUBLISHED' }, orderBy: { createdAt: 'asc' }, take: 1 },
         },
@@ -79,7 +79,7 @@ export async function findApplicationPage(
     job,
     postedAt: posting?.events[0]?.createdAt ?? job.createdAt,
     closesAt: posting?.closeAt ?? null,
-    externalPostingId: posting?.externalId ?? null,
+    postingId: posting?.id ?? null,
   };
 }
 
@@ -122,7 +122,7 @@ export async function submitApplication(
       {
         type: 'candidate.applied',
         applicationId: `application-page:${fields.submissionId}`,
-        ...(page.externalPostingId ? { externalPostingId: page.externalPostingId } : {}),
+        ...(page.postingId ? { postingId: page.postingId } : {}),
         jobId: page.job.id,
         jobTitle: page.job.title,
         appliedAt: now.toISOString(),

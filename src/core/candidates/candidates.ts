@@ -78,9 +78,11 @@ export async function applyCandidateApplied(
   const known = await applicationOnBoard();
   if (known) return { candidateId: known.candidateId, documentAttached: false };
 
-  const posting = event.externalPostingId
-    ? await postingByExternalId(tx, source.contractId, event.externalPostingId)
-    : null;
+  const posting = event.postingId
+    ? await tx.posting.findFirst({ where: { id: event.postingId, contractId: source.contractId } })
+    : event.externalPostingId
+      ? await postingByExternalId(tx, source.contractId, event.externalPostingId)
+      : null;
   // An application from the hosted page names its job; it may have been deleted since.
   const named = event.jobId
     ? await tx.job.findFirst({

@@ -6,6 +6,7 @@ import { consumeCredit, releaseCredit } from '../credits.ts';
 import { BoardUnavailableError } from '../errors.ts';
 import { publishAfter } from '../topics.ts';
 import { postingJob } from '../jobs.ts';
+import { attributedLink } from '../candidates/attribution.ts';
 import type { Services } from '../services.ts';
 import { fetchBoardState } from './board-state.ts';
 import { BOARD_STATUS, LIVE_STATUSES, transition } from './postings.ts';
@@ -69,7 +70,10 @@ export async function callBoard(deps: Deps, call: OutboxCall, signal: AbortSigna
     credentials: openCredentials(deps.keyring, posting.contractId, posting.contract.credentials),
     signal,
   };
-  const payload = { job: postingJob(posting.job), boardFields: posting.boardFields as Record<string, unknown> };
+  const job = postingJob(posting.job);
+  // The apply link names the board and the posting, so that an application made through it is attributed.
+  if (job.applyUrl) job.applyUrl = attributedLink(job.applyUrl, posting.boardId, posting.id);
+  const payload = { job, boardFields: posting.boardFields as Record<string, unknown> };
   const externalId = posting.externalId!;
   const cannot = (what: string) => new BoardUnavailableError(`${plugin.name} cannot ${what}.`, false);
   let answer: BoardAnswer;

@@ -3,13 +3,14 @@ import { candidateAppliedSchema, postingClosedSchema, postingReviewedSchema } fr
 
 /**
  * What the inbox holds: the plugins' events (`webhookEventSchema` of the SDK), and applications made on the
- * application page this server hosts, which name their job directly (`jobId`; a plugin cannot, its events lose
- * unknown keys).
+ * application page this server hosts or reported by the organisation's own site, which name their job (`jobId`)
+ * and the posting whose apply link the candidate followed (`postingId`) directly; a plugin cannot, its events lose
+ * unknown keys.
  */
 export const inboxEventSchema = z.discriminatedUnion('type', [
   postingReviewedSchema,
   postingClosedSchema,
-  candidateAppliedSchema.extend({ jobId: z.uuid().optional() }),
+  candidateAppliedSchema.extend({ jobId: z.uuid().optional(), postingId: z.uuid().optional() }),
 ]);
 
 export type InboxEvent = z.infer<typeof inboxEventSchema>;
