@@ -108,6 +108,9 @@ const PAGES: Record<string, string> = {
     applications(first: 5) { edges { node { id job { id } candidate { id name applications(first: 3) { edges { node { id } } } } } } } } } } }`,
   'jobs with postings and applications': `query ($first: Int!) { jobs(first: $first) { edges { node { id title recruiter { id name }
     postings(first: 5) { edges { node { id status contract { alias } } } } applications(first: 5) { edges { node { id candidate { name } } } } } } } }`,
+  'analytics per posting, contract and board': `query ($first: Int!) { analytics(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") {
+    ... on Analytics { byPosting(first: $first) { posting { id status job { title } } board { name } applications cost { amount } }
+      byContract { contract { id alias } creditsSpent } byBoard { boardId applications } } } }`,
   'candidates with applications': `query ($first: Int!) { candidates(first: $first) { edges { node { id name cv { fileName }
     applications(first: 5) { edges { node { id stage job { title } posting { id status } } } } } } } }`,
 };

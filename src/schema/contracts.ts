@@ -53,7 +53,7 @@ const SetAsideBoardEventRef = builder
     }),
   });
 
-const MoneyRef = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
+export const MoneyRef = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
   fields: (t) => ({
     amount: t.exposeString('amount', { description: 'Decimal string, e.g. "1250.00".' }),
     currency: t.exposeString('currency', { description: 'ISO 4217 code.' }),

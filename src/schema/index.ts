@@ -11,6 +11,7 @@ import './jobs.ts';
 import './postings.ts';
 import './candidates.ts';
 import './attribution.ts';
+import './analytics.ts';
 import './event-webhooks.ts';
 import type { BoardPlugin } from '@multiposting/plugin-sdk';
 import { BUILT_IN_PLUGINS } from '../plugins/index.ts';
