@@ -131,6 +131,11 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     expect((await sendWebhook(contract.webhookUrl, topcvDelivery(employer.secretKey, application))).status).toBe(202);
     await page.waitForSelector('#candidates li >> text=Trần Thị Console', { timeout: 20_000 });
     expect(await page.textContent('#candidates')).toContain('Nhân viên kinh doanh');
+    // The board's figures follow: one application through TopCV, for one credit.
+    await page.waitForSelector('#figures tr[data-board="topcv"] meter[value="1"]', { timeout: 20_000 });
+    expect(
+      await page.$$eval('#figures tr[data-board="topcv"] td', (cells) => cells.map((cell) => cell.textContent?.trim())),
+    ).toEqual(['TopCV', '1', '1', '1', '—']);
     await snap('dashboard');
   }, 60_000);
 

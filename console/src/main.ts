@@ -42,7 +42,7 @@ async function signIn(token: string): Promise<void> {
   $('#app').hidden = false;
   $('#sign-out').hidden = false;
   renderBoardChoice();
-  await Promise.all([loadContracts(), loadPostings(), loadCandidates()]);
+  await Promise.all([loadContracts(), loadPostings(), loadCandidates(), loadFigures()]);
   listen();
 }
 
@@ -361,6 +361,55 @@ async function loadCandidates(): Promise<void> {
   );
 }
 
+type BoardFigures = {
+  boardId: string;
+  board: { name: string } | null;
+  applications: number;
+  uniqueCandidates: number;
+  creditsSpent: number;
+  costPerApplication: { amount: string; currency: string } | null;
+};
+
+/** Each board's figures of the last 30 days, with a meter for its applications against the busiest board's. */
+async function loadFigures(): Promise<void> {
+  const to = new Date(Date.now() + 60_000);
+  const from = new Date(to.getTime() - 30 * 86_400_000);
+  const { analytics } = await api!.request(
+    `query ($from: DateTime!, $to: DateTime!) { analytics(from: $from, to: $to) { ... on Analytics { byBoard {
+      boardId board { name } applications uniqueCandidates creditsSpent costPerApplication { amount currency } } } } }`,
+    { from: from.toISOString(), to: to.toISOString() },
+  );
+  const rows: BoardFigures[] = analytics.byBoard;
+  const most = Math.max(1, ...rows.map((row) => row.applications));
+  $('#figures tbody').replaceChildren(
+    ...rows.map((row) =>
+      h(
+        'tr',
+        { 'data-board': row.boardId },
+        h('td', {}, row.board?.name ?? row.boardId),
+        h(
+          'td',
+          {},
+          h('meter', {
+            min: '0',
+            max: String(most),
+            value: String(row.applications),
+            'aria-label': `${row.applications} applications`,
+          }),
+          ` ${row.applications}`,
+        ),
+        h('td', {}, String(row.uniqueCandidates)),
+        h('td', {}, String(row.creditsSpent)),
+        h(
+          'td',
+          {},
+          row.costPerApplication ? `${row.costPerApplication.amount} ${row.costPerApplication.currency}` : '—',
+        ),
+      ),
+    ),
+  );
+}
+
 function listen(): void {
   stops.push(
     api!.subscribe(
@@ -375,10 +424,10 @@ function listen(): void {
       );
       void refreshPosting(review.posting.id);
     }),
-    api!.subscribe(
-      'subscription { candidateReceived { application { candidate { id } } } }',
-      () => void loadCandidates(),
-    ),
+    api!.subscribe('subscription { candidateReceived { application { candidate { id } } } }', () => {
+      void loadCandidates();
+      void loadFigures();
+    }),
     api!.subscribe('subscription { contractStatusChanged { contract { id } } }', () => void loadContracts()),
   );
 }
