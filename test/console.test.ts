@@ -72,8 +72,31 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     expect(await page.textContent('#who')).toContain('(ADMIN)');
   });
 
+  test('finds a board by name or country, one entry per environment, with its instructions', async () => {
+    await page.fill('#board-search', 'forem');
+    await page.waitForFunction(() => document.querySelectorAll('#board-results button').length === 2);
+    expect(
+      await page.$$eval('#board-results button', (buttons) => buttons.map((button) => button.textContent)),
+    ).toEqual(['Le Forem | Belgium (Acceptance Testing)', 'Le Forem (Belgium)']);
+    await page.click('#board-results button[data-environment="ACCEPTANCE"]');
+    // The plugin's Markdown instructions, rendered and sanitised, then its confirmation and credential fields.
+    expect(await page.textContent('#board-instructions h4')).toBe('Le Forem | Belgium (Acceptance Testing)');
+    expect(
+      await page.$$eval('#board-instructions strong, #board-instructions li', (nodes) => nodes.length),
+    ).toBeGreaterThan(0);
+    expect(await page.$$eval('#board-instructions script', (nodes) => nodes.length)).toBe(0);
+    expect(await page.getAttribute('[data-path="input.environment"]', 'value')).toBe('ACCEPTANCE');
+    expect(await page.$('[data-path="input.confidentialityAgreementSigned"]')).not.toBeNull();
+    await snap('board-picker');
+  });
+
   test('connects TopCV through the form generated from its descriptors', async () => {
-    await page.selectOption('#board', 'topcv');
+    await page.fill('#board-search', 'vietnam');
+    await page.waitForSelector('#board-results button[data-board="topcv"]');
+    expect(
+      await page.$$eval('#board-results button', (buttons) => buttons.map((button) => button.textContent)),
+    ).toEqual(['TopCV (Vietnam)']);
+    await page.click('#board-results button[data-board="topcv"]');
     expect(await page.getAttribute('[data-path="input.credentials.secretKey"]', 'type')).toBe('password');
     await page.fill('[data-path="input.credentials.employerApiKey"]', employerKey);
     await page.fill('[data-path="input.credentials.secretKey"]', employer.secretKey);

@@ -44,6 +44,8 @@ export interface CredentialField {
 export interface Board {
   id: string;
   name: string;
+  countryName: string;
+  instructions: string;
   connectMutation: string;
   environments: string[];
   credentialFields: CredentialField[];
@@ -52,8 +54,7 @@ export interface Board {
 }
 
 /** The connect form of a board, entirely from its descriptors (any plugin gets one). */
-export function connectForm(board: Board): HTMLElement[] {
-  const environment = h('select', {}, ...board.environments.map((value) => h('option', { value }, value)));
+export function connectForm(board: Board, environment: string): HTMLElement[] {
   const credentials = board.credentialFields.map((descriptor) => {
     const control =
       descriptor.type === 'ENUM'
@@ -91,7 +92,7 @@ export function connectForm(board: Board): HTMLElement[] {
     field(`input.${confirmation.key}`, confirmation.label, h('input', { type: 'checkbox' })),
   );
   return [
-    field('input.environment', 'Environment', environment),
+    h('input', { type: 'hidden', 'data-path': 'input.environment', value: environment }),
     ...credentials,
     ...confirmations,
     field('input.alias', 'Name (optional)', h('input', { type: 'text' })),

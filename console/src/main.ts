@@ -1,3 +1,5 @@
+import DOMPurify from 'dompurify';
+import { marked } from 'marked';
 import { Api, type FieldError } from './api.ts';
 import { connectForm, h, readValues, schemaFields, showErrors, type Board } from './forms.ts';
 
@@ -18,7 +20,7 @@ let contracts: {
 }[] = [];
 const stops: (() => void)[] = [];
 
-const BOARDS = `{ boards { id name connectMutation environments postingFieldsSchema confirmations { key label }
+const BOARDS = `{ boards { id name countryName instructions connectMutation environments postingFieldsSchema confirmations { key label }
   credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
 const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason nextAction { code message } alias board { name } } } } }`;
 const POSTING =
@@ -74,17 +76,50 @@ async function loadContracts(): Promise<void> {
   renderPublishForm();
 }
 
+/** How the pages name an environment that is not production, e.g. "Le Forem | Belgium (Acceptance Testing)". */
+const ENVIRONMENT_NAMES: Record<string, string> = { ACCEPTANCE: 'Acceptance Testing', SANDBOX: 'Sandbox' };
+
+const entryName = (board: Board, environment: string) =>
+  environment === 'PRODUCTION'
+    ? `${board.name} (${board.countryName})`
+    : `${board.name} | ${board.countryName} (${ENVIRONMENT_NAMES[environment] ?? environment})`;
+
+/** The board picker: a search over boards(search:), one entry per board and environment. */
 function renderBoardChoice(): void {
-  const select = $<HTMLSelectElement>('#board');
-  select.replaceChildren(...boards.map((board) => h('option', { value: board.id }, board.name)));
-  select.onchange = renderConnectForm;
-  renderConnectForm();
+  const search = $<HTMLInputElement>('#board-search');
+  const show = async () => {
+    const term = search.value.trim();
+    const found: { id: string }[] = term
+      ? (await api!.request('query ($search: String) { boards(search: $search) { id } }', { search: term })).boards
+      : boards;
+    if (search.value.trim() !== term) return;
+    $('#board-results').replaceChildren(
+      ...found.flatMap(({ id }) => {
+        const board = boards.find((item) => item.id === id)!;
+        return board.environments.map((environment) => {
+          const pick = h(
+            'button',
+            { type: 'button', 'data-board': id, 'data-environment': environment },
+            entryName(board, environment),
+          );
+          pick.onclick = () => renderConnectForm(board, environment);
+          return h('li', {}, pick);
+        });
+      }),
+    );
+  };
+  search.oninput = () => void show();
+  void show();
 }
 
-function renderConnectForm(): void {
-  const board = boards.find((item) => item.id === $<HTMLSelectElement>('#board').value)!;
+function renderConnectForm(board: Board, environment: string): void {
+  $('#board-instructions').replaceChildren(h('h4', {}, entryName(board, environment)), h('div', {}));
+  // The plugin's instructions are Markdown from a third party: rendered, then sanitised before they reach the page.
+  ($('#board-instructions').lastElementChild as HTMLElement).innerHTML = DOMPurify.sanitize(
+    marked.parse(board.instructions, { async: false }),
+  );
   const form = $<HTMLFormElement>('#connect');
-  form.replaceChildren(...connectForm(board));
+  form.replaceChildren(...connectForm(board, environment));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const values = readValues(form, 'input');
