@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, vietnamTime } from '../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
 import { ROOT } from './support/process.ts';
-import { startTestServer, TEST_DB, type TestServer } from './support/server.ts';
+import { eventually, startTestServer, TEST_DB, type TestServer } from './support/server.ts';
 
 /**
  * The console in a real browser (headless Chromium, driven by playwright-core) against the real server and the
@@ -194,6 +194,38 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     expect(await page.textContent('#postings')).toContain('Kế toán trưởng');
     await snap('postings');
   }, 60_000);
+
+  test("my details: I set my own InGoedeBanen e-mail, and as an admin a colleague's; a wrong address shows on its field", async () => {
+    await server.tokenFor('console', 'RECRUITER');
+    await page.reload();
+    await page.waitForSelector('#details-section:not([hidden]) .team-email');
+    await page.fill('#igb-email', 'not an address');
+    await page.click('#my-igb-email button[type=submit]');
+    await page.waitForSelector('#my-igb-email [data-error="input"]:not(:empty)');
+    expect(await page.textContent('#my-igb-email [data-error="input"]')).toBe('must be an e-mail address');
+    await page.fill('#igb-email', 'Console@IGB.example');
+    await page.click('#my-igb-email button[type=submit]');
+    await page.waitForSelector('#my-igb-email .saved:has-text("Saved.")');
+    expect(await page.textContent('#my-igb-email [data-error="input"]')).toBe('');
+    const colleague = page.locator('.team-email', { hasText: 'recruiter@console.invalid' }).first();
+    await colleague.locator('input').fill('recruiter@igb.example');
+    await colleague.locator('button').click();
+    await colleague.locator('.saved:has-text("Saved.")').waitFor();
+    const emails = async () =>
+      (
+        await server.graphql(
+          '{ ingoedebanenUserEmails { ... on IngoedebanenUserEmailsResult { emails { email } } } }',
+          {
+            token,
+          },
+        )
+      ).body
+        .data!.ingoedebanenUserEmails.emails.map((entry: { email: string }) => entry.email)
+        .sort();
+    await eventually(async () => (await emails()).length === 2, 10_000, 'both e-mails saved');
+    expect(await emails()).toEqual(['console@igb.example', 'recruiter@igb.example']);
+    await snap('my-details');
+  });
 
   test('is served with its own content security policy, and nothing outside its build', async () => {
     const page = await fetch(`${server.url}/console`);

@@ -19,9 +19,10 @@ let contracts: {
   board: { name: string } | null;
 }[] = [];
 const stops: (() => void)[] = [];
+let viewer: { id: string; email: string; role: string } | undefined;
 
 const BOARDS = `{ boards { id name countryName instructions connectMutation environments postingFieldsSchema confirmations { key label }
-  credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { email role } } }`;
+  credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { id email role } } }`;
 const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason nextAction { code message } alias board { name } } } } }`;
 const POSTING =
   'id status withdrawalQueued closeAt nextAction { code message } rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
@@ -36,6 +37,7 @@ async function signIn(token: string): Promise<void> {
     api = candidate;
     sessionStorage.setItem(STORAGE, token);
     $('#who').textContent = `${data.viewer.organization.name} · ${data.viewer.user.email} (${data.viewer.user.role})`;
+    viewer = data.viewer.user;
   } catch (error) {
     $('[data-error="token"]').textContent = (error as Error).message;
     return;
@@ -44,7 +46,7 @@ async function signIn(token: string): Promise<void> {
   $('#app').hidden = false;
   $('#sign-out').hidden = false;
   renderBoardChoice();
-  await Promise.all([loadContracts(), loadPostings(), loadCandidates(), loadFigures()]);
+  await Promise.all([loadContracts(), loadPostings(), loadCandidates(), loadFigures(), loadDetails()]);
   listen();
 }
 
@@ -442,6 +444,74 @@ async function loadFigures(): Promise<void> {
         ),
       ),
     ),
+  );
+}
+
+// My details --------------------------------------------------------------------------------------------
+
+const SET_IGB_EMAIL = `mutation ($input: SetIngoedebanenUserEmailInput!) { setIngoedebanenUserEmail(input: $input) {
+  __typename ... on SetIngoedebanenUserEmailResult { userId email } ... on ValidationError { fieldErrors { path message } }
+  ... on Error { message } } }`;
+
+/** Sets a user's IGB e-mail (empty clears it); errors show in `form`. */
+async function saveIgbEmail(form: HTMLElement, email: string, userId?: string): Promise<boolean> {
+  const { setIngoedebanenUserEmail: result } = await api!.request(SET_IGB_EMAIL, {
+    input: { email: email.trim() || null, ...(userId ? { userId } : {}) },
+  });
+  if (result.__typename === 'ValidationError') showErrors(form, result.fieldErrors, 'input');
+  else if (result.__typename !== 'SetIngoedebanenUserEmailResult')
+    showErrors(form, [{ path: ['input'], message: result.message }], 'input');
+  else showErrors(form, [], 'input');
+  const saved = result.__typename === 'SetIngoedebanenUserEmailResult';
+  form.querySelector('.saved')!.textContent = saved ? 'Saved.' : '';
+  return saved;
+}
+
+/** The user's own InGoedeBanen e-mail, and an admin's list to set anyone's (when InGoedeBanen is loaded). */
+async function loadDetails(): Promise<void> {
+  if (!boards.some((board) => board.id === 'ingoedebanen')) return;
+  $('#details-section').hidden = false;
+  const { ingoedebanenUserEmails } = await api!.request(
+    '{ ingoedebanenUserEmails { ... on IngoedebanenUserEmailsResult { emails { userId email } } } }',
+  );
+  const emails = new Map<string, string>(
+    (ingoedebanenUserEmails.emails ?? []).map((entry: { userId: string; email: string }) => [
+      entry.userId,
+      entry.email,
+    ]),
+  );
+  const own = $<HTMLFormElement>('#my-igb-email');
+  $<HTMLInputElement>('#igb-email').value = emails.get(viewer!.id) ?? '';
+  own.onsubmit = async (event) => {
+    event.preventDefault();
+    await saveIgbEmail(own, $<HTMLInputElement>('#igb-email').value);
+  };
+  if (viewer!.role !== 'ADMIN') return;
+  const { users } = await api!.request('{ users(first: 100) { edges { node { id name email } } } }');
+  $('#team-igb-emails').replaceChildren(
+    h('h3', {}, "The team's InGoedeBanen e-mails"),
+    ...users.edges.map(({ node }: { node: { id: string; name: string; email: string } }) => {
+      const input = h('input', {
+        type: 'email',
+        id: `igb-email-${node.id}`,
+        'data-path': 'input.email',
+        value: emails.get(node.id) ?? '',
+      });
+      const row = h(
+        'form',
+        { class: 'team-email', 'data-user': node.id, novalidate: true },
+        h('label', { for: input.id }, `${node.name} (${node.email})`),
+        input,
+        h('p', { class: 'error', 'data-error': 'input' }),
+        h('button', { type: 'submit' }, 'Save'),
+        h('span', { class: 'saved', 'aria-live': 'polite' }),
+      );
+      row.onsubmit = async (event) => {
+        event.preventDefault();
+        await saveIgbEmail(row, input.value, node.id);
+      };
+      return row;
+    }),
   );
 }
 
