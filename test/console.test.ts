@@ -154,6 +154,17 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     expect((await sendWebhook(contract.webhookUrl, topcvDelivery(employer.secretKey, application))).status).toBe(202);
     await page.waitForSelector('#candidates li >> text=Trần Thị Console', { timeout: 20_000 });
     expect(await page.textContent('#candidates')).toContain('Nhân viên kinh doanh');
+    // Both arrived as notifications too, the latest first.
+    await page.waitForSelector('#notifications li[data-kind="candidate"]');
+    expect(
+      await page.$$eval('#notifications li', (items) => items.map((item) => item.getAttribute('data-kind'))),
+    ).toEqual(['candidate', 'approved']);
+    expect(await page.textContent('#notifications li[data-kind="approved"]')).toContain(
+      'TopCV approved “Nhân viên kinh doanh”.',
+    );
+    expect(await page.textContent('#notifications li[data-kind="candidate"]')).toContain(
+      'New candidate Trần Thị Console for “Nhân viên kinh doanh” from TopCV.',
+    );
     // The board's figures follow: one application through TopCV, for one credit.
     await page.waitForSelector('#figures tr[data-board="topcv"] meter[value="1"]', { timeout: 20_000 });
     expect(

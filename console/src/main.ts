@@ -515,25 +515,64 @@ async function loadDetails(): Promise<void> {
   );
 }
 
+// Notifications ------------------------------------------------------------------------------------------
+
+/** The latest notifications first, at most 20: approvals, rejections, contracts that need attention, candidates. */
+function notify(kind: string, message: string): void {
+  const list = $('#notifications');
+  list.prepend(h('li', { 'data-kind': kind }, h('time', {}, new Date().toLocaleTimeString()), ` ${message}`));
+  while (list.children.length > 20) list.lastElementChild!.remove();
+}
+
 function listen(): void {
   stops.push(
     api!.subscribe(
       'subscription { postingStatusChanged { posting { id } } }',
       (data: any) => void refreshPosting(data.postingStatusChanged.posting.id),
     ),
-    api!.subscribe('subscription { postingReviewed { approved reason posting { id } } }', (data: any) => {
-      const review = data.postingReviewed;
-      reviews.set(
-        review.posting.id,
-        review.approved ? '✔ Approved by the board' : `✘ Rejected: ${review.reason ?? 'no reason given'}`,
-      );
-      void refreshPosting(review.posting.id);
-    }),
-    api!.subscribe('subscription { candidateReceived { application { candidate { id } } } }', () => {
-      void loadCandidates();
-      void loadFigures();
-    }),
-    api!.subscribe('subscription { contractStatusChanged { contract { id } } }', () => void loadContracts()),
+    api!.subscribe(
+      'subscription { postingReviewed { approved reason posting { id job { title } board { name } } } }',
+      (data: any) => {
+        const review = data.postingReviewed;
+        reviews.set(
+          review.posting.id,
+          review.approved ? '✔ Approved by the board' : `✘ Rejected: ${review.reason ?? 'no reason given'}`,
+        );
+        notify(
+          review.approved ? 'approved' : 'rejected',
+          review.approved
+            ? `${review.posting.board?.name ?? 'The board'} approved “${review.posting.job.title}”.`
+            : `${review.posting.board?.name ?? 'The board'} rejected “${review.posting.job.title}”: ${review.reason ?? 'no reason given'}.`,
+        );
+        void refreshPosting(review.posting.id);
+      },
+    ),
+    api!.subscribe(
+      'subscription { candidateReceived { pending application { candidate { id name } job { title } board { name } } } }',
+      (data: any) => {
+        const { pending, application } = data.candidateReceived;
+        notify(
+          'candidate',
+          pending
+            ? `New candidate ${application.candidate.name} from ${application.board?.name ?? 'a board'}, in the pending pool.`
+            : `New candidate ${application.candidate.name} for “${application.job?.title}” from ${application.board?.name ?? 'a board'}.`,
+        );
+        void loadCandidates();
+        void loadFigures();
+      },
+    ),
+    api!.subscribe(
+      'subscription { contractStatusChanged { to reason contract { id alias board { name } } } }',
+      (data: any) => {
+        const change = data.contractStatusChanged;
+        if (['SUSPENDED', 'INVALID_CREDENTIALS', 'EXPIRED'].includes(change.to))
+          notify(
+            'contract',
+            `${change.contract.alias ?? change.contract.board?.name ?? 'A contract'} is ${change.to}${change.reason ? `: ${change.reason}` : ''}.`,
+          );
+        void loadContracts();
+      },
+    ),
   );
 }
 
