@@ -26,6 +26,14 @@ const jobBody = (posting: PostingPayload) => ({
   remote: posting.boardFields.remote,
   municipality: posting.boardFields.municipality,
   applyUrl: posting.job.applyUrl,
+  // Fjord Jobs asks the job's screening questions on its own apply form (the `questions` capability).
+  questions: (posting.job.questions ?? []).map(({ id, text, kind, options, required }) => ({
+    id,
+    text,
+    kind,
+    options,
+    required,
+  })),
 });
 
 /** What Fjord Jobs posts to the webhook URL. */
@@ -124,7 +132,16 @@ export default definePlugin({
   confirmations: [{ key: 'termsAccepted', label: 'The Fjord Jobs publication terms are accepted.' }],
   // Public-sector jobs are reviewed by Fjord Jobs before they go live. Its webhooks bring the verdict and the
   // applications; the core also polls, in case a webhook is not set up.
-  capabilities: ['publish', 'update', 'withdraw', 'linkExisting', 'statusPolling', 'webhooks', 'candidates'],
+  capabilities: [
+    'publish',
+    'update',
+    'withdraw',
+    'linkExisting',
+    'statusPolling',
+    'webhooks',
+    'candidates',
+    'questions',
+  ],
   postingFields: z.object({
     sector: z.enum(['FISHERIES', 'ENERGY', 'TOURISM', 'PUBLIC']).describe('Fjord Jobs sector code'),
     remote: z.boolean().default(false),

@@ -13,6 +13,8 @@ export interface FjordJob {
   title: string;
   sector: string;
   municipality: string;
+  /** The screening questions it asks on its apply form. */
+  questions: { id: string; text: string; kind: string; options: string[]; required: boolean }[];
   status: 'LIVE' | 'IN_REVIEW' | 'REJECTED' | 'CLOSED';
   reason?: string;
 }
@@ -148,6 +150,7 @@ function jobRoutes(state: FjordJobsState, updates: string[]): Record<string, Rou
         title: String(input.title),
         sector: String(input.sector),
         municipality: String(input.municipality),
+        questions: Array.isArray(input.questions) ? (input.questions as FjordJob['questions']) : [],
         status: input.sector === 'PUBLIC' ? 'IN_REVIEW' : 'LIVE',
       };
       state.jobs.set(job.id, job);
@@ -168,6 +171,7 @@ function jobRoutes(state: FjordJobsState, updates: string[]): Record<string, Rou
         title: String(input.title ?? job.title),
         sector: String(input.sector ?? job.sector),
         municipality: String(input.municipality ?? job.municipality),
+        questions: Array.isArray(input.questions) ? input.questions : job.questions,
       });
       // A rejected job that is corrected goes back to Fjord Jobs' review.
       if (job.status === 'REJECTED') Object.assign(job, { status: 'IN_REVIEW', reason: undefined });
@@ -219,6 +223,7 @@ export async function startFjordJobsSimulator() {
         title,
         sector: 'TOURISM',
         municipality: 'Ålesund',
+        questions: [],
         status: 'LIVE',
       };
       state.jobs.set(job.id, job);

@@ -1,5 +1,6 @@
 import sanitizeHtml from 'sanitize-html';
 import { z } from 'zod';
+import { questionsSchema } from './screening.ts';
 import type { PrismaClient } from '../db/database.ts';
 import type { Job } from '../db/generated/prisma/client.ts';
 import type { PostingJob } from '@multiposting/plugin-sdk';
@@ -81,6 +82,7 @@ const jobFields = {
       'must not repeat a stage',
     )
     .nullish(),
+  questions: questionsSchema.nullish(),
 };
 
 export type JobInput = z.input<z.ZodObject<typeof jobFields>>;
@@ -107,6 +109,7 @@ function columns(input: z.infer<z.ZodObject<typeof jobFields>>, provided: Record
   if ('applyUrl' in provided) data.applyUrl = input.applyUrl ?? null;
   if ('status' in provided && input.status) data.status = input.status;
   if ('stages' in provided && input.stages) data.stages = input.stages;
+  if ('questions' in provided) data.questions = input.questions ?? [];
   if ('onWebsite' in provided && typeof input.onWebsite === 'boolean') data.onWebsite = input.onWebsite;
   if ('recruiterId' in provided) data.recruiterId = input.recruiterId ?? null;
   return data;

@@ -35,6 +35,9 @@ export interface ContractStatusChanged {
 }
 
 export interface CandidateReceived {
+  /** The candidate's answers to the job's screening questions, and whether one was a knock-out answer. */
+  answers: readonly { questionId?: string | null | undefined; question: string; answer: unknown }[];
+  knockedOut: boolean;
   applicationId: string;
   candidateId: string;
   /** Null while the application waits in the pending pool. */

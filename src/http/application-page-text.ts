@@ -14,6 +14,9 @@ export interface PageText {
   cv: string;
   consent: (organization: string) => string;
   submit: string;
+  questions: string;
+  yes: string;
+  no: string;
   notFound: string;
   tooMany: (minutes: number) => [title: string, body: string];
   tooLarge: [title: string, body: string];
@@ -28,6 +31,8 @@ export interface PageText {
     cvTooLarge: string;
     unreadable: string;
     form: string;
+    answerRequired: string;
+    answerInvalid: string;
   };
 }
 
@@ -40,6 +45,9 @@ export const PAGE_TEXT: Record<PageLanguage, PageText> = {
     cv: 'CV (optional: PDF, Word, ODT, RTF or text)',
     consent: (organization) => `I agree that ${organization} receives and keeps my application.`,
     submit: 'Send my application',
+    questions: 'A few questions',
+    yes: 'Yes',
+    no: 'No',
     notFound: 'This vacancy is no longer open',
     tooMany: (minutes) => [
       'Too many applications',
@@ -57,6 +65,8 @@ export const PAGE_TEXT: Record<PageLanguage, PageText> = {
       cvTooLarge: 'The CV is too large.',
       unreadable: 'The form could not be read; please try again.',
       form: 'Please check the form.',
+      answerRequired: 'Please answer this question.',
+      answerInvalid: 'Please choose among the answers offered.',
     },
   },
   nl: {
@@ -67,6 +77,9 @@ export const PAGE_TEXT: Record<PageLanguage, PageText> = {
     cv: 'Cv (optioneel: PDF, Word, ODT, RTF of tekst)',
     consent: (organization) => `Ik ga ermee akkoord dat ${organization} mijn sollicitatie ontvangt en bewaart.`,
     submit: 'Verstuur mijn sollicitatie',
+    questions: 'Een paar vragen',
+    yes: 'Ja',
+    no: 'Nee',
     notFound: 'Deze vacature is niet meer open',
     tooMany: (minutes) => [
       'Te veel sollicitaties',
@@ -84,6 +97,8 @@ export const PAGE_TEXT: Record<PageLanguage, PageText> = {
       cvTooLarge: 'Het cv is te groot.',
       unreadable: 'Het formulier kon niet worden gelezen; probeer het opnieuw.',
       form: 'Controleer het formulier.',
+      answerRequired: 'Beantwoord deze vraag.',
+      answerInvalid: 'Kies een van de aangeboden antwoorden.',
     },
   },
   fr: {
@@ -94,6 +109,9 @@ export const PAGE_TEXT: Record<PageLanguage, PageText> = {
     cv: 'CV (facultatif : PDF, Word, ODT, RTF ou texte)',
     consent: (organization) => `J'accepte que ${organization} reçoive et conserve ma candidature.`,
     submit: 'Envoyer ma candidature',
+    questions: 'Quelques questions',
+    yes: 'Oui',
+    no: 'Non',
     notFound: "Cette offre n'est plus ouverte",
     tooMany: (minutes) => [
       'Trop de candidatures',
@@ -111,6 +129,8 @@ export const PAGE_TEXT: Record<PageLanguage, PageText> = {
       cvTooLarge: 'Le CV est trop volumineux.',
       unreadable: "Le formulaire n'a pas pu être lu ; veuillez réessayer.",
       form: 'Veuillez vérifier le formulaire.',
+      answerRequired: 'Veuillez répondre à cette question.',
+      answerInvalid: 'Veuillez choisir parmi les réponses proposées.',
     },
   },
 };

@@ -9,6 +9,8 @@ import {
 import type { Services } from '../core/services.ts';
 import type { FeedDeps } from '../core/feeds/open.ts';
 import { readBody } from './body.ts';
+import type { ScreeningQuestion } from '@multiposting/plugin-sdk';
+import { type Answer, checkAnswers } from '../core/screening.ts';
 import { jobPostingData, scriptJson } from './job-posting-data.ts';
 import { PAGE_TEXT, type PageLanguage, type PageText, pageLanguage } from './application-page-text.ts';
 import type { Limit } from './rate-limits.ts';
@@ -37,13 +39,14 @@ function formPage(
   page: ApplicationPage,
   language: PageLanguage,
   values: Record<string, string>,
-  errors: Partial<Record<FormError, string>>,
+  errors: FormErrors,
   /** The page's own address, for its structured data. */
   url?: string,
+  answers: Readonly<Record<string, Answer | undefined>> = {},
 ): string {
   const text = PAGE_TEXT[language];
   const value = (key: string) => escapeHtml(values[key] ?? '');
-  const error = (key: FormError) =>
+  const error = (key: keyof FormErrors) =>
     errors[key] ? `<div class="error" id="${key}-error">${escapeHtml(errors[key])}</div>` : '';
   // A submission id that was refused is replaced: the form sent again is a new one.
   const submissionId = errors.form || !values.submissionId ? randomUUID() : value('submissionId');
@@ -59,6 +62,7 @@ function formPage(
 <label for="email">${text.email}</label><input type="email" id="email" name="email" required maxlength="254" value="${value('email')}">${error('email')}
 <label for="phone">${text.phone}</label><input type="tel" id="phone" name="phone" maxlength="50" value="${value('phone')}">${error('phone')}
 <label for="cv">${text.cv}</label><input type="file" id="cv" name="cv">${error('cv')}
+${questionsHtml(page.questions, text, answers, error)}
 <label><input type="checkbox" name="consent" value="yes"${values.consent === 'yes' ? ' checked' : ''}> ${text.consent(organization)}</label>${error('consent')}
 <button type="submit">${text.submit}</button>
 </form>`,
@@ -68,10 +72,62 @@ function formPage(
 }
 
 type FormError = 'form' | 'name' | 'email' | 'phone' | 'cv' | 'consent';
+/** What the page refuses, by field; a screening question's under `q.<its id>`. */
+type FormErrors = Partial<Record<FormError | `q.${string}`, string>>;
+
+/** The job's screening questions as form fields, named `q.<id>`, with what the candidate answered. */
+function questionsHtml(
+  questions: readonly ScreeningQuestion[],
+  text: PageText,
+  answers: Readonly<Record<string, Answer | undefined>>,
+  error: (key: `q.${string}`) => string,
+): string {
+  if (questions.length === 0) return '';
+  const fields = questions.map((question) => {
+    const name = `q.${question.id}` as const;
+    const legend = `${escapeHtml(question.text)}${question.required ? ' *' : ''}`;
+    const given = answers[question.id];
+    const choice = (type: 'radio' | 'checkbox', value: string, label: string, checked: boolean) =>
+      `<label><input type="${type}" name="${name}" value="${escapeHtml(value)}"${checked ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
+    const control =
+      question.kind === 'FREE_TEXT'
+        ? `<textarea id="${name}" name="${name}" maxlength="2000" rows="3">${escapeHtml(typeof given === 'string' ? given : '')}</textarea>`
+        : question.kind === 'YES_NO'
+          ? choice('radio', 'yes', text.yes, given === true) + choice('radio', 'no', text.no, given === false)
+          : question.options
+              .map((option) =>
+                question.kind === 'SINGLE_CHOICE'
+                  ? choice('radio', option, option, given === option)
+                  : choice('checkbox', option, option, Array.isArray(given) && given.includes(option)),
+              )
+              .join('');
+    return `<fieldset><legend>${legend}</legend>${control}${error(name)}</fieldset>`;
+  });
+  return `<h3>${text.questions}</h3>${fields.join('\n')}`;
+}
+
+/** The answers a submitted form gives, by question id (yes/no as booleans, several choices as a list). */
+function answersOf(questions: readonly ScreeningQuestion[], form: FormData): Record<string, Answer | undefined> {
+  const answers: Record<string, Answer | undefined> = {};
+  for (const question of questions) {
+    const given = form.getAll(`q.${question.id}`).filter((value): value is string => typeof value === 'string');
+    answers[question.id] =
+      question.kind === 'MULTIPLE_CHOICE'
+        ? given
+        : question.kind === 'YES_NO'
+          ? given[0] === 'yes'
+            ? true
+            : given[0] === 'no'
+              ? false
+              : given[0]
+          : given[0]?.trim() || undefined;
+  }
+  return answers;
+}
 
 /** The refusal of each field in the page's language; what names no field shows at the top of the form. */
 function formErrors(issues: readonly { path: PropertyKey[]; code: string }[], text: PageText) {
-  const errors: Partial<Record<FormError, string>> = {};
+  const errors: FormErrors = {};
   for (const issue of issues) {
     const field = String(issue.path[0] ?? '');
     if (field === 'name') errors.name ??= issue.code === 'too_big' ? text.errors.nameTooLong : text.errors.name;
@@ -138,12 +194,17 @@ export function applicationPageRoute(
     const cv = file instanceof File && file.size > 0 ? file : undefined;
     const errors = parsed.success ? {} : formErrors(parsed.error.issues, text);
     if (cv && cv.size > deps.documents.maxBytes) errors.cv = text.errors.cvTooLarge;
+    const given = answersOf(page.questions, form);
+    const screening = checkAnswers(page.questions, given);
+    for (const [id, problem] of Object.entries(screening.problems))
+      errors[`q.${id}`] = problem === 'required' ? text.errors.answerRequired : text.errors.answerInvalid;
     if (!parsed.success || Object.keys(errors).length > 0) {
-      response.writeHead(400, HEADERS).end(formPage(page, language, values, errors));
+      response.writeHead(400, HEADERS).end(formPage(page, language, values, errors, undefined, given));
       return true;
     }
     const stored = await submitApplication(deps, page, {
       fields: parsed.data,
+      answers: screening.answers,
       ...(cv
         ? {
             cv: {

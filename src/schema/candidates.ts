@@ -1,3 +1,4 @@
+import type { StoredAnswer } from '../core/screening.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe } from 'graphql-yoga';
 import {
@@ -113,6 +114,18 @@ export const CandidateRef = builder.prismaNode('Candidate', {
   }),
 });
 
+const ScreeningAnswerRef = builder.objectRef<StoredAnswer>('ScreeningAnswer').implement({
+  fields: (t) => ({
+    questionId: t.exposeString('questionId', { nullable: true }),
+    question: t.exposeString('question', { description: 'The question as it was asked.' }),
+    answer: t.field({
+      type: 'JSON',
+      description: 'Text (free text, single choice), a list of choices (multiple choice) or true/false (yes/no).',
+      resolve: (answer) => answer.answer,
+    }),
+  }),
+});
+
 export const ApplicationRef = builder.prismaNode('Application', {
   nullable: true,
   id: { field: 'id' },
@@ -138,6 +151,15 @@ export const ApplicationRef = builder.prismaNode('Application', {
       description: "The pipeline stage; new applications land in the job's first.",
     }),
     boardApplicationId: t.exposeString('boardApplicationId'),
+    answers: t.field({
+      type: [ScreeningAnswerRef],
+      description: "The candidate's answers to the job's screening questions.",
+      resolve: (application) =>
+        Array.isArray(application.answers) ? (application.answers as unknown as StoredAnswer[]) : [],
+    }),
+    knockedOut: t.exposeBoolean('knockedOut', {
+      description: 'An answer was the knock-out answer of a yes/no question.',
+    }),
     cvDownload: t.relation('documentDownload', {
       nullable: true,
       description:

@@ -1,3 +1,5 @@
+import type { ScreeningQuestion } from '@multiposting/plugin-sdk';
+import { questionsOf } from '../core/screening.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createJob, deleteJob, JobInUse, updateJob } from '../core/jobs.ts';
 import { LIVE_STATUSES, withdrawJobEverywhere } from '../core/postings/postings.ts';
@@ -87,6 +89,11 @@ export const JobRef = builder.prismaNode('Job', {
     onWebsite: t.exposeBoolean('onWebsite', {
       description: "Shown on the organisation's own careers site (feeds that mirror the site hold these open jobs).",
     }),
+    questions: t.field({
+      type: [ScreeningQuestionRef],
+      description: 'Screening questions asked when applying.',
+      resolve: (job) => questionsOf(job.questions),
+    }),
     recruiter: t.relation('recruiter', {
       nullable: true,
       description: 'The recruiter in charge; boards that show a contact person show them.',
@@ -97,6 +104,36 @@ export const JobRef = builder.prismaNode('Job', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const QuestionKindEnum = builder.enumType('ScreeningQuestionKind', {
+  values: ['FREE_TEXT', 'SINGLE_CHOICE', 'MULTIPLE_CHOICE', 'YES_NO'] as const,
+});
+
+const ScreeningQuestionRef = builder.objectRef<ScreeningQuestion>('ScreeningQuestion').implement({
+  description: 'A question asked when applying: on the hosted application page, and to boards that take questions.',
+  fields: (t) => ({
+    id: t.exposeString('id', { description: 'Stable within the job: answers name it.' }),
+    text: t.exposeString('text'),
+    kind: t.field({ type: QuestionKindEnum, resolve: (question) => question.kind }),
+    options: t.exposeStringList('options', { description: 'The choices of SINGLE_CHOICE and MULTIPLE_CHOICE.' }),
+    required: t.exposeBoolean('required'),
+    knockOutAnswer: t.exposeBoolean('knockOutAnswer', {
+      nullable: true,
+      description: 'YES_NO only: the answer that rules the candidate out (the application says knockedOut).',
+    }),
+  }),
+});
+
+const ScreeningQuestionInput = builder.inputType('ScreeningQuestionInput', {
+  fields: (t) => ({
+    id: t.string({ required: true, description: 'Lowercase letters, digits and hyphens, unique within the job.' }),
+    text: t.string({ required: true }),
+    kind: t.field({ type: QuestionKindEnum, required: true }),
+    options: t.stringList({ description: 'SINGLE_CHOICE and MULTIPLE_CHOICE: at least two.' }),
+    required: t.boolean({ description: 'Default: false.' }),
+    knockOutAnswer: t.boolean({ description: 'YES_NO only: the answer that rules the candidate out.' }),
   }),
 });
 
@@ -125,6 +162,7 @@ const jobInputFields =
     applyUrl: t.string(),
     status: t.field({ type: JobStatusEnum }),
     stages: t.stringList({ description: 'Default: Applied, Screening, Interview, Offer, Hired.' }),
+    questions: t.field({ type: [ScreeningQuestionInput], description: 'Screening questions (at most 20).' }),
     onWebsite: t.boolean({ description: "Shown on the organisation's own careers site. Default: false." }),
     recruiterId: t.globalID({
       for: [UserRef],

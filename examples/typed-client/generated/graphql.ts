@@ -39,6 +39,8 @@ export type CreateJobInput = {
   location?: LocationInput | null | undefined;
   /** Shown on the organisation's own careers site. Default: false. */
   onWebsite?: boolean | null | undefined;
+  /** Screening questions (at most 20). */
+  questions?: Array<ScreeningQuestionInput> | null | undefined;
   /** The recruiter in charge; the creating user by default. Null: nobody. */
   recruiterId?: string | number | null | undefined;
   salary?: SalaryRangeInput | null | undefined;
@@ -122,6 +124,25 @@ export type SalaryRangeInput = {
   min?: string | null | undefined;
   period: SalaryPeriod;
 };
+
+export type ScreeningQuestionInput = {
+  /** Lowercase letters, digits and hyphens, unique within the job. */
+  id: string;
+  kind: ScreeningQuestionKind;
+  /** YES_NO only: the answer that rules the candidate out. */
+  knockOutAnswer?: boolean | null | undefined;
+  /** SINGLE_CHOICE and MULTIPLE_CHOICE: at least two. */
+  options?: Array<string> | null | undefined;
+  /** Default: false. */
+  required?: boolean | null | undefined;
+  text: string;
+};
+
+export type ScreeningQuestionKind =
+  | 'FREE_TEXT'
+  | 'MULTIPLE_CHOICE'
+  | 'SINGLE_CHOICE'
+  | 'YES_NO';
 
 export type ConnectLeForemMutationVariables = Exact<{
   input: ConnectLeForemInput;

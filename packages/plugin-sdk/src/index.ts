@@ -45,6 +45,7 @@ export type {
   PluginLogger,
   PluginManifest,
   PostingJob,
+  ScreeningQuestion,
   PostingPayload,
   PostingProblem,
   PostingState,

@@ -23,6 +23,7 @@ export const CAPABILITY_FUNCTIONS: Record<Capability, string> = {
   candidates: 'handleWebhook',
   feed: 'renderFeed',
   contractHealth: 'checkContract',
+  questions: 'publish',
 };
 
 /**

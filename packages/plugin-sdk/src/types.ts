@@ -15,6 +15,8 @@ export const CAPABILITIES = [
   'feed',
   'statusPolling',
   'contractHealth',
+  /** The board takes screening questions: `publish` and `update` receive the job's `questions`. */
+  'questions',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -155,6 +157,21 @@ export interface PostingJob {
   salary: { min: number | null; max: number | null; currency: string; period: string } | null;
   category: string | null;
   applyUrl: string | null;
+  /** The job's screening questions, for a board that declares the `questions` capability (absent otherwise). */
+  questions?: readonly ScreeningQuestion[];
+}
+
+/** A question a candidate answers when applying; a YES_NO question may have an answer that rules them out. */
+export interface ScreeningQuestion {
+  /** Stable within the job: answers name it. */
+  id: string;
+  text: string;
+  kind: 'FREE_TEXT' | 'SINGLE_CHOICE' | 'MULTIPLE_CHOICE' | 'YES_NO';
+  /** The choices of SINGLE_CHOICE and MULTIPLE_CHOICE. */
+  options: readonly string[];
+  required: boolean;
+  /** YES_NO only: the answer that rules the candidate out (knock-out), or null. */
+  knockOutAnswer: boolean | null;
 }
 
 export interface PostingPayload {

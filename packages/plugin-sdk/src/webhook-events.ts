@@ -59,6 +59,17 @@ export const candidateAppliedSchema = z.object({
     consentAt: isoDate.optional().catch(undefined),
   }),
   document: z.object({ fileName: text(255), contentType: text(200), contentBase64: z.base64() }).optional(),
+  /** The candidate's answers to the job's screening questions, for a board that takes them (`questions`). */
+  answers: z
+    .array(
+      z.object({
+        questionId: optionalText(100),
+        question: text(500),
+        answer: z.union([text(2000), z.array(text(500)).max(50), z.boolean()]),
+      }),
+    )
+    .max(50)
+    .optional(),
   /**
    * A CV the board serves behind a link (often a one-time link) instead of in the delivery: the core's worker
    * downloads it, retrying, and attaches it to the candidate, who arrives at once without waiting for it.

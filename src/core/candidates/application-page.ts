@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { ScreeningQuestion } from '@multiposting/plugin-sdk';
 import type { Job } from '../../db/generated/prisma/client.ts';
+import { questionsOf, type StoredAnswer } from '../screening.ts';
 import type { Topics } from '../topics.ts';
 import { effectiveStatus } from '../contracts/contracts.ts';
 import { feedSourceOf } from '../postings/board-state.ts';
@@ -35,6 +37,8 @@ export interface ApplicationPage {
   closesAt: Date | null;
   /** The posting the page belongs to (feeds of postings); null for a job shown on the website. */
   postingId: string | null;
+  /** The job's screening questions, asked on the page. */
+  questions: ScreeningQuestion[];
 }
 
 /**
@@ -80,6 +84,7 @@ export async function findApplicationPage(
     postedAt: posting?.events[0]?.createdAt ?? job.createdAt,
     closesAt: posting?.closeAt ?? null,
     postingId: posting?.id ?? null,
+    questions: questionsOf(job.questions),
   };
 }
 
@@ -99,6 +104,8 @@ export const applicationFormSchema = z.object({
 
 export interface ApplicationForm {
   fields: z.output<typeof applicationFormSchema>;
+  /** The answers to the job's screening questions, checked (checkAnswers). */
+  answers?: StoredAnswer[];
   cv?: { fileName: string; contentType: string; bytes: Buffer };
 }
 
@@ -112,7 +119,7 @@ export async function submitApplication(
   form: ApplicationForm,
   now = new Date(),
 ): Promise<boolean> {
-  const { fields, cv } = form;
+  const { fields, cv, answers } = form;
   return storeInInbox(deps, {
     organizationId: page.organizationId,
     contractId: page.contractId,
@@ -126,6 +133,9 @@ export async function submitApplication(
         jobId: page.job.id,
         jobTitle: page.job.title,
         appliedAt: now.toISOString(),
+        ...(answers?.length
+          ? { answers: answers.map(({ questionId, ...rest }) => ({ ...rest, ...(questionId ? { questionId } : {}) })) }
+          : {}),
         candidate: {
           name: fields.name,
           email: fields.email.toLowerCase(),

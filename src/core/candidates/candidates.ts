@@ -8,6 +8,23 @@ import { rowId } from '../ids.ts';
 import { postingByExternalId } from '../postings/postings.ts';
 import type { InboxEvent, StoredInboxEvent } from '../webhooks/inbox-events.ts';
 import { matchJobByTitle } from './matching.ts';
+import { questionsOf, type StoredAnswer } from '../screening.ts';
+
+/** Whether an answer is the knock-out answer of one of the job's yes/no questions. */
+function knockOut(
+  questions: ReturnType<typeof questionsOf>,
+  answers: readonly { questionId?: string | undefined; answer: unknown }[],
+): boolean {
+  return answers.some((answer) =>
+    questions.some(
+      (question) =>
+        question.id === answer.questionId &&
+        question.kind === 'YES_NO' &&
+        question.knockOutAnswer !== null &&
+        question.knockOutAnswer === answer.answer,
+    ),
+  );
+}
 
 export type CandidateDeps = Pick<Services, 'prisma' | 'topics' | 'documents' | 'log'>;
 
@@ -97,7 +114,10 @@ export async function applyCandidateApplied(
       : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
   const job =
     'jobId' in match
-      ? await tx.job.findUniqueOrThrow({ where: { id: match.jobId }, select: { id: true, stages: true } })
+      ? await tx.job.findUniqueOrThrow({
+          where: { id: match.jobId },
+          select: { id: true, stages: true, questions: true },
+        })
       : null;
   const pending = 'pending' in match ? match.pending : null;
   const reason =
@@ -105,14 +125,18 @@ export async function applyCandidateApplied(
       ? `The board's posting ${event.externalPostingId} is not one of ours. ${pending.reason}`
       : (pending?.reason ?? null);
 
+  const answers = event.answers ?? [];
+  const knockedOut = knockOut(questionsOf(job?.questions ?? []), answers);
   const candidate = await upsertCandidate(tx, source.organizationId, event.candidate);
   const [application] = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO application (id, organization_id, candidate_id, job_id, posting_id, contract_id, board_id, status, stage,
-                             board_application_id, job_title, pending_reason, suggested_job_ids, applied_at, updated_at)
+                             board_application_id, job_title, pending_reason, suggested_job_ids, applied_at, updated_at,
+                             answers, knocked_out)
     VALUES (${randomUUID()}::uuid, ${source.organizationId}::uuid, ${candidate.id}::uuid, ${job?.id ?? null}::uuid, ${posting?.id ?? null}::uuid,
             ${source.contractId}::uuid, ${source.boardId}, ${job ? 'ACTIVE' : 'PENDING'}::"ApplicationStatus", ${job?.stages[0] ?? null},
             ${event.applicationId}, ${event.jobTitle ?? null}, ${reason}, ${pending?.suggestedJobIds ?? []}::uuid[],
-            ${event.appliedAt ?? source.receivedAt.toISOString()}::timestamptz, now())
+            ${event.appliedAt ?? source.receivedAt.toISOString()}::timestamptz, now(),
+            ${JSON.stringify(answers)}::jsonb, ${knockedOut})
     ON CONFLICT DO NOTHING
     RETURNING id::text AS id`;
   if (!application) {
@@ -126,6 +150,8 @@ export async function applyCandidateApplied(
       data: { organizationId: source.organizationId, candidateId: candidate.id, ...document },
     });
   await announce(tx, emit, 'candidate.received', source.organizationId, {
+    answers,
+    knockedOut,
     applicationId: application.id,
     candidateId: candidate.id,
     jobId: job?.id ?? null,
@@ -186,6 +212,8 @@ export async function assignPendingCandidate(
           },
         });
         await announce(tx, emit, 'candidate.received', organizationId, {
+          answers: Array.isArray(assigned.answers) ? (assigned.answers as unknown as StoredAnswer[]) : [],
+          knockedOut: assigned.knockedOut,
           applicationId: assigned.id,
           candidateId,
           jobId: job.id,
@@ -259,6 +287,10 @@ export async function deleteCandidate(
         },
       });
     }
+    // The screening answers sent in candidate.received events, delivered or waiting, go too.
+    await tx.$executeRaw`
+      UPDATE event_delivery SET payload = jsonb_set(payload, '{data,answers}', '[]'::jsonb, false)
+      WHERE organization_id = ${organizationId}::uuid AND ordering_key = ${`candidate:${candidate.id}`}`;
     await tx.candidate.delete({ where: { id: candidate.id } });
     return { id: candidate.id, applications, storageKeys: documents.map((document) => document.storageKey) };
   });

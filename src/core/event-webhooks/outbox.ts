@@ -46,7 +46,8 @@ async function describe<Topic extends PublicTopic>(
       };
     }
     case 'candidate.received': {
-      const { applicationId, candidateId, jobId, contractId, boardId } = event as EventOf<'candidate.received'>;
+      const { applicationId, candidateId, jobId, contractId, boardId, answers, knockedOut } =
+        event as EventOf<'candidate.received'>;
       return {
         orderingKey: `candidate:${candidateId}`,
         data: {
@@ -55,6 +56,8 @@ async function describe<Topic extends PublicTopic>(
           jobId: id('Job', jobId),
           contractId: id('Contract', contractId),
           boardId,
+          answers,
+          knockedOut,
         },
       };
     }

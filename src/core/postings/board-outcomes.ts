@@ -7,6 +7,7 @@ import { BoardUnavailableError } from '../errors.ts';
 import { publishAfter } from '../topics.ts';
 import { postingJob } from '../jobs.ts';
 import { attributedLink } from '../candidates/attribution.ts';
+import { questionsOf } from '../screening.ts';
 import type { Services } from '../services.ts';
 import { fetchBoardState } from './board-state.ts';
 import { BOARD_STATUS, LIVE_STATUSES, transition } from './postings.ts';
@@ -73,6 +74,7 @@ export async function callBoard(deps: Deps, call: OutboxCall, signal: AbortSigna
   const job = postingJob(posting.job);
   // The apply link names the board and the posting, so that an application made through it is attributed.
   if (job.applyUrl) job.applyUrl = attributedLink(job.applyUrl, posting.boardId, posting.id);
+  if (plugin.capabilities.includes('questions')) job.questions = questionsOf(posting.job.questions);
   const payload = { job, boardFields: posting.boardFields as Record<string, unknown> };
   const externalId = posting.externalId!;
   const cannot = (what: string) => new BoardUnavailableError(`${plugin.name} cannot ${what}.`, false);
