@@ -100,6 +100,20 @@ describe('each application says which posting and board it came from', () => {
     expect(await sources(jobId, 1)).toEqual([
       { boardId: 'xml-job-feed', posting: { id: postingId }, candidate: { name: 'Sanne de Vries' } },
     ]);
+    // Its views are counted for analytics: the GET above and one more; a HEAD is not a view.
+    await fetch(link);
+    await fetch(link, { method: 'HEAD' });
+    const { analytics } = await gql(
+      `query ($from: DateTime!, $to: DateTime!) { analytics(from: $from, to: $to) { ... on Analytics {
+        byPosting { posting { id } views applications } byBoard { boardId views } } } }`,
+      { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() },
+    );
+    expect(analytics.byPosting.find((row: { posting: { id: string } }) => row.posting.id === postingId)).toEqual({
+      posting: { id: postingId },
+      views: 2,
+      applications: 1,
+    });
+    expect(analytics.byBoard.find((row: { boardId: string }) => row.boardId === 'xml-job-feed').views).toBe(2);
   });
 
   test("the organisation's own site, through the apply link a board was given: recorded once, only in its organisation", async () => {

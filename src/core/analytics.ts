@@ -2,6 +2,8 @@ import type { PrismaClient } from '../db/database.ts';
 
 /** What a posting, a contract or a board brought in a period, and what it cost. */
 export interface SourceFigures {
+  /** Views of the hosted application page in the period (UTC days), for postings of feed boards. */
+  views: number;
   applications: number;
   uniqueCandidates: number;
   /** Credits consumed in the period (publications the board took). */
@@ -39,6 +41,7 @@ export interface Analytics {
 interface ContractRow {
   contract_id: string;
   board_id: string;
+  views: number;
   applications: number;
   unique_candidates: number;
   credits_spent: number;
@@ -78,6 +81,7 @@ export async function analytics(
         posting_id: string;
         contract_id: string;
         board_id: string;
+        views: number;
         applications: number;
         unique_candidates: number;
         credits_spent: number;
@@ -87,6 +91,8 @@ export async function analytics(
       }[]
     >`
       SELECT p.id::text AS posting_id, p.contract_id::text AS contract_id, p.board_id,
+        (SELECT coalesce(sum(v.views), 0)::int FROM posting_view v WHERE v.posting_id = p.id
+          AND v.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND v.day <= (${to}::timestamptz AT TIME ZONE 'UTC')::date) AS views,
         (SELECT count(*)::int FROM application a WHERE a.posting_id = p.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS applications,
         (SELECT count(DISTINCT a.candidate_id)::int FROM application a
           WHERE a.posting_id = p.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS unique_candidates,
@@ -101,6 +107,8 @@ export async function analytics(
       ORDER BY p.created_at, p.id`,
     prisma.$queryRaw<ContractRow[]>`
       SELECT k.id::text AS contract_id, k.board_id,
+        (SELECT coalesce(sum(v.views), 0)::int FROM posting_view v JOIN posting p ON p.id = v.posting_id WHERE p.contract_id = k.id
+          AND v.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND v.day <= (${to}::timestamptz AT TIME ZONE 'UTC')::date) AS views,
         (SELECT count(*)::int FROM application a WHERE a.contract_id = k.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS applications,
         (SELECT count(DISTINCT a.candidate_id)::int FROM application a
           WHERE a.contract_id = k.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS unique_candidates,
@@ -120,6 +128,7 @@ export async function analytics(
     currency: row.currency,
   });
   const figures = (row: ContractRow, parts = [part(row)]) => ({
+    views: row.views,
     applications: row.applications,
     uniqueCandidates: row.unique_candidates,
     creditsSpent: row.credits_spent,
@@ -142,6 +151,7 @@ export async function analytics(
       const creditsSpent = rows.reduce((sum, row) => sum + row.credits_spent, 0);
       return {
         boardId,
+        views: rows.reduce((sum, row) => sum + row.views, 0),
         applications,
         uniqueCandidates: unique.get(boardId) ?? 0,
         creditsSpent,

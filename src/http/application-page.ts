@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   applicationFormSchema,
+  countView,
   findApplicationPage,
   submitApplication,
   type ApplicationPage,
@@ -165,6 +166,7 @@ export function applicationPageRoute(
     const text = PAGE_TEXT[language];
     if (request.method === 'GET' || request.method === 'HEAD') {
       const url = `${deps.publicUrl()}${path}`;
+      if (request.method === 'GET') await countView(deps, page);
       response
         .writeHead(200, HEADERS)
         .end(request.method === 'HEAD' ? undefined : formPage(page, language, {}, {}, url));

@@ -15,6 +15,10 @@ import { PostingRef } from './postings.ts';
 const FiguresRef = builder.interfaceRef<SourceFigures>('Figures').implement({
   description: 'What a posting, a contract or a board brought in the period, and what it cost.',
   fields: (t) => ({
+    views: t.exposeInt('views', {
+      description:
+        'Views of the hosted application page in the period (whole UTC days), for postings of feed boards; boards do not report theirs yet.',
+    }),
     applications: t.exposeInt('applications', { description: 'Applications made in the period.' }),
     uniqueCandidates: t.exposeInt('uniqueCandidates', { description: 'Different candidates among them.' }),
     creditsSpent: t.exposeInt('creditsSpent', { description: 'Credits consumed in the period.' }),

@@ -88,6 +88,14 @@ export async function findApplicationPage(
   };
 }
 
+/** Counts a view of the page of a posting (per UTC day), for analytics. */
+export async function countView(deps: Pick<FeedDeps, 'prisma'>, page: ApplicationPage): Promise<void> {
+  if (!page.postingId) return;
+  await deps.prisma.$executeRaw`
+    INSERT INTO posting_view (posting_id, day, views) VALUES (${page.postingId}::uuid, (now() AT TIME ZONE 'UTC')::date, 1)
+    ON CONFLICT (posting_id, day) DO UPDATE SET views = posting_view.views + 1`;
+}
+
 export const applicationFormSchema = z.object({
   /** Made when the form is shown: submitting the same form twice is one application. */
   submissionId: z.uuid('the form is invalid; reload the page'),
