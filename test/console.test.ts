@@ -173,6 +173,20 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     await snap('dashboard');
   }, 60_000);
 
+  test('candidates by stage; one no job matched waits in the pending pool and is assigned from it', async () => {
+    const stage = await page.textContent('#candidates [data-stage="Applied"]');
+    expect(stage).toContain('Trần Thị Console');
+    // TopCV sends a CV for a title none of the jobs has.
+    await topcv.apply(employerKey, null, { name: 'Lê Văn Pending', email: 'pending@example.vn' }, { title: 'Thủ kho' });
+    await page.waitForSelector('#pending li >> text=Lê Văn Pending', { timeout: 20_000 });
+    const item = page.locator('#pending li', { hasText: 'Lê Văn Pending' });
+    expect(await item.textContent()).toContain('applied for “Thủ kho”');
+    await item.locator('select').selectOption({ label: 'Nhân viên kinh doanh' });
+    await item.locator('button').click();
+    await page.waitForSelector('#candidates [data-stage="Applied"] li >> text=Lê Văn Pending', { timeout: 20_000 });
+    expect(await page.$$eval('#pending li', (items) => items.length)).toBe(0);
+  }, 60_000);
+
   test('withdraws a live posting, reposts it with one more credit, and schedules another for later', async () => {
     const item = page.locator('#postings li', { hasText: 'Nhân viên kinh doanh' }).first();
     await item.locator('button[data-action="withdrawPosting"]').click();

@@ -27,7 +27,9 @@ const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environmen
 const POSTING =
   'id status withdrawalQueued closeAt nextAction { code message } rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
 const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
-const CANDIDATES = `{ candidates(first: 30) { edges { node { id name email applications(first: 3) { edges { node { stage job { title } } } } } } } }`;
+const CANDIDATES = `{ jobs(first: 20, status: OPEN) { edges { node { id title stages
+    applications(first: 50) { edges { node { id stage candidate { id name email cv { fileName link { url } } } } } } } } }
+  pendingCandidates(first: 20) { edges { node { candidate { id name } jobTitle pendingReason suggestedJobs { id title } } } } }`;
 
 async function signIn(token: string): Promise<void> {
   const candidate = new Api(token);
@@ -377,24 +379,112 @@ async function refreshPosting(id: string): Promise<void> {
   else $('#postings').prepend(item);
 }
 
+type PipelineJob = {
+  id: string;
+  title: string;
+  stages: string[];
+  applications: {
+    edges: {
+      node: {
+        id: string;
+        stage: string | null;
+        candidate: {
+          id: string;
+          name: string;
+          email: string | null;
+          cv: { fileName: string; link: { url: string } } | null;
+        };
+      };
+    }[];
+  };
+};
+
+type Pending = {
+  candidate: { id: string; name: string };
+  jobTitle: string | null;
+  pendingReason: string | null;
+  suggestedJobs: ({ id: string; title: string } | null)[];
+};
+
+/** Each open job's candidates by pipeline stage (with their CV), and the pending pool with its suggested jobs. */
 async function loadCandidates(): Promise<void> {
-  const candidates = (await api!.request(CANDIDATES)).candidates.edges.map((edge: { node: any }) => edge.node);
+  const data = await api!.request(CANDIDATES);
+  const jobs: PipelineJob[] = data.jobs.edges.map((edge: { node: PipelineJob }) => edge.node);
+  const pending: Pending[] = data.pendingCandidates.edges.map((edge: { node: Pending }) => edge.node);
   $('#candidates').replaceChildren(
-    ...candidates.map((candidate: any) =>
-      h(
-        'li',
-        { 'data-candidate': candidate.id },
-        h('strong', {}, candidate.name),
-        ` ${candidate.email ?? ''} `,
+    ...jobs
+      .filter((job) => job.applications.edges.length > 0)
+      .map((job) =>
         h(
-          'span',
-          { class: 'timeline' },
-          candidate.applications.edges
-            .map((edge: any) => `${edge.node.job?.title ?? 'pending'} · ${edge.node.stage ?? ''}`)
-            .join(', '),
+          'li',
+          { 'data-job': job.id },
+          h('strong', {}, job.title),
+          h(
+            'div',
+            { class: 'pipeline' },
+            ...job.stages.map((stage) =>
+              h(
+                'div',
+                { class: 'stage', 'data-stage': stage },
+                h('h4', {}, stage),
+                h(
+                  'ul',
+                  {},
+                  ...job.applications.edges
+                    .filter(({ node }) => node.stage === stage)
+                    .map(({ node }) =>
+                      h(
+                        'li',
+                        { 'data-candidate': node.candidate.id },
+                        node.candidate.name,
+                        ...(node.candidate.cv
+                          ? [
+                              ' · ',
+                              h('a', { href: node.candidate.cv.link.url, download: node.candidate.cv.fileName }, 'CV'),
+                            ]
+                          : []),
+                      ),
+                    ),
+                ),
+              ),
+            ),
+          ),
         ),
       ),
+  );
+  $('#pending').replaceChildren(...pending.map((entry) => pendingItem(entry, jobs)));
+}
+
+/** A candidate no job matched: why, the board's title, and a choice of job to assign them to. */
+function pendingItem(entry: Pending, jobs: PipelineJob[]): HTMLElement {
+  const suggested = entry.suggestedJobs.filter((job): job is { id: string; title: string } => job !== null);
+  const choices = [...suggested, ...jobs.filter((job) => !suggested.some((other) => other.id === job.id))];
+  const select = h(
+    'select',
+    { 'aria-label': `Job for ${entry.candidate.name}` },
+    ...choices.map((job, index) =>
+      h('option', { value: job.id }, `${job.title}${index < suggested.length ? ' (suggested)' : ''}`),
     ),
+  );
+  const result = h('p', { class: 'error', 'data-error': 'assign' });
+  const assign = h('button', { type: 'button' }, 'Assign');
+  assign.onclick = async () => {
+    const { assignPendingCandidate: answer } = await api!.request(
+      `mutation ($candidateId: ID!, $jobId: ID!) { assignPendingCandidate(candidateId: $candidateId, jobId: $jobId) {
+        __typename ... on Error { message } } }`,
+      { candidateId: entry.candidate.id, jobId: select.value },
+    );
+    if (answer.__typename !== 'Application') result.textContent = answer.message ?? answer.__typename;
+    else await loadCandidates();
+  };
+  return h(
+    'li',
+    { 'data-pending': entry.candidate.id },
+    h('strong', {}, entry.candidate.name),
+    ` applied for “${entry.jobTitle ?? '?'}”: ${entry.pendingReason ?? ''} `,
+    select,
+    assign,
+    result,
   );
 }
 
