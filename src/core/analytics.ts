@@ -65,6 +65,58 @@ function costs(applications: number, parts: { credits: number; price: string | n
   };
 }
 
+interface PostingRow extends ContractRow {
+  posting_id: string;
+  seconds_to_first: number | null;
+}
+
+interface Period {
+  organizationId: string;
+  from: Date;
+  to: Date;
+}
+
+/** Each posting of the organisation with its figures for the period (one statement). */
+const postingRows = (prisma: PrismaClient, { organizationId, from, to }: Period) =>
+  prisma.$queryRaw<PostingRow[]>`
+    SELECT p.id::text AS posting_id, p.contract_id::text AS contract_id, p.board_id,
+      (SELECT coalesce(sum(v.views), 0)::int FROM posting_view v WHERE v.posting_id = p.id
+        AND v.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND v.day <= (${to}::timestamptz AT TIME ZONE 'UTC')::date) AS views,
+      (SELECT count(*)::int FROM application a WHERE a.posting_id = p.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS applications,
+      (SELECT count(DISTINCT a.candidate_id)::int FROM application a
+        WHERE a.posting_id = p.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS unique_candidates,
+      (SELECT count(*)::int FROM credit_entry c WHERE c.contract_id = p.contract_id AND c.kind = 'CONSUME'
+        AND (c.reference = p.id::text OR c.reference LIKE p.id::text || ':%')
+        AND c.created_at >= ${from} AND c.created_at < ${to}) AS credits_spent,
+      (k.purchase_price_amount / NULLIF(k.credits_total, 0))::text AS price_per_credit, k.purchase_price_currency AS currency,
+      EXTRACT(EPOCH FROM (SELECT min(a.applied_at) FROM application a WHERE a.posting_id = p.id)
+        - (SELECT min(e.created_at) FROM posting_event e WHERE e.posting_id = p.id AND e.to_status = 'PUBLISHED'))::float AS seconds_to_first
+    FROM posting p JOIN contract k ON k.id = p.contract_id
+    WHERE p.organization_id = ${organizationId}::uuid
+    ORDER BY p.created_at, p.id`;
+
+/** Each contract of the organisation with its figures for the period (one statement). */
+const contractRows = (prisma: PrismaClient, { organizationId, from, to }: Period) =>
+  prisma.$queryRaw<ContractRow[]>`
+    SELECT k.id::text AS contract_id, k.board_id,
+      (SELECT coalesce(sum(v.views), 0)::int FROM posting_view v JOIN posting p ON p.id = v.posting_id WHERE p.contract_id = k.id
+        AND v.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND v.day <= (${to}::timestamptz AT TIME ZONE 'UTC')::date) AS views,
+      (SELECT count(*)::int FROM application a WHERE a.contract_id = k.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS applications,
+      (SELECT count(DISTINCT a.candidate_id)::int FROM application a
+        WHERE a.contract_id = k.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS unique_candidates,
+      (SELECT count(*)::int FROM credit_entry c WHERE c.contract_id = k.id AND c.kind = 'CONSUME'
+        AND c.created_at >= ${from} AND c.created_at < ${to}) AS credits_spent,
+      (k.purchase_price_amount / NULLIF(k.credits_total, 0))::text AS price_per_credit, k.purchase_price_currency AS currency
+    FROM contract k WHERE k.organization_id = ${organizationId}::uuid
+    ORDER BY k.created_at, k.id`;
+
+/** Unique candidates per board (one statement): a candidate who applied through two contracts counts once. */
+const boardCandidates = (prisma: PrismaClient, { organizationId, from, to }: Period) =>
+  prisma.$queryRaw<{ board_id: string; unique_candidates: number }[]>`
+    SELECT a.board_id, count(DISTINCT a.candidate_id)::int AS unique_candidates FROM application a
+    WHERE a.organization_id = ${organizationId}::uuid AND a.applied_at >= ${from} AND a.applied_at < ${to}
+    GROUP BY a.board_id`;
+
 /**
  * An organisation's figures per posting, per contract and per board for applications made in [from, to) and
  * credits consumed then: three statements, whatever the number of postings.
@@ -75,52 +127,11 @@ export async function analytics(
   from: Date,
   to: Date,
 ): Promise<Analytics> {
+  const period = { organizationId, from, to };
   const [postings, contracts, boards] = await Promise.all([
-    prisma.$queryRaw<
-      {
-        posting_id: string;
-        contract_id: string;
-        board_id: string;
-        views: number;
-        applications: number;
-        unique_candidates: number;
-        credits_spent: number;
-        price_per_credit: string | null;
-        currency: string | null;
-        seconds_to_first: number | null;
-      }[]
-    >`
-      SELECT p.id::text AS posting_id, p.contract_id::text AS contract_id, p.board_id,
-        (SELECT coalesce(sum(v.views), 0)::int FROM posting_view v WHERE v.posting_id = p.id
-          AND v.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND v.day <= (${to}::timestamptz AT TIME ZONE 'UTC')::date) AS views,
-        (SELECT count(*)::int FROM application a WHERE a.posting_id = p.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS applications,
-        (SELECT count(DISTINCT a.candidate_id)::int FROM application a
-          WHERE a.posting_id = p.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS unique_candidates,
-        (SELECT count(*)::int FROM credit_entry c WHERE c.contract_id = p.contract_id AND c.kind = 'CONSUME'
-          AND (c.reference = p.id::text OR c.reference LIKE p.id::text || ':%')
-          AND c.created_at >= ${from} AND c.created_at < ${to}) AS credits_spent,
-        (k.purchase_price_amount / NULLIF(k.credits_total, 0))::text AS price_per_credit, k.purchase_price_currency AS currency,
-        EXTRACT(EPOCH FROM (SELECT min(a.applied_at) FROM application a WHERE a.posting_id = p.id)
-          - (SELECT min(e.created_at) FROM posting_event e WHERE e.posting_id = p.id AND e.to_status = 'PUBLISHED'))::float AS seconds_to_first
-      FROM posting p JOIN contract k ON k.id = p.contract_id
-      WHERE p.organization_id = ${organizationId}::uuid
-      ORDER BY p.created_at, p.id`,
-    prisma.$queryRaw<ContractRow[]>`
-      SELECT k.id::text AS contract_id, k.board_id,
-        (SELECT coalesce(sum(v.views), 0)::int FROM posting_view v JOIN posting p ON p.id = v.posting_id WHERE p.contract_id = k.id
-          AND v.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND v.day <= (${to}::timestamptz AT TIME ZONE 'UTC')::date) AS views,
-        (SELECT count(*)::int FROM application a WHERE a.contract_id = k.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS applications,
-        (SELECT count(DISTINCT a.candidate_id)::int FROM application a
-          WHERE a.contract_id = k.id AND a.applied_at >= ${from} AND a.applied_at < ${to}) AS unique_candidates,
-        (SELECT count(*)::int FROM credit_entry c WHERE c.contract_id = k.id AND c.kind = 'CONSUME'
-          AND c.created_at >= ${from} AND c.created_at < ${to}) AS credits_spent,
-        (k.purchase_price_amount / NULLIF(k.credits_total, 0))::text AS price_per_credit, k.purchase_price_currency AS currency
-      FROM contract k WHERE k.organization_id = ${organizationId}::uuid
-      ORDER BY k.created_at, k.id`,
-    prisma.$queryRaw<{ board_id: string; unique_candidates: number }[]>`
-      SELECT a.board_id, count(DISTINCT a.candidate_id)::int AS unique_candidates FROM application a
-      WHERE a.organization_id = ${organizationId}::uuid AND a.applied_at >= ${from} AND a.applied_at < ${to}
-      GROUP BY a.board_id`,
+    postingRows(prisma, period),
+    contractRows(prisma, period),
+    boardCandidates(prisma, period),
   ]);
   const part = (row: { credits_spent: number; price_per_credit: string | null; currency: string | null }) => ({
     credits: row.credits_spent,
@@ -143,7 +154,7 @@ export async function analytics(
       contractId: row.contract_id,
       boardId: row.board_id,
       secondsToFirstApplication: row.seconds_to_first === null ? null : Math.max(0, Math.round(row.seconds_to_first)),
-      ...figures(row as unknown as ContractRow),
+      ...figures(row),
     })),
     byContract: contracts.map((row) => ({ contractId: row.contract_id, boardId: row.board_id, ...figures(row) })),
     byBoard: [...byBoardId].map(([boardId, rows]) => {
