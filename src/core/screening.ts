@@ -55,18 +55,32 @@ export interface StoredAnswer {
   answer: Answer;
 }
 
+/** Whether an answer is the knock-out answer of one of the job's yes/no questions. */
+export function isKnockedOut(
+  questions: readonly ScreeningQuestion[],
+  answers: readonly { questionId?: string | null | undefined; answer: unknown }[],
+): boolean {
+  return answers.some((answer) =>
+    questions.some(
+      (question) =>
+        question.id === answer.questionId &&
+        question.kind === 'YES_NO' &&
+        question.knockOutAnswer !== null &&
+        question.knockOutAnswer === answer.answer,
+    ),
+  );
+}
+
 /**
  * A candidate's answers, by question id, checked against the job's questions: each required one answered, a
- * choice among its options, yes/no a boolean. Problems by question id; otherwise the answers as stored, and
- * whether one was a knock-out answer.
+ * choice among its options, yes/no a boolean. Problems by question id; otherwise the answers as stored.
  */
 export function checkAnswers(
   questions: readonly ScreeningQuestion[],
   given: Readonly<Record<string, Answer | undefined>>,
-): { problems: Record<string, string>; answers: StoredAnswer[]; knockedOut: boolean } {
+): { problems: Record<string, string>; answers: StoredAnswer[] } {
   const problems: Record<string, string> = {};
   const answers: StoredAnswer[] = [];
-  let knockedOut = false;
   for (const question of questions) {
     const answer = given[question.id];
     const empty = answer === undefined || answer === '' || (Array.isArray(answer) && answer.length === 0);
@@ -86,9 +100,7 @@ export function checkAnswers(
       problems[question.id] = 'invalid';
       continue;
     }
-    if (question.kind === 'YES_NO' && question.knockOutAnswer !== null && answer === question.knockOutAnswer)
-      knockedOut = true;
     answers.push({ questionId: question.id, question: question.text, answer: answer! });
   }
-  return { problems, answers, knockedOut };
+  return { problems, answers };
 }

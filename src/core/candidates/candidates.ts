@@ -8,23 +8,7 @@ import { rowId } from '../ids.ts';
 import { postingByExternalId } from '../postings/postings.ts';
 import type { InboxEvent, StoredInboxEvent } from '../webhooks/inbox-events.ts';
 import { matchJobByTitle } from './matching.ts';
-import { questionsOf, type StoredAnswer } from '../screening.ts';
-
-/** Whether an answer is the knock-out answer of one of the job's yes/no questions. */
-function knockOut(
-  questions: ReturnType<typeof questionsOf>,
-  answers: readonly { questionId?: string | undefined; answer: unknown }[],
-): boolean {
-  return answers.some((answer) =>
-    questions.some(
-      (question) =>
-        question.id === answer.questionId &&
-        question.kind === 'YES_NO' &&
-        question.knockOutAnswer !== null &&
-        question.knockOutAnswer === answer.answer,
-    ),
-  );
-}
+import { isKnockedOut, questionsOf, type StoredAnswer } from '../screening.ts';
 
 export type CandidateDeps = Pick<Services, 'prisma' | 'topics' | 'documents' | 'log'>;
 
@@ -126,7 +110,7 @@ export async function applyCandidateApplied(
       : (pending?.reason ?? null);
 
   const answers = event.answers ?? [];
-  const knockedOut = knockOut(questionsOf(job?.questions ?? []), answers);
+  const knockedOut = isKnockedOut(questionsOf(job?.questions ?? []), answers);
   const candidate = await upsertCandidate(tx, source.organizationId, event.candidate);
   const [application] = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO application (id, organization_id, candidate_id, job_id, posting_id, contract_id, board_id, status, stage,
