@@ -12,7 +12,7 @@ const BOARD_LATENCY_MS = 20;
 
 /** Empties the outbox and queues POSTINGS new postings of as many jobs, as publishPosting leaves them. */
 async function queue(server: BenchServer, contractId: string): Promise<void> {
-  await server.db.query('TRUNCATE delivery, posting_event, posting, job CASCADE');
+  await server.db.query('TRUNCATE board_outbox, posting_event, posting, job CASCADE');
   await server.db.query(
     `WITH jobs AS (
        INSERT INTO job (id, organization_id, title, description, city, country_code, status, stages, created_at, updated_at)

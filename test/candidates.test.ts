@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -401,6 +402,32 @@ describe('refused deliveries', () => {
     expect(server.logs.some((line) => line.includes('"outcome":"bad_signature"'))).toBe(true);
     expect(server.logs.join('\n')).not.toContain(SECRET);
     expect((await fetch(contract.webhookUrl)).status).toBe(405);
+  });
+
+  test('new credentials and a disconnection count from the next delivery, although a process keeps what it checked', async () => {
+    const contract = await topcvContract();
+    const status = async (secret: string) =>
+      (
+        await post(
+          contract.webhookUrl,
+          topcvDelivery(secret, application('Tài xế', { name: `Driver ${randomUUID()}` })),
+        )
+      ).status;
+    expect(await status(SECRET)).toBe(202);
+    const rotated = 'topcv-webhook-secret-rotated-2026';
+    const updated = await gql(
+      `mutation ($id: ID!, $input: UpdateContractInput!) { updateContract(id: $id, input: $input) {
+        __typename ... on Contract { status } } }`,
+      { id: contract.id, input: { credentials: { secretKey: rotated } } },
+    );
+    expect(updated.updateContract).toEqual({ __typename: 'Contract', status: 'ACTIVE' });
+    expect([await status(SECRET), await status(rotated)]).toEqual([401, 202]);
+    const disconnected = await gql(
+      `mutation ($id: ID!) { disconnectContract(id: $id) { __typename ... on Contract { status } } }`,
+      { id: contract.id },
+    );
+    expect(disconnected.disconnectContract.status).toBe('NOT_CONFIGURED');
+    expect(await status(rotated)).toBe(404);
   });
 });
 

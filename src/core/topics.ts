@@ -56,12 +56,14 @@ export type TopicMap = {
   'posting.reviewed': [organizationId: string, event: PostingReviewed];
   'candidate.received': [organizationId: string, event: CandidateReceived];
   'contract.statusChanged': [organizationId: string, event: ContractStatusChanged];
-  /** Internal: a webhook delivery is in the inbox; workers apply it now. */
-  'webhookInbox.queued': [event: { id: string }];
+  /** Internal: webhook deliveries are in the inbox; workers apply them now. */
+  'webhookInbox.queued': [event: Record<string, never>];
   /** Internal: a delivery is waiting; workers in every process look at the outbox now instead of at their next poll. */
   'boardOutbox.queued': [event: { id: string }];
   /** Internal: an organisation's endpoints have events waiting; workers send them now. */
   'eventDelivery.queued': [event: Record<string, never>];
+  /** Internal: every process forgets what it kept of this contract's credentials. */
+  'contract.credentialsChanged': [event: { contractId: string }];
   /** Internal: every process closes the connections that authenticated with this token. */
   'token.revoked': [event: { tokenId: string }];
 };

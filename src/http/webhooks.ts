@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, type Registry } from 'prom-client';
 import { readBody } from './body.ts';
 import type { Limit } from './rate-limits.ts';
-import { OUTCOME_STATUS, receiveWebhook, type ReceiveDeps, type ReceiveOutcome } from '../core/webhooks/receive.ts';
+import {
+  InboxWriter,
+  OUTCOME_STATUS,
+  receiveWebhook,
+  type ReceiveDeps,
+  type ReceiveOutcome,
+} from '../core/webhooks/receive.ts';
 
 const ROUTE = /^\/webhooks\/([a-z][a-z0-9-]{0,63})\/([^/?]{1,100})\/?$/;
 
@@ -23,7 +29,7 @@ const MESSAGES: Record<ReceiveOutcome, string> = {
  * stored); the inbox does the rest. Every delivery is counted by board and outcome and logged in one line.
  */
 export function webhookRoute(
-  deps: ReceiveDeps & {
+  deps: Omit<ReceiveDeps, 'inbox'> & {
     maxBytes: number;
     metrics: Registry;
     limit: Limit;
@@ -37,6 +43,7 @@ export function webhookRoute(
     registers: [deps.metrics],
   });
   const log = deps.log.child({ component: 'webhooks' });
+  const receiving: ReceiveDeps = { ...deps, inbox: new InboxWriter(deps) };
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const path = (request.url ?? '').split('?')[0]!;
@@ -94,7 +101,7 @@ export function webhookRoute(
       const headers = Object.fromEntries(
         Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
       );
-      const { outcome, detail } = await receiveWebhook(deps, {
+      const { outcome, detail } = await receiveWebhook(receiving, {
         boardId: match[1]!,
         contractId: match[2]!,
         headers,

@@ -268,6 +268,7 @@ export async function connectContract(
     ]);
     return created;
   });
+  await deps.topics.publish('contract.credentialsChanged', { contractId: contract.id });
   return verify(deps, actor, plugin, contract, credentials);
 }
 
@@ -342,6 +343,7 @@ export async function updateContract(
         await tx.contractCredential.createMany({
           data: sealCredentials(deps.keyring, plugin, contractId, credentials),
         });
+        emit('contract.credentialsChanged', { contractId });
       }
       const changes = [
         ...describeChanges(contract, columns),
@@ -381,6 +383,7 @@ export async function disconnectContract(deps: ContractDeps, actor: Viewer, cont
   return publishAfter(deps.topics, (emit) =>
     deps.prisma.$transaction(async (tx) => {
       await tx.contractCredential.deleteMany({ where: { contractId } });
+      emit('contract.credentialsChanged', { contractId });
       const updated = await tx.contract.update({
         where: { id: contractId },
         data: {

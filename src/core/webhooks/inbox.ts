@@ -12,8 +12,16 @@ import { inboxEventSchema, type InboxEvent, type StoredInboxEvent } from './inbo
 
 export type InboxDeps = Pick<Services, 'prisma' | 'topics' | 'log' | 'keyring' | 'documents'>;
 
-/** An inbox row claimed from its queue (claimDueRows on webhook_inbox). */
-export type ClaimedInboxRow = ClaimedRow;
+/** An inbox row claimed from its queue, with what applying it needs (claimDueRows with INBOX_COLUMNS). */
+export interface ClaimedInboxRow extends ClaimedRow {
+  organization_id: string;
+  contract_id: string;
+  board_id: string;
+  events: unknown;
+  received_at: Date;
+}
+
+export const INBOX_COLUMNS = 'd.organization_id::text, d.contract_id::text, d.board_id, d.events, d.received_at';
 
 type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
 type DocumentOutcome = { stored: StoredDocument } | { rejected: string } | undefined;
@@ -81,7 +89,14 @@ async function applyPostingEvent(
  */
 export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<void> {
   const { prisma, topics: bus, log } = deps;
-  const row = await prisma.webhookInbox.findUniqueOrThrow({ where: { id: claimed.id } });
+  const row = {
+    id: claimed.id,
+    organizationId: claimed.organization_id,
+    contractId: claimed.contract_id,
+    boardId: claimed.board_id,
+    events: claimed.events,
+    receivedAt: new Date(claimed.received_at),
+  };
   const events = z.array(inboxEventSchema).parse(row.events);
   const documents = await Promise.all(
     events.map((event, index) =>

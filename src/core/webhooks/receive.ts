@@ -1,15 +1,17 @@
 import type { Prisma } from '../../db/generated/prisma/client.ts';
 import { WebhookError } from '@multiposting/plugin-sdk';
 import type { Services } from '../services.ts';
-import { openCredentials } from '../contracts/credentials.ts';
-import { rowId } from '../ids.ts';
 import { webhookEventSchema, webhookResultSchema } from '@multiposting/plugin-sdk/host';
 import { z } from 'zod';
 import { holdsNul } from '../text.ts';
 import { BoardUnavailableError } from '../errors.ts';
 import type { InboxEventInput } from './inbox-events.ts';
+import type { WebhookContracts } from './webhook-contracts.ts';
 
-export type ReceiveDeps = Pick<Services, 'prisma' | 'boards' | 'keyring' | 'topics' | 'log'>;
+export type ReceiveDeps = Pick<Services, 'prisma' | 'boards' | 'topics' | 'log'> & {
+  contracts: WebhookContracts;
+  inbox: InboxWriter;
+};
 
 export type ReceiveOutcome =
   | 'accepted'
@@ -44,13 +46,9 @@ export async function receiveWebhook(
 ): Promise<{ outcome: ReceiveOutcome; detail?: string }> {
   const plugin = deps.boards.get(input.boardId);
   if (!plugin?.handleWebhook) return { outcome: 'unknown_board' };
-  const contract = await deps.prisma.contract.findFirst({
-    where: { id: rowId(input.contractId), boardId: plugin.id, status: { not: 'DISCONNECTED' } },
-    include: { credentials: true },
-  });
-  if (!contract || contract.credentials.length === 0) return { outcome: 'unknown_contract' };
-
-  const credentials = openCredentials(deps.keyring, contract.id, contract.credentials);
+  const contract = await deps.contracts.get(plugin.id, input.contractId);
+  if (!contract) return { outcome: 'unknown_contract' };
+  const { credentials } = contract;
   let result: unknown;
   try {
     const target = { environment: contract.environment, credentials, signal: AbortSignal.timeout(5000) };
@@ -83,7 +81,7 @@ export async function receiveWebhook(
       { board: plugin.id, contract: contract.id, delivery: parsed.data.deliveryId, setAside },
       'Board events that cannot be stored were set aside',
     );
-  const stored = await storeInInbox(deps, {
+  const stored = await deps.inbox.store({
     organizationId: contract.organizationId,
     contractId: contract.id,
     boardId: plugin.id,
@@ -119,28 +117,95 @@ export interface SetAsideEvent {
   reason: string;
 }
 
+/** A delivery to write to the inbox: its events, kept once per contract and delivery id. */
+export interface InboxDelivery {
+  organizationId: string;
+  contractId: string;
+  boardId: string;
+  deliveryId: string;
+  events: InboxEventInput[];
+  setAside?: SetAsideEvent[];
+}
+
+const deliveryKey = (delivery: Pick<InboxDelivery, 'contractId' | 'deliveryId'>) =>
+  `${delivery.contractId}\n${delivery.deliveryId}`;
+
 /**
- * Writes events to the inbox once per contract and delivery id, and wakes the workers. False when that delivery
- * was already stored (a duplicate: nothing is written).
+ * Writes deliveries to the inbox in one statement, each once per contract and delivery id, and wakes the workers.
+ * For each delivery, in order: whether it was written (false for one stored before, or earlier in the list).
  */
+async function insertInboxRows(
+  deps: Pick<ReceiveDeps, 'prisma' | 'topics'>,
+  deliveries: readonly InboxDelivery[],
+): Promise<boolean[]> {
+  const first = new Map<string, number>();
+  deliveries.forEach((delivery, index) => {
+    if (!first.has(deliveryKey(delivery))) first.set(deliveryKey(delivery), index);
+  });
+  const unique = [...first.values()].map((index) => deliveries[index]!);
+  const column = <T>(pick: (delivery: InboxDelivery) => T) => unique.map(pick);
+  const rows = await deps.prisma.$queryRaw<{ contract_id: string; delivery_id: string }[]>`
+    INSERT INTO webhook_inbox (id, organization_id, contract_id, board_id, delivery_id, events, set_aside)
+    SELECT gen_random_uuid(), d.organization_id, d.contract_id, d.board_id, d.delivery_id, d.events, d.set_aside
+    FROM unnest(${column((d) => d.organizationId)}::uuid[], ${column((d) => d.contractId)}::uuid[],
+                ${column((d) => d.boardId)}::text[], ${column((d) => d.deliveryId)}::text[],
+                ${column((d) => JSON.stringify(d.events as Prisma.InputJsonValue[]))}::jsonb[],
+                ${column((d) => JSON.stringify(d.setAside ?? []))}::jsonb[])
+      AS d(organization_id, contract_id, board_id, delivery_id, events, set_aside)
+    ON CONFLICT (contract_id, delivery_id) DO NOTHING
+    RETURNING contract_id::text, delivery_id`;
+  if (rows.length > 0) await deps.topics.publish('webhookInbox.queued', {});
+  const written = new Set(rows.map((row) => deliveryKey({ contractId: row.contract_id, deliveryId: row.delivery_id })));
+  return deliveries.map(
+    (delivery, index) => first.get(deliveryKey(delivery)) === index && written.has(deliveryKey(delivery)),
+  );
+}
+
+/** Writes one delivery to the inbox and wakes the workers. False when that delivery was already stored. */
 export async function storeInInbox(
   deps: Pick<ReceiveDeps, 'prisma' | 'topics'>,
-  delivery: {
-    organizationId: string;
-    contractId: string;
-    boardId: string;
-    deliveryId: string;
-    events: InboxEventInput[];
-    setAside?: SetAsideEvent[];
-  },
+  delivery: InboxDelivery,
 ): Promise<boolean> {
-  const [row] = await deps.prisma.$queryRaw<{ id: string }[]>`
-    INSERT INTO webhook_inbox (id, organization_id, contract_id, board_id, delivery_id, events, set_aside)
-    VALUES (gen_random_uuid(), ${delivery.organizationId}::uuid, ${delivery.contractId}::uuid, ${delivery.boardId}, ${delivery.deliveryId},
-            ${JSON.stringify(delivery.events as Prisma.InputJsonValue[])}::jsonb, ${JSON.stringify(delivery.setAside ?? [])}::jsonb)
-    ON CONFLICT (contract_id, delivery_id) DO NOTHING
-    RETURNING id::text AS id`;
-  if (!row) return false;
-  await deps.topics.publish('webhookInbox.queued', { id: row.id });
-  return true;
+  const [stored] = await insertInboxRows(deps, [delivery]);
+  return stored!;
+}
+
+/**
+ * Writes the deliveries that arrive together in one statement: the first is written at once, and those that
+ * arrive while a write is under way wait for it and go in the next one. Under load a delivery costs a fraction of
+ * a statement; alone it waits for nothing.
+ */
+export class InboxWriter {
+  private waiting: { delivery: InboxDelivery; settle: (stored: boolean) => void; fail: (error: unknown) => void }[] =
+    [];
+  private writing = false;
+
+  constructor(
+    private readonly deps: Pick<ReceiveDeps, 'prisma' | 'topics'>,
+    private readonly maxRows = 100,
+  ) {}
+
+  store(delivery: InboxDelivery): Promise<boolean> {
+    return new Promise((settle, fail) => {
+      this.waiting.push({ delivery, settle, fail });
+      if (!this.writing) void this.write();
+    });
+  }
+
+  private async write(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.maxRows);
+      try {
+        const stored = await insertInboxRows(
+          this.deps,
+          batch.map((entry) => entry.delivery),
+        );
+        for (const [index, entry] of batch.entries()) entry.settle(stored[index]!);
+      } catch (error) {
+        for (const entry of batch) entry.fail(error);
+      }
+    }
+    this.writing = false;
+  }
 }

@@ -20,7 +20,7 @@ import {
 import { claimDueClosings, closeScheduledPosting } from '../postings/postings.ts';
 import { ClaimLoop, claimDueRows, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
 import type { Services } from '../services.ts';
-import { processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
+import { INBOX_COLUMNS, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
 
 export type WorkerDeps = Omit<Services, 'publicUrl'>;
 
@@ -90,7 +90,7 @@ export class Worker {
     const inbox = loop(
       'webhook inbox rows',
       release('webhook_inbox'),
-      (limit) => claimDueRows(prisma, 'webhook_inbox', limit, leaseMs),
+      (limit) => claimDueRows<ClaimedInboxRow>(prisma, 'webhook_inbox', limit, leaseMs, INBOX_COLUMNS),
       (row: ClaimedInboxRow) => this.receive(row),
     );
     const downloads = loop(
