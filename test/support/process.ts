@@ -25,7 +25,13 @@ export function runScript(
   args: string[] = [],
   options: { cwd?: string } = {},
 ): RunningProcess {
-  return spawnProcess(process.execPath, ['--import', TSX, path.resolve(ROOT, script), ...args], env, options);
+  const profile = process.env.CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`] : [];
+  return spawnProcess(
+    process.execPath,
+    [...profile, '--import', TSX, path.resolve(ROOT, script), ...args],
+    env,
+    options,
+  );
 }
 
 /** Runs a command in a child process with `env` (and PATH, HOME), its output kept; `cwd` is the project's root. */
