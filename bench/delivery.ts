@@ -30,8 +30,11 @@ async function queue(server: BenchServer, contractId: string): Promise<void> {
   await server.db.query('ANALYZE');
 }
 
-/** Starts `count` worker processes, waits until every posting is PUBLISHED, stops them; the milliseconds it took. */
-async function drain(server: BenchServer, count: number): Promise<number> {
+/**
+ * Starts `count` worker processes, waits until every posting is PUBLISHED, stops them; the milliseconds it took and
+ * the SQL statements the workers sent (each says how many as it stops; transaction control not counted).
+ */
+async function drain(server: BenchServer, count: number): Promise<{ took: number; statements: number }> {
   const env = {
     ...server.env,
     BOARD_TIMEOUT_MS: '1000',
@@ -41,24 +44,29 @@ async function drain(server: BenchServer, count: number): Promise<number> {
     LOG_LEVEL: 'info',
   };
   const workers: RunningProcess[] = [];
+  let took = 0;
   try {
     for (let index = 0; index < count; index++) workers.push(runScript('src/worker.ts', env));
     await Promise.all(workers.map((worker) => worker.waitFor(/Worker started/, 60_000)));
     const started = performance.now();
-    for (;;) {
+    while (!took) {
       const { rows } = await server.db.query<{ published: string; failed: string }>(
         `SELECT count(*) FILTER (WHERE status = 'PUBLISHED') AS published, count(*) FILTER (WHERE status = 'FAILED') AS failed FROM posting`,
       );
       if (Number(rows[0]!.failed) > 0) throw new Error(`${rows[0]!.failed} postings FAILED`);
-      if (Number(rows[0]!.published) === POSTINGS) return performance.now() - started;
+      if (Number(rows[0]!.published) === POSTINGS) took = performance.now() - started;
       if (performance.now() - started > 300_000)
         throw new Error(`Only ${rows[0]!.published} of ${POSTINGS} published in 5 minutes`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      else await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
     for (const worker of workers) worker.child.kill('SIGTERM');
     await Promise.all(workers.map((worker) => worker.exited));
   }
+  const statements = workers
+    .map((worker) => Number(/"statements":(\d+)/.exec(worker.output())?.[1] ?? Number.NaN))
+    .reduce((sum, count) => sum + count, 0);
+  return { took, statements };
 }
 
 export async function deliveryBench(): Promise<BenchResult> {
@@ -75,7 +83,7 @@ export async function deliveryBench(): Promise<BenchResult> {
     for (const workers of [1, 2, 4]) {
       await queue(server, contractId);
       const before = board.state.jobs.size;
-      const took = await drain(server, workers);
+      const { took, statements } = await drain(server, workers);
       const created = board.state.jobs.size - before;
       const rate = POSTINGS / (took / 1000);
       single ||= rate;
@@ -84,6 +92,7 @@ export async function deliveryBench(): Promise<BenchResult> {
         ms(took),
         rate.toFixed(0),
         ratio(rate / single),
+        (statements / POSTINGS).toFixed(1),
         String(created - POSTINGS),
       ]);
     }
@@ -93,7 +102,7 @@ export async function deliveryBench(): Promise<BenchResult> {
       { fault: { type: 'error', status: 500 }, rate: 0.05, method: 'POST' },
       { fault: { type: 'lost' }, rate: 0.05, method: 'POST' },
     ]);
-    const took = await drain(server, 2);
+    const { took, statements } = await drain(server, 2);
     board.injectRandomly([]);
     const rate = POSTINGS / (took / 1000);
     rows.push([
@@ -101,11 +110,19 @@ export async function deliveryBench(): Promise<BenchResult> {
       ms(took),
       rate.toFixed(0),
       ratio(rate / single),
+      (statements / POSTINGS).toFixed(1),
       String(board.state.jobs.size - before - POSTINGS),
     ]);
     return {
       title: `Delivery: ${POSTINGS.toLocaleString('en')} queued postings to a board answering in ${BOARD_LATENCY_MS} ms (PostgreSQL)`,
-      header: ['workers', 'time to publish all', 'postings/s', 'vs 1 worker', 'duplicates on the board'],
+      header: [
+        'workers',
+        'time to publish all',
+        'postings/s',
+        'vs 1 worker',
+        'SQL statements per posting',
+        'duplicates on the board',
+      ],
       rows,
     };
   } finally {

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
-import { WebhookContracts } from './core/webhooks/webhook-contracts.ts';
 import { ViewerCache } from './core/auth/viewer.ts';
 import { createDemoOrganization } from './core/demo.ts';
 import type { TopicBus } from './core/topics.ts';
@@ -40,7 +39,6 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     limitsRedis = await rateLimitRedis(config, log);
     const rateLimits = createRateLimits(config.rateLimits, limitsRedis);
     const viewers = new ViewerCache(db.prisma, services.topics, config.authCacheTtlMs);
-    const webhookContracts = new WebhookContracts(db.prisma, services.keyring, services.topics, config.authCacheTtlMs);
     const isReady = async () => {
       try {
         return (await pendingMigrations(db.sql, migrations)).length === 0;
@@ -53,7 +51,6 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const routes = [
       webhookRoute({
         ...services,
-        contracts: webhookContracts,
         maxBytes: config.webhooks.maxBytes,
         limit: rateLimits.webhooks,
         addressOf,
@@ -102,7 +99,6 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         clearTimeout(deadline);
         await yoga.dispose();
         await viewers.close();
-        await webhookContracts.close();
         limitsRedis?.disconnect();
         await services.close();
       })());

@@ -4,6 +4,7 @@ import type { BoardPlugin } from '@multiposting/plugin-sdk';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import { BoardRegistry } from './core/boards.ts';
+import { ConnectedContracts } from './core/contracts/connected-contracts.ts';
 import { loadKeyring } from './core/crypto.ts';
 import { Worker } from './core/worker/worker.ts';
 import { openDocumentStorage } from './core/documents/open.ts';
@@ -44,7 +45,9 @@ export async function openServices(
     const metrics = processMetrics(db);
     const bus = await createTopicBus({ redisUrl: config.redisUrl, log });
     let publicUrl = config.publicUrl ?? '';
+    const contracts = new ConnectedContracts(db.prisma, keyring, bus.topics, config.authCacheTtlMs);
     return {
+      contracts,
       config,
       db,
       bus,
@@ -65,6 +68,7 @@ export async function openServices(
       },
       allowPrivateAddresses: config.eventWebhookAllowPrivate,
       async close() {
+        await contracts.close();
         await bus.close();
         await db.close();
       },

@@ -27,7 +27,7 @@ try {
     void worker
       .stop(config.shutdownTimeoutMs / 2)
       .then(() => services.close())
-      .then(() => log.info('Stopped cleanly'));
+      .then(() => log.info({ statements: services.db.statements.count }, 'Stopped cleanly'));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

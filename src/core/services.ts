@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { BoardRegistry } from './boards.ts';
+import type { ConnectedContracts } from './contracts/connected-contracts.ts';
 import type { Keyring } from './crypto.ts';
 import type { DocumentStorage } from './documents/storage.ts';
 import type { DocumentLinks } from './documents/urls.ts';
@@ -22,6 +23,8 @@ export interface Services {
   keyring: Keyring;
   /** The loaded board plugins and the one way to call them. */
   boards: BoardRegistry;
+  /** Contracts with their credentials opened, kept a few seconds (AUTH_CACHE_TTL_MS) for board calls and webhooks. */
+  contracts: ConnectedContracts;
   /** Pub/sub topics (subscriptions, worker wake-ups), across processes when Redis is configured. */
   topics: Topics;
   log: Logger;

@@ -37,6 +37,7 @@ export function createGraphQLServer(options: {
     prisma: services.prisma,
     keyring: services.keyring,
     boards,
+    contracts: services.contracts,
     topics,
     log,
     documents: services.documents,

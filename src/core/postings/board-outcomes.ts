@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../db/database.ts';
 import type { BoardOutbox, Posting, PostingStatus, Prisma } from '../../db/generated/prisma/client.ts';
 import type { PostingState } from '@multiposting/plugin-sdk';
-import { openCredentials } from '../contracts/credentials.ts';
+import type { ConnectedContract } from '../contracts/connected-contracts.ts';
 import { consumeCredit, releaseCredit } from '../credits.ts';
 import { BoardUnavailableError } from '../errors.ts';
 import { publishAfter } from '../topics.ts';
@@ -15,9 +15,9 @@ import { BOARD_STATUS, LIVE_STATUSES, transition } from './postings.ts';
 // The posting lifecycle on the board's side: what a call of the board outbox or a poll of the board makes of a
 // posting. The request side (publish, update, withdraw, …) is in postings.ts; the worker only schedules both.
 
-type Deps = Pick<Services, 'prisma' | 'boards' | 'keyring' | 'topics'>;
+type Deps = Pick<Services, 'prisma' | 'boards' | 'contracts' | 'keyring' | 'topics'>;
 
-type OutboxPosting = Prisma.PostingGetPayload<{ include: { job: true; contract: { include: { credentials: true } } } }>;
+type OutboxPosting = Prisma.PostingGetPayload<{ include: { job: true } }> & { contract: ConnectedContract };
 
 /** What the board answered an outbox call: the posting's status there, its id and address, and warnings. */
 export interface BoardAnswer {
@@ -35,12 +35,13 @@ export interface OutboxCall {
   attempt: number;
 }
 
-/** Reads the posting an outbox row is for, with its job and contract credentials. */
-export function loadOutboxPosting(deps: Deps, postingId: string): Promise<OutboxPosting> {
-  return deps.prisma.posting.findUniqueOrThrow({
-    where: { id: postingId },
-    include: { job: true, contract: { include: { credentials: true } } },
-  });
+/** Reads the posting an outbox row is for, with its job and its contract's credentials (none once disconnected). */
+export async function loadOutboxPosting(deps: Deps, postingId: string): Promise<OutboxPosting> {
+  const posting = await deps.prisma.posting.findUniqueOrThrow({ where: { id: postingId }, include: { job: true } });
+  const connected = await deps.contracts.get(posting.boardId, posting.contractId);
+  if (connected) return { ...posting, contract: connected };
+  const contract = await deps.prisma.contract.findUniqueOrThrow({ where: { id: posting.contractId } });
+  return { ...posting, contract: { ...contract, credentials: {} } };
 }
 
 /** A queued publication is being sent: QUEUED → SUBMITTED. */
@@ -68,7 +69,7 @@ export async function callBoard(deps: Deps, call: OutboxCall, signal: AbortSigna
   if (call.operation !== 'PUBLISH' && !posting.externalId) return {};
   const target = {
     environment: posting.contract.environment,
-    credentials: openCredentials(deps.keyring, posting.contractId, posting.contract.credentials),
+    credentials: posting.contract.credentials,
     signal,
   };
   const job = postingJob(posting.job);

@@ -6,12 +6,8 @@ import { z } from 'zod';
 import { holdsNul } from '../text.ts';
 import { BoardUnavailableError } from '../errors.ts';
 import type { InboxEventInput } from './inbox-events.ts';
-import type { WebhookContracts } from './webhook-contracts.ts';
 
-export type ReceiveDeps = Pick<Services, 'prisma' | 'boards' | 'topics' | 'log'> & {
-  contracts: WebhookContracts;
-  inbox: InboxWriter;
-};
+export type ReceiveDeps = Pick<Services, 'prisma' | 'boards' | 'contracts' | 'topics' | 'log'> & { inbox: InboxWriter };
 
 export type ReceiveOutcome =
   | 'accepted'

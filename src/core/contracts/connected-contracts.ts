@@ -1,12 +1,12 @@
 import type { Credentials } from '@multiposting/plugin-sdk';
 import type { PrismaClient } from '../../db/database.ts';
 import type { Keyring } from '../crypto.ts';
-import { openCredentials } from '../contracts/credentials.ts';
+import { openCredentials } from './credentials.ts';
 import { rowId } from '../ids.ts';
 import type { Topics } from '../topics.ts';
 
-/** What checking a board's webhook delivery needs of its contract. */
-export interface WebhookContract {
+/** What calling a board, or checking its webhook delivery, needs of a contract: its credentials opened. */
+export interface ConnectedContract {
   id: string;
   organizationId: string;
   environment: string;
@@ -14,13 +14,13 @@ export interface WebhookContract {
 }
 
 /**
- * The contracts board webhooks are addressed to, with their credentials opened, kept for `ttlMs` so that a
- * delivery does not read and decrypt them each time. A change of credentials (connect again, update, disconnect)
+ * Contracts with their credentials opened, kept for `ttlMs` so that a board call or a webhook delivery does not
+ * read and decrypt them each time. A change of credentials (connect again, update, disconnect)
  * evicts the contract at once in this process and, through the `contract.credentialsChanged` event (fanned out
  * by Redis), in the others. Unknown contracts are never kept.
  */
-export class WebhookContracts {
-  private readonly entries = new Map<string, { contract: WebhookContract; until: number }>();
+export class ConnectedContracts {
+  private readonly entries = new Map<string, { contract: ConnectedContract; until: number }>();
   private readonly changes: AsyncIterator<unknown>;
   /** Moves on every eviction: a lookup that started before one must not keep what it read. */
   private generation = 0;
@@ -40,7 +40,7 @@ export class WebhookContracts {
   }
 
   /** The connected contract of this board with this id, or null. */
-  async get(boardId: string, contractId: string): Promise<WebhookContract | null> {
+  async get(boardId: string, contractId: string): Promise<ConnectedContract | null> {
     const key = `${boardId}/${contractId}`;
     const cached = this.entries.get(key);
     if (cached && cached.until > Date.now()) return cached.contract;
@@ -63,7 +63,7 @@ export class WebhookContracts {
     await this.changes.return?.();
   }
 
-  private async read(boardId: string, contractId: string): Promise<WebhookContract | null> {
+  private async read(boardId: string, contractId: string): Promise<ConnectedContract | null> {
     const contract = await this.prisma.contract.findFirst({
       where: { id: rowId(contractId), boardId, status: { not: 'DISCONNECTED' } },
       select: { id: true, organizationId: true, environment: true, credentials: true },
