@@ -41,6 +41,12 @@ async function send(url: string, deliveries: { headers: Record<string, string>; 
   };
 }
 
+/** The server's db_statements_total: SQL statements sent so far (transaction control not counted). */
+async function statementsOf(server: { base: string }): Promise<number> {
+  const text = await (await fetch(`${server.base}/metrics`)).text();
+  return Number(/^db_statements_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+}
+
 export async function webhooksBench(): Promise<BenchResult> {
   const board = await startFjordJobsSimulator();
   const server = await startBenchServer('webhooks', {
@@ -68,6 +74,7 @@ export async function webhooksBench(): Promise<BenchResult> {
     const all = [...unique, ...unique.filter((_, index) => index % 10 === 0)].sort(() => Math.random() - 0.5);
 
     const baseline = await send(`http://127.0.0.1:${port}/`, all);
+    const statementsBefore = await statementsOf(server);
     const started = performance.now();
     const ours = await send(`${server.base}/webhooks/fjord-jobs/${contractId}`, all);
     const refused = ours.answers.filter((answer) => answer.status >= 300);
@@ -79,6 +86,7 @@ export async function webhooksBench(): Promise<BenchResult> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const processed = performance.now() - started;
+    const statements = (await statementsOf(server)) - statementsBefore;
     if (applied !== DELIVERIES) throw new Error(`${applied} applications for ${DELIVERIES} deliveries`);
     return {
       title: `Webhook ingestion: ${all.length.toLocaleString('en')} signed deliveries (${DELIVERIES.toLocaleString('en')} unique, 10 % sent twice), ${CONCURRENCY} at a time (PostgreSQL)`,
@@ -90,6 +98,7 @@ export async function webhooksBench(): Promise<BenchResult> {
         'vs bare receiver',
         'all applied after',
         'applications',
+        'SQL statements per delivery',
       ],
       rows: [
         [
@@ -100,6 +109,7 @@ export async function webhooksBench(): Promise<BenchResult> {
           ratio(ours.perSecond / baseline.perSecond),
           ms(processed),
           `${applied} (each once)`,
+          (statements / all.length).toFixed(1),
         ],
         [
           'bare server: verify the signature, answer, store nothing',
@@ -107,6 +117,7 @@ export async function webhooksBench(): Promise<BenchResult> {
           ms(baseline.p50),
           ms(baseline.p99),
           ratio(1),
+          '—',
           '—',
           '—',
         ],

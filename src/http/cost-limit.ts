@@ -5,6 +5,33 @@ import type { Plugin } from 'graphql-yoga';
 /** Connection arguments that multiply what a field returns. */
 const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);
 
+/** What a document declares of its variables: the integer defaults, and whether one is a page size. */
+interface SizeVariables {
+  defaults: Record<string, number>;
+  any: boolean;
+}
+
+/** Per parsed document (Yoga keeps one per operation text), so that a request does not walk its document again. */
+const sizeVariablesOf = new WeakMap<DocumentNode, SizeVariables>();
+
+function sizeVariables(document: DocumentNode): SizeVariables {
+  let known = sizeVariablesOf.get(document);
+  if (known) return known;
+  known = { defaults: {}, any: false };
+  const found = known;
+  visit(document, {
+    VariableDefinition(node) {
+      if (node.defaultValue?.kind === Kind.INT)
+        found.defaults[node.variable.name.value] = Number(node.defaultValue.value);
+    },
+    Argument(node) {
+      if (PAGE_SIZE_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE) found.any = true;
+    },
+  });
+  sizeVariablesOf.set(document, known);
+  return known;
+}
+
 /** The cost rule's refusal of the operation with its page-size variables written in; none when within the limit. */
 function refusal(
   schema: GraphQLSchema,
@@ -12,14 +39,10 @@ function refusal(
   variables: Record<string, unknown> | null | undefined,
   maxCost: number,
 ): GraphQLError[] {
+  const declared = sizeVariables(document);
+  if (!declared.any) return [];
   // What will execute: the variables sent, else the defaults the operation declares for them.
-  const values: Record<string, unknown> = {};
-  visit(document, {
-    VariableDefinition(node) {
-      if (node.defaultValue?.kind === Kind.INT) values[node.variable.name.value] = Number(node.defaultValue.value);
-    },
-  });
-  Object.assign(values, variables);
+  const values: Record<string, unknown> = { ...declared.defaults, ...variables };
   let written = false;
   const withSizes = visit(document, {
     Argument(node) {

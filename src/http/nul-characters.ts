@@ -4,13 +4,19 @@ import { holdsNul } from '../core/text.ts';
 
 const NUL = '\u0000';
 
+/** Per parsed document (Yoga keeps one per operation text), so that a request does not walk its document again. */
+const literalsHoldNul = new WeakMap<DocumentNode, boolean>();
+
 function literalHoldsNul(document: DocumentNode): boolean {
+  const known = literalsHoldNul.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     [Kind.STRING]: (node) => {
       if (node.value.includes(NUL)) found = true;
     },
   });
+  literalsHoldNul.set(document, found);
   return found;
 }
 
