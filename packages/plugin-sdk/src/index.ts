@@ -65,8 +65,11 @@ export {
   type WebhookRequest,
   type WebhookResult,
 } from './webhooks.ts';
-/** htmlToText: a job description as plain text; normalizeForSearch: lower-case, accents and punctuation removed. */
-export { htmlToText, normalizeForSearch } from './text.ts';
+/**
+ * htmlToText: a job description as plain text; normalizeForSearch: lower-case, accents and punctuation removed;
+ * xmlSafeText: text without the characters XML cannot hold.
+ */
+export { htmlToText, normalizeForSearch, xmlSafeText } from './text.ts';
 /** The GraphQL names the core generates for a plugin id (the connect mutation, its input, the review subscription). */
 export { generatedNames } from './naming.ts';
 /** Checks a plugin the way the server does when it loads it; throws PluginLoadError naming the field. */

@@ -48,3 +48,15 @@ const UNDECOMPOSED: Record<string, string> = {
   œ: 'oe',
   Œ: 'OE',
 };
+
+/** Characters XML 1.0 cannot hold: most C0 controls, lone surrogates, U+FFFE and U+FFFF. */
+const NOT_IN_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text without the characters an XML document cannot hold (a control character pasted into a description
+ * would make the whole document unreadable). For the builder's text and attribute values, before it escapes them.
+ */
+export function xmlSafeText(text: string): string {
+  return text.replace(NOT_IN_XML, '');
+}

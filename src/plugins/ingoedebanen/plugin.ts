@@ -29,7 +29,7 @@ export default definePlugin({
   id: 'ingoedebanen',
   name: 'InGoedeBanen',
   version: '1.0.0',
-  sdkVersion: '^1.0.0',
+  sdkVersion: '^1.5.0',
   country: 'NL',
   description: 'A Dutch job board that reads your vacancies from an XML feed; nothing is pushed to it.',
   instructions: [

@@ -1,5 +1,5 @@
-import { fragment } from 'xmlbuilder2';
-import type { FeedItem } from '@multiposting/plugin-sdk';
+import { type FeedItem, xmlSafeText } from '@multiposting/plugin-sdk';
+import { XMLBuilder } from 'fast-xml-parser';
 
 export interface XmlFeedSettings {
   /** The organisation as the feed's publisher and each job's company. */
@@ -49,33 +49,37 @@ function salaryOf(job: FeedItem['job']): string | undefined {
   return `${job.salary.currency} ${range} ${PERIODS[job.salary.period] ?? ''}`.trim();
 }
 
+/** Text passes xmlSafeText, then is escaped: every job is well-formed whatever it holds. */
+const builder = new XMLBuilder({
+  tagValueProcessor: (_name, value) => xmlSafeText(String(value)),
+  attributeValueProcessor: (_name, value) => xmlSafeText(String(value)),
+});
+
 /**
  * One <job> of the XML job feed format Indeed made common (and many aggregators read): title, date,
  * referencenumber, url, company, city, state, country, postalcode, description, salary, jobtype, category.
  * Text is escaped (the format's examples use CDATA sections, which XML readers take the same way, but a description
- * can hold "]]>"); xmlbuilder2 drops characters XML cannot hold, so every job is well-formed whatever it contains.
+ * can hold "]]>"). Empty values are left out (the builder writes nothing for undefined).
  */
 export function jobXml(item: FeedItem, settings: XmlFeedSettings): string {
   const { job } = item;
   const fields = (item.boardFields ?? {}) as XmlFeedFields;
-  const element = fragment({ invalidCharReplacement: '' }).ele('job');
-  const text = (name: string, value: string | null | undefined) => {
-    if (value) element.ele(name).txt(value);
+  const element = {
+    title: job.title || undefined,
+    date: rfc822(item.publishedAt),
+    referencenumber: item.id,
+    url: applyLink(settings, item),
+    company: settings.publisher || undefined,
+    city: job.location.city || undefined,
+    state: job.location.region || undefined,
+    country: job.location.countryCode || undefined,
+    postalcode: job.location.postalCode || undefined,
+    description: job.description || undefined,
+    salary: fields.salary || salaryOf(job),
+    jobtype: job.employmentType ? JOB_TYPES[job.employmentType] : undefined,
+    category: fields.category || job.category || undefined,
   };
-  text('title', job.title);
-  text('date', rfc822(item.publishedAt));
-  text('referencenumber', item.id);
-  text('url', applyLink(settings, item));
-  text('company', settings.publisher);
-  text('city', job.location.city);
-  text('state', job.location.region);
-  text('country', job.location.countryCode);
-  text('postalcode', job.location.postalCode);
-  text('description', job.description);
-  text('salary', fields.salary ?? salaryOf(job));
-  text('jobtype', job.employmentType ? JOB_TYPES[job.employmentType] : undefined);
-  text('category', fields.category ?? job.category);
-  return element.end({ headless: true, prettyPrint: false });
+  return builder.build({ job: element }) as string;
 }
 
 /** The feed: its <source> head, one chunk per job, then its tail. */
@@ -84,11 +88,12 @@ export async function* renderJobs(
   settings: XmlFeedSettings,
   generatedAt: Date,
 ): AsyncIterable<string> {
-  const head = fragment({ invalidCharReplacement: '' });
-  head.ele('publisher').txt(settings.publisher);
-  if (settings.publisherUrl) head.ele('publisherurl').txt(settings.publisherUrl);
-  head.ele('lastBuildDate').txt(rfc822(generatedAt));
-  yield `<?xml version="1.0" encoding="UTF-8"?>\n<source>\n${head.end({ prettyPrint: false })}\n`;
+  const head = builder.build({
+    publisher: settings.publisher,
+    publisherurl: settings.publisherUrl || undefined,
+    lastBuildDate: rfc822(generatedAt),
+  }) as string;
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<source>\n${head}\n`;
   for await (const item of items) yield `${jobXml(item, settings)}\n`;
   yield '</source>\n';
 }

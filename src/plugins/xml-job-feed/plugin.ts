@@ -32,7 +32,7 @@ export default definePlugin({
   id: 'xml-job-feed',
   name: 'XML job feed',
   version: '1.0.0',
-  sdkVersion: '^1.0.0',
+  sdkVersion: '^1.5.0',
   country: 'US',
   description:
     'Your published vacancies as an XML feed in the format Indeed made common, for any board or aggregator that reads one.',

@@ -77,7 +77,8 @@ describe('the XML job feed (the format Indeed made common)', () => {
       state: 'UT',
       country: 'NL',
       postalcode: '3511 AB',
-      description: '<p>Run the night shift. ]]> is not the end.</p>',
+      // The job's description as stored (sanitised HTML, where ">" is "&gt;"), exactly.
+      description: '<p>Run the night shift. ]]&gt; is not the end.</p>',
       salary: 'EUR 3200 - 4100 per month',
       jobtype: 'fulltime',
     });
