@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import packagedChromium from '@sparticuz/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -218,6 +219,142 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     await page.waitForSelector('#postings li >> text=Scheduled: it goes to TopCV at', { timeout: 20_000 });
     expect(await page.textContent('#postings')).toContain('Kế toán trưởng');
     await snap('postings');
+  }, 60_000);
+
+  test("postings per job; a posting's board fields edited on the page, the board's rule under its field", async () => {
+    const job = page.locator('#jobs > li', { hasText: 'Nhân viên kinh doanh' });
+    await job.locator('[data-posting]').nth(1).waitFor();
+    expect(await job.locator('[data-posting]').count()).toBe(2);
+    const inReview = page.locator('#postings > li', { hasText: 'PENDING_REVIEW' }).first();
+    await inReview.locator('button[data-action="editBoardFields"]').click();
+    const category = inReview.locator('[data-path="boardFields.job_family_category"]');
+    expect(await category.inputValue()).toBe('SALES');
+    await category.selectOption('ACCOUNTING');
+    await inReview.locator('[data-path="boardFields.salary_from"]').fill('15000000');
+    await inReview.locator('form.board-fields button[type=submit]').click();
+    await inReview.locator('[data-error="boardFields.salary_from"]:not(:empty)').waitFor();
+    expect(await inReview.locator('[data-error="boardFields.salary_from"]').textContent()).toBe(
+      'is only for salary_type 1 (a range)',
+    );
+    await inReview.locator('[data-path="boardFields.salary_from"]').fill('');
+    await inReview.locator('form.board-fields button[type=submit]').click();
+    // The update goes to TopCV, which reviews the changed posting again.
+    await page.waitForSelector('#postings > li >> text=UPDATE_QUEUED', { timeout: 20_000 });
+    const postingId = await page.locator('#postings > li', { hasText: 'UPDATE_QUEUED' }).getAttribute('data-posting');
+    await eventually(
+      async () =>
+        (
+          await server.graphql(`query ($id: ID!) { posting(id: $id) { status boardFields } }`, {
+            token,
+            variables: { id: postingId },
+          })
+        ).body.data!.posting.boardFields.job_family_category === 'ACCOUNTING',
+      20_000,
+      'the new category stored',
+    );
+  }, 60_000);
+
+  test('the contract page: credits as a live meter, its webhook URL to copy, details and settings with errors on their field, history, link, disconnect', async () => {
+    const { contracts } = (
+      await server.graphql('{ contracts(first: 1) { edges { node { id webhookUrl credits { used } } } } }', { token })
+    ).body.data!;
+    const contract = contracts.edges[0].node;
+    await page.click('#contracts [data-open-contract]');
+    await page.waitForSelector('#contract-page:not([hidden]) h2');
+    expect(await page.inputValue('#board-address')).toBe(contract.webhookUrl);
+    expect(await page.textContent('#contract-page .credits')).toContain(`${contract.credits.used} used, no limit set`);
+    expect(await page.$$eval('#contract-page .contract-postings > li', (items) => items.length)).toBe(3);
+
+    const details = page.locator('#contract-page .contract-details');
+    await details.locator('[data-path="input.credits"]').fill('1');
+    await details.locator('button[type=submit]').click();
+    await details.locator('[data-error="input.credits"]:not(:empty)').waitFor();
+    expect(await details.locator('[data-error="input.credits"]').textContent()).toBe(
+      `must be at least the ${contract.credits.used} credits already used`,
+    );
+    await details.locator('[data-path="input.credits"]').fill('10');
+    await details.locator('[data-path="input.alias"]').fill('TopCV Hà Nội');
+    await details.locator('[data-path="input.expiresAt"]').fill('2027-06-30');
+    await details.locator('[data-path="input.purchasePrice.amount"]').fill('2500000');
+    await details.locator('[data-path="input.purchasePrice.currency"]').fill('VND');
+    await details.locator('button[type=submit]').click();
+    await page.waitForSelector('#contract-page .contract-details .saved:has-text("Saved.")');
+    expect(await page.getAttribute('#credits-meter', 'max')).toBe('10');
+    expect(await page.textContent('#contracts [data-open-contract]')).toBe('TopCV Hà Nội');
+    expect(await page.textContent('#contract-page .history li[data-type="UPDATED"]')).toContain(
+      'alias — → TopCV Hà Nội',
+    );
+
+    // A publication made elsewhere (here through the API) moves the meter live.
+    const { createJob } = (
+      await server.graphql(
+        `mutation { createJob(input: { title: "Lái xe", description: "<p>Lái xe giao hàng.</p>",
+          location: { city: "Hà Nội", countryCode: "VN" } }) { ... on Job { id } } }`,
+        { token },
+      )
+    ).body.data!;
+    const published = await server.graphql(
+      `mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { __typename } }`,
+      {
+        token,
+        variables: {
+          input: { jobId: createJob.id, contractId: contract.id, boardFields: { job_family_category: 'SALES' } },
+        },
+      },
+    );
+    expect(published.body.data!.publishPosting.__typename).toBe('Posting');
+    await page.waitForSelector(`#credits-meter[value="${contract.credits.used + 1}"]`, { timeout: 20_000 });
+
+    // A secret is never shown: its hint, and a new value replaces it.
+    const secret = page.locator('#contract-page [data-path="input.credentials.secretKey"]');
+    expect(await secret.getAttribute('type')).toBe('password');
+    expect(await secret.inputValue()).toBe('');
+    expect(await secret.getAttribute('placeholder')).toMatch(/^••••.* \(unchanged\)$/);
+    await secret.fill('topcv-secret-rotated-from-the-console');
+    await page.click('#contract-page .contract-settings button[type=submit]');
+    await page.waitForSelector('#contract-page .contract-settings .saved:has-text("Saved.")');
+    expect(await page.textContent('#contract-page .history')).toContain('credentials.secretKey');
+
+    await page.fill('#link-externalId', '987654321');
+    await page.click('#contract-page .link-posting button[type=submit]');
+    await page.waitForSelector('#contract-page .link-posting .error:not(:empty)');
+    await snap('contract-page');
+
+    await page.click('#contract-page [data-action="disconnectContract"]');
+    expect(await page.textContent('#contract-page [data-action="disconnectContract"]')).toBe(
+      'Erase the credentials and disconnect',
+    );
+    await page.click('#contract-page [data-action="disconnectContract"]');
+    await page.waitForSelector('#contract-page .contract-status >> text=NOT_CONFIGURED', { timeout: 20_000 });
+    expect(await page.textContent('#contracts tbody')).toContain('NOT_CONFIGURED');
+  }, 90_000);
+
+  test('is usable on a narrow screen and passes an accessibility audit (axe-core)', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    try {
+      await page.reload();
+      await page.waitForSelector('#app:not([hidden])');
+      await page.click('#contracts [data-open-contract]');
+      await page.waitForSelector('#contract-page:not([hidden]) h2');
+      // Nothing wider than the screen: no sideways scrolling of the page.
+      const wider = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('#app *, header *')]
+          .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((element) => `${element.tagName.toLowerCase()}#${element.id}.${element.className}`),
+      );
+      expect(wider).toEqual([]);
+      await snap('narrow');
+      // Evaluated by the test driver: the console's content security policy rightly refuses injected scripts.
+      await page.evaluate(await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (options: object) => Promise<{ violations: any[] }> } }).axe;
+        const result = await axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
+        return result.violations.map((violation) => `${violation.id}: ${violation.nodes.length} (${violation.help})`);
+      });
+      expect(violations).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   }, 60_000);
 
   test("my details: I set my own InGoedeBanen e-mail, and as an admin a colleague's; a wrong address shows on its field", async () => {

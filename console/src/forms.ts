@@ -203,6 +203,28 @@ export function readValues(root: HTMLElement, prefix: string): Record<string, un
   return result;
 }
 
+/** Fills the inputs under `root` whose path starts with `prefix` from a nested object (what readValues reads). */
+export function fillValues(root: HTMLElement, prefix: string, values: Record<string, unknown>): void {
+  for (const control of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-path]')) {
+    const path = control.dataset.path!;
+    if (!path.startsWith(`${prefix}.`) || control instanceof HTMLFieldSetElement) continue;
+    let value: unknown = values;
+    for (const key of path.slice(prefix.length + 1).split('.'))
+      value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    // A list of objects has no input of its own here: left empty, the stored value stays (updates merge).
+    if (
+      value === undefined ||
+      value === null ||
+      (Array.isArray(value) && value.some((item) => typeof item === 'object'))
+    )
+      continue;
+    if (control instanceof HTMLInputElement && control.type === 'checkbox') control.checked = value === true;
+    else if (control instanceof HTMLSelectElement && control.multiple)
+      for (const option of control.options) option.selected = (value as unknown[]).map(String).includes(option.value);
+    else control.value = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+}
+
 /** Shows each server-side error under the input its path names (or the nearest parent that has a place). */
 export function showErrors(root: HTMLElement, errors: FieldError[], fallback: string): void {
   for (const element of root.querySelectorAll('[data-error]')) element.textContent = '';

@@ -1,7 +1,8 @@
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import { Api, type FieldError } from './api.ts';
-import { connectForm, h, readValues, schemaFields, showErrors, type Board } from './forms.ts';
+import { ContractPage } from './contract-page.ts';
+import { connectForm, fillValues, h, readValues, schemaFields, showErrors, type Board } from './forms.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const STORAGE = 'multiposting-console-token';
@@ -20,12 +21,13 @@ let contracts: {
 }[] = [];
 const stops: (() => void)[] = [];
 let viewer: { id: string; email: string; role: string } | undefined;
+let contractPage: ContractPage;
 
 const BOARDS = `{ boards { id name countryName instructions connectMutation environments postingFieldsSchema confirmations { key label }
   credentialFields { key label help type required secret options pattern } } viewer { organization { name } user { id email role } } }`;
 const CONTRACTS = `{ contracts(first: 50) { edges { node { id boardId environment status statusReason nextAction { code message } alias board { name } } } } }`;
 const POSTING =
-  'id status withdrawalQueued closeAt nextAction { code message } rejectionReason lastError fieldErrors { path message } boardWarnings externalId job { title } board { name } events { at to message }';
+  'id status withdrawalQueued closeAt nextAction { code message } rejectionReason lastError fieldErrors { path message } boardWarnings externalId boardFields job { id title } board { id name } events { at to message }';
 const POSTINGS = `{ postings(first: 30) { edges { node { ${POSTING} } } } }`;
 const CANDIDATES = `{ jobs(first: 20, status: OPEN) { edges { node { id title stages
     applications(first: 50) { edges { node { id stage candidate { id name email cv { fileName link { url } } } } } } } } }
@@ -44,11 +46,17 @@ async function signIn(token: string): Promise<void> {
     $('[data-error="token"]').textContent = (error as Error).message;
     return;
   }
+  contractPage = new ContractPage($('#contract-page'), {
+    api,
+    postingFields: POSTING,
+    renderPosting: postingItem,
+    changed: loadContracts,
+  });
   $('#sign-in').hidden = true;
   $('#app').hidden = false;
   $('#sign-out').hidden = false;
   renderBoardChoice();
-  await Promise.all([loadContracts(), loadPostings(), loadCandidates(), loadFigures(), loadDetails()]);
+  await Promise.all([loadContracts(), loadPostings(), loadJobs(), loadCandidates(), loadFigures(), loadDetails()]);
   listen();
 }
 
@@ -69,7 +77,7 @@ async function loadContracts(): Promise<void> {
       h(
         'tr',
         { 'data-contract': contract.id },
-        h('td', {}, contract.alias ?? contract.board?.name ?? contract.boardId),
+        h('td', {}, openButton(contract)),
         h('td', {}, contract.environment),
         h('td', { class: 'status' }, contract.status),
         h('td', {}, contract.statusReason ?? ''),
@@ -78,6 +86,17 @@ async function loadContracts(): Promise<void> {
     ),
   );
   renderPublishForm();
+}
+
+/** The contract's name in the table opens its page. */
+function openButton(contract: (typeof contracts)[number]): HTMLElement {
+  const button = h(
+    'button',
+    { type: 'button', class: 'link', 'data-open-contract': contract.id },
+    contract.alias ?? contract.board?.name ?? contract.boardId,
+  );
+  button.onclick = () => void contractPage.open(contract.id);
+  return button;
 }
 
 /** How the pages name an environment that is not production, e.g. "Le Forem | Belgium (Acceptance Testing)". */
@@ -259,7 +278,7 @@ function renderPublishForm(): void {
       if (posting.__typename !== 'Posting')
         return showErrors(form, [{ path: ['publish'], message: posting.message }], 'publish');
       showErrors(form, [], 'publish');
-      await loadPostings();
+      await Promise.all([loadPostings(), loadJobs()]);
     } catch (error) {
       showErrors(form, [{ path: ['publish'], message: (error as Error).message }], 'publish');
     }
@@ -289,8 +308,9 @@ type Posting = {
   fieldErrors: { path: string[]; message: string }[];
   boardWarnings: string[];
   externalId: string | null;
-  job: { title: string };
-  board: { name: string } | null;
+  boardFields: Record<string, unknown>;
+  job: { id: string; title: string };
+  board: { id: string; name: string } | null;
   events: { at: string; to: string | null; message: string | null }[];
   closeAt: string | null;
 };
@@ -361,9 +381,72 @@ function postingActions(posting: Posting): HTMLElement {
       ? [button(posting.nextAction.code === 'WITHDRAW_AGAIN' ? 'Withdraw again' : 'Withdraw', 'withdrawPosting')]
       : []),
     ...(posting.status === 'FAILED' ? [button('Retry', 'retryPosting')] : []),
+    ...(['PUBLISHED', 'PENDING_REVIEW'].includes(posting.status) && boardOf(posting)?.postingFieldsSchema
+      ? [editButton(posting)]
+      : []),
     ...(ENDED.includes(posting.status) ? [button('Repost (one credit)', 'repostPosting')] : []),
   ];
   return h('div', { class: 'actions' }, ...buttons, result);
+}
+
+const boardOf = (posting: Posting) => boards.find((board) => board.id === posting.board?.id);
+
+/** Opens a form of the posting's board fields under it, filled in; saving sends updatePosting. */
+function editButton(posting: Posting): HTMLElement {
+  const button = h('button', { type: 'button', 'data-action': 'editBoardFields' }, 'Edit board fields');
+  button.onclick = () => {
+    const item = button.closest('li')!;
+    item.querySelector('form.board-fields')?.remove();
+    const board = boardOf(posting)!;
+    const form = h(
+      'form',
+      { class: 'board-fields', novalidate: true },
+      schemaFields(board.postingFieldsSchema!, 'boardFields', false, `${board.name} fields`),
+      h('p', { class: 'error', 'data-error': 'boardFields' }),
+      h('button', { type: 'submit' }, 'Update on the board'),
+    );
+    fillValues(form, 'boardFields', posting.boardFields);
+    form.onsubmit = async (event) => {
+      event.preventDefault();
+      const { updatePosting: result } = await api!.request(
+        `mutation ($id: ID!, $boardFields: JSON) { updatePosting(id: $id, boardFields: $boardFields) {
+          __typename ... on ValidationError { fieldErrors { path message } } ... on Error { message } } }`,
+        { id: posting.id, boardFields: readValues(form, 'boardFields') },
+      );
+      if (result.__typename === 'ValidationError') return showErrors(form, result.fieldErrors, 'boardFields');
+      if (result.__typename !== 'Posting')
+        return showErrors(form, [{ path: ['boardFields'], message: result.message }], 'boardFields');
+      await refreshPosting(posting.id);
+    };
+    item.append(form);
+    form.querySelector<HTMLElement>('input, select')?.focus();
+  };
+  return button;
+}
+
+/** The jobs with their postings on every board: one job's publications together. */
+async function loadJobs(): Promise<void> {
+  const { jobs } = await api!.request(
+    `{ jobs(first: 20) { edges { node { id title status postings(first: 20) { edges { node { ${POSTING} } } } } } } }`,
+  );
+  $('#jobs').replaceChildren(
+    ...jobs.edges
+      .filter(({ node }: { node: { postings: { edges: unknown[] } } }) => node.postings.edges.length > 0)
+      .map(
+        ({ node }: { node: { id: string; title: string; status: string; postings: { edges: { node: Posting }[] } } }) =>
+          h(
+            'li',
+            { 'data-job': node.id },
+            h('strong', {}, node.title),
+            ` (${node.status})`,
+            h(
+              'ul',
+              { 'aria-label': `Postings of ${node.title}` },
+              ...node.postings.edges.map((edge) => postingItem(edge.node)),
+            ),
+          ),
+      ),
+  );
 }
 
 async function loadPostings(): Promise<void> {
@@ -371,12 +454,13 @@ async function loadPostings(): Promise<void> {
   $('#postings').replaceChildren(...postings.map(postingItem));
 }
 
+/** Shows a posting again wherever it is listed (all postings, its contract's page, its job). */
 async function refreshPosting(id: string): Promise<void> {
   const { posting } = await api!.request(`query ($id: ID!) { posting(id: $id) { ${POSTING} } }`, { id });
-  const item = postingItem(posting);
-  const existing = document.querySelector(`[data-posting="${CSS.escape(id)}"]`);
-  if (existing) existing.replaceWith(item);
-  else $('#postings').prepend(item);
+  const shown = document.querySelectorAll(`[data-posting="${CSS.escape(id)}"]`);
+  for (const existing of shown) existing.replaceWith(postingItem(posting));
+  if (!document.querySelector(`#postings [data-posting="${CSS.escape(id)}"]`))
+    $('#postings').prepend(postingItem(posting));
 }
 
 type PipelineJob = {
@@ -616,10 +700,11 @@ function notify(kind: string, message: string): void {
 
 function listen(): void {
   stops.push(
-    api!.subscribe(
-      'subscription { postingStatusChanged { posting { id } } }',
-      (data: any) => void refreshPosting(data.postingStatusChanged.posting.id),
-    ),
+    api!.subscribe('subscription { postingStatusChanged { posting { id } } }', (data: any) => {
+      void refreshPosting(data.postingStatusChanged.posting.id);
+      // The open contract's credits and history follow its postings.
+      void contractPage.refresh();
+    }),
     api!.subscribe(
       'subscription { postingReviewed { approved reason posting { id job { title } board { name } } } }',
       (data: any) => {
@@ -661,6 +746,7 @@ function listen(): void {
             `${change.contract.alias ?? change.contract.board?.name ?? 'A contract'} is ${change.to}${change.reason ? `: ${change.reason}` : ''}.`,
           );
         void loadContracts();
+        if (contractPage.openId === change.contract.id) void contractPage.refresh();
       },
     ),
   );
