@@ -389,6 +389,39 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     await snap('my-details');
   });
 
+  test('connects InGoedeBanen: its page gives the feed URL to copy, its settings change the feed, a new URL retires the old', async () => {
+    await page.fill('#board-search', 'netherlands');
+    await page.click('#board-results button[data-board="ingoedebanen"]');
+    await page.fill('[data-path="input.credentials.email"]', 'vacatures@console.example');
+    await page.fill('[data-path="input.credentials.clientId"]', '40213');
+    await page.selectOption('[data-path="input.credentials.publicationMode"]', 'OWN_WEBSITE');
+    await page.click('#connect button[type=submit]');
+    const open = page.locator('#contracts [data-open-contract]', { hasText: 'InGoedeBanen' });
+    await open.waitFor();
+    await open.click();
+    await page.waitForSelector('#contract-page h2 >> text=InGoedeBanen');
+    const feedUrl = await page.inputValue('#board-address');
+    expect(feedUrl).toMatch(/\/feeds\/ingoedebanen\//);
+    const feed = await fetch(feedUrl);
+    expect([feed.status, (await feed.text()).startsWith('<?xml')]).toEqual([200, true]);
+
+    const mode = page.locator('#contract-page [data-path="input.credentials.publicationMode"]');
+    expect(await mode.inputValue()).toBe('OWN_WEBSITE');
+    await mode.selectOption('DEDICATED_MEDIUM');
+    await page.click('#contract-page .contract-settings button[type=submit]');
+    await page.waitForSelector('#contract-page .contract-settings .saved:has-text("Saved.")');
+    expect(await page.textContent('#contract-page .history')).toContain('credentials.publicationMode');
+    expect(await (await fetch(feedUrl)).text()).toContain('mode="DEDICATED_MEDIUM"');
+
+    await page.click('#contract-page [data-action="rotateFeedToken"]');
+    await page.waitForFunction(
+      (old) => (document.querySelector<HTMLInputElement>('#board-address')?.value ?? old) !== old,
+      feedUrl,
+    );
+    const rotated = await page.inputValue('#board-address');
+    expect([(await fetch(feedUrl)).status, (await fetch(rotated)).status]).toEqual([404, 200]);
+  }, 60_000);
+
   test('is served with its own content security policy, and nothing outside its build', async () => {
     const page = await fetch(`${server.url}/console`);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");

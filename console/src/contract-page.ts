@@ -1,11 +1,13 @@
 import type { Api, FieldError } from './api.ts';
-import { h, readValues, showErrors } from './forms.ts';
+import { type Board, h, readValues, showErrors } from './forms.ts';
 
 /** The posting fields the page shows (the same as the postings list). */
 export interface ContractPageOptions {
   api: Api;
   postingFields: string;
   renderPosting: (posting: any) => HTMLElement;
+  /** The loaded boards, whose credential descriptors give the settings their inputs. */
+  boards: () => Board[];
   /** Called after the contract changed here (the contracts table and the publish form follow). */
   changed: () => Promise<void>;
 }
@@ -246,18 +248,32 @@ export class ContractPage {
       h('h3', {}, 'Board settings'),
       ...contract.credentialFields.map((field) => {
         const path = `input.credentials.${field.key}`;
+        const descriptor = this.options
+          .boards()
+          .find((board) => board.id === contract.boardId)
+          ?.credentialFields.find((candidate) => candidate.key === field.key);
+        const control = descriptor?.options
+          ? h(
+              'select',
+              {},
+              ...descriptor.options.map((option) =>
+                h('option', { value: option, selected: option === field.hint }, option),
+              ),
+            )
+          : h('input', {
+              type: field.secret ? 'password' : 'text',
+              autocomplete: 'off',
+              placeholder: field.secret ? (field.configured ? `${field.hint ?? '••••'} (unchanged)` : 'not set') : '',
+              value: field.secret ? '' : (field.hint ?? ''),
+            });
+        control.id = `contract-${path}`;
+        control.dataset.path = path;
         return h(
           'div',
           { class: 'field' },
-          h('label', { for: `contract-${path}` }, field.label),
-          h('input', {
-            id: `contract-${path}`,
-            'data-path': path,
-            type: field.secret ? 'password' : 'text',
-            autocomplete: 'off',
-            placeholder: field.secret ? (field.configured ? `${field.hint ?? '••••'} (unchanged)` : 'not set') : '',
-            value: field.secret ? '' : (field.hint ?? ''),
-          }),
+          h('label', { for: control.id }, field.label),
+          control,
+          ...(descriptor?.help ? [h('p', { class: 'help' }, descriptor.help)] : []),
           h('p', { class: 'error', 'data-error': path }),
         );
       }),

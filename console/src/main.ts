@@ -50,6 +50,7 @@ async function signIn(token: string): Promise<void> {
     api,
     postingFields: POSTING,
     renderPosting: postingItem,
+    boards: () => boards,
     changed: loadContracts,
   });
   $('#sign-in').hidden = true;
