@@ -1,29 +1,17 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import packagedChromium from '@sparticuz/chromium';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTopcvSimulator, topcvDelivery, TOPCV_EMPLOYERS, vietnamTime } from '../src/plugins/topcv/simulator.ts';
 import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
-import { ROOT } from './support/process.ts';
+import { openBrowser } from './support/browser.ts';
 import { eventually, startTestServer, TEST_DB, type TestServer } from './support/server.ts';
 
 /**
- * The console in a real browser (headless Chromium, driven by playwright-core) against the real server and the
- * TopCV simulator. CONSOLE_SCREENSHOTS=docs/console writes the screenshots kept in the docs.
- *
- * The browser comes with the dev dependencies: @sparticuz/chromium ships a headless Chromium inside its npm package
- * and unpacks it on first use (no download). CHROMIUM_PATH points the test at another build instead.
+ * The console in a real browser (headless Chromium, test/support/browser.ts) against the real server and the TopCV
+ * simulator. CONSOLE_SCREENSHOTS=docs/console writes the screenshots kept in the docs.
  */
-
-async function chromiumPath(): Promise<string> {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  // WebGL is not needed: skip unpacking the software GL stack.
-  packagedChromium.setGraphicsMode = false;
-  return packagedChromium.executablePath();
-}
 
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
 const [employerKey, employer] = Object.entries(TOPCV_EMPLOYERS)[0]!;
@@ -37,17 +25,12 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
   let token: string;
 
   beforeAll(async () => {
-    await build({ configFile: path.join(ROOT, 'console/vite.config.ts') });
     topcv = await startTopcvSimulator();
     server = await startTestServer({
       env: { BOARD_BASE_URLS: `topcv=${topcv.url}`, WORKER_POLL_MS: '50', STATUS_POLL_BASE_MS: '600000' },
     });
     token = await server.tokenFor('console');
-    browser = await chromium.launch({
-      executablePath: await chromiumPath(),
-      args: ['--no-sandbox', '--disable-dev-shm-usage'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    ({ browser, page } = await openBrowser());
     if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
   }, 120_000);
   afterAll(async () => {

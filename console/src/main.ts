@@ -721,6 +721,8 @@ function listen(): void {
             : `${review.posting.board?.name ?? 'The board'} rejected “${review.posting.job.title}”: ${review.reason ?? 'no reason given'}.`,
         );
         void refreshPosting(review.posting.id);
+        // A verdict can change what a contract waits for (Le Forem opens production after an approval).
+        void loadContracts();
       },
     ),
     api!.subscribe(
