@@ -23,7 +23,7 @@ describe.runIf(TEST_DB === 'pglite')("the console with Le Forem's and France Tra
     const [acceptance, production, franceTravail] = await Promise.all([
       startLeForemSimulator({ environment: 'ACCEPTANCE', auditDelayMs: 300 }),
       startLeForemSimulator({ environment: 'PRODUCTION' }),
-      startFranceTravailSimulator({ moderationDelayMs: 300 }),
+      startFranceTravailSimulator({ moderationDelayMs: 300, accessDecisionDelayMs: 300 }),
     ]);
     simulators.push(acceptance, production, franceTravail);
     server = await startTestServer({
@@ -129,9 +129,22 @@ describe.runIf(TEST_DB === 'pglite')("the console with Le Forem's and France Tra
     expect(await page.textContent('#contracts tbody')).toContain('PRODUCTION');
   }, 90_000);
 
-  test("France Travail: connect the sandbox; its ROME code list refuses on the field; moderation's verdict arrives live", async () => {
-    const [clientId, client] = Object.entries(FRANCE_TRAVAIL_CLIENTS)[0]!;
+  test("France Travail: sandbox access asked and granted on the page, then the sandbox connects; its ROME code list refuses on the field; moderation's verdict arrives live", async () => {
+    const clientId = 'PAR_initech_3c4d5e6f';
+    const client = FRANCE_TRAVAIL_CLIENTS[clientId]!;
     await pick('france', 'france-travail', 'SANDBOX');
+    const access = page.locator('#board-extra form.sandbox-access');
+    await access.locator('[data-path="input.clientId"]').fill(clientId);
+    await access.locator('[data-path="input.siret"]').fill('73282932000075');
+    await access.locator('[data-path="input.companyName"]').fill('Initech Lyon');
+    await access.locator('[data-path="input.contactEmail"]').fill('rh@initech.example');
+    await access.locator('[data-path="input.openPositionsPerYear"]').fill('12');
+    await access.locator('button[type=submit]').click();
+    await access.locator('[data-error="input.siret"]:not(:empty)').waitFor();
+    await access.locator('[data-path="input.siret"]').fill('73282932000074');
+    await access.locator('button[type=submit]').click();
+    await page.waitForSelector('#board-extra li[data-status="GRANTED"]', { timeout: 20_000 });
+
     await page.fill('[data-path="input.credentials.clientId"]', clientId);
     await page.fill('[data-path="input.credentials.partyId"]', client.partyId);
     await page.fill('[data-path="input.credentials.key"]', client.key);

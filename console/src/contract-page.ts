@@ -23,6 +23,8 @@ type Contract = {
   expiresAt: string | null;
   purchasePrice: { amount: string; currency: string } | null;
   credits: { total: number | null; used: number; remaining: number | null };
+  qualityRate: number | null;
+  warnings: string[];
   webhookUrl: string | null;
   feedUrl: string | null;
   board: { name: string } | null;
@@ -42,7 +44,7 @@ type Contract = {
 
 const CONTRACT = (postingFields: string) => `query ($id: ID!) { contract(id: $id) {
   id boardId environment status statusReason nextAction { code message } alias expiresAt
-  purchasePrice { amount currency } credits { total used remaining } webhookUrl feedUrl board { name }
+  purchasePrice { amount currency } credits { total used remaining } qualityRate warnings webhookUrl feedUrl board { name }
   credentialFields { key label secret configured hint }
   history(first: 20) { edges { node { at type actor { email } changes { field from to } } } }
   postings(first: 50) { edges { node { ${postingFields} } } } } }`;
@@ -99,6 +101,12 @@ export class ContractPage {
         ...(contract.statusReason ? [` — ${contract.statusReason}`] : []),
       ),
       h('p', { class: 'next-action', 'data-code': contract.nextAction.code }, contract.nextAction.message),
+      ...(contract.qualityRate === null
+        ? []
+        : [h('p', { class: 'quality' }, `Quality rate at the board: ${contract.qualityRate} %`)]),
+      ...(contract.warnings.length > 0
+        ? [h('ul', { class: 'warnings' }, ...contract.warnings.map((warning) => h('li', {}, warning)))]
+        : []),
       this.credits(contract),
       ...this.boardAddress(contract),
       this.details(contract),

@@ -2,6 +2,7 @@ import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import { Api, type FieldError } from './api.ts';
 import { ContractPage } from './contract-page.ts';
+import { sandboxAccessSection } from './france-travail.ts';
 import { connectForm, fillValues, h, readValues, schemaFields, showErrors, type Board } from './forms.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -144,6 +145,9 @@ function renderConnectForm(board: Board, environment: string): void {
   );
   const form = $<HTMLFormElement>('#connect');
   form.replaceChildren(...connectForm(board, environment));
+  $('#board-extra').replaceChildren(
+    ...(board.id === 'france-travail' && environment === 'SANDBOX' ? [sandboxAccessSection(api!)] : []),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
     const values = readValues(form, 'input');
