@@ -223,7 +223,7 @@ export default definePlugin({
   id: 'le-forem',
   name: 'Le Forem',
   version: '2.0.0',
-  sdkVersion: '^1.3.0',
+  sdkVersion: '^1.5.0',
   country: 'BE',
   description:
     "The public employment and training service of Wallonia, Belgium. Vacancies as HR-XML, coded with Le Forem's lists.",

@@ -1,6 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { create } from 'xmlbuilder2';
-import type { PostingJob } from '@multiposting/plugin-sdk';
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { type PostingJob, xmlSafeText } from '@multiposting/plugin-sdk';
 
 /** HR-XML 2.5's namespace, the one Le Forem's PositionOpening 5.2 profile uses. */
 export const HR_XML_NAMESPACE = 'http://ns.hr-xml.org/2006-02-28';
@@ -35,6 +34,19 @@ export interface VacancyFields {
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 const BASE_INTERVALS: Record<string, string> = { HOUR: 'Hourly', MONTH: 'Monthly' };
 
+/** Text and attributes pass xmlSafeText, then are escaped; `#text` is an element's text beside its attributes. */
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  cdataPropName: '#cdata',
+  suppressEmptyNode: true,
+  tagValueProcessor: (_name, value) => xmlSafeText(String(value)),
+  attributeValueProcessor: (_name, value) => xmlSafeText(String(value)),
+});
+
+/** A CDATA section holding any text (the builder splits a "]]>" inside across two sections). */
+const cdata = (text: string) => ({ '#cdata': xmlSafeText(text) });
+
 /**
  * A vacancy as Le Forem's HR-XML `PositionOpening`. `Active` publishes or updates it (the same
  * `PositionRecordInfo/Id` again is an update); `Inactive` with no profile takes it off.
@@ -47,89 +59,105 @@ export function positionOpening(options: {
   vacancy?: { job: PostingJob; fields: VacancyFields };
 }): string {
   const { vacancy } = options;
-  const root = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '' }).ele(
-    HR_XML_NAMESPACE,
-    'PositionOpening',
-    { 'xml:lang': vacancy?.fields.language ?? 'FR' },
-  );
-  const record = root.ele('PositionRecordInfo');
-  record.ele('Id', { idOwner: options.partnerCode }).ele('IdValue').txt(options.id);
   const validTo = new Date(options.now.getTime() + PUBLICATION_DAYS * 86_400_000);
-  record.ele('Status', { validFrom: isoDay(options.now), validTo: isoDay(validTo) }).txt(options.status);
-  if (!vacancy) return root.end({ prettyPrint: false });
-
-  const { job, fields } = vacancy;
-  const supplier = root.ele('PositionSupplier');
-  supplier.ele('SupplierId', { idOwner: 'PartnerCode' }).ele('IdValue').txt(options.partnerCode);
-  supplier.ele('EntityName').txt(fields.employerName);
-  contactMethod(supplier, fields);
-
-  const profile = root.ele('PositionProfile', { 'xml:lang': fields.language });
-  profile.ele('PositionDateInfo').ele('StartDate').txt(isoDay(options.now));
-  const organization = profile.ele('Organization');
-  if (fields.enterpriseNumber) organization.ele('OrganizationId', { idOwner: 'BCE' }).txt(fields.enterpriseNumber);
-  organization.ele('OrganizationName').txt(fields.employerName);
-
-  const detail = profile.ele('PositionDetail');
-  detail.ele('IndustryCode', { classificationName: 'NaceBel2008' }).txt(fields.industryCode);
-  const address = detail.ele('PhysicalLocation').ele('PostalAddress');
-  address.ele('CountryCode').txt('BE');
-  address.ele('PostalCode').txt(fields.postalCode);
-  if (job.location.city) address.ele('Municipality').txt(job.location.city);
-  for (const [taxonomy, code] of [
-    ['ROMEV3', fields.romeCode],
-    ['DIMECO', fields.dimecoCode],
-  ] as const) {
-    if (!code) continue;
-    const category = detail.ele('JobCategory');
-    category.ele('TaxonomyName').txt(taxonomy);
-    category.ele('CategoryCode').txt(code);
-  }
-  detail.ele('PositionTitle').txt(job.title);
-  detail.ele('PositionClassification').txt(fields.contractType);
-  detail.ele('PositionSchedule').txt(fields.schedule);
-  competencies(detail, fields);
-  const interval = job.salary ? BASE_INTERVALS[job.salary.period] : undefined;
-  if (job.salary && interval && (job.salary.min !== null || job.salary.max !== null)) {
-    const pay = detail.ele('RemunerationPackage').ele('BasePay', { baseInterval: interval, currencyCode: 'EUR' });
-    if (job.salary.min !== null) pay.ele('BasePayAmountMin').txt(String(job.salary.min));
-    if (job.salary.max !== null) pay.ele('BasePayAmountMax').txt(String(job.salary.max));
-  }
-  detail.ele('UserArea').ele('Experience', { unitOfMeasure: 'Months' }).txt(String(fields.experienceMonths));
-
-  profile
-    .ele('FormattedPositionDescription')
-    .ele('Name')
-    .txt('jobDescription')
-    .up()
-    .ele('Value')
-    .dat(fields.description ?? job.description);
-  const apply = profile.ele('HowToApply');
-  apply.ele('PersonName').ele('FormattedName').txt(fields.contactName);
-  const method = apply.ele('ApplicationMethod');
-  if (job.applyUrl) method.ele('InternetWebAddress').txt(job.applyUrl);
-  method.ele('InternetEmailAddress').txt(fields.contactEmail);
-  if (fields.contactPhone) method.ele('Telephone').ele('FormattedNumber').txt(fields.contactPhone);
-
-  root.ele('NumberToFill').txt(String(fields.numberToFill));
-  return root.end({ prettyPrint: false });
-}
-
-function contactMethod(parent: ReturnType<ReturnType<typeof create>['ele']>, fields: VacancyFields) {
-  const contact = parent.ele('ContactMethod');
-  if (fields.contactPhone) contact.ele('Telephone').ele('FormattedNumber').txt(fields.contactPhone);
-  contact.ele('InternetEmailAddress').txt(fields.contactEmail);
-}
-
-function competencies(detail: ReturnType<ReturnType<typeof create>['ele']>, fields: VacancyFields) {
-  const competency = (name: string, code: string, level?: number) => {
-    const element = detail.ele('Competency', { name });
-    element.ele('CompetencyId', { id: code });
-    if (level !== undefined) element.ele('CompetencyEvidence').ele('NumericValue').txt(String(level));
+  const opening = {
+    '@xmlns': HR_XML_NAMESPACE,
+    '@xml:lang': vacancy?.fields.language ?? 'FR',
+    PositionRecordInfo: {
+      Id: { '@idOwner': options.partnerCode, IdValue: options.id },
+      Status: { '@validFrom': isoDay(options.now), '@validTo': isoDay(validTo), '#text': options.status },
+    },
+    ...(vacancy ? vacancyElements(vacancy, options) : {}),
   };
-  if (fields.educationLevel) competency('Study Code', fields.educationLevel);
-  for (const licence of fields.drivingLicences ?? []) competency('Drivers License', licence);
-  for (const language of fields.languages ?? []) competency('Language', language.code, language.level);
+  return builder.build({ '?xml': { '@version': '1.0', '@encoding': 'UTF-8' }, PositionOpening: opening }) as string;
+}
+
+/** The supplier, the profile and the number to fill of a vacancy that is published or updated. */
+function vacancyElements(
+  { job, fields }: { job: PostingJob; fields: VacancyFields },
+  options: { partnerCode: string; now: Date },
+) {
+  const contact = {
+    Telephone: fields.contactPhone ? { FormattedNumber: fields.contactPhone } : undefined,
+    InternetEmailAddress: fields.contactEmail,
+  };
+  const interval = job.salary ? BASE_INTERVALS[job.salary.period] : undefined;
+  const pay =
+    job.salary && interval && (job.salary.min !== null || job.salary.max !== null)
+      ? {
+          BasePay: {
+            '@baseInterval': interval,
+            '@currencyCode': 'EUR',
+            BasePayAmountMin: job.salary.min ?? undefined,
+            BasePayAmountMax: job.salary.max ?? undefined,
+          },
+        }
+      : undefined;
+  const categories = (
+    [
+      ['ROMEV3', fields.romeCode],
+      ['DIMECO', fields.dimecoCode],
+    ] as const
+  )
+    .filter(([, code]) => code)
+    .map(([taxonomy, code]) => ({ TaxonomyName: taxonomy, CategoryCode: code }));
+  return {
+    PositionSupplier: {
+      SupplierId: { '@idOwner': 'PartnerCode', IdValue: options.partnerCode },
+      EntityName: fields.employerName,
+      ContactMethod: contact,
+    },
+    PositionProfile: {
+      '@xml:lang': fields.language,
+      PositionDateInfo: { StartDate: isoDay(options.now) },
+      Organization: {
+        OrganizationId: fields.enterpriseNumber ? { '@idOwner': 'BCE', '#text': fields.enterpriseNumber } : undefined,
+        OrganizationName: fields.employerName,
+      },
+      PositionDetail: {
+        IndustryCode: { '@classificationName': 'NaceBel2008', '#text': fields.industryCode },
+        PhysicalLocation: {
+          PostalAddress: {
+            CountryCode: 'BE',
+            PostalCode: fields.postalCode,
+            Municipality: job.location.city || undefined,
+          },
+        },
+        JobCategory: categories.length > 0 ? categories : undefined,
+        PositionTitle: job.title,
+        PositionClassification: fields.contractType,
+        PositionSchedule: fields.schedule,
+        Competency: competencies(fields),
+        RemunerationPackage: pay,
+        UserArea: { Experience: { '@unitOfMeasure': 'Months', '#text': fields.experienceMonths } },
+      },
+      FormattedPositionDescription: { Name: 'jobDescription', Value: cdata(fields.description ?? job.description) },
+      HowToApply: {
+        PersonName: { FormattedName: fields.contactName },
+        ApplicationMethod: {
+          InternetWebAddress: job.applyUrl || undefined,
+          InternetEmailAddress: fields.contactEmail,
+          Telephone: fields.contactPhone ? { FormattedNumber: fields.contactPhone } : undefined,
+        },
+      },
+    },
+    NumberToFill: fields.numberToFill,
+  };
+}
+
+/** Education, driving licences and languages, as HR-XML competencies. */
+function competencies(fields: VacancyFields) {
+  const competency = (name: string, code: string, level?: number) => ({
+    '@name': name,
+    CompetencyId: { '@id': code },
+    CompetencyEvidence: level === undefined ? undefined : { NumericValue: level },
+  });
+  const all = [
+    ...(fields.educationLevel ? [competency('Study Code', fields.educationLevel)] : []),
+    ...(fields.drivingLicences ?? []).map((licence) => competency('Drivers License', licence)),
+    ...(fields.languages ?? []).map((language) => competency('Language', language.code, language.level)),
+  ];
+  return all.length > 0 ? all : undefined;
 }
 
 /** One remark of Le Forem's on a vacancy: the element it is about (an XPath below the root), when it says. */

@@ -1,5 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { create } from 'xmlbuilder2';
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { htmlToText } from '@multiposting/plugin-sdk';
 import { type RouteHandler, startSimulator } from '@multiposting/plugin-sdk/simulator';
 import { text } from './position-opening.ts';
@@ -168,33 +167,33 @@ function textOfDescription(profile: XmlNode | undefined): string {
   return htmlToText(text(job?.Value)).replace(/\s+/g, ' ').trim();
 }
 
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@' });
+
 function result(
   root: 'PositionOpeningResult' | 'PositionOpeningValidationResult',
   options: { vacancy?: LeForemVacancy; status?: string; warnings?: Message[]; errors?: Message[] },
 ): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(NAMESPACE, root);
   const { vacancy } = options;
-  if (vacancy) {
-    const ids = doc.ele('PositionRecordInfo').ele('Ids');
-    ids.ele('Id', { idOwner: vacancy.partnerCode }).ele('IdValue').txt(vacancy.id);
-    ids.ele('Id', { idOwner: 'Forem' }).ele('IdValue').txt(vacancy.foremId);
-  }
-  const status = options.status ?? vacancy?.status;
-  if (status) doc.ele('Status').txt(status);
-  doc.ele('ProcessDate').txt(new Date().toISOString());
-  for (const [list, item, messages] of [
-    ['Warnings', 'Warning', options.warnings],
-    ['Errors', 'Error', options.errors],
-  ] as const) {
-    if (!messages?.length) continue;
-    const element = doc.ele(list);
-    for (const message of messages) {
-      const entry = element.ele(item);
-      if (message.field) entry.ele('Field').txt(message.field);
-      entry.ele('Message').txt(message.message);
-    }
-  }
-  return doc.end({ prettyPrint: false });
+  const list = (messages: Message[] | undefined) =>
+    messages?.length
+      ? messages.map((message) => ({ Field: message.field || undefined, Message: message.message }))
+      : undefined;
+  const document = {
+    '@xmlns': NAMESPACE,
+    PositionRecordInfo: vacancy && {
+      Ids: {
+        Id: [
+          { '@idOwner': vacancy.partnerCode, IdValue: vacancy.id },
+          { '@idOwner': 'Forem', IdValue: vacancy.foremId },
+        ],
+      },
+    },
+    Status: options.status ?? vacancy?.status,
+    ProcessDate: new Date().toISOString(),
+    Warnings: options.warnings?.length ? { Warning: list(options.warnings) } : undefined,
+    Errors: options.errors?.length ? { Error: list(options.errors) } : undefined,
+  };
+  return builder.build({ '?xml': { '@version': '1.0', '@encoding': 'UTF-8' }, [root]: document }) as string;
 }
 
 const xml = (body: string, status = 200) => ({
