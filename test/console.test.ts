@@ -388,6 +388,19 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     const feed = await fetch(feedUrl);
     expect([feed.status, (await feed.text()).startsWith('<?xml')]).toEqual([200, true]);
 
+    // Own-website mode: the feed holds the jobs shown on the careers site, as the publish form marks them.
+    await page.fill('[data-path="input.title"]', 'Logistiek medewerker');
+    await page.fill('[data-path="input.description"]', '<p>Orderpicken en laden in ons magazijn in Utrecht.</p>');
+    await page.fill('[data-path="input.location.city"]', 'Utrecht');
+    await page.fill('[data-path="input.location.countryCode"]', 'NL');
+    await page.check('[data-path="input.onWebsite"]');
+    await page.selectOption('[data-path="contractId"]', { label: 'InGoedeBanen (PRODUCTION)' });
+    await page.click('#publish button[type=submit]');
+    // Nothing to publish one by one in this mode: the board's plugin says why, and the job is in the feed already.
+    await page.waitForSelector('#publish [data-error="publish"]:not(:empty)');
+    expect(await page.textContent('#publish [data-error="publish"]')).toContain('mirrors your website');
+    expect(await (await fetch(feedUrl)).text()).toContain('<titleInformation>Logistiek medewerker</titleInformation>');
+
     const mode = page.locator('#contract-page [data-path="input.credentials.publicationMode"]');
     expect(await mode.inputValue()).toBe('OWN_WEBSITE');
     await mode.selectOption('DEDICATED_MEDIUM');

@@ -170,9 +170,16 @@ function renderConnectForm(board: Board, environment: string): void {
 
 // Publishing -----------------------------------------------------------------------------------------------
 
+/** The active contracts the publish form was drawn for: it is drawn again only when they change. */
+let publishFormFor: string | undefined;
+
 function renderPublishForm(): void {
   const form = $<HTMLFormElement>('#publish');
   const active = contracts.filter((contract) => contract.status === 'ACTIVE');
+  // Redrawing would empty what the recruiter is typing: only a change of the contracts to choose from does.
+  const drawnFor = JSON.stringify(active.map((contract) => [contract.id, contract.alias]));
+  if (drawnFor === publishFormFor) return;
+  publishFormFor = drawnFor;
   if (active.length === 0) {
     form.replaceChildren(h('p', { class: 'help' }, 'Connect a board first.'));
     return;
@@ -221,6 +228,13 @@ function renderPublishForm(): void {
     ),
     text('input.location.city', 'City'),
     text('input.location.countryCode', 'Country (ISO code)'),
+    h(
+      'div',
+      {},
+      h('label', { for: 'field-input.onWebsite' }, 'Shown on our careers site (feeds that mirror it take it too)'),
+      h('input', { id: 'field-input.onWebsite', 'data-path': 'input.onWebsite', type: 'checkbox' }),
+      h('p', { class: 'error', 'data-error': 'input.onWebsite' }),
+    ),
     h('label', { for: 'field-contractId' }, 'Contract'),
     contractSelect,
     h('p', { class: 'error', 'data-error': 'contractId' }),
@@ -246,11 +260,11 @@ function renderPublishForm(): void {
   form.onsubmit = async (event) => {
     event.preventDefault();
     try {
-      const { title, description, location } = readValues(form, 'input');
+      const { title, description, location, onWebsite } = readValues(form, 'input');
       const job = (
         await api!.request(
           `mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on Job { id } ... on ValidationError { fieldErrors { path message } } } }`,
-          { input: { title, description, location } },
+          { input: { title, description, location, onWebsite } },
         )
       ).createJob;
       if (job.__typename !== 'Job') return showErrors(form, job.fieldErrors, 'publish');
