@@ -12,7 +12,8 @@ export interface ContractPageOptions {
   changed: () => Promise<void>;
 }
 
-type Contract = {
+/** What the contracts table shows of a contract. */
+export interface ContractSummary {
   id: string;
   boardId: string;
   environment: string;
@@ -20,6 +21,10 @@ type Contract = {
   statusReason: string | null;
   nextAction: { code: string; message: string };
   alias: string | null;
+  board: { name: string } | null;
+}
+
+type Contract = ContractSummary & {
   expiresAt: string | null;
   purchasePrice: { amount: string; currency: string } | null;
   credits: { total: number | null; used: number; remaining: number | null };
@@ -27,7 +32,6 @@ type Contract = {
   warnings: string[];
   webhookUrl: string | null;
   feedUrl: string | null;
-  board: { name: string } | null;
   credentialFields: { key: string; label: string; secret: boolean; configured: boolean; hint: string | null }[] | null;
   history: {
     edges: {

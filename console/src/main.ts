@@ -1,7 +1,7 @@
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import { Api, type FieldError } from './api.ts';
-import { ContractPage } from './contract-page.ts';
+import { ContractPage, type ContractSummary } from './contract-page.ts';
 import { sandboxAccessSection } from './france-travail.ts';
 import { connectForm, fillValues, h, readValues, schemaFields, showErrors, type Board } from './forms.ts';
 
@@ -10,16 +10,7 @@ const STORAGE = 'multiposting-console-token';
 
 let api: Api | undefined;
 let boards: Board[] = [];
-let contracts: {
-  id: string;
-  boardId: string;
-  environment: string;
-  status: string;
-  statusReason: string | null;
-  nextAction: { code: string; message: string };
-  alias: string | null;
-  board: { name: string } | null;
-}[] = [];
+let contracts: ContractSummary[] = [];
 const stops: (() => void)[] = [];
 let viewer: { id: string; email: string; role: string } | undefined;
 let contractPage: ContractPage;

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../../db/database.ts';
 import type { Topics } from '../topics.ts';
 import type { Role, TokenScope } from '../../db/generated/prisma/enums.ts';
 import { hashToken } from './tokens.ts';
+import { KeptValues } from '../kept-values.ts';
 
 /** Who is calling: the organisation, the user and the token every resolver filters by. */
 export interface Viewer {
@@ -63,17 +64,15 @@ export function forgetToken(tokenId: string): void {
  * event (fanned out by Redis), in the others. Unknown and revoked tokens are never cached.
  */
 export class ViewerCache {
-  private readonly entries = new Map<string, { viewer: Viewer; until: number }>();
+  private readonly viewers: KeptValues<Viewer>;
   private readonly revocations: AsyncIterator<{ tokenId: string }>;
-  /** Moves on every eviction: a lookup that started before one must not store what it read. */
-  private generation = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
     topics: Topics,
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
+    ttlMs: number,
   ) {
+    this.viewers = new KeptValues(ttlMs);
     caches.add(this);
     const revocations = topics.subscribe('token.revoked');
     this.revocations = revocations;
@@ -82,24 +81,12 @@ export class ViewerCache {
     })();
   }
 
-  async authenticate(token: string): Promise<Viewer | null> {
-    if (this.ttlMs <= 0) return authenticate(this.prisma, token);
-    const key = hashToken(token);
-    const cached = this.entries.get(key);
-    if (cached && cached.until > Date.now()) return cached.viewer;
-    const generation = this.generation;
-    const viewer = await authenticate(this.prisma, token);
-    this.entries.delete(key);
-    if (viewer && generation === this.generation) {
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { viewer, until: Date.now() + this.ttlMs });
-    }
-    return viewer;
+  authenticate(token: string): Promise<Viewer | null> {
+    return this.viewers.get(hashToken(token), () => authenticate(this.prisma, token));
   }
 
   forget(tokenId: string): void {
-    this.generation += 1;
-    for (const [key, entry] of this.entries) if (entry.viewer.tokenId === tokenId) this.entries.delete(key);
+    this.viewers.forget((viewer) => viewer.tokenId === tokenId);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../../db/database.ts';
 import type { Keyring } from '../crypto.ts';
 import { openCredentials } from './credentials.ts';
 import { rowId } from '../ids.ts';
+import { KeptValues } from '../kept-values.ts';
 import type { Topics } from '../topics.ts';
 
 /** What calling a board, or checking its webhook delivery, needs of a contract: its credentials opened. */
@@ -20,18 +21,16 @@ export interface ConnectedContract {
  * by Redis), in the others. Unknown contracts are never kept.
  */
 export class ConnectedContracts {
-  private readonly entries = new Map<string, { contract: ConnectedContract; until: number }>();
+  private readonly contracts: KeptValues<ConnectedContract>;
   private readonly changes: AsyncIterator<unknown>;
-  /** Moves on every eviction: a lookup that started before one must not keep what it read. */
-  private generation = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly keyring: Keyring,
     topics: Topics,
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
+    ttlMs: number,
   ) {
+    this.contracts = new KeptValues(ttlMs);
     const changes = topics.subscribe('contract.credentialsChanged');
     this.changes = changes;
     void (async () => {
@@ -40,23 +39,12 @@ export class ConnectedContracts {
   }
 
   /** The connected contract of this board with this id, or null. */
-  async get(boardId: string, contractId: string): Promise<ConnectedContract | null> {
-    const key = `${boardId}/${contractId}`;
-    const cached = this.entries.get(key);
-    if (cached && cached.until > Date.now()) return cached.contract;
-    const generation = this.generation;
-    const contract = await this.read(boardId, contractId);
-    this.entries.delete(key);
-    if (contract && this.ttlMs > 0 && generation === this.generation) {
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { contract, until: Date.now() + this.ttlMs });
-    }
-    return contract;
+  get(boardId: string, contractId: string): Promise<ConnectedContract | null> {
+    return this.contracts.get(`${boardId}/${contractId}`, () => this.read(boardId, contractId));
   }
 
   forget(contractId: string): void {
-    this.generation += 1;
-    for (const [key, entry] of this.entries) if (entry.contract.id === contractId) this.entries.delete(key);
+    this.contracts.forget((contract) => contract.id === contractId);
   }
 
   async close(): Promise<void> {
