@@ -49,12 +49,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const yoga = createGraphQLServer({ services, viewers, rateLimits, isReady });
     const addressOf = (request: IncomingMessage) => clientAddress(request, config.trustProxy);
     const routes = [
-      webhookRoute({
-        ...services,
-        maxBytes: config.webhooks.maxBytes,
-        limit: rateLimits.webhooks,
-        addressOf,
-      }),
+      webhookRoute({ ...services, maxBytes: config.webhooks.maxBytes, limit: rateLimits.webhooks, addressOf }),
       documentRoute(services),
       feedRoute(services),
       consoleRoute(),
