@@ -432,7 +432,7 @@ describe('refused deliveries', () => {
 });
 
 describe('deliveries whose content cannot be stored', () => {
-  test('a signed delivery with a NUL character or an oversized name is taken (202) and set aside with its reason, for admins', async () => {
+  test('a signed delivery with a NUL character, half a surrogate pair or an oversized name is taken (202) and set aside with its reason, for admins', async () => {
     const contract = await topcvContract();
     const stored = await server.app.db.prisma.candidate.count();
     const nul = await post(
@@ -443,8 +443,14 @@ describe('deliveries whose content cannot be stored', () => {
       contract.webhookUrl,
       topcvDelivery(SECRET, application('Bảo vệ', { name: 'x'.repeat(200 * 1024) })),
     );
+    // JSON can escape half of a surrogate pair ("\ud800"); PostgreSQL's JSON cannot hold it.
+    const halfPair = await post(
+      contract.webhookUrl,
+      topcvDelivery(SECRET, application('Bảo vệ', { name: 'Half\ud800Pair' })),
+    );
     // Answered once each: the board has no reason to send them again.
-    expect([nul, huge]).toEqual([
+    expect([nul, huge, halfPair]).toEqual([
+      { status: 202, attempts: 1 },
       { status: 202, attempts: 1 },
       { status: 202, attempts: 1 },
     ]);
@@ -455,6 +461,7 @@ describe('deliveries whose content cannot be stored', () => {
         })
       ).contract.setAsideBoardEvents;
     expect((await read()).map((entry: { reason: string }) => entry.reason).sort()).toEqual([
+      'a text holds half of a UTF-16 surrogate pair, which cannot be stored',
       'a text holds the NUL character (U+0000), which cannot be stored',
       'candidate.name: Too big: expected string to have <=300 characters',
     ]);

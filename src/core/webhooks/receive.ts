@@ -3,7 +3,7 @@ import { WebhookError } from '@multiposting/plugin-sdk';
 import type { Services } from '../services.ts';
 import { webhookEventSchema, webhookResultSchema } from '@multiposting/plugin-sdk/host';
 import { z } from 'zod';
-import { holdsNul } from '../text.ts';
+import { holdsLoneSurrogate, holdsNul } from '../text.ts';
 import { BoardUnavailableError } from '../errors.ts';
 import type { InboxEventInput } from './inbox-events.ts';
 
@@ -102,6 +102,8 @@ function sortEvents(raw: unknown[]): { events: InboxEventInput[]; setAside: SetA
       setAside.push({ index, reason: `${issue.path.join('.') || 'event'}: ${issue.message}` });
     } else if (holdsNul(checked.data)) {
       setAside.push({ index, reason: 'a text holds the NUL character (U+0000), which cannot be stored' });
+    } else if (holdsLoneSurrogate(checked.data)) {
+      setAside.push({ index, reason: 'a text holds half of a UTF-16 surrogate pair, which cannot be stored' });
     } else events.push(checked.data);
   });
   return { events, setAside };
@@ -199,7 +201,14 @@ export class InboxWriter {
         );
         for (const [index, entry] of batch.entries()) entry.settle(stored[index]!);
       } catch (error) {
-        for (const entry of batch) entry.fail(error);
+        // One delivery the database refuses must not fail the others written with it: each is tried alone.
+        if (batch.length === 1) batch[0]!.fail(error);
+        else
+          await Promise.all(
+            batch.map((entry) =>
+              insertInboxRows(this.deps, [entry.delivery]).then(([stored]) => entry.settle(stored!), entry.fail),
+            ),
+          );
       }
     }
     this.writing = false;
