@@ -1,6 +1,6 @@
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { holdsNul } from '../core/text.ts';
+import { holdsLoneSurrogate, holdsNul } from '../core/text.ts';
 
 const NUL = '\u0000';
 
@@ -20,20 +20,28 @@ function literalHoldsNul(document: DocumentNode): boolean {
   return found;
 }
 
+/** Why a variable or literal cannot be stored, or null when every text can. */
+function unstorable(args: { variableValues?: Record<string, unknown> | null; document: DocumentNode }): string | null {
+  if (holdsNul(args.variableValues) || literalHoldsNul(args.document))
+    return 'Text cannot contain the NUL character (U+0000).';
+  // GraphQL's parser already refuses such an escape in a literal; a JSON variable can still carry one.
+  if (holdsLoneSurrogate(args.variableValues))
+    return 'Text cannot contain half of a UTF-16 surrogate pair (U+D800 to U+DFFF alone).';
+  return null;
+}
+
 /**
- * PostgreSQL cannot store U+0000 in text or JSON, so a string holding it would fail deep in a resolver as an
- * unexpected error. It is refused before execution instead, whether it came as a variable or a literal.
+ * PostgreSQL cannot store U+0000 in text or JSON, nor half of a surrogate pair in JSON, so a string holding one
+ * would fail deep in a resolver as an unexpected error. It is refused before execution instead, whether it came
+ * as a variable or a literal.
  */
 export function useRefuseNulCharacters(): Plugin {
   type Hook = NonNullable<Plugin['onExecute']> & NonNullable<Plugin['onSubscribe']>;
   const refuse: Hook = ({ args, setResultAndStopExecution }) => {
-    if (!holdsNul(args.variableValues) && !literalHoldsNul(args.document)) return;
+    const message = unstorable(args);
+    if (!message) return;
     setResultAndStopExecution({
-      errors: [
-        new GraphQLError('Text cannot contain the NUL character (U+0000).', {
-          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-        }),
-      ],
+      errors: [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })],
     });
   };
   return { onExecute: refuse, onSubscribe: refuse };

@@ -267,7 +267,7 @@ describe.runIf(TEST_DB === 'postgres')('fuzzing', () => {
     });
   });
 
-  test('a NUL character, which PostgreSQL cannot store, is refused before execution as a variable or a literal', async () => {
+  test('a NUL character or half a surrogate pair, which PostgreSQL cannot store, is refused before execution', async () => {
     const variable = await server.graphql(
       `mutation ($name: String!) { createApiToken(input: { name: $name, scopes: [READ] }) { __typename } }`,
       { token, variables: { name: 'ci\u0000' } },
@@ -287,6 +287,16 @@ describe.runIf(TEST_DB === 'postgres')('fuzzing', () => {
         ],
       });
     }
+    // Half of a surrogate pair, which a JSON variable can carry and a JSON column (board fields) cannot hold.
+    const halfPair = await server.graphql(
+      `mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename } }`,
+      { token, variables: { input: { title: 'Half\ud800pair', description: '<p>x</p>' } } },
+    );
+    expect(halfPair.status).toBe(400);
+    expect(halfPair.body.errors?.[0]).toMatchObject({
+      message: 'Text cannot contain half of a UTF-16 surrogate pair (U+D800 to U+DFFF alone).',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   describe('routes with generated requests', () => {
