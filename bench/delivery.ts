@@ -3,7 +3,7 @@
 // measured in the same run; then the same with 10 % of the board's answers failing: time to drain and duplicates.
 import { startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { runScript, type RunningProcess } from '../test/support/process.ts';
-import { connectFjordJobs, ms, ratio, startBenchServer, type BenchServer } from './support.ts';
+import { connectFjordJobs, ms, ratio, startBenchServer, type BenchServer, workerStatements } from './support.ts';
 import type { BenchResult } from './index.ts';
 
 // 10,000 (DELIVERY_BENCH_POSTINGS=10000) takes about 7 minutes on two cores; the default keeps npm run bench under 10.
@@ -63,9 +63,7 @@ async function drain(server: BenchServer, count: number): Promise<{ took: number
     for (const worker of workers) worker.child.kill('SIGTERM');
     await Promise.all(workers.map((worker) => worker.exited));
   }
-  const statements = workers
-    .map((worker) => Number(/"statements":(\d+)/.exec(worker.output())?.[1] ?? Number.NaN))
-    .reduce((sum, count) => sum + count, 0);
+  const statements = workers.map(workerStatements).reduce((sum, count) => sum + count, 0);
   return { took, statements };
 }
 

@@ -143,3 +143,7 @@ export function table(header: string[], rows: string[][]): string {
 
 export const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 export const ratio = (value: number) => `${value.toFixed(2)}×`;
+
+/** The SQL statements a stopped worker process sent, as it says when it stops (transaction control not counted). */
+export const workerStatements = (worker: RunningProcess): number =>
+  Number(/"statements":(\d+)/.exec(worker.output())?.[1] ?? Number.NaN);

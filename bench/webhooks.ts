@@ -4,7 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { fjordDelivery, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { type RunningProcess, runScript } from '../test/support/process.ts';
-import { type BenchServer, connectFjordJobs, freePort, ms, ratio, startBenchServer } from './support.ts';
+import {
+  type BenchServer,
+  connectFjordJobs,
+  freePort,
+  ms,
+  ratio,
+  startBenchServer,
+  workerStatements,
+} from './support.ts';
 import type { BenchResult } from './index.ts';
 
 const DELIVERIES = Number(process.env.WEBHOOK_BENCH_DELIVERIES ?? 2000);
@@ -70,7 +78,7 @@ async function ingest(server: BenchServer, contractId: string, all: Delivery[], 
   if (worker) {
     worker.child.kill('SIGTERM');
     await worker.exited;
-    statements += Number(/"statements":(\d+)/.exec(worker.output())?.[1] ?? Number.NaN);
+    statements += workerStatements(worker);
   }
   if (applied !== DELIVERIES) throw new Error(`${applied} applications for ${DELIVERIES} deliveries`);
   return { answers, processed, applied, statementsPerDelivery: statements / all.length };

@@ -9,27 +9,31 @@ export function normalizeJobTitle(title: string): string {
   return normalizeForSearch(title.replace(TITLE_SUFFIXES, ' '));
 }
 
-/** Whether `test` accepts any text of a value, key or string; walked without recursion (no stack overflow). */
-function anyText(value: unknown, test: (text: string) => boolean): boolean {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The character PostgreSQL cannot store that a text of a value (a key or a string) holds: U+0000 (in text or JSON)
+ * before half of a UTF-16 surrogate pair (in JSON); null when there is none. One walk, without recursion: a value
+ * nested thousands of levels deep must not overflow the stack here.
+ */
+export function unstorableCharacter(value: unknown): 'NUL' | 'HALF_PAIR' | null {
+  let halfPair = false;
+  const holdsNul = (text: string) => {
+    if (text.includes('\u0000')) return true;
+    halfPair ||= LONE_SURROGATE.test(text);
+    return false;
+  };
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const current = stack.pop();
     if (typeof current === 'string') {
-      if (test(current)) return true;
+      if (holdsNul(current)) return 'NUL';
     } else if (current !== null && typeof current === 'object') {
       for (const [key, inner] of Object.entries(current)) {
-        if (test(key)) return true;
+        if (holdsNul(key)) return 'NUL';
         stack.push(inner);
       }
     }
   }
-  return false;
+  return halfPair ? 'HALF_PAIR' : null;
 }
-
-/** Whether any text of a value holds U+0000, which PostgreSQL cannot store in text or JSON. */
-export const holdsNul = (value: unknown): boolean => anyText(value, (text) => text.includes('\u0000'));
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether any text of a value holds half of a UTF-16 surrogate pair, which PostgreSQL cannot store in JSON. */
-export const holdsLoneSurrogate = (value: unknown): boolean => anyText(value, (text) => LONE_SURROGATE.test(text));

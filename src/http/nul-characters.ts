@@ -1,6 +1,6 @@
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { holdsLoneSurrogate, holdsNul } from '../core/text.ts';
+import { unstorableCharacter } from '../core/text.ts';
 
 const NUL = '\u0000';
 
@@ -22,10 +22,10 @@ function literalHoldsNul(document: DocumentNode): boolean {
 
 /** Why a variable or literal cannot be stored, or null when every text can. */
 function unstorable(args: { variableValues?: Record<string, unknown> | null; document: DocumentNode }): string | null {
-  if (holdsNul(args.variableValues) || literalHoldsNul(args.document))
-    return 'Text cannot contain the NUL character (U+0000).';
+  const inVariables = unstorableCharacter(args.variableValues);
+  if (inVariables === 'NUL' || literalHoldsNul(args.document)) return 'Text cannot contain the NUL character (U+0000).';
   // GraphQL's parser already refuses such an escape in a literal; a JSON variable can still carry one.
-  if (holdsLoneSurrogate(args.variableValues))
+  if (inVariables === 'HALF_PAIR')
     return 'Text cannot contain half of a UTF-16 surrogate pair (U+D800 to U+DFFF alone).';
   return null;
 }

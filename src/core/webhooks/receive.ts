@@ -3,7 +3,7 @@ import { WebhookError } from '@multiposting/plugin-sdk';
 import type { Services } from '../services.ts';
 import { webhookEventSchema, webhookResultSchema } from '@multiposting/plugin-sdk/host';
 import { z } from 'zod';
-import { holdsLoneSurrogate, holdsNul } from '../text.ts';
+import { unstorableCharacter } from '../text.ts';
 import { BoardUnavailableError } from '../errors.ts';
 import type { InboxEventInput } from './inbox-events.ts';
 
@@ -100,11 +100,14 @@ function sortEvents(raw: unknown[]): { events: InboxEventInput[]; setAside: SetA
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
       setAside.push({ index, reason: `${issue.path.join('.') || 'event'}: ${issue.message}` });
-    } else if (holdsNul(checked.data)) {
-      setAside.push({ index, reason: 'a text holds the NUL character (U+0000), which cannot be stored' });
-    } else if (holdsLoneSurrogate(checked.data)) {
-      setAside.push({ index, reason: 'a text holds half of a UTF-16 surrogate pair, which cannot be stored' });
-    } else events.push(checked.data);
+    } else {
+      const unstorable = unstorableCharacter(checked.data);
+      if (unstorable === 'NUL')
+        setAside.push({ index, reason: 'a text holds the NUL character (U+0000), which cannot be stored' });
+      else if (unstorable === 'HALF_PAIR')
+        setAside.push({ index, reason: 'a text holds half of a UTF-16 surrogate pair, which cannot be stored' });
+      else events.push(checked.data);
+    }
   });
   return { events, setAside };
 }
