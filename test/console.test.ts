@@ -298,7 +298,7 @@ describe.runIf(TEST_DB === 'pglite')('the console', () => {
     await page.waitForSelector('#contract-page .contract-settings .saved:has-text("Saved.")');
     expect(await page.textContent('#contract-page .history')).toContain('credentials.secretKey');
 
-    await page.fill('#link-externalId', '987654321');
+    await page.fill('#contract-page [data-path="input.externalId"]', '987654321');
     await page.click('#contract-page .link-posting button[type=submit]');
     await page.waitForSelector('#contract-page .link-posting .error:not(:empty)');
     await snap('contract-page');

@@ -1,5 +1,5 @@
 import type { Api, FieldError } from './api.ts';
-import { type Board, h, readValues, showErrors } from './forms.ts';
+import { type Board, field, h, readValues, showErrors } from './forms.ts';
 
 /** The posting fields the page shows (the same as the postings list). */
 export interface ContractPageOptions {
@@ -204,13 +204,7 @@ export class ContractPage {
   private details(contract: Contract): HTMLElement {
     const form = h('form', { class: 'contract-details', novalidate: true });
     const text = (path: string, label: string, attributes: Record<string, string>) =>
-      h(
-        'div',
-        { class: 'field' },
-        h('label', { for: `contract-${path}` }, label),
-        h('input', { id: `contract-${path}`, 'data-path': path, ...attributes }),
-        h('p', { class: 'error', 'data-error': path }),
-      );
+      field(path, label, h('input', attributes), null, 'contract');
     form.append(
       h('h3', {}, 'Details'),
       text('input.alias', 'Name', { type: 'text', value: contract.alias ?? '' }),
@@ -258,43 +252,38 @@ export class ContractPage {
     const form = h('form', { class: 'contract-settings', novalidate: true });
     form.append(
       h('h3', {}, 'Board settings'),
-      ...contract.credentialFields.map((field) => {
-        const path = `input.credentials.${field.key}`;
+      ...contract.credentialFields.map((credential) => {
+        const path = `input.credentials.${credential.key}`;
         const descriptor = this.options
           .boards()
           .find((board) => board.id === contract.boardId)
-          ?.credentialFields.find((candidate) => candidate.key === field.key);
+          ?.credentialFields.find((candidate) => candidate.key === credential.key);
         const control = descriptor?.options
           ? h(
               'select',
               {},
               ...descriptor.options.map((option) =>
-                h('option', { value: option, selected: option === field.hint }, option),
+                h('option', { value: option, selected: option === credential.hint }, option),
               ),
             )
           : h('input', {
-              type: field.secret ? 'password' : 'text',
+              type: credential.secret ? 'password' : 'text',
               autocomplete: 'off',
-              placeholder: field.secret ? (field.configured ? `${field.hint ?? '••••'} (unchanged)` : 'not set') : '',
-              value: field.secret ? '' : (field.hint ?? ''),
+              placeholder: credential.secret
+                ? credential.configured
+                  ? `${credential.hint ?? '••••'} (unchanged)`
+                  : 'not set'
+                : '',
+              value: credential.secret ? '' : (credential.hint ?? ''),
             });
-        control.id = `contract-${path}`;
-        control.dataset.path = path;
-        return h(
-          'div',
-          { class: 'field' },
-          h('label', { for: control.id }, field.label),
-          control,
-          ...(descriptor?.help ? [h('p', { class: 'help' }, descriptor.help)] : []),
-          h('p', { class: 'error', 'data-error': path }),
-        );
+        return field(path, credential.label, control, descriptor?.help, 'contract');
       }),
       h('p', { class: 'error', 'data-error': 'input' }),
       h('button', { type: 'submit' }, 'Save settings'),
       h('span', { class: 'saved', 'aria-live': 'polite' }),
     );
     const shown = new Map(
-      contract.credentialFields.map((field) => [field.key, field.secret ? '' : (field.hint ?? '')]),
+      contract.credentialFields.map((credential) => [credential.key, credential.secret ? '' : (credential.hint ?? '')]),
     );
     form.onsubmit = async (event) => {
       event.preventDefault();
@@ -335,20 +324,14 @@ export class ContractPage {
       'form',
       { class: 'link-posting', novalidate: true },
       h('h3', {}, 'Link a posting made on the board'),
-      h(
-        'div',
-        { class: 'field' },
-        h('label', { for: 'link-externalId' }, `Its id on ${contract.board?.name ?? 'the board'}`),
-        h('input', { id: 'link-externalId', 'data-path': 'input.externalId', type: 'text' }),
-        h('p', { class: 'error', 'data-error': 'input.externalId' }),
+      field(
+        'input.externalId',
+        `Its id on ${contract.board?.name ?? 'the board'}`,
+        h('input', { type: 'text' }),
+        null,
+        'link',
       ),
-      h(
-        'div',
-        { class: 'field' },
-        h('label', { for: 'link-jobId' }, 'Job'),
-        h('select', { id: 'link-jobId', 'data-path': 'input.jobId' }),
-        h('p', { class: 'error', 'data-error': 'input.jobId' }),
-      ),
+      field('input.jobId', 'Job', h('select', {}), null, 'link'),
       h('p', { class: 'error', 'data-error': 'input' }),
       h('button', { type: 'submit' }, 'Link'),
     );

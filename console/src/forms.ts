@@ -15,9 +15,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** A labelled input whose errors show under it; `path` is the GraphQL input path (dots) the server names. */
-function field(path: string, label: string, control: HTMLElement, help?: string | null): HTMLElement {
-  control.id = `field-${path}`;
+/**
+ * A labelled input whose errors show under it; `path` is the GraphQL input path (dots) the server names. Its id is
+ * `idPrefix-path`: forms shown together on the page take different prefixes.
+ */
+export function field(
+  path: string,
+  label: string,
+  control: HTMLElement,
+  help?: string | null,
+  idPrefix = 'field',
+): HTMLElement {
+  control.id = `${idPrefix}-${path}`;
   control.setAttribute('name', path);
   control.dataset.path = path;
   return h(

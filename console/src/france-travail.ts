@@ -1,5 +1,5 @@
 import type { Api } from './api.ts';
-import { h, readValues, showErrors } from './forms.ts';
+import { field, h, readValues, showErrors } from './forms.ts';
 
 type AccessRequest = { id: string; clientId: string; siret: string; status: string; reason: string | null };
 
@@ -16,13 +16,7 @@ const REQUEST = `mutation ($input: RequestFranceTravailSandboxAccessInput!) { re
 export function sandboxAccessSection(api: Api): HTMLElement {
   const list = h('ul', { class: 'access-requests', 'aria-live': 'polite', 'aria-label': 'Sandbox access requests' });
   const input = (path: string, label: string, attributes: Record<string, string> = {}) =>
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { for: `ft-${path}` }, label),
-      h('input', { id: `ft-${path}`, 'data-path': path, type: 'text', ...attributes }),
-      h('p', { class: 'error', 'data-error': path }),
-    );
+    field(path, label, h('input', { type: 'text', ...attributes }), null, 'ft');
   const form = h(
     'form',
     { class: 'sandbox-access', novalidate: true },

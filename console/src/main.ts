@@ -3,7 +3,7 @@ import { marked } from 'marked';
 import { Api, type FieldError } from './api.ts';
 import { ContractPage, type ContractSummary } from './contract-page.ts';
 import { sandboxAccessSection } from './france-travail.ts';
-import { connectForm, fillValues, h, readValues, schemaFields, showErrors, type Board } from './forms.ts';
+import { connectForm, field, fillValues, h, readValues, schemaFields, showErrors, type Board } from './forms.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const STORAGE = 'multiposting-console-token';
@@ -201,31 +201,14 @@ function renderPublishForm(): void {
   };
   contractSelect.onchange = renderBoardFields;
   const text = (path: string, label: string, attributes: Record<string, string | boolean> = {}) =>
-    h(
-      'div',
-      {},
-      h('label', { for: `field-${path}` }, label),
-      h('input', { id: `field-${path}`, 'data-path': path, type: 'text', ...attributes }),
-      h('p', { class: 'error', 'data-error': path }),
-    );
+    field(path, label, h('input', { type: 'text', ...attributes }));
+  const checkbox = (path: string, label: string) => field(path, label, h('input', { type: 'checkbox' }));
   form.replaceChildren(
     text('input.title', 'Job title *'),
-    h(
-      'div',
-      {},
-      h('label', { for: 'field-input.description' }, 'Description (HTML) *'),
-      h('textarea', { id: 'field-input.description', 'data-path': 'input.description', rows: '3' }),
-      h('p', { class: 'error', 'data-error': 'input.description' }),
-    ),
+    field('input.description', 'Description (HTML) *', h('textarea', { rows: '3' })),
     text('input.location.city', 'City'),
     text('input.location.countryCode', 'Country (ISO code)'),
-    h(
-      'div',
-      {},
-      h('label', { for: 'field-input.onWebsite' }, 'Shown on our careers site (feeds that mirror it take it too)'),
-      h('input', { id: 'field-input.onWebsite', 'data-path': 'input.onWebsite', type: 'checkbox' }),
-      h('p', { class: 'error', 'data-error': 'input.onWebsite' }),
-    ),
+    checkbox('input.onWebsite', 'Shown on our careers site (feeds that mirror it take it too)'),
     h('label', { for: 'field-contractId' }, 'Contract'),
     contractSelect,
     h('p', { class: 'error', 'data-error': 'contractId' }),
@@ -236,13 +219,7 @@ function renderPublishForm(): void {
       h('legend', {}, 'When (optional)'),
       text('input.publishAt', 'Publish at', { type: 'datetime-local' }),
       text('input.closeAt', 'Take off at', { type: 'datetime-local' }),
-      h(
-        'div',
-        {},
-        h('label', { for: 'field-input.closeWithContract' }, 'Take off when the contract expires'),
-        h('input', { id: 'field-input.closeWithContract', 'data-path': 'input.closeWithContract', type: 'checkbox' }),
-        h('p', { class: 'error', 'data-error': 'input.closeWithContract' }),
-      ),
+      checkbox('input.closeWithContract', 'Take off when the contract expires'),
     ),
     h('p', { class: 'error', 'data-error': 'publish' }),
     h('button', { type: 'submit' }, 'Publish'),
