@@ -8,6 +8,8 @@ import type { BenchResult } from './index.ts';
 
 // 10,000 (DELIVERY_BENCH_POSTINGS=10000) takes about 7 minutes on two cores; the default keeps npm run bench under 10.
 const POSTINGS = Number(process.env.DELIVERY_BENCH_POSTINGS ?? 4000);
+/** `DELIVERY_BENCH_WORKERS=1`: only the runs with that many workers (no fault run), to compare two commits quickly. */
+const ONLY_WORKERS = Number(process.env.DELIVERY_BENCH_WORKERS ?? 0);
 const BOARD_LATENCY_MS = 20;
 
 /** Empties the outbox and queues POSTINGS new postings of as many jobs, as publishPosting leaves them. */
@@ -78,7 +80,7 @@ export async function deliveryBench(): Promise<BenchResult> {
     const contractId = await connectFjordJobs(server);
     const rows: string[][] = [];
     let single = 0;
-    for (const workers of [1, 2, 4]) {
+    for (const workers of ONLY_WORKERS ? [ONLY_WORKERS] : [1, 2, 4]) {
       await queue(server, contractId);
       const before = board.state.jobs.size;
       const { took, statements } = await drain(server, workers);
@@ -94,6 +96,7 @@ export async function deliveryBench(): Promise<BenchResult> {
         String(created - POSTINGS),
       ]);
     }
+    if (ONLY_WORKERS) return report(rows);
     await queue(server, contractId);
     const before = board.state.jobs.size;
     board.injectRandomly([
@@ -111,20 +114,24 @@ export async function deliveryBench(): Promise<BenchResult> {
       (statements / POSTINGS).toFixed(1),
       String(board.state.jobs.size - before - POSTINGS),
     ]);
-    return {
-      title: `Delivery: ${POSTINGS.toLocaleString('en')} queued postings to a board answering in ${BOARD_LATENCY_MS} ms (PostgreSQL)`,
-      header: [
-        'workers',
-        'time to publish all',
-        'postings/s',
-        'vs 1 worker',
-        'SQL statements per posting',
-        'duplicates on the board',
-      ],
-      rows,
-    };
+    return report(rows);
   } finally {
     await server.stop();
     await board.close();
   }
+}
+
+function report(rows: string[][]) {
+  return {
+    title: `Delivery: ${POSTINGS.toLocaleString('en')} queued postings to a board answering in ${BOARD_LATENCY_MS} ms (PostgreSQL)`,
+    header: [
+      'workers',
+      'time to publish all',
+      'postings/s',
+      'vs 1 worker',
+      'SQL statements per posting',
+      'duplicates on the board',
+    ],
+    rows,
+  };
 }

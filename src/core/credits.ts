@@ -81,15 +81,25 @@ export async function reserveCreditWithin(
   return creditBalance(tx, current);
 }
 
+/** Writes the settlement of a reservation unless it is settled already: one statement, as boards settle often. */
 async function settle(db: Db, contractId: string, reference: string, kind: 'CONSUME' | 'RELEASE'): Promise<void> {
-  const entries = await db.creditEntry.findMany({ where: { contractId, reference } });
-  const reservation = entries.find((entry) => entry.kind === 'RESERVE');
-  if (!reservation) throw new Error(`No credit is reserved for ${reference} on contract ${contractId}.`);
-  if (entries.some((entry) => entry.kind === kind)) return;
+  const [row] = await db.$queryRaw<{ kinds: string[] }[]>`
+    WITH entries AS (
+      SELECT kind::text AS kind, organization_id FROM credit_entry
+      WHERE contract_id = ${contractId}::uuid AND reference = ${reference}
+    ), settled AS (
+      INSERT INTO credit_entry (id, contract_id, organization_id, kind, reference, created_at)
+      SELECT gen_random_uuid(), ${contractId}::uuid, organization_id, ${kind}::"CreditEntryKind", ${reference},
+             ${new Date()}::timestamptz
+      FROM entries
+      WHERE kind = 'RESERVE' AND NOT EXISTS (SELECT 1 FROM entries WHERE kind IN ('CONSUME', 'RELEASE'))
+    )
+    SELECT coalesce(array_agg(kind), '{}') AS kinds FROM entries`;
+  const kinds = row?.kinds ?? [];
+  if (!kinds.includes('RESERVE')) throw new Error(`No credit is reserved for ${reference} on contract ${contractId}.`);
   const other = kind === 'CONSUME' ? 'RELEASE' : 'CONSUME';
-  if (entries.some((entry) => entry.kind === other))
+  if (!kinds.includes(kind) && kinds.includes(other))
     throw new Error(`The credit for ${reference} was already ${other.toLowerCase()}d.`);
-  await db.creditEntry.create({ data: { contractId, organizationId: reservation.organizationId, kind, reference } });
 }
 
 /** The reserved credit is spent (the board accepted the posting). Idempotent. */

@@ -76,6 +76,7 @@ async function describe<Topic extends PublicTopic>(
 /**
  * Announces an event of an organisation: to live subscribers once the transaction commits (`emit`), and to its
  * enabled endpoints that want this type, as deliveries written in the same transaction, so none is lost.
+ * `endpoints`: their ids, when the caller read them already in a statement of its own.
  */
 export async function announce<Topic extends PublicTopic>(
   tx: Prisma.TransactionClient,
@@ -83,19 +84,24 @@ export async function announce<Topic extends PublicTopic>(
   topic: Topic,
   organizationId: string,
   event: EventOf<Topic>,
+  endpoints?: readonly string[],
 ): Promise<void> {
   (emit as (...args: unknown[]) => void)(topic, organizationId, event);
   const type = EVENT_TYPES[topic];
-  const endpoints = await tx.eventEndpoint.findMany({
-    where: { organizationId, enabled: true, eventTypes: { has: type } },
-    select: { id: true },
-  });
-  if (endpoints.length === 0) return;
+  const ids =
+    endpoints ??
+    (
+      await tx.eventEndpoint.findMany({
+        where: { organizationId, enabled: true, eventTypes: { has: type } },
+        select: { id: true },
+      })
+    ).map((endpoint) => endpoint.id);
+  if (ids.length === 0) return;
   const { orderingKey, data } = await describe(tx, topic, event);
   const payload = { type, timestamp: new Date().toISOString(), data } as Prisma.InputJsonObject;
   await tx.eventDelivery.createMany({
-    data: endpoints.map((endpoint) => ({
-      endpointId: endpoint.id,
+    data: ids.map((endpointId) => ({
+      endpointId,
       organizationId,
       eventType: type,
       orderingKey,

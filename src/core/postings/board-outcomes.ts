@@ -105,6 +105,12 @@ export async function callBoard(deps: Deps, call: OutboxCall, signal: AbortSigna
   return { ...answer, warnings };
 }
 
+/** The posting as it stands when its outbox call ends, read with the end of the call's row. */
+export type OutboxPostingState = Pick<
+  Posting,
+  'id' | 'organizationId' | 'jobId' | 'contractId' | 'boardId' | 'status' | 'creditReference'
+>;
+
 /** How the posting's board is followed after a call: polled from `nextPollAt` when the board is polled. */
 export interface PollTiming {
   /** First poll after a publication or an update sent back to review. */
@@ -113,17 +119,18 @@ export interface PollTiming {
 
 /**
  * Records what the board made of a posting after its outbox call ended for good (answered, or failed without
- * another try): the credit is consumed or released and the posting moves on, in the caller's transaction.
+ * another try): the credit is consumed or released and the posting (`current`, as it stands now) moves on, in the
+ * caller's transaction.
  */
 export async function recordBoardOutcome(
   tx: Prisma.TransactionClient,
   emit: Parameters<typeof transition>[1],
   call: OutboxCall,
+  current: OutboxPostingState,
   result: { answer: BoardAnswer } | { failure: BoardUnavailableError },
   timing: PollTiming & { polls: boolean },
 ): Promise<void> {
   const { posting, attempt } = call;
-  const current = await tx.posting.findUniqueOrThrow({ where: { id: posting.id } });
   const answer = 'answer' in result ? result.answer : undefined;
   const failure = 'failure' in result ? result.failure : undefined;
   const soon = () => new Date(Date.now() + timing.pollBaseMs);

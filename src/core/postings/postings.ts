@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Prisma, PrismaClient } from '../../db/database.ts';
-import type { Contract, Job, Posting, PostingStatus } from '../../db/generated/prisma/client.ts';
+import type { PrismaClient } from '../../db/database.ts';
+import { Prisma, type Contract, type Job, type Posting, type PostingStatus } from '../../db/generated/prisma/client.ts';
 import type { BoardPlugin, Capability, PostingPayload, PostingState } from '@multiposting/plugin-sdk';
 import type { Viewer } from '../auth/viewer.ts';
 import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../contracts/contracts.ts';
 import { consumeCredit, releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
 import type { Emit } from '../topics.ts';
-import { announce } from '../event-webhooks/outbox.ts';
+import { announce, EVENT_TYPES, type PublicTopic } from '../event-webhooks/outbox.ts';
 import { publishAfter } from '../topics.ts';
 import { rowId } from '../ids.ts';
 import { postingJob } from '../jobs.ts';
@@ -43,7 +43,49 @@ export const LIVE_STATUSES: PostingStatus[] = [
   'UPDATE_QUEUED',
 ];
 
-/** Changes a posting's status, logs it, and announces the event (to subscribers once the transaction commits, and to endpoints). */
+/** What a status change may also set on the posting, beside its status. */
+export interface PostingChanges {
+  externalId?: string | null;
+  externalUrl?: string | null;
+  rejectionReason?: string | null;
+  lastError?: string | null;
+  /** The board's refusals, as [{ path, message }] with paths within boardFields. */
+  fieldErrors?: readonly { path: readonly (string | number)[]; message: string }[];
+  boardWarnings?: readonly string[];
+  closeAt?: Date | null;
+  nextPollAt?: Date | null;
+  pollAttempts?: number;
+}
+
+const CHANGED_COLUMNS: Record<keyof PostingChanges, string> = {
+  externalId: 'external_id',
+  externalUrl: 'external_url',
+  rejectionReason: 'rejection_reason',
+  lastError: 'last_error',
+  fieldErrors: 'field_errors',
+  boardWarnings: 'board_warnings',
+  closeAt: 'close_at',
+  nextPollAt: 'next_poll_at',
+  pollAttempts: 'poll_attempts',
+};
+
+function assignments(changes: PostingChanges): Prisma.Sql[] {
+  return Object.entries(changes).flatMap(([field, value]) => {
+    if (value === undefined) return [];
+    const column = Prisma.raw(CHANGED_COLUMNS[field as keyof PostingChanges]);
+    return [
+      field === 'fieldErrors' || field === 'boardWarnings'
+        ? Prisma.sql`${column} = ${JSON.stringify(value)}::jsonb`
+        : Prisma.sql`${column} = ${value}`,
+    ];
+  });
+}
+
+/**
+ * Changes a posting's status, logs it, and announces the event (to subscribers once the transaction commits, and to
+ * endpoints). The change, its log entry and the lookup of the endpoints that want it are one SQL statement: every
+ * board call and webhook makes one or two transitions, so their statements count.
+ */
 export async function transition(
   tx: Prisma.TransactionClient,
   emit: Emit,
@@ -52,32 +94,42 @@ export async function transition(
   details: {
     message?: string | null;
     attempt?: number;
-    data?: Prisma.PostingUncheckedUpdateInput;
+    data?: PostingChanges;
     review?: { reason: string | null };
   } = {},
 ): Promise<void> {
-  await tx.posting.update({ where: { id: posting.id }, data: { ...details.data, status: to } });
-  await tx.postingEvent.create({
-    data: {
-      postingId: posting.id,
-      type: 'STATUS_CHANGED',
-      fromStatus: posting.status,
-      toStatus: to,
-      message: details.message ?? null,
-      attempt: details.attempt ?? null,
-    },
-  });
-  if (posting.status === to) return;
+  const from = posting.status;
+  const reviewed = from === 'PENDING_REVIEW' && (to === 'PUBLISHED' || to === 'REJECTED');
+  const types = from === to ? [] : reviewed ? ['posting.statusChanged', 'posting.reviewed'] : ['posting.statusChanged'];
+  const now = new Date();
+  const rows = await tx.$queryRaw<{ endpoint: string | null; types: string[] | null }[]>`
+    WITH changed AS (
+      UPDATE posting
+      SET ${Prisma.join([Prisma.sql`status = ${to}::"PostingStatus"`, Prisma.sql`updated_at = ${now}`, ...assignments(details.data ?? {})])}
+      WHERE id = ${posting.id}::uuid
+      RETURNING id
+    ), logged AS (
+      INSERT INTO posting_event (id, posting_id, type, from_status, to_status, message, attempt, created_at)
+      SELECT gen_random_uuid(), id, 'STATUS_CHANGED', ${from}::"PostingStatus", ${to}::"PostingStatus",
+             ${details.message ?? null}::text, ${details.attempt ?? null}::int, ${now}::timestamptz
+      FROM changed
+    )
+    SELECT e.id::text AS endpoint, e.event_types AS types
+    FROM changed LEFT JOIN event_endpoint AS e
+      ON e.organization_id = ${posting.organizationId}::uuid AND e.enabled
+         AND e.event_types && ${types.map((topic) => EVENT_TYPES[topic as PublicTopic])}::text[]`;
+  if (rows.length === 0) throw new NotFoundError('Posting', posting.id);
+  if (from === to) return;
+  const wanting = (topic: PublicTopic) =>
+    rows.flatMap(({ endpoint, types }) => (endpoint && types?.includes(EVENT_TYPES[topic]) ? [endpoint] : []));
   const ids = { postingId: posting.id, jobId: posting.jobId, contractId: posting.contractId, boardId: posting.boardId };
-  await announce(tx, emit, 'posting.statusChanged', posting.organizationId, { ...ids, from: posting.status, to });
+  const organization = posting.organizationId;
+  const changed = { ...ids, from, to };
+  await announce(tx, emit, 'posting.statusChanged', organization, changed, wanting('posting.statusChanged'));
   // The board's verdict on a posting it reviewed: approved when it goes live, rejected otherwise.
-  if (posting.status === 'PENDING_REVIEW' && (to === 'PUBLISHED' || to === 'REJECTED')) {
-    await announce(tx, emit, 'posting.reviewed', posting.organizationId, {
-      ...ids,
-      approved: to === 'PUBLISHED',
-      reason: details.review?.reason ?? null,
-    });
-  }
+  if (!reviewed) return;
+  const verdict = { ...ids, approved: to === 'PUBLISHED', reason: details.review?.reason ?? null };
+  await announce(tx, emit, 'posting.reviewed', organization, verdict, wanting('posting.reviewed'));
 }
 
 /** The board's refusals kept on a posting (paths within boardFields), as the API's field errors. */

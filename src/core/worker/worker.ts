@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.ts';
+import type { Prisma } from '../../db/database.ts';
 import type { BoardOutbox } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import { announceExpiredContracts, checkContract, claimDueContracts } from '../contracts/checks.ts';
@@ -16,6 +17,7 @@ import {
   recordBoardOutcome,
   type BoardAnswer,
   type OutboxCall,
+  type OutboxPostingState,
 } from '../postings/board-outcomes.ts';
 import { claimDueClosings, closeScheduledPosting } from '../postings/postings.ts';
 import { ClaimLoop, claimDueRows, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
@@ -25,6 +27,13 @@ import { INBOX_COLUMNS, processInboxRow, type ClaimedInboxRow } from '../webhook
 export type WorkerDeps = Omit<Services, 'publicUrl'>;
 
 export type WorkerOptions = Omit<Config['worker'], 'inProcess'>;
+
+/** What an outbox call's end writes on its row: done, due again later, or failed for good. */
+interface OutboxOutcome {
+  status: 'DONE' | 'PENDING' | 'FAILED';
+  lastError: string | null;
+  availableAt?: Date;
+}
 
 interface ClaimedOutboxRow {
   id: string;
@@ -214,6 +223,31 @@ export class Worker {
   }
 
   /**
+   * Ends the lease on an outbox row with the call's outcome, if the lease is still ours, and reads the posting as it
+   * stands: one statement (null when another worker owns the row now).
+   */
+  private async settle(
+    tx: Prisma.TransactionClient,
+    row: ClaimedOutboxRow,
+    outcome: OutboxOutcome,
+  ): Promise<OutboxPostingState | null> {
+    const [current] = await tx.$queryRaw<OutboxPostingState[]>`
+      WITH owned AS (
+        UPDATE board_outbox
+        SET status = ${outcome.status}::"QueueStatus", lease_token = NULL, lease_until = NULL,
+            last_error = ${outcome.lastError}, available_at = coalesce(${outcome.availableAt ?? null}::timestamptz, available_at),
+            updated_at = ${new Date()}
+        WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${row.lease_token}::uuid
+        RETURNING posting_id
+      )
+      SELECT p.id::text AS id, p.organization_id::text AS "organizationId", p.job_id::text AS "jobId",
+             p.contract_id::text AS "contractId", p.board_id AS "boardId", p.status::text AS status,
+             p.credit_reference AS "creditReference"
+      FROM owned JOIN posting AS p ON p.id = owned.posting_id`;
+    return current ?? null;
+  }
+
+  /**
    * Makes one outbox row's call to the board and records its outcome in one transaction: the row is done, or due
    * again after a backoff, or failed; the posting moves on (core/postings/board-outcomes.ts) once no try is left.
    */
@@ -236,26 +270,20 @@ export class Worker {
     }
     const retry = failure?.retryable === true && row.attempts < this.options.maxAttempts;
     const polls = this.deps.boards.get(call.posting.boardId)?.capabilities.includes('statusPolling') ?? false;
-    const lease = { leaseToken: null, leaseUntil: null };
+    const outcome: OutboxOutcome = answer
+      ? { status: 'DONE', lastError: null }
+      : retry
+        ? {
+            status: 'PENDING',
+            lastError: failure!.message,
+            availableAt: new Date(Date.now() + retryDelay(row.attempts, this.options, failure!.retryAfterSeconds)),
+          }
+        : { status: 'FAILED', lastError: failure!.message };
     await publishAfter(topics, (emit) =>
       prisma.$transaction(async (tx) => {
-        const owned = await tx.boardOutbox.updateMany({
-          where: { id: row.id, status: 'PROCESSING', leaseToken: row.lease_token },
-          data: answer
-            ? { status: 'DONE', ...lease, lastError: null }
-            : retry
-              ? {
-                  status: 'PENDING',
-                  ...lease,
-                  lastError: failure!.message,
-                  availableAt: new Date(
-                    Date.now() + retryDelay(row.attempts, this.options, failure!.retryAfterSeconds),
-                  ),
-                }
-              : { status: 'FAILED', ...lease, lastError: failure!.message },
-        });
+        const current = await this.settle(tx, row, outcome);
         // Our lease ran out and another worker owns the row now: its outcome counts, not ours.
-        if (owned.count === 0) return;
+        if (!current) return;
         if (retry) {
           await tx.postingEvent.create({
             data: {
@@ -268,7 +296,7 @@ export class Worker {
           return;
         }
         const result = answer ? { answer } : { failure: failure! };
-        await recordBoardOutcome(tx, emit, call, result, { pollBaseMs: this.options.pollBaseMs, polls });
+        await recordBoardOutcome(tx, emit, call, current, result, { pollBaseMs: this.options.pollBaseMs, polls });
       }),
     );
   }
