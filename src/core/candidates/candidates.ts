@@ -3,11 +3,10 @@ import type { Application, Candidate, Prisma } from '../../db/generated/prisma/c
 import type { Services } from '../services.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
 import { publishAfter, type Emit } from '../topics.ts';
-import { announce } from '../event-webhooks/outbox.ts';
+import { announce, EVENT_TYPES } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
-import { postingByExternalId } from '../postings/postings.ts';
 import type { InboxEvent, StoredInboxEvent } from '../webhooks/inbox-events.ts';
-import { matchJobByTitle } from './matching.ts';
+import { matchJobByTitle, type JobMatch } from './matching.ts';
 import { isKnockedOut, questionsOf, type StoredAnswer } from '../screening.ts';
 
 export type CandidateDeps = Pick<Services, 'prisma' | 'topics' | 'documents' | 'log'>;
@@ -55,6 +54,38 @@ async function upsertCandidate(tx: Prisma.TransactionClient, organizationId: str
   return row!;
 }
 
+/** The job an application lands in, with its stages and questions, and the posting it came through if any. */
+interface Target {
+  postingId: string | null;
+  jobId: string;
+  stages: string[];
+  questions: Prisma.JsonValue;
+}
+
+/**
+ * The posting the event names (by our id or the board's, the newest should a board reuse an id) with its job, or
+ * the job an application from the hosted page names (it may have been deleted since): one statement.
+ */
+async function namedTarget(tx: Prisma.TransactionClient, source: ApplicationSource, event: Applied) {
+  const rows = event.postingId
+    ? await tx.$queryRaw<Target[]>`
+        SELECT p.id::text AS "postingId", j.id::text AS "jobId", j.stages, j.questions
+        FROM posting AS p JOIN job AS j ON j.id = p.job_id
+        WHERE p.id = ${event.postingId}::uuid AND p.contract_id = ${source.contractId}::uuid`
+    : event.externalPostingId
+      ? await tx.$queryRaw<Target[]>`
+          SELECT p.id::text AS "postingId", j.id::text AS "jobId", j.stages, j.questions
+          FROM posting AS p JOIN job AS j ON j.id = p.job_id
+          WHERE p.contract_id = ${source.contractId}::uuid AND p.external_id = ${event.externalPostingId}
+          ORDER BY p.created_at DESC LIMIT 1`
+      : [];
+  if (rows[0] || !event.jobId) return rows[0] ?? null;
+  const [job] = await tx.$queryRaw<Target[]>`
+    SELECT NULL AS "postingId", id::text AS "jobId", stages, questions
+    FROM job WHERE id = ${event.jobId}::uuid AND organization_id = ${source.organizationId}::uuid`;
+  return job ?? null;
+}
+
 /**
  * Applies a board's `candidate.applied` event: the application lands in the first stage of the job of the posting
  * it names, else of the one open job its title matches, else in the pending pool. The same board application
@@ -79,30 +110,17 @@ export async function applyCandidateApplied(
   const known = await applicationOnBoard();
   if (known) return { candidateId: known.candidateId, documentAttached: false };
 
-  const posting = event.postingId
-    ? await tx.posting.findFirst({ where: { id: event.postingId, contractId: source.contractId } })
-    : event.externalPostingId
-      ? await postingByExternalId(tx, source.contractId, event.externalPostingId)
-      : null;
-  // An application from the hosted page names its job; it may have been deleted since.
-  const named = event.jobId
-    ? await tx.job.findFirst({
-        where: { id: event.jobId, organizationId: source.organizationId },
-        select: { id: true },
-      })
-    : null;
-  const match = posting
-    ? { jobId: posting.jobId }
-    : named
-      ? { jobId: named.id }
-      : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
+  const named = await namedTarget(tx, source, event);
+  const match: JobMatch = named
+    ? { jobId: named.jobId }
+    : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
   const job =
-    'jobId' in match
-      ? await tx.job.findUniqueOrThrow({
-          where: { id: match.jobId },
-          select: { id: true, stages: true, questions: true },
-        })
-      : null;
+    named ??
+    ('jobId' in match
+      ? await tx.job
+          .findUniqueOrThrow({ where: { id: match.jobId }, select: { id: true, stages: true, questions: true } })
+          .then(({ id, stages, questions }) => ({ jobId: id, postingId: null, stages, questions }))
+      : null);
   const pending = 'pending' in match ? match.pending : null;
   const reason =
     pending && event.externalPostingId
@@ -112,17 +130,25 @@ export async function applyCandidateApplied(
   const answers = event.answers ?? [];
   const knockedOut = isKnockedOut(questionsOf(job?.questions ?? []), answers);
   const candidate = await upsertCandidate(tx, source.organizationId, event.candidate);
-  const [application] = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO application (id, organization_id, candidate_id, job_id, posting_id, contract_id, board_id, status, stage,
-                             board_application_id, job_title, pending_reason, suggested_job_ids, applied_at, updated_at,
-                             answers, knocked_out)
-    VALUES (${randomUUID()}::uuid, ${source.organizationId}::uuid, ${candidate.id}::uuid, ${job?.id ?? null}::uuid, ${posting?.id ?? null}::uuid,
-            ${source.contractId}::uuid, ${source.boardId}, ${job ? 'ACTIVE' : 'PENDING'}::"ApplicationStatus", ${job?.stages[0] ?? null},
-            ${event.applicationId}, ${event.jobTitle ?? null}, ${reason}, ${pending?.suggestedJobIds ?? []}::uuid[],
-            ${event.appliedAt ?? source.receivedAt.toISOString()}::timestamptz, now(),
-            ${JSON.stringify(answers)}::jsonb, ${knockedOut})
-    ON CONFLICT DO NOTHING
-    RETURNING id::text AS id`;
+  // The application and the endpoints that want to hear of it: one statement.
+  const rows = await tx.$queryRaw<{ id: string; endpoint: string | null }[]>`
+    WITH inserted AS (
+      INSERT INTO application (id, organization_id, candidate_id, job_id, posting_id, contract_id, board_id, status, stage,
+                               board_application_id, job_title, pending_reason, suggested_job_ids, applied_at, updated_at,
+                               answers, knocked_out)
+      VALUES (${randomUUID()}::uuid, ${source.organizationId}::uuid, ${candidate.id}::uuid, ${job?.jobId ?? null}::uuid, ${job?.postingId ?? null}::uuid,
+              ${source.contractId}::uuid, ${source.boardId}, ${job ? 'ACTIVE' : 'PENDING'}::"ApplicationStatus", ${job?.stages[0] ?? null},
+              ${event.applicationId}, ${event.jobTitle ?? null}, ${reason}, ${pending?.suggestedJobIds ?? []}::uuid[],
+              ${event.appliedAt ?? source.receivedAt.toISOString()}::timestamptz, now(),
+              ${JSON.stringify(answers)}::jsonb, ${knockedOut})
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    )
+    SELECT i.id::text AS id, e.id::text AS endpoint
+    FROM inserted AS i LEFT JOIN event_endpoint AS e
+      ON e.organization_id = ${source.organizationId}::uuid AND e.enabled
+         AND ${EVENT_TYPES['candidate.received']} = ANY(e.event_types)`;
+  const application = rows[0];
   if (!application) {
     // Another delivery of this application won the race, or the candidate already applied to this job.
     if (candidate.inserted) await tx.candidate.delete({ where: { id: candidate.id } });
@@ -133,15 +159,22 @@ export async function applyCandidateApplied(
     await tx.document.create({
       data: { organizationId: source.organizationId, candidateId: candidate.id, ...document },
     });
-  await announce(tx, emit, 'candidate.received', source.organizationId, {
-    answers,
-    knockedOut,
-    applicationId: application.id,
-    candidateId: candidate.id,
-    jobId: job?.id ?? null,
-    contractId: source.contractId,
-    boardId: source.boardId,
-  });
+  await announce(
+    tx,
+    emit,
+    'candidate.received',
+    source.organizationId,
+    {
+      answers,
+      knockedOut,
+      applicationId: application.id,
+      candidateId: candidate.id,
+      jobId: job?.jobId ?? null,
+      contractId: source.contractId,
+      boardId: source.boardId,
+    },
+    rows.flatMap((row) => (row.endpoint ? [row.endpoint] : [])),
+  );
   return { candidateId: candidate.id, documentAttached: Boolean(document), createdApplicationId: application.id };
 }
 

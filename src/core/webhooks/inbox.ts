@@ -82,9 +82,12 @@ async function applyPostingEvent(
   }
 }
 
+/** The row's lease passed to another worker while this one applied it. */
+class LeaseLost extends Error {}
+
 /**
  * Applies one claimed inbox row: stores its documents, then in one transaction applies every event and marks the
- * row DONE (only while this worker still holds its lease). What is kept of the events afterwards names the
+ * row DONE, which commits only while this worker still holds its lease. What is kept of the events afterwards names the
  * candidates and stored documents instead of carrying the bytes.
  */
 export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<void> {
@@ -107,10 +110,6 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
   await publishAfter(bus, (emit) =>
     prisma.$transaction(
       async (tx) => {
-        const [held] = await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM webhook_inbox WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${claimed.lease_token}::uuid FOR UPDATE`;
-        // Our lease ran out and another worker has the row now: its outcome counts, not ours.
-        if (!held) return;
         const source = {
           organizationId: row.organizationId,
           contractId: row.contractId,
@@ -161,8 +160,8 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
               : {}),
           });
         }
-        await tx.webhookInbox.update({
-          where: { id: row.id },
+        const done = await tx.webhookInbox.updateMany({
+          where: { id: row.id, status: 'PROCESSING', leaseToken: claimed.lease_token },
           data: {
             status: 'DONE',
             leaseToken: null,
@@ -173,9 +172,14 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
             candidateIds: [...candidateIds],
           },
         });
+        // Our lease ran out and another worker has the row now: its outcome counts, not ours (all of this is undone).
+        if (done.count === 0) throw new LeaseLost();
       },
       { timeout: 20_000 },
     ),
-  );
+  ).catch((error: unknown) => {
+    if (!(error instanceof LeaseLost)) throw error;
+    unused.length = 0;
+  });
   if (unused.length > 0) await deps.documents.storage.delete(unused);
 }
