@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNTS, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
-import { localId } from './support/graphql.ts';
+import { localId, QUEUED_OR_FURTHER } from './support/graphql.ts';
 import {
   createTestDatabase,
   eventually,
@@ -179,7 +179,7 @@ describe('updating and withdrawing', () => {
     const repost = (await gql(REPOST, { id: posting.id, fields: { remote: true } })).repostPosting;
     expect(repost).toMatchObject({
       __typename: 'Posting',
-      status: 'QUEUED',
+      status: QUEUED_OR_FURTHER,
       repostOf: { id: posting.id },
       boardFields: { sector: 'FISHERIES', remote: true, municipality: 'Ålesund' },
     });
@@ -260,7 +260,7 @@ describe('updating and withdrawing', () => {
     await gql(UPDATE, { id: contractId, expiresAt: inAnHour });
     const posting = await publishClosing(contractId, 'Until the contract ends');
     expect(posting).toMatchObject({ __typename: 'Posting', closeAt: inAnHour, closeWithContract: true });
-    expect(posting.events.at(-1).message).toBe(
+    expect(posting.events.map((event: { message: string }) => event.message)).toContain(
       `Queued for Fjord Jobs. Closes when the contract expires (now ${inAnHour}).`,
     );
     await until(posting.id, 'PUBLISHED');
@@ -398,7 +398,7 @@ describe('retrying', () => {
       (await mutate('updatePosting', posting.id, '$boardFields: JSON', { boardFields: { sector: 'MINING' } }))
         .__typename,
     ).toBe('ValidationError');
-    expect((await mutate('retryPosting', posting.id)).status).toBe('QUEUED');
+    expect((await mutate('retryPosting', posting.id)).status).toEqual(QUEUED_OR_FURTHER);
     const published = await until(posting.id, 'PUBLISHED');
     expect(published.contract.credits).toEqual({ used: 1, remaining: 0 });
     expect(published.events.map((event: { type: string; to: string | null }) => event.to ?? event.type)).toEqual([

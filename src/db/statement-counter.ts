@@ -1,3 +1,5 @@
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i;
+
 /** How many SQL statements Prisma sent through a driver adapter (transaction control not counted). */
 export interface StatementCounter {
   count: number;
@@ -15,7 +17,8 @@ export function countStatements<Factory extends object>(factory: Factory, counte
         if (typeof value !== 'function') return value;
         if (property === 'queryRaw' || property === 'executeRaw') {
           return (...args: unknown[]) => {
-            counter.count += 1;
+            // A transaction's end goes through executeRaw too; its start does not.
+            if (!TRANSACTION_CONTROL.test((args[0] as { sql?: string } | undefined)?.sql ?? '')) counter.count += 1;
             return value.apply(object, args);
           };
         }

@@ -1,4 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { expect } from 'vitest';
 import type { CreateJobInput } from './generated/graphql.ts';
 import { CreateJob } from './operations.ts';
 import type { TestServer } from './server.ts';
@@ -37,3 +38,9 @@ export const createJobId = async (gql: Gql, input: Partial<CreateJobInput> = {},
 
 /** The database id inside a global id (`base64("Type:id")`), to look at rows directly. */
 export const localId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+
+/**
+ * A queued posting as a mutation answers it: the answer is read once the change is committed, when the worker may
+ * already have taken the posting further (sent it, or even had it published).
+ */
+export const QUEUED_OR_FURTHER = expect.stringMatching(/^(QUEUED|SUBMITTED|PENDING_REVIEW|PUBLISHED)$/);

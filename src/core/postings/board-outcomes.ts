@@ -35,13 +35,23 @@ export interface OutboxCall {
   attempt: number;
 }
 
-/** Reads the posting an outbox row is for, with its job and its contract's credentials (none once disconnected). */
-export async function loadOutboxPosting(deps: Deps, postingId: string): Promise<OutboxPosting> {
-  const posting = await deps.prisma.posting.findUniqueOrThrow({ where: { id: postingId }, include: { job: true } });
-  const connected = await deps.contracts.get(posting.boardId, posting.contractId);
-  if (connected) return { ...posting, contract: connected };
-  const contract = await deps.prisma.contract.findUniqueOrThrow({ where: { id: posting.contractId } });
-  return { ...posting, contract: { ...contract, credentials: {} } };
+/**
+ * Reads the postings claimed outbox rows are for, with their jobs and their contracts' credentials (none once
+ * disconnected): two statements for the whole claim, however many rows it took.
+ */
+export async function loadOutboxPostings(deps: Deps, postingIds: string[]): Promise<Map<string, OutboxPosting>> {
+  const postings = await deps.prisma.posting.findMany({ where: { id: { in: postingIds } }, include: { job: true } });
+  const loaded = new Map<string, OutboxPosting>();
+  for (const posting of postings) {
+    const connected = await deps.contracts.get(posting.boardId, posting.contractId);
+    if (connected) {
+      loaded.set(posting.id, { ...posting, contract: connected });
+      continue;
+    }
+    const contract = await deps.prisma.contract.findUniqueOrThrow({ where: { id: posting.contractId } });
+    loaded.set(posting.id, { ...posting, contract: { ...contract, credentials: {} } });
+  }
+  return loaded;
 }
 
 /** A queued publication is being sent: QUEUED → SUBMITTED. */

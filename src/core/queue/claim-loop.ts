@@ -72,6 +72,8 @@ export class ClaimLoop<Row extends { id: string }> {
   private running = false;
   private readonly inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
+  /** A wake-up that came while the loop was busy claiming: it looks again instead of sleeping. */
+  private woken = false;
   private loop: Promise<void> | undefined;
   private releasedAt = 0;
 
@@ -93,7 +95,8 @@ export class ClaimLoop<Row extends { id: string }> {
 
   /** Looks at the queue now instead of at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.woken = true;
   }
 
   /** Stops claiming and waits for the rows in hand. */
@@ -107,9 +110,12 @@ export class ClaimLoop<Row extends { id: string }> {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.woken = false;
       const free = this.options.concurrency - this.inFlight.size;
       let claimed: Row[] = [];
-      if (free > 0) {
+      // Claims come in batches (half the slots or more, or anything when idle): a claim per finished row would cost a
+      // statement per row, and a claim also reads what its rows need in one go.
+      if (free > 0 && (free >= Math.ceil(this.options.concurrency / 2) || this.inFlight.size === 0)) {
         try {
           if (Date.now() - this.releasedAt >= this.options.pollMs) {
             this.releasedAt = Date.now();
@@ -134,7 +140,7 @@ export class ClaimLoop<Row extends { id: string }> {
           });
         this.inFlight.add(task);
       }
-      if (claimed.length > 0 && claimed.length === free) continue;
+      if ((claimed.length > 0 && claimed.length === free) || this.woken) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.pollMs);
         this.wakeUp = () => {

@@ -11,7 +11,7 @@ import { claimEventDeliveries, sendEventDelivery, type ClaimedEventDelivery } fr
 import {
   callBoard,
   claimDuePolls,
-  loadOutboxPosting,
+  loadOutboxPostings,
   markSubmitted,
   pollPosting,
   recordBoardOutcome,
@@ -38,6 +38,8 @@ interface OutboxOutcome {
 interface ClaimedOutboxRow {
   id: string;
   posting_id: string;
+  /** The posting, read with the rest of the claim (loadOutboxPostings). */
+  posting: OutboxCall['posting'];
   operation: BoardOutbox['operation'];
   idempotency_key: string;
   attempts: number;
@@ -201,10 +203,10 @@ export class Worker {
     }
   }
 
-  /** Claims outbox rows due now whose posting has no earlier row still waiting. */
-  private claim(limit: number): Promise<ClaimedOutboxRow[]> {
+  /** Claims outbox rows due now whose posting has no earlier row still waiting, and reads their postings. */
+  private async claim(limit: number): Promise<ClaimedOutboxRow[]> {
     const token = randomUUID();
-    return this.deps.prisma.$queryRaw<ClaimedOutboxRow[]>`
+    const rows = await this.deps.prisma.$queryRaw<Omit<ClaimedOutboxRow, 'posting'>[]>`
       UPDATE board_outbox AS d
       SET status = 'PROCESSING', attempts = d.attempts + 1, lease_token = ${token}::uuid,
           lease_until = now() + (${this.options.leaseMs}::int * interval '1 millisecond'), updated_at = now()
@@ -220,6 +222,13 @@ export class Worker {
         FOR UPDATE SKIP LOCKED
       )
       RETURNING d.id, d.posting_id, d.operation, d.idempotency_key, d.attempts, d.lease_token::text AS lease_token`;
+    if (rows.length === 0) return [];
+    const postings = await loadOutboxPostings(this.deps, [...new Set(rows.map((row) => row.posting_id))]);
+    // A posting deleted meanwhile took its rows with it (the foreign key cascades): there is nothing left to send.
+    return rows.flatMap((row) => {
+      const posting = postings.get(row.posting_id);
+      return posting ? [{ ...row, posting }] : [];
+    });
   }
 
   /**
@@ -254,7 +263,7 @@ export class Worker {
   private async runOutboxCall(row: ClaimedOutboxRow): Promise<void> {
     const { prisma, topics } = this.deps;
     const call: OutboxCall = {
-      posting: await loadOutboxPosting(this.deps, row.posting_id),
+      posting: row.posting,
       operation: row.operation,
       idempotencyKey: row.idempotency_key,
       attempt: row.attempts,
