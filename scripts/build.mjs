@@ -33,7 +33,9 @@ await build({
   ],
   // Bundled CommonJS packages call require(); an ES module has none of its own.
   banner: {
-    js: "import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);",
+    js:
+      "import { createRequire as createRequireOfBundle } from 'node:module'; " +
+      'const require = createRequireOfBundle(import.meta.url);',
   },
   sourcemap: true,
   logLevel: 'warning',

@@ -19,10 +19,13 @@ import { registerBoardPlugins } from './board-plugins.ts';
 
 let schema: GraphQLSchema | undefined;
 
-/** The schema with the core types and those of the loaded board plugins; built once per process. */
+/**
+ * The schema with the core types and those of the loaded board plugins; built once per process. Served in the
+ * order it is declared (sorting it rebuilt every type at each start); the printed schema is sorted.
+ */
 export function buildSchema(plugins: readonly BoardPlugin[]): GraphQLSchema {
   registerBoardPlugins(plugins);
-  schema ??= builder.toSchema({ sortSchema: true });
+  schema ??= builder.toSchema({ sortSchema: false });
   return schema;
 }
 

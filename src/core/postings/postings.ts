@@ -100,12 +100,14 @@ export async function transition(
 ): Promise<void> {
   const from = posting.status;
   const reviewed = from === 'PENDING_REVIEW' && (to === 'PUBLISHED' || to === 'REJECTED');
-  const types = from === to ? [] : reviewed ? ['posting.statusChanged', 'posting.reviewed'] : ['posting.statusChanged'];
+  const topics: PublicTopic[] =
+    from === to ? [] : reviewed ? ['posting.statusChanged', 'posting.reviewed'] : ['posting.statusChanged'];
   const now = new Date();
+  const sets = [Prisma.sql`status = ${to}::"PostingStatus"`, Prisma.sql`updated_at = ${now}`];
   const rows = await tx.$queryRaw<{ endpoint: string | null; types: string[] | null }[]>`
     WITH changed AS (
       UPDATE posting
-      SET ${Prisma.join([Prisma.sql`status = ${to}::"PostingStatus"`, Prisma.sql`updated_at = ${now}`, ...assignments(details.data ?? {})])}
+      SET ${Prisma.join([...sets, ...assignments(details.data ?? {})])}
       WHERE id = ${posting.id}::uuid
       RETURNING id
     ), logged AS (
@@ -117,7 +119,7 @@ export async function transition(
     SELECT e.id::text AS endpoint, e.event_types AS types
     FROM changed LEFT JOIN event_endpoint AS e
       ON e.organization_id = ${posting.organizationId}::uuid AND e.enabled
-         AND e.event_types && ${types.map((topic) => EVENT_TYPES[topic as PublicTopic])}::text[]`;
+         AND e.event_types && ${topics.map((topic) => EVENT_TYPES[topic])}::text[]`;
   if (rows.length === 0) throw new NotFoundError('Posting', posting.id);
   if (from === to) return;
   const wanting = (topic: PublicTopic) =>

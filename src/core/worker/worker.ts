@@ -244,8 +244,8 @@ export class Worker {
       WITH owned AS (
         UPDATE board_outbox
         SET status = ${outcome.status}::"QueueStatus", lease_token = NULL, lease_until = NULL,
-            last_error = ${outcome.lastError}, available_at = coalesce(${outcome.availableAt ?? null}::timestamptz, available_at),
-            updated_at = ${new Date()}
+            last_error = ${outcome.lastError}, updated_at = ${new Date()},
+            available_at = coalesce(${outcome.availableAt ?? null}::timestamptz, available_at)
         WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${row.lease_token}::uuid
         RETURNING posting_id
       )
