@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type SanitizeHtml from 'sanitize-html';
+import sanitizeHtml from 'sanitize-html';
 import { z } from 'zod';
 import { questionsSchema } from './screening.ts';
 import type { PrismaClient } from '../db/database.ts';
@@ -11,13 +10,8 @@ import { rowId } from './ids.ts';
 
 export const DEFAULT_STAGES = ['Applied', 'Screening', 'Interview', 'Offer', 'Hired'];
 
-// Loaded on first use: its HTML parser and PostCSS took 50 ms of every start, and a job is not written at every start.
-let sanitizer: typeof SanitizeHtml | undefined;
-
 /** Job descriptions keep structure and links, nothing that runs or styles. */
 export function sanitizeDescription(html: string): string {
-  sanitizer ??= createRequire(import.meta.url)('sanitize-html') as typeof SanitizeHtml;
-  const sanitizeHtml = sanitizer;
   return sanitizeHtml(html, {
     allowedTags: ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'ol', 'li', 'h2', 'h3', 'h4', 'blockquote', 'a'],
     allowedAttributes: { a: ['href', 'rel'] },

@@ -19,13 +19,10 @@ import { registerBoardPlugins } from './board-plugins.ts';
 
 let schema: GraphQLSchema | undefined;
 
-/**
- * The schema with the core types and those of the loaded board plugins; built once per process. Served in the
- * order it is declared (sorting it rebuilt every type at each start); the printed schema is sorted.
- */
+/** The schema with the core types and those of the loaded board plugins; built once per process. */
 export function buildSchema(plugins: readonly BoardPlugin[]): GraphQLSchema {
   registerBoardPlugins(plugins);
-  schema ??= builder.toSchema({ sortSchema: false });
+  schema ??= builder.toSchema({ sortSchema: true });
   return schema;
 }
 
