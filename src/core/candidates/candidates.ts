@@ -6,7 +6,7 @@ import { publishAfter, type Emit } from '../topics.ts';
 import { announce, EVENT_TYPES } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
 import type { InboxEvent, StoredInboxEvent } from '../webhooks/inbox-events.ts';
-import { matchJobByTitle, type JobMatch } from './matching.ts';
+import { matchJobByTitle } from './matching.ts';
 import { isKnockedOut, questionsOf, type StoredAnswer } from '../screening.ts';
 
 export type CandidateDeps = Pick<Services, 'prisma' | 'topics' | 'documents' | 'log'>;
@@ -66,7 +66,11 @@ interface Target {
  * The posting the event names (by our id or the board's, the newest should a board reuse an id) with its job, or
  * the job an application from the hosted page names (it may have been deleted since): one statement.
  */
-async function namedTarget(tx: Prisma.TransactionClient, source: ApplicationSource, event: Applied) {
+async function namedTarget(
+  tx: Prisma.TransactionClient,
+  source: ApplicationSource,
+  event: Applied,
+): Promise<Target | null> {
   const rows = event.postingId
     ? await tx.$queryRaw<Target[]>`
         SELECT p.id::text AS "postingId", j.id::text AS "jobId", j.stages, j.questions
@@ -80,9 +84,14 @@ async function namedTarget(tx: Prisma.TransactionClient, source: ApplicationSour
           ORDER BY p.created_at DESC LIMIT 1`
       : [];
   if (rows[0] || !event.jobId) return rows[0] ?? null;
+  return jobTarget(tx, source.organizationId, event.jobId);
+}
+
+/** One of the organisation's jobs as a target, with no posting. */
+async function jobTarget(tx: Prisma.TransactionClient, organizationId: string, jobId: string): Promise<Target | null> {
   const [job] = await tx.$queryRaw<Target[]>`
     SELECT NULL AS "postingId", id::text AS "jobId", stages, questions
-    FROM job WHERE id = ${event.jobId}::uuid AND organization_id = ${source.organizationId}::uuid`;
+    FROM job WHERE id = ${jobId}::uuid AND organization_id = ${organizationId}::uuid`;
   return job ?? null;
 }
 
@@ -111,17 +120,9 @@ export async function applyCandidateApplied(
   if (known) return { candidateId: known.candidateId, documentAttached: false };
 
   const named = await namedTarget(tx, source, event);
-  const match: JobMatch = named
-    ? { jobId: named.jobId }
-    : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
-  const job =
-    named ??
-    ('jobId' in match
-      ? await tx.job
-          .findUniqueOrThrow({ where: { id: match.jobId }, select: { id: true, stages: true, questions: true } })
-          .then(({ id, stages, questions }) => ({ jobId: id, postingId: null, stages, questions }))
-      : null);
-  const pending = 'pending' in match ? match.pending : null;
+  const match = named ? null : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
+  const job = named ?? (match && 'jobId' in match ? await jobTarget(tx, source.organizationId, match.jobId) : null);
+  const pending = match && 'pending' in match ? match.pending : null;
   const reason =
     pending && event.externalPostingId
       ? `The board's posting ${event.externalPostingId} is not one of ours. ${pending.reason}`
