@@ -3,7 +3,7 @@ import type { Application, Candidate, Prisma } from '../../db/generated/prisma/c
 import type { Services } from '../services.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
 import { publishAfter, type Emit } from '../topics.ts';
-import { announce, EVENT_TYPES } from '../event-webhooks/outbox.ts';
+import { announce, endpointsWanting } from '../event-webhooks/outbox.ts';
 import { rowId } from '../ids.ts';
 import type { InboxEvent, StoredInboxEvent } from '../webhooks/inbox-events.ts';
 import { matchJobByTitle } from './matching.ts';
@@ -146,9 +146,7 @@ export async function applyCandidateApplied(
       RETURNING id
     )
     SELECT i.id::text AS id, e.id::text AS endpoint
-    FROM inserted AS i LEFT JOIN event_endpoint AS e
-      ON e.organization_id = ${source.organizationId}::uuid AND e.enabled
-         AND ${EVENT_TYPES['candidate.received']} = ANY(e.event_types)`;
+    FROM inserted AS i LEFT JOIN event_endpoint AS e ON ${endpointsWanting(source.organizationId, ['candidate.received'])}`;
   const application = rows[0];
   if (!application) {
     // Another delivery of this application won the race, or the candidate already applied to this job.

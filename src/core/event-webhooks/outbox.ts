@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import type { Prisma } from '../../db/database.ts';
+import { Prisma } from '../../db/generated/prisma/client.ts';
 import { contractOutlook, postingOutlook, postingOutlookSelect } from '../next-action.ts';
 import type { Emit, TopicMap } from '../topics.ts';
 
@@ -71,6 +71,15 @@ async function describe<Topic extends PublicTopic>(
       };
     }
   }
+}
+
+/**
+ * The SQL condition on `event_endpoint AS e` that `announce` applies: the organisation's enabled endpoints that want
+ * one of these events. For callers that read the endpoints in a statement of their own and pass them to `announce`.
+ */
+export function endpointsWanting(organizationId: string, topics: readonly PublicTopic[]): Prisma.Sql {
+  const types = topics.map((topic) => EVENT_TYPES[topic]);
+  return Prisma.sql`e.organization_id = ${organizationId}::uuid AND e.enabled AND e.event_types && ${types}::text[]`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { ContractStateError, effectiveStatus, findContract, pluginOf } from '../
 import { consumeCredit, releaseCredit, reserveCreditWithin } from '../credits.ts';
 import { DomainError, NotFoundError, parseInput, ValidationError, type FieldError } from '../errors.ts';
 import type { Emit } from '../topics.ts';
-import { announce, EVENT_TYPES, type PublicTopic } from '../event-webhooks/outbox.ts';
+import { announce, EVENT_TYPES, endpointsWanting, type PublicTopic } from '../event-webhooks/outbox.ts';
 import { publishAfter } from '../topics.ts';
 import { rowId } from '../ids.ts';
 import { postingJob } from '../jobs.ts';
@@ -117,9 +117,7 @@ export async function transition(
       FROM changed
     )
     SELECT e.id::text AS endpoint, e.event_types AS types
-    FROM changed LEFT JOIN event_endpoint AS e
-      ON e.organization_id = ${posting.organizationId}::uuid AND e.enabled
-         AND e.event_types && ${topics.map((topic) => EVENT_TYPES[topic])}::text[]`;
+    FROM changed LEFT JOIN event_endpoint AS e ON ${endpointsWanting(posting.organizationId, topics)}`;
   if (rows.length === 0) throw new NotFoundError('Posting', posting.id);
   if (from === to) return;
   const wanting = (topic: PublicTopic) =>
