@@ -3,6 +3,7 @@ import {
   assertFreshTimestamp,
   definePlugin,
   hmacMatches,
+  htmlToText,
   validatePlugin,
   WebhookError,
 } from '@multiposting/plugin-sdk';
@@ -120,5 +121,12 @@ describe('the plugin SDK', () => {
     );
     expect(() => assertFreshTimestamp('yesterday', now)).toThrow(WebhookError);
     expect(() => assertFreshTimestamp(undefined, now)).toThrow(expect.objectContaining({ reason: 'signature' }));
+  });
+
+  test('htmlToText: paragraphs and list items become lines, entities characters, blank runs one space', () => {
+    const html =
+      '<p>Wij  zoeken\teen&nbsp;collega &amp; meer.</p><ul><li>Rijbewijs&#32;B</li><li> 38 uur </li></ul>x<br>y';
+    expect(htmlToText(html)).toBe('Wij zoeken een collega & meer.\n- Rijbewijs B\n- 38 uur\nx\ny');
+    expect(htmlToText('<p>one space stays one</p>')).toBe('one space stays one');
   });
 });
