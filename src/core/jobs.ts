@@ -185,8 +185,28 @@ export class JobInUse extends DomainError {
   }
 }
 
+/** The columns of a job that board plugins see. */
+export type PostingJobColumns = Pick<
+  Job,
+  | 'id'
+  | 'title'
+  | 'description'
+  | 'city'
+  | 'region'
+  | 'countryCode'
+  | 'postalCode'
+  | 'employmentType'
+  | 'hoursPerWeek'
+  | 'salaryMin'
+  | 'salaryMax'
+  | 'salaryCurrency'
+  | 'salaryPeriod'
+  | 'category'
+  | 'applyUrl'
+>;
+
 /** The job as board plugins see it. */
-export function postingJob(job: Job): PostingJob {
+export function postingJob(job: PostingJobColumns): PostingJob {
   return {
     id: job.id,
     title: job.title,

@@ -9,6 +9,25 @@ import type { Logger } from '../logger.ts';
 
 const ROUTE = /^\/feeds\/([a-z][a-z0-9-]{0,63})\/([^/]+)\.xml$/;
 
+/** Bytes gathered before a write: one write per publication cost a system call each (a fifth of the feed's time). */
+const WRITE_SIZE = 64 * 1024;
+
+/** The plugin's chunks joined into writes of about WRITE_SIZE characters. */
+async function* coalesced(chunks: AsyncIterable<string>): AsyncIterable<string> {
+  let pending: string[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= WRITE_SIZE) {
+      yield pending.join('');
+      pending = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield pending.join('');
+}
+
 /** Whether a conditional request's validators still match what would be served. */
 function notModified(request: IncomingMessage, etag: string, lastModified: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
@@ -72,7 +91,7 @@ export function feedRoute(deps: FeedDeps & { log: Logger }) {
       state: pluginState(deps.prisma, feed.plugin.id, feed.contract.organizationId),
       generatedAt: new Date(),
     });
-    const body = Readable.from(chunks, { objectMode: false });
+    const body = Readable.from(coalesced(chunks), { objectMode: false });
     try {
       await (gzip ? pipeline(body, createGzip(), response) : pipeline(body, response));
     } catch (error) {

@@ -1,14 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.ts';
-import { Prisma, type Contract, type Job } from '../../db/generated/prisma/client.ts';
+import { Prisma, type Contract } from '../../db/generated/prisma/client.ts';
 import type { FeedItem, FeedSource } from '@multiposting/plugin-sdk';
-import { postingJob } from '../jobs.ts';
+import { type PostingJobColumns, postingJob } from '../jobs.ts';
 
 /** Publications read per query while a feed streams: memory stays flat however long the feed is. */
 const BATCH_SIZE = 500;
 
-const recruiterSelect = { select: { id: true, name: true, email: true } } as const;
-type JobWithRecruiter = Job & { recruiter: { id: string; name: string; email: string } | null };
+/** A publication as one query reads it: the job's columns (named as the model's fields) and its recruiter. */
+type FeedRow = PostingJobColumns & {
+  publicationId: string;
+  boardFields: Prisma.JsonValue | null;
+  publishedAt: Date;
+  updatedAt: Date;
+  jobCreatedAt: Date;
+  jobUpdatedAt: Date;
+  recruiterId: string | null;
+  recruiterName: string | null;
+  recruiterEmail: string | null;
+};
 
 export interface FeedScope {
   contract: Pick<Contract, 'id' | 'organizationId' | 'boardId'>;
@@ -23,67 +33,69 @@ export interface FeedScope {
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /** Whether a published posting is still on the board today (its end date, when it has one, not passed). */
-const current = (boardFields: Prisma.JsonValue, today: string) => {
+const current = (boardFields: Prisma.JsonValue | null, today: string) => {
   const endDate = (boardFields as { endDate?: unknown } | null)?.endDate;
   return typeof endDate !== 'string' || endDate >= today;
 };
 
-function item(
-  scope: FeedScope,
-  id: string,
-  job: JobWithRecruiter,
-  boardFields: Record<string, unknown> | null,
-  publishedAt: Date,
-  updatedAt: Date,
-): FeedItem {
+function item(scope: FeedScope, row: FeedRow): FeedItem {
   return {
-    id,
-    job: { ...postingJob(job), createdAt: job.createdAt, updatedAt: job.updatedAt },
-    boardFields,
-    publishedAt,
-    updatedAt,
-    recruiter: job.recruiter,
-    applicationPageUrl: scope.applicationPageUrl(job.id),
+    id: row.publicationId,
+    job: { ...postingJob(row), createdAt: row.jobCreatedAt, updatedAt: row.jobUpdatedAt },
+    boardFields: row.boardFields as Record<string, unknown> | null,
+    publishedAt: row.publishedAt,
+    updatedAt: row.updatedAt,
+    recruiter: row.recruiterId ? { id: row.recruiterId, name: row.recruiterName!, email: row.recruiterEmail! } : null,
+    applicationPageUrl: scope.applicationPageUrl(row.id),
   };
 }
 
 /** The feed's publications in id order, read in batches (keyset pagination, no offset). */
 export async function* feedItems(prisma: PrismaClient, scope: FeedScope): AsyncIterable<FeedItem> {
   if (!scope.active) return;
-  let after: string | undefined;
-  for (;;) {
-    const idAfter = after ? { gt: after } : undefined;
-    let batch: FeedItem[];
-    let last: string | undefined;
-    if (scope.source === 'postings') {
-      const rows = await prisma.posting.findMany({
-        where: { contractId: scope.contract.id, status: 'PUBLISHED', id: idAfter },
-        orderBy: { id: 'asc' },
-        take: BATCH_SIZE,
-        include: { job: { include: { recruiter: recruiterSelect } } },
-      });
-      last = rows.at(-1)?.id;
-      batch = rows
-        .filter((row) => current(row.boardFields, scope.today))
-        .map((row) => {
-          // biome-ignore lint/complexity/useMathMinMax: these are Dates; Math.max would make a number of them.
-          const updatedAt = row.updatedAt > row.job.updatedAt ? row.updatedAt : row.job.updatedAt;
-          return item(scope, row.id, row.job, row.boardFields as Record<string, unknown>, row.createdAt, updatedAt);
-        });
-    } else {
-      const rows = await prisma.job.findMany({
-        where: { organizationId: scope.contract.organizationId, onWebsite: true, status: 'OPEN', id: idAfter },
-        orderBy: { id: 'asc' },
-        take: BATCH_SIZE,
-        include: { recruiter: recruiterSelect },
-      });
-      last = rows.at(-1)?.id;
-      batch = rows.map((job) => item(scope, job.id, job, null, job.createdAt, job.updatedAt));
+  // The next batch is read while this one is rendered: the database and the renderer work at the same time.
+  let next = feedBatch(prisma, scope, undefined);
+  try {
+    for (;;) {
+      const rows = await next;
+      const last = rows.at(-1)?.publicationId;
+      if (last) next = feedBatch(prisma, scope, last);
+      for (const row of rows) if (current(row.boardFields, scope.today)) yield item(scope, row);
+      if (!last) return;
     }
-    yield* batch;
-    if (!last) return;
-    after = last;
+  } finally {
+    // A reader that stops early (the board hung up) leaves the read ahead unawaited: its failure is nobody's.
+    next.catch(() => undefined);
   }
+}
+
+/**
+ * The job's columns under the model's field names, and its recruiter. One hand-written query per batch: Prisma's
+ * findMany with its includes took about three times as long to read the same rows.
+ */
+const JOB_COLUMNS = Prisma.sql`j.id, j.title, j.description, j.city, j.region, j.country_code AS "countryCode",
+  j.postal_code AS "postalCode", j.employment_type AS "employmentType", j.hours_per_week AS "hoursPerWeek",
+  j.salary_min AS "salaryMin", j.salary_max AS "salaryMax", j.salary_currency AS "salaryCurrency",
+  j.salary_period AS "salaryPeriod", j.category, j.apply_url AS "applyUrl", j.created_at AS "jobCreatedAt",
+  j.updated_at AS "jobUpdatedAt", u.id AS "recruiterId", u.name AS "recruiterName", u.email AS "recruiterEmail"`;
+
+/** The publications after `after` (one batch, in id order). */
+function feedBatch(prisma: PrismaClient, scope: FeedScope, after: string | undefined): Promise<FeedRow[]> {
+  if (scope.source === 'postings')
+    return prisma.$queryRaw<FeedRow[]>`
+      SELECT p.id AS "publicationId", p.board_fields AS "boardFields", p.created_at AS "publishedAt",
+             greatest(p.updated_at, j.updated_at) AS "updatedAt", ${JOB_COLUMNS}
+      FROM posting p JOIN job j ON j.id = p.job_id LEFT JOIN "user" u ON u.id = j.recruiter_id
+      WHERE p.contract_id = ${scope.contract.id}::uuid AND p.status = 'PUBLISHED'
+        ${after ? Prisma.sql`AND p.id > ${after}::uuid` : Prisma.empty}
+      ORDER BY p.id LIMIT ${BATCH_SIZE}`;
+  return prisma.$queryRaw<FeedRow[]>`
+    SELECT j.id AS "publicationId", NULL::jsonb AS "boardFields", j.created_at AS "publishedAt",
+           j.updated_at AS "updatedAt", ${JOB_COLUMNS}
+    FROM job j LEFT JOIN "user" u ON u.id = j.recruiter_id
+    WHERE j.organization_id = ${scope.contract.organizationId}::uuid AND j.on_website AND j.status = 'OPEN'
+      ${after ? Prisma.sql`AND j.id > ${after}::uuid` : Prisma.empty}
+    ORDER BY j.id LIMIT ${BATCH_SIZE}`;
 }
 
 /**
