@@ -1,3 +1,4 @@
+import './heap-growth.ts';
 import { startApp } from './app.ts';
 import { configOrExit } from './cli.ts';
 import { DirectoryInUseError } from './db/directory-lock.ts';

@@ -1,4 +1,5 @@
 // npm run worker — a worker process without the HTTP API (board deliveries, status polls, the webhook inbox), for scaling out on PostgreSQL.
+import './heap-growth.ts';
 import { configOrExit } from './cli.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
