@@ -1,17 +1,23 @@
 // Start-up on the embedded default (PGlite): the time from starting the server process (the build `npm start` runs)
 // to /ready answering 200, on the first start (the database is created), on a restart with an empty database and on
-// a restart with 100,000 postings, each against a process that only opens PGlite on the same data directory.
+// a restart with 100,000 postings (medians of alternating runs), each against a process that only opens PGlite on the
+// same data directory; and on PostgreSQL. The server's resident memory at /ready is reported for each.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/db/database.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { spawnProcess } from '../test/support/process.ts';
+import { TEST_DATABASE_URL } from '../test/support/services.ts';
 import { freePort, ms, ratio } from './support.ts';
 import type { BenchResult } from './index.ts';
 
 const POSTINGS = Number(process.env.STARTUP_BENCH_POSTINGS ?? 100_000);
+const RESTARTS = 3;
 
 const run = promisify(execFile);
 
@@ -28,8 +34,11 @@ async function pgliteAlone(dataDir: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** Starts the built server on `dataDir`, waits for /ready, stops it; the milliseconds to ready. */
-async function timeToReady(dataDir: string): Promise<number> {
+/** Resident memory of a process, from /proc (MB). */
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+/** Starts the built server on `dataDir` (and `env`), waits for /ready, stops it; the time to ready and its RSS then. */
+async function timeToReady(dataDir: string, env: Record<string, string> = {}): Promise<{ ms: number; rss: number }> {
   const port = await freePort();
   const started = performance.now();
   const server = spawnProcess(process.execPath, ['--enable-source-maps', 'build/server.js'], {
@@ -37,6 +46,7 @@ async function timeToReady(dataDir: string): Promise<number> {
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    ...env,
   });
   try {
     for (;;) {
@@ -44,7 +54,7 @@ async function timeToReady(dataDir: string): Promise<number> {
         (response) => response.ok,
         () => false,
       );
-      if (ready) return performance.now() - started;
+      if (ready) return { ms: performance.now() - started, rss: rssMb(server.child.pid!) };
       if (server.child.exitCode !== null) throw new Error(`The server stopped:\n${server.output()}`);
       if (performance.now() - started > 120_000) throw new Error('The server was not ready within 2 minutes');
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -52,6 +62,38 @@ async function timeToReady(dataDir: string): Promise<number> {
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
+  }
+}
+
+/** RESTARTS restarts alternating with as many runs of PGlite alone: the median of each (one run is too noisy). */
+async function restarts(dataDir: string): Promise<{ ready: { ms: number; rss: number }; alone: number }> {
+  const ready: { ms: number; rss: number }[] = [];
+  const alone: number[] = [];
+  for (let index = 0; index < RESTARTS; index++) {
+    ready.push(await timeToReady(dataDir));
+    alone.push(await pgliteAlone(dataDir));
+  }
+  const median = <T>(values: T[], by: (value: T) => number) =>
+    [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)]!;
+  return { ready: median(ready, (run) => run.ms), alone: median(alone, (run) => run) };
+}
+
+/** The built server started on a new PostgreSQL database, to /ready, twice (created, then restarted). */
+async function onPostgres(
+  dataDir: string,
+): Promise<{ first: { ms: number; rss: number }; again: { ms: number; rss: number } }> {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  const name = `mp_bench_startup_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${name}`;
+    const env = { DATABASE_URL: url.toString() };
+    return { first: await timeToReady(dataDir, env), again: await timeToReady(dataDir, env) };
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
   }
 }
 
@@ -84,19 +126,36 @@ export async function startupBench(): Promise<BenchResult> {
   try {
     await run(process.execPath, ['scripts/build.mjs']);
     const first = await timeToReady(dataDir);
-    const empty = await timeToReady(dataDir);
-    const alone = await pgliteAlone(dataDir);
+    const empty = await restarts(dataDir);
     await seedPostings(dataDir, POSTINGS);
-    const full = await timeToReady(dataDir);
-    const aloneFull = await pgliteAlone(dataDir);
+    const full = await restarts(dataDir);
+    const postgres = await onPostgres(path.join(dataDir, 'postgres'));
+    const mb = (value: number) => `${value.toFixed(0)} MB`;
     return {
-      title: 'Start-up to /ready on the embedded database (PGlite), the built server',
-      header: ['database', 'time to /ready', 'vs PGlite alone opening it'],
+      title: 'Start-up to /ready, the built server: on the embedded database (PGlite), and on PostgreSQL',
+      header: ['database', 'time to /ready', 'vs PGlite alone opening it', 'server RSS at /ready'],
       rows: [
-        ['first start (created, migrated, demo organisation)', ms(first), ratio(first / alone)],
-        ['restart, empty', ms(empty), ratio(empty / alone)],
-        [`restart, ${POSTINGS.toLocaleString('en')} postings`, ms(full), ratio(full / aloneFull)],
-        ['PGlite alone: a process that opens the data directory, one query, exits', ms(alone), ratio(1)],
+        [
+          'first start (created, migrated, demo organisation)',
+          ms(first.ms),
+          ratio(first.ms / empty.alone),
+          mb(first.rss),
+        ],
+        [
+          `restart, empty (median of ${RESTARTS})`,
+          ms(empty.ready.ms),
+          ratio(empty.ready.ms / empty.alone),
+          mb(empty.ready.rss),
+        ],
+        [
+          `restart, ${POSTINGS.toLocaleString('en')} postings (median of ${RESTARTS})`,
+          ms(full.ready.ms),
+          ratio(full.ready.ms / full.alone),
+          mb(full.ready.rss),
+        ],
+        ['PGlite alone: a process that opens the data directory, one query, exits', ms(empty.alone), ratio(1), '—'],
+        ['PostgreSQL, first start (migrated)', ms(postgres.first.ms), '—', mb(postgres.first.rss)],
+        ['PostgreSQL, restart', ms(postgres.again.ms), '—', mb(postgres.again.rss)],
       ],
     };
   } finally {
