@@ -160,20 +160,15 @@ export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow)
               : {}),
           });
         }
-        const done = await tx.webhookInbox.updateMany({
-          where: { id: row.id, status: 'PROCESSING', leaseToken: claimed.lease_token },
-          data: {
-            status: 'DONE',
-            leaseToken: null,
-            leaseUntil: null,
-            lastError: null,
-            processedAt: new Date(),
-            events: stored as unknown as Prisma.InputJsonValue,
-            candidateIds: [...candidateIds],
-          },
-        });
+        // Raw SQL: Prisma writes a Json value into the query's shape, so its query plan cache never matched this
+        // update and compiled it again for every delivery (a tenth of the worker's time).
+        const done = await tx.$executeRaw`
+          UPDATE webhook_inbox
+          SET status = 'DONE', lease_token = NULL, lease_until = NULL, last_error = NULL, processed_at = ${new Date()},
+              events = ${JSON.stringify(stored)}::jsonb, candidate_ids = ${[...candidateIds]}::uuid[]
+          WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${claimed.lease_token}::uuid`;
         // Our lease ran out and another worker has the row now: its outcome counts, not ours (all of this is undone).
-        if (done.count === 0) throw new LeaseLost();
+        if (done === 0) throw new LeaseLost();
       },
       { timeout: 20_000 },
     ),
