@@ -107,15 +107,11 @@ export async function announce<Topic extends PublicTopic>(
     ).map((endpoint) => endpoint.id);
   if (ids.length === 0) return;
   const { orderingKey, data } = await describe(tx, topic, event);
-  const payload = { type, timestamp: new Date().toISOString(), data } as Prisma.InputJsonObject;
-  await tx.eventDelivery.createMany({
-    data: ids.map((endpointId) => ({
-      endpointId,
-      organizationId,
-      eventType: type,
-      orderingKey,
-      payload,
-    })),
-  });
+  const payload = { type, timestamp: new Date().toISOString(), data };
+  // Raw SQL: Prisma compiles every createMany anew (its query plan cache leaves them out).
+  await tx.$executeRaw`
+    INSERT INTO event_delivery (id, endpoint_id, organization_id, event_type, ordering_key, payload)
+    SELECT gen_random_uuid(), endpoint, ${organizationId}::uuid, ${type}, ${orderingKey}, ${JSON.stringify(payload)}::jsonb
+    FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS e(endpoint, position) ORDER BY position`;
   emit('eventDelivery.queued', {});
 }
