@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 
 const ROUTE = /^\/feeds\/([a-z][a-z0-9-]{0,63})\/([^/]+)\.xml$/;
 
-/** Bytes gathered before a write: one write per publication cost a system call each (a fifth of the feed's time). */
+/** Characters gathered before a write (about 64 KB): a write per publication cost a system call each. */
 const WRITE_SIZE = 64 * 1024;
 
 /** The plugin's chunks joined into writes of about WRITE_SIZE characters. */
