@@ -1,15 +1,11 @@
 // The pull feed with 10,000 and 100,000 publications against PostgreSQL: time, bytes and the server's peak memory
 // growth while it streams the feed, against a baseline that builds the same document as one string. Figures are
 // ratios and sizes measured in the same run; nothing here asserts a time.
-import { readFileSync } from 'node:fs';
 import { runScript } from '../test/support/process.ts';
-import { ms, startBenchServer } from './support.ts';
+import { ms, rssOf, startBenchServer } from './support.ts';
 import type { BenchResult } from './index.ts';
 
 const SIZES = (process.env.FEED_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
-
-/** Resident memory of a process, from /proc (bytes). */
-const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 export async function feedBench(): Promise<BenchResult> {
   const server = await startBenchServer('feed');

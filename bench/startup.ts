@@ -2,18 +2,14 @@
 // to /ready answering 200, on the first start (the database is created), on a restart with an empty database and on
 // a restart with 100,000 postings (medians of alternating runs), each against a process that only opens PGlite on the
 // same data directory; and on PostgreSQL. The server's resident memory at /ready is reported for each.
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/db/database.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { spawnProcess } from '../test/support/process.ts';
-import { TEST_DATABASE_URL } from '../test/support/services.ts';
-import { freePort, ms, ratio } from './support.ts';
+import { freePort, freshDatabase, ms, ratio, rssOf } from './support.ts';
 import type { BenchResult } from './index.ts';
 
 const POSTINGS = Number(process.env.STARTUP_BENCH_POSTINGS ?? 100_000);
@@ -34,9 +30,6 @@ async function pgliteAlone(dataDir: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** Resident memory of a process, from /proc (MB). */
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-
 /** Starts the built server on `dataDir` (and `env`), waits for /ready, stops it; the time to ready and its RSS then. */
 async function timeToReady(dataDir: string, env: Record<string, string> = {}): Promise<{ ms: number; rss: number }> {
   const port = await freePort();
@@ -54,7 +47,7 @@ async function timeToReady(dataDir: string, env: Record<string, string> = {}): P
         (response) => response.ok,
         () => false,
       );
-      if (ready) return { ms: performance.now() - started, rss: rssMb(server.child.pid!) };
+      if (ready) return { ms: performance.now() - started, rss: rssOf(server.child.pid!) / 1024 / 1024 };
       if (server.child.exitCode !== null) throw new Error(`The server stopped:\n${server.output()}`);
       if (performance.now() - started > 120_000) throw new Error('The server was not ready within 2 minutes');
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -82,18 +75,12 @@ async function restarts(dataDir: string): Promise<{ ready: { ms: number; rss: nu
 async function onPostgres(
   dataDir: string,
 ): Promise<{ first: { ms: number; rss: number }; again: { ms: number; rss: number } }> {
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  const name = `mp_bench_startup_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
+  const database = await freshDatabase('startup');
   try {
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = `/${name}`;
-    const env = { DATABASE_URL: url.toString() };
+    const env = { DATABASE_URL: database.url.toString() };
     return { first: await timeToReady(dataDir, env), again: await timeToReady(dataDir, env) };
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

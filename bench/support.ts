@@ -1,6 +1,7 @@
 // What every benchmark needs: a fresh PostgreSQL database, the real server in a child process with a token, and
 // a table printer. Benchmarks report ratios against a baseline measured in the same run, or counts.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,14 +31,30 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** A fresh PostgreSQL database and the server on it (worker off unless `env` says otherwise), with an admin token. */
-export async function startBenchServer(label: string, env: Record<string, string> = {}): Promise<BenchServer> {
+/** Resident memory of a process, from /proc (bytes). */
+export const rssOf = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+/** A new, empty PostgreSQL database on the machine's server: its URL, and how to drop it. */
+export async function freshDatabase(label: string): Promise<{ url: URL; drop(): Promise<void> }> {
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   const name = `mp_bench_${label.replaceAll('-', '_')}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
+  return {
+    url,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A fresh PostgreSQL database and the server on it (worker off unless `env` says otherwise), with an admin token. */
+export async function startBenchServer(label: string, env: Record<string, string> = {}): Promise<BenchServer> {
+  const { url, drop } = await freshDatabase(label);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mp-bench-'));
   const port = await freePort();
   const fullEnv = {
@@ -55,8 +72,7 @@ export async function startBenchServer(label: string, env: Record<string, string
     server?.child.kill('SIGTERM');
     await server?.exited;
     await db.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await drop();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
