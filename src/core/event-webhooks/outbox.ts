@@ -74,8 +74,8 @@ async function describe<Topic extends PublicTopic>(
 }
 
 /**
- * The SQL condition on `event_endpoint AS e` that `announce` applies: the organisation's enabled endpoints that want
- * one of these events. For callers that read the endpoints in a statement of their own and pass them to `announce`.
+ * The SQL condition on `event_endpoint AS e` for the organisation's enabled endpoints that want one of these events:
+ * `announce` reads them with it, and callers that read them in a statement of their own pass them to `announce`.
  */
 export function endpointsWanting(organizationId: string, topics: readonly PublicTopic[]): Prisma.Sql {
   const types = topics.map((topic) => EVENT_TYPES[topic]);
@@ -100,10 +100,8 @@ export async function announce<Topic extends PublicTopic>(
   const ids =
     endpoints ??
     (
-      await tx.eventEndpoint.findMany({
-        where: { organizationId, enabled: true, eventTypes: { has: type } },
-        select: { id: true },
-      })
+      await tx.$queryRaw<{ id: string }[]>`
+        SELECT e.id::text AS id FROM event_endpoint AS e WHERE ${endpointsWanting(organizationId, [topic])}`
     ).map((endpoint) => endpoint.id);
   if (ids.length === 0) return;
   const { orderingKey, data } = await describe(tx, topic, event);
