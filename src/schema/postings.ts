@@ -164,7 +164,7 @@ export const PostingRef = builder.prismaNode('Posting', {
     contract: t.relation('contract'),
     events: t.relation('events', {
       description: 'The posting log, oldest first.',
-      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      query: { orderBy: [{ createdAt: 'asc' }, { sequence: 'asc' }] },
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
