@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
+import { sendWebhook } from '@multiposting/plugin-sdk/simulator';
+import { fjordDelivery, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { connectFjord, fjordEnv } from './support/fjord.ts';
 import { graphqlAs } from './support/graphql.ts';
 import { eventually, startTestServer, stopAll, subscribe, type TestServer } from './support/server.ts';
@@ -169,5 +170,66 @@ describe('screening questions', () => {
       where: { eventType: 'candidate.received' },
     });
     expect((delivery.payload as { data: Record<string, unknown> }).data).toMatchObject({ answers, knockedOut: true });
+  });
+
+  test("a board's answers are judged on arrival; an application waiting for a job is judged against the job it is assigned to", async () => {
+    const job = await jobWithQuestions('Forklift driver (weekends)');
+    const contractId = await connectFjord(server, token);
+    const { contract } = await gql('query ($id: ID!) { contract(id: $id) { webhookUrl } }', { id: contractId });
+    const { publishPosting } = await gql(
+      'mutation ($input: PublishPostingInput!) { publishPosting(input: $input) { ... on Posting { id } } }',
+      { input: { jobId: job.id, contractId, boardFields: { sector: 'ENERGY' } } },
+    );
+    const externalId = async () =>
+      (await gql('query ($id: ID!) { posting(id: $id) { externalId } }', { id: publishPosting.id })).posting.externalId;
+    await eventually(async () => (await externalId()) !== null);
+    const applications = async () =>
+      (
+        await gql(
+          'query ($id: ID!) { job(id: $id) { applications(first: 5) { edges { node { knockedOut candidate { name } } } } } }',
+          { id: job.id },
+        )
+      ).job.applications.edges.map(({ node }: { node: { knockedOut: boolean; candidate: { name: string } } }) => [
+        node.candidate.name,
+        node.knockedOut,
+      ]);
+
+    // Through the posting: the job is known when the application arrives.
+    const onBoard = fjord.apply(await externalId(), {
+      name: 'Ingrid Dahl',
+      email: 'ingrid@example.no',
+      answers: { motivation: 'Weekends suit me.', licence: false },
+    });
+    expect((await sendWebhook(contract.webhookUrl, onBoard)).status).toBe(202);
+    await eventually(async () => (await applications()).length === 1);
+    expect(await applications()).toEqual([['Ingrid Dahl', true]]);
+
+    // For a Fjord job that is not one of ours: pending, with no questions to judge the answers by, until assigned.
+    const elsewhere = fjordDelivery('123456', {
+      type: 'application.received',
+      applicationId: 'fj-answers-pending',
+      jobId: 'fj-not-ours',
+      applicant: { name: 'Per Lund', email: 'per@example.no' },
+      answers: [{ questionId: 'licence', question: 'Do you hold a forklift licence?', answer: false }],
+    });
+    expect((await sendWebhook(contract.webhookUrl, elsewhere)).status).toBe(202);
+    const pendingPer = async () =>
+      (
+        await gql('{ pendingCandidates(first: 20) { edges { node { knockedOut candidate { id name } } } } }')
+      ).pendingCandidates.edges.find(
+        ({ node }: { node: { candidate: { name: string } } }) => node.candidate.name === 'Per Lund',
+      )?.node;
+    await eventually(async () => (await pendingPer()) !== undefined);
+    const pending = await pendingPer();
+    expect(pending.knockedOut).toBe(false);
+    const { assignPendingCandidate } = await gql(
+      'mutation ($c: ID!, $j: ID!) { assignPendingCandidate(candidateId: $c, jobId: $j) { ... on Application { knockedOut } } }',
+      { c: pending.candidate.id, j: job.id },
+    );
+    expect(assignPendingCandidate).toEqual({ knockedOut: true });
+    expect((await applications()).sort()).toEqual([
+      ['Ingrid Dahl', true],
+      ['Per Lund', true],
+    ]);
   });
 });

@@ -50,6 +50,15 @@ const webhookSchema = z.discriminatedUnion('type', [
     jobId: z.string(),
     applicant: z.object({ name: z.string(), email: z.string().optional(), phone: z.string().optional() }),
     resume: z.object({ filename: z.string(), mimeType: z.string(), data: z.string() }).optional(),
+    answers: z
+      .array(
+        z.object({
+          questionId: z.string(),
+          question: z.string(),
+          answer: z.union([z.string(), z.array(z.string()), z.boolean()]),
+        }),
+      )
+      .optional(),
   }),
 ]);
 
@@ -76,6 +85,7 @@ function webhookEvent(body: z.infer<typeof webhookSchema>): WebhookEvent {
     ...(resume
       ? { document: { fileName: resume.filename, contentType: resume.mimeType, contentBase64: resume.data } }
       : {}),
+    ...(body.answers ? { answers: body.answers } : {}),
   };
 }
 

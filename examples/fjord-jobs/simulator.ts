@@ -41,6 +41,8 @@ export interface FjordApplicant {
   email?: string;
   phone?: string;
   resume?: { filename: string; mimeType: string; data: string };
+  /** Answers to the job's screening questions, by question id, as given on the apply form. */
+  answers?: Record<string, string | string[] | boolean>;
 }
 
 /** A webhook delivery as Fjord Jobs signs them, under the employer's API key; an old `timestamp` makes a replay. */
@@ -89,6 +91,25 @@ export const FJORD_WEBHOOK_SAMPLES = [
         externalPostingId: 'fj-1',
         candidate: { name: 'Kari Nordmann', email: 'kari@example.no' },
         document: { fileName: 'cv.pdf', contentBase64: RESUME },
+      },
+    ],
+  },
+  {
+    name: "an application with the answers to the job's screening questions",
+    body: JSON.stringify({
+      type: 'application.received',
+      applicationId: 'kit-3',
+      jobId: 'fj-1',
+      applicant: { name: 'Ola Nordmann' },
+      answers: [{ questionId: 'licence', question: 'Do you hold a forklift licence?', answer: false }],
+    }),
+    events: [
+      {
+        type: 'candidate.applied',
+        applicationId: 'kit-3',
+        externalPostingId: 'fj-1',
+        candidate: { name: 'Ola Nordmann' },
+        answers: [{ questionId: 'licence', question: 'Do you hold a forklift licence?', answer: false }],
       },
     ],
   },
@@ -206,13 +227,22 @@ export async function startFjordJobsSimulator() {
     apply(id: string, applicant: FjordApplicant, applicationId: string = randomUUID()): SignedDelivery {
       const job = state.jobs.get(id);
       if (!job) throw new Error(`No job ${id}`);
-      const { resume, ...person } = applicant;
+      const { resume, answers, ...person } = applicant;
       return fjordDelivery(job.employer, {
         type: 'application.received',
         applicationId,
         jobId: id,
         applicant: person,
         ...(resume ? { resume } : {}),
+        ...(answers
+          ? {
+              answers: job.questions.flatMap((question) =>
+                question.id in answers
+                  ? [{ questionId: question.id, question: question.text, answer: answers[question.id] }]
+                  : [],
+              ),
+            }
+          : {}),
       });
     },
     /** A job created directly on Fjord Jobs, outside the API. */

@@ -216,6 +216,7 @@ export async function assignPendingCandidate(
           orderBy: { createdAt: 'desc' },
           select: { id: true },
         });
+        const answers = Array.isArray(application.answers) ? (application.answers as unknown as StoredAnswer[]) : [];
         assigned = await tx.application.update({
           where: { id: application.id },
           data: {
@@ -225,10 +226,12 @@ export async function assignPendingCandidate(
             stage: job.stages[0] ?? null,
             pendingReason: null,
             suggestedJobIds: [],
+            // Pending, it had no job to answer to: its answers are judged against this job's questions now.
+            knockedOut: isKnockedOut(questionsOf(job.questions), answers),
           },
         });
         await announce(tx, emit, 'candidate.received', organizationId, {
-          answers: Array.isArray(assigned.answers) ? (assigned.answers as unknown as StoredAnswer[]) : [],
+          answers,
           knockedOut: assigned.knockedOut,
           applicationId: assigned.id,
           candidateId,
