@@ -101,7 +101,7 @@ const environmentSchema = z.object({
   WS_INIT_TIMEOUT_MS: positiveInt(60_000).default(5_000),
   DEMO_ORGANIZATION: booleanFlag.optional(),
   WORKER: booleanFlag.default(true),
-  WORKER_CONCURRENCY: positiveInt(200).default(8),
+  WORKER_CONCURRENCY: positiveInt(200).default(32),
   WORKER_POLL_MS: positiveInt(60_000).default(1000),
   DELIVERY_MAX_ATTEMPTS: positiveInt(100).default(8),
   DELIVERY_LEASE_MS: positiveInt(3_600_000).default(60_000),

@@ -26,6 +26,9 @@ import { INBOX_COLUMNS, processInboxRow, type ClaimedInboxRow } from '../webhook
 
 export type WorkerDeps = Omit<Services, 'publicUrl'>;
 
+/** Rows at once of the loops that only write to the database (the webhook inbox, scheduled closings). */
+const DATABASE_ONLY_CONCURRENCY = 8;
+
 export type WorkerOptions = Omit<Config['worker'], 'inProcess'>;
 
 /** What an outbox call's end writes on its row: done, due again later, or failed for good. */
@@ -90,8 +93,11 @@ export class Worker {
       releaseRows: () => Promise<unknown>,
       claim: (limit: number) => Promise<Row[]>,
       handle: (row: Row) => Promise<void>,
-      pollMs = options.pollMs,
-    ) => new ClaimLoop<Row>(name, releaseRows, claim, handle, { ...options, pollMs }, this.log);
+      { pollMs = options.pollMs, concurrency = options.concurrency } = {},
+    ) => new ClaimLoop<Row>(name, releaseRows, claim, handle, { ...options, pollMs, concurrency }, this.log);
+    // Loops that only write to the database gain nothing from more rows at once: they would contend for it and, in
+    // the API's process, take the CPU its answers need. The others wait on boards and endpoints most of the time.
+    const databaseOnly = { concurrency: Math.min(options.concurrency, DATABASE_ONLY_CONCURRENCY) };
     const outbox = loop(
       'board outbox calls',
       release('board_outbox'),
@@ -103,6 +109,7 @@ export class Worker {
       release('webhook_inbox'),
       (limit) => claimDueRows<ClaimedInboxRow>(prisma, 'webhook_inbox', limit, leaseMs, INBOX_COLUMNS),
       (row: ClaimedInboxRow) => this.receive(row),
+      databaseOnly,
     );
     const downloads = loop(
       'CV downloads',
@@ -138,13 +145,14 @@ export class Worker {
         return claimDueContracts(prisma, limit, leaseMs);
       },
       (row) => checkContract(deps, row.id, this.abort.signal),
-      Math.min(deps.boards.contractCheckMs, Math.max(options.pollMs, 1000)),
+      { pollMs: Math.min(deps.boards.contractCheckMs, Math.max(options.pollMs, 1000)) },
     );
     const closings = loop(
       'scheduled closings',
       nothingToRelease,
       (limit) => claimDueClosings(prisma, limit),
       (row) => closeScheduledPosting(deps, row.id, row.with_contract),
+      databaseOnly,
     );
     this.loops = [outbox, inbox, downloads, eventDeliveries, polls, contracts, closings];
     this.woken = [
