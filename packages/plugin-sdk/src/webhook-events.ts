@@ -11,13 +11,14 @@ const optionalText = (max: number) =>
     .transform((value) => value || undefined);
 const isoDate = z.iso.datetime({ offset: true });
 
+const emailAddress = z.email();
 /** An e-mail address the board sent, lower-cased; one that is not an address at all counts as none. */
 const email = z
   .string()
   .trim()
   .max(320)
   .optional()
-  .transform((value) => (value && z.email().safeParse(value).success ? value.toLowerCase() : undefined));
+  .transform((value) => (value && emailAddress.safeParse(value).success ? value.toLowerCase() : undefined));
 
 /** Only http(s) links are kept: a profile URL is shown to recruiters as a link. */
 const link = z
