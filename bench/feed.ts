@@ -35,13 +35,14 @@ export async function feedBench(): Promise<BenchResult> {
       const response = await fetch(feedUrl, { headers: { 'accept-encoding': 'identity' } });
       let bytes = 0;
       let vacancies = 0;
+      // A tag may be split between two chunks: each chunk is read after the end of the one before, too short to
+      // hold a whole tag (so none is counted twice).
+      let carried = '';
       for await (const chunk of response.body! as unknown as AsyncIterable<Uint8Array>) {
         bytes += chunk.length;
-        vacancies += (
-          Buffer.from(chunk)
-            .toString('latin1')
-            .match(/<publication>/g) ?? []
-        ).length;
+        const text = carried + Buffer.from(chunk).toString('latin1');
+        vacancies += (text.match(/<publication>/g) ?? []).length;
+        carried = text.slice(-('<publication>'.length - 1));
       }
       const streamedMs = performance.now() - started;
       peak = Math.max(peak, rssOf(pid));
