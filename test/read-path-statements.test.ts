@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { IGB_ACCOUNT } from '../src/plugins/ingoedebanen/simulator.ts';
+import { LE_FOREM_PARTNERS, startLeForemSimulator } from '../src/plugins/le-forem/simulator.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { createJobId, graphqlAs } from './support/graphql.ts';
 
 // The read path must cost the same number of SQL statements whatever the page size: no query per row anywhere in
 // the main queries. Contract A has 10 postings, contract B 100, each posting 5 applications.
 let server: TestServer;
+let leForem: Awaited<ReturnType<typeof startLeForemSimulator>>;
 let token: string;
 const contracts: Record<'small' | 'large', string> = { small: '', large: '' };
 
@@ -29,7 +31,10 @@ async function inChunks<T>(items: T[], size: number, run: (item: T) => Promise<u
 
 beforeAll(async () => {
   // Every request reads its token (no viewer cache), so each count is the whole request's.
-  server = await startTestServer({ env: { WORKER: 'false', AUTH_CACHE_TTL_MS: '0' } });
+  leForem = await startLeForemSimulator({ environment: 'ACCEPTANCE' });
+  server = await startTestServer({
+    env: { WORKER: 'false', AUTH_CACHE_TTL_MS: '0', BOARD_BASE_URLS: `le-forem:ACCEPTANCE=${leForem.url}` },
+  });
   token = await server.tokenFor('reader');
   for (const [size, alias] of [
     ['small', 'Small'],
@@ -96,7 +101,10 @@ beforeAll(async () => {
     })),
   });
 });
-afterAll(() => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  await leForem?.close();
+});
 
 const PAGES: Record<string, string> = {
   'contracts → postings → applications → candidate': `query ($id: ID!, $first: Int!) { contract(id: $id) { id alias status board { id name } credits { used remaining }
@@ -127,5 +135,31 @@ describe('SQL statements per request do not grow with the page size', () => {
     const large = await statementsDuring(() => gql(query, variables(100, 'large')));
     expect(large).toBe(small);
     expect(small).toBeLessThanOrEqual(15);
+  });
+});
+
+describe('contracts whose board opens production after a first approval (Le Forem)', () => {
+  test('their next actions cost one query for the whole page', async () => {
+    const page = '{ contracts(first: 20) { edges { node { nextAction { code } } } } }';
+    const connect = async (partnerCode: string) =>
+      (
+        await gql(`mutation ($input: ConnectLeForemInput!) { connectLeForem(input: $input) { __typename } }`, {
+          input: {
+            environment: 'ACCEPTANCE',
+            confidentialityAgreementSigned: true,
+            credentials: { partnerCode, apiKey: LE_FOREM_PARTNERS[partnerCode] },
+          },
+        })
+      ).connectLeForem.__typename;
+    const waiting = async () =>
+      (await gql(page)).contracts.edges.filter(
+        ({ node }: { node: { nextAction: { code: string } } }) => node.nextAction.code === 'PASS_ACCEPTANCE',
+      ).length;
+    expect(await connect('ACME01')).toBe('Contract');
+    expect(await waiting()).toBe(1);
+    const one = await statementsDuring(() => gql(page));
+    expect(await connect('GLOBEX2')).toBe('Contract');
+    expect(await waiting()).toBe(2);
+    expect(await statementsDuring(() => gql(page))).toBe(one);
   });
 });

@@ -210,19 +210,36 @@ type OutlookContract = Pick<
  * the organisation has no such approval yet (null otherwise).
  */
 export async function acceptancePending(db: Db, contract: OutlookContract): Promise<string | null> {
-  const opens = opensAfterApproval(contract.boardId, contract.environment);
-  if (!opens) return null;
-  const approved = await db.postingEvent.count({
-    where: {
-      toStatus: 'PUBLISHED',
-      posting: {
-        organizationId: contract.organizationId,
-        boardId: contract.boardId,
-        contract: { environment: contract.environment },
-      },
-    },
+  return (await acceptancesPending(db, [contract]))[0]!;
+}
+
+type AcceptanceContract = Pick<OutlookContract, 'organizationId' | 'boardId' | 'environment'>;
+
+/** acceptancePending for each contract, in order: one statement for all those whose board has such a gate. */
+export async function acceptancesPending(db: Db, contracts: readonly AcceptanceContract[]): Promise<(string | null)[]> {
+  const gated = contracts.filter((contract) => opensAfterApproval(contract.boardId, contract.environment));
+  const key = (contract: AcceptanceContract) =>
+    `${contract.organizationId}\n${contract.boardId}\n${contract.environment}`;
+  const approved = new Set<string>();
+  if (gated.length > 0) {
+    const column = (pick: (contract: AcceptanceContract) => string) => gated.map(pick);
+    const rows = await db.$queryRaw<AcceptanceContract[]>`
+      SELECT DISTINCT k.organization_id::text AS "organizationId", k.board_id AS "boardId", k.environment
+      FROM unnest(${column((c) => c.organizationId)}::uuid[], ${column((c) => c.boardId)}::text[],
+                  ${column((c) => c.environment)}::text[]) AS k(organization_id, board_id, environment)
+      WHERE EXISTS (
+        SELECT 1 FROM posting_event AS e
+        JOIN posting AS p ON p.id = e.posting_id
+        JOIN contract AS c ON c.id = p.contract_id
+        WHERE e.to_status = 'PUBLISHED' AND p.organization_id = k.organization_id AND p.board_id = k.board_id
+          AND c.environment = k.environment
+      )`;
+    for (const row of rows) approved.add(key(row));
+  }
+  return contracts.map((contract) => {
+    const opens = opensAfterApproval(contract.boardId, contract.environment);
+    return opens && !approved.has(key(contract)) ? opens : null;
   });
-  return approved === 0 ? opens : null;
 }
 
 /** A contract's reason (what the board said) and its next action. */

@@ -13,8 +13,9 @@ import { creditBalances, type CreditBalance } from '../core/credits.ts';
 import type { ContractStatusChanged } from '../core/topics.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { openFeedToken } from '../core/feeds/tokens.ts';
-import { acceptancePending, contractNextAction } from '../core/next-action.ts';
+import { acceptancesPending, contractNextAction } from '../core/next-action.ts';
 import { ContractStatus } from '../db/generated/prisma/enums.ts';
+import type { Contract } from '../db/generated/prisma/client.ts';
 import { BoardRef } from './boards.ts';
 import { builder } from './builder.ts';
 import { NextActionRef } from './next-action.ts';
@@ -134,6 +135,14 @@ const creditsOf = createContextCache(
     ),
 );
 
+/** The environment a contract's board opens after its first approval, while it is still to come (a page: one query). */
+const acceptanceOf = createContextCache(
+  (context: Context) =>
+    new DataLoader<Contract, string | null, string>((contracts) => acceptancesPending(context.prisma, contracts), {
+      cacheKeyFn: (contract) => contract.id,
+    }),
+);
+
 export const ContractRef = builder.prismaNode('Contract', {
   nullable: true,
   id: { field: 'id' },
@@ -178,7 +187,7 @@ export const ContractRef = builder.prismaNode('Contract', {
           statusReason: contract.statusReason,
           expiresAt: contract.expiresAt,
           creditsRemaining: (await creditsOf(context).load(contract)).remaining,
-          opensAfterApproval: await acceptancePending(context.prisma, contract),
+          opensAfterApproval: await acceptanceOf(context).load(contract),
         }),
     }),
     credits: t.field({
