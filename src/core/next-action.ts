@@ -217,7 +217,8 @@ type AcceptanceContract = Pick<OutlookContract, 'organizationId' | 'boardId' | '
 
 /** acceptancePending for each contract, in order: one statement for all those whose board has such a gate. */
 export async function acceptancesPending(db: Db, contracts: readonly AcceptanceContract[]): Promise<(string | null)[]> {
-  const gated = contracts.filter((contract) => opensAfterApproval(contract.boardId, contract.environment));
+  const opens = contracts.map((contract) => opensAfterApproval(contract.boardId, contract.environment));
+  const gated = contracts.filter((_contract, index) => opens[index]);
   const key = (contract: AcceptanceContract) =>
     `${contract.organizationId}\n${contract.boardId}\n${contract.environment}`;
   const approved = new Set<string>();
@@ -236,10 +237,7 @@ export async function acceptancesPending(db: Db, contracts: readonly AcceptanceC
       )`;
     for (const row of rows) approved.add(key(row));
   }
-  return contracts.map((contract) => {
-    const opens = opensAfterApproval(contract.boardId, contract.environment);
-    return opens && !approved.has(key(contract)) ? opens : null;
-  });
+  return contracts.map((contract, index) => (approved.has(key(contract)) ? null : (opens[index] ?? null)));
 }
 
 /** A contract's reason (what the board said) and its next action. */
