@@ -223,11 +223,10 @@ export async function acceptancesPending(db: Db, contracts: readonly AcceptanceC
     `${contract.organizationId}\n${contract.boardId}\n${contract.environment}`;
   const approved = new Set<string>();
   if (gated.length > 0) {
-    const column = (pick: (contract: AcceptanceContract) => string) => gated.map(pick);
     const rows = await db.$queryRaw<AcceptanceContract[]>`
       SELECT DISTINCT k.organization_id::text AS "organizationId", k.board_id AS "boardId", k.environment
-      FROM unnest(${column((c) => c.organizationId)}::uuid[], ${column((c) => c.boardId)}::text[],
-                  ${column((c) => c.environment)}::text[]) AS k(organization_id, board_id, environment)
+      FROM unnest(${gated.map((c) => c.organizationId)}::uuid[], ${gated.map((c) => c.boardId)}::text[],
+                  ${gated.map((c) => c.environment)}::text[]) AS k(organization_id, board_id, environment)
       WHERE EXISTS (
         SELECT 1 FROM posting_event AS e
         JOIN posting AS p ON p.id = e.posting_id
