@@ -2,6 +2,7 @@
 // to /ready answering 200, on the first start (the database is created), on a restart with an empty database and on
 // a restart with 100,000 postings (medians of alternating runs), each against a process that only opens PGlite on the
 // same data directory; and on PostgreSQL. The server's resident memory at /ready is reported for each.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,10 +18,21 @@ const RESTARTS = 3;
 
 const run = promisify(execFile);
 
-/** The milliseconds a Node.js process takes to open PGlite on `dataDir`, run one query and exit. */
-async function pgliteAlone(dataDir: string): Promise<number> {
+/** What `npm start` gives node (its flags and the built server), read from package.json: the bench starts the same. */
+const START_ARGUMENTS = (() => {
+  const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
+  const [, ...args] = start.replace(/^exec /, '').split(' ');
+  return args;
+})();
+
+/**
+ * The milliseconds a Node.js process takes to open PGlite on `dataDir`, run one query and exit: with node's defaults,
+ * or with the flags `npm start` gives node.
+ */
+async function pgliteAlone(dataDir: string, flags: string[] = []): Promise<number> {
   const started = performance.now();
   await run(process.execPath, [
+    ...flags,
     '--input-type=module',
     '-e',
     `import { PGlite } from '@electric-sql/pglite';
@@ -34,7 +46,7 @@ async function pgliteAlone(dataDir: string): Promise<number> {
 async function timeToReady(dataDir: string, env: Record<string, string> = {}): Promise<{ ms: number; rss: number }> {
   const port = await freePort();
   const started = performance.now();
-  const server = spawnProcess(process.execPath, ['--enable-source-maps', 'build/server.js'], {
+  const server = spawnProcess(process.execPath, START_ARGUMENTS, {
     DATA_DIR: dataDir,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -59,16 +71,25 @@ async function timeToReady(dataDir: string, env: Record<string, string> = {}): P
 }
 
 /** RESTARTS restarts alternating with as many runs of PGlite alone: the median of each (one run is too noisy). */
-async function restarts(dataDir: string): Promise<{ ready: { ms: number; rss: number }; alone: number }> {
+async function restarts(
+  dataDir: string,
+): Promise<{ ready: { ms: number; rss: number }; alone: number; aloneWithFlags: number }> {
   const ready: { ms: number; rss: number }[] = [];
   const alone: number[] = [];
+  const aloneWithFlags: number[] = [];
+  const flags = START_ARGUMENTS.filter((argument) => argument.startsWith('--'));
   for (let index = 0; index < RESTARTS; index++) {
     ready.push(await timeToReady(dataDir));
     alone.push(await pgliteAlone(dataDir));
+    aloneWithFlags.push(await pgliteAlone(dataDir, flags));
   }
   const median = <T>(values: T[], by: (value: T) => number) =>
     [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)]!;
-  return { ready: median(ready, (run) => run.ms), alone: median(alone, (run) => run) };
+  return {
+    ready: median(ready, (run) => run.ms),
+    alone: median(alone, (run) => run),
+    aloneWithFlags: median(aloneWithFlags, (run) => run),
+  };
 }
 
 /** The built server started on a new PostgreSQL database, to /ready, twice (created, then restarted). */
@@ -141,6 +162,12 @@ export async function startupBench(): Promise<BenchResult> {
           mb(full.ready.rss),
         ],
         ['PGlite alone: a process that opens the data directory, one query, exits', ms(empty.alone), ratio(1), '—'],
+        [
+          `PGlite alone, with npm start's node flags (${START_ARGUMENTS.filter((flag) => flag.startsWith('--')).join(' ')})`,
+          ms(empty.aloneWithFlags),
+          ratio(empty.aloneWithFlags / empty.alone),
+          '—',
+        ],
         ['PostgreSQL, first start (migrated)', ms(postgres.first.ms), '—', mb(postgres.first.rss)],
         ['PostgreSQL, restart', ms(postgres.again.ms), '—', mb(postgres.again.rss)],
       ],

@@ -8,6 +8,10 @@ import { createLogger } from './logger.ts';
 const config = configOrExit();
 const log = createLogger(config);
 
+// Keeps the event loop busy while the server starts: whenever Node finds its loop empty it first waits for all of V8's
+// background work, and PGlite's start leaves V8 optimising its WebAssembly for 80–150 ms, which the start would
+// otherwise spend waiting (a file read after PGlite.create took 60–120 ms instead of under 25).
+const starting = setInterval(() => undefined, 60_000);
 try {
   const app = await startApp(config, log);
   const database = config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL';
@@ -44,4 +48,6 @@ try {
   const expected = error instanceof DirectoryInUseError || error instanceof MigrationError;
   log.fatal(expected ? {} : { err: error }, `Could not start: ${(error as Error).message}`);
   process.exitCode = 1;
+} finally {
+  clearInterval(starting);
 }

@@ -123,7 +123,7 @@ describe('Dockerfile', () => {
     }
     // The image runs what `npm run build` bundles from src/server.ts and src/worker.ts, as `npm start` does.
     const command = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
-    expect(command).toEqual(['node', '--enable-source-maps', 'build/server.js']);
+    expect(command).toEqual(['node', '--enable-source-maps', '--v8-pool-size=0', 'build/server.js']);
     expect(packageJson.scripts.start).toBe(`exec ${command.join(' ')}`);
     expect(dockerfile).toMatch(/\nRUN npm ci && npm run build && npm prune --omit=dev/);
     const build = read('scripts/build.mjs');
