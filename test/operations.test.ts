@@ -19,6 +19,30 @@ describe('operational endpoints and safety limits', () => {
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
   });
 
+  test('/ready answers 503 while a migration the server has is missing from the database, 200 once it is back', async () => {
+    const sql = server.app.db.sql;
+    const [latest] = await sql.withSession((session) =>
+      session.query<{ name: string; checksum: string; applied_at: Date }>(
+        'SELECT name, checksum, applied_at FROM _migrations ORDER BY name DESC LIMIT 1',
+      ),
+    );
+    await sql.withSession((session) => session.query('DELETE FROM _migrations WHERE name = $1', [latest!.name]));
+    try {
+      const missing = await fetch(`${server.url}/ready`);
+      expect(missing.status).toBe(503);
+      expect(missing.headers.get('cache-control')).toBe('no-store');
+    } finally {
+      await sql.withSession((session) =>
+        session.query('INSERT INTO _migrations (name, checksum, applied_at) VALUES ($1, $2, $3)', [
+          latest!.name,
+          latest!.checksum,
+          latest!.applied_at,
+        ]),
+      );
+    }
+    expect((await fetch(`${server.url}/ready?probe=1`)).status).toBe(200);
+  });
+
   test('/metrics counts requests by operation type, never by the names callers choose, and open WebSocket connections', async () => {
     await server.graphql('query ViewerForMetrics { viewer { role } }', { token });
     const series = (body: string) => body.split('\n').filter((line) => line.startsWith('graphql_')).length;

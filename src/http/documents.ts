@@ -10,8 +10,8 @@ const ROUTE = /^\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  */
 export function documentRoute(deps: Pick<Services, 'prisma' | 'documents' | 'log'>) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
-    const url = new URL(request.url ?? '/', 'http://server');
-    if (!url.pathname.startsWith('/documents/')) return false;
+    if (!request.url?.startsWith('/documents/')) return false;
+    const url = new URL(request.url, 'http://server');
     const json = (status: number, error: string, message: string) =>
       response
         .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })

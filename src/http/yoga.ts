@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Viewer } from '../core/auth/viewer.ts';
 import type { Services } from '../core/services.ts';
 import type { ProcessServices } from '../services.ts';
@@ -27,7 +27,6 @@ export type Yoga = YogaServerInstance<{ req?: IncomingMessage }, Context>;
 
 export function createGraphQLServer(options: {
   services: ProcessServices;
-  isReady: () => Promise<boolean>;
   viewers: ViewerCache;
   rateLimits: RateLimits;
 }): Yoga {
@@ -87,7 +86,6 @@ export function createGraphQLServer(options: {
       useRefuseNulCharacters(),
       useRateLimits(options.rateLimits),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
-      useReadinessCheck({ endpoint: '/ready', check: options.isReady }),
       useMetricsAccess(config.metricsToken),
       usePrometheus({
         endpoint: '/metrics',
