@@ -24,6 +24,7 @@ const START_ARGUMENTS = (() => {
   const [, ...args] = start.replace(/^exec /, '').split(' ');
   return args;
 })();
+const START_FLAGS = START_ARGUMENTS.filter((argument) => argument.startsWith('--'));
 
 /**
  * The milliseconds a Node.js process takes to open PGlite on `dataDir`, run one query and exit: with node's defaults,
@@ -77,11 +78,10 @@ async function restarts(
   const ready: { ms: number; rss: number }[] = [];
   const alone: number[] = [];
   const aloneWithFlags: number[] = [];
-  const flags = START_ARGUMENTS.filter((argument) => argument.startsWith('--'));
   for (let index = 0; index < RESTARTS; index++) {
     ready.push(await timeToReady(dataDir));
     alone.push(await pgliteAlone(dataDir));
-    aloneWithFlags.push(await pgliteAlone(dataDir, flags));
+    aloneWithFlags.push(await pgliteAlone(dataDir, START_FLAGS));
   }
   const median = <T>(values: T[], by: (value: T) => number) =>
     [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)]!;
@@ -163,7 +163,7 @@ export async function startupBench(): Promise<BenchResult> {
         ],
         ['PGlite alone: a process that opens the data directory, one query, exits', ms(empty.alone), ratio(1), '—'],
         [
-          `PGlite alone, with npm start's node flags (${START_ARGUMENTS.filter((flag) => flag.startsWith('--')).join(' ')})`,
+          `PGlite alone, with npm start's node flags (${START_FLAGS.join(' ')})`,
           ms(empty.aloneWithFlags),
           ratio(empty.aloneWithFlags / empty.alone),
           '—',
