@@ -18,7 +18,7 @@ import type { BenchResult } from './index.ts';
 
 const DELIVERIES = Number(process.env.WEBHOOK_BENCH_DELIVERIES ?? 2000);
 const CONCURRENCY = 20;
-/** Deliveries each receiver takes first, unmeasured: the bare one measured cold answered half as fast as warm. */
+/** Deliveries each receiver takes first, unmeasured: the bare one, measured first, was otherwise measured cold. */
 const WARMUP = 200;
 
 /** Sends the deliveries `CONCURRENCY` at a time; each answer's status and latency. */
