@@ -164,7 +164,7 @@ export class BoardRegistry {
 
   /**
    * Calls into a plugin: the one way the core does. The call gets the contract's context (credentials, HTTP to the
-   * board in its environment, a redacting logger), is cut off after the call deadline, is counted in
+   * board in its environment, a redacting logger), is cut off after the call deadline (or `deadlineMs`), is counted in
    * `board_calls_total` and timed, and what it throws becomes the API's BoardUnavailableError: a BoardError keeps its
    * code, retryability, wait and refused fields with credential values removed; anything else is a plugin failure,
    * logged with its stack. A WebhookError or ExtensionInputError (the plugin refusing its input) passes through.
@@ -172,13 +172,22 @@ export class BoardRegistry {
   call<T>(
     plugin: BoardPlugin,
     operation: BoardOperation,
-    target: { environment: string; credentials: Credentials; signal?: AbortSignal | undefined },
+    target: { environment: string; credentials: Credentials; signal?: AbortSignal | undefined; deadlineMs?: number },
     run: (context: PluginContext & { baseUrl: string }) => Promise<T> | T,
   ): Promise<T> {
-    return this.guard(plugin, operation, target.credentials, async (signal) =>
-      run(
-        this.context(plugin, { ...target, signal: target.signal ? AbortSignal.any([target.signal, signal]) : signal }),
-      ),
+    return this.guard(
+      plugin,
+      operation,
+      target.credentials,
+      async (signal) =>
+        run(
+          this.context(plugin, {
+            environment: target.environment,
+            credentials: target.credentials,
+            signal: target.signal ? AbortSignal.any([target.signal, signal]) : signal,
+          }),
+        ),
+      target.deadlineMs,
     );
   }
 
@@ -193,7 +202,7 @@ export class BoardRegistry {
       credentials: target.credentials,
       baseUrl: this.baseUrl(plugin, target.environment),
       timeoutMs: this.options.timeoutMs,
-      log: this.options.log.child({ board: plugin.id }),
+      log: this.logOf(plugin),
       ...(target.signal ? { signal: target.signal } : {}),
     });
   }
@@ -204,9 +213,10 @@ export class BoardRegistry {
     operation: BoardOperation,
     credentials: Credentials,
     run: (signal: AbortSignal) => Promise<T> | T,
+    deadlineMs = this.callDeadlineMs,
   ): Promise<T> {
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.callDeadlineMs);
+    const timer = setTimeout(() => deadline.abort(), deadlineMs);
     const stopTimer = this.metrics?.duration.startTimer({ board: plugin.id, operation });
     let outcome = 'ok';
     try {
@@ -220,6 +230,17 @@ export class BoardRegistry {
       stopTimer?.();
       this.metrics?.calls.inc({ board: plugin.id, operation, outcome });
     }
+  }
+
+  private readonly logs = new Map<string, Logger>();
+
+  /** The logger of a plugin's calls (one per plugin: a child logger costs more to make than a call's work). */
+  private logOf(plugin: BoardPlugin): Logger {
+    const known = this.logs.get(plugin.id);
+    if (known) return known;
+    const log = this.options.log.child({ board: plugin.id });
+    this.logs.set(plugin.id, log);
+    return log;
   }
 
   /** A plugin's call may make a few requests to its board (a token, then the call): it gets a few timeouts. */

@@ -47,7 +47,8 @@ export async function receiveWebhook(
   const { credentials } = contract;
   let result: unknown;
   try {
-    const target = { environment: contract.environment, credentials, signal: AbortSignal.timeout(5000) };
+    // The board waits for the answer: the plugin gets 5 s, not a board call's deadline.
+    const target = { environment: contract.environment, credentials, deadlineMs: 5000 };
     const request = { headers: input.headers, body: input.body };
     result = await deps.boards.call(plugin, 'handleWebhook', target, (context) =>
       plugin.handleWebhook!({ ...context, request }),
