@@ -478,6 +478,48 @@ describe('deliveries whose content cannot be stored', () => {
   });
 });
 
+describe('an inbox row that cannot be applied', () => {
+  test('does not hold back the deliveries claimed with it: they are applied, it waits for its retry with the reason', async () => {
+    const contract = await topcvContract();
+    const contractId = contract.webhookUrl.split('/').pop()!;
+    const { organizationId } = await server.app.db.prisma.contract.findUniqueOrThrow({ where: { id: contractId } });
+    const emails = [1, 2, 3, 4].map((index) => `batch-${index}-${randomUUID().slice(0, 8)}@example.vn`);
+    const applied = (email: string, index: number) => ({
+      type: 'candidate.applied',
+      applicationId: `batch-${email}`,
+      jobTitle: `Batch job ${index}`,
+      candidate: { name: `Batch ${index}`, email },
+    });
+    // One statement, so one claim takes them together: a row an older version wrote in a shape this one cannot read
+    // among four it can.
+    const rows = [
+      ...emails.map((email, index) => [applied(email, index)]),
+      [{ type: 'candidate.applied', candidate: { name: 'No application id' } }],
+    ].map((events, index) => ({
+      organizationId,
+      contractId,
+      boardId: 'topcv',
+      deliveryId: `batch-${index}-${randomUUID()}`,
+      events,
+    }));
+    await server.app.db.prisma.webhookInbox.createMany({ data: rows });
+    await eventually(async () => {
+      const pool = await pendingPool();
+      return emails.every((email) => pool.some((entry: any) => entry.candidate.email === email));
+    });
+    const unreadable = () =>
+      server.app.db.prisma.webhookInbox.findFirstOrThrow({ where: { deliveryId: rows[4]!.deliveryId } });
+    await eventually(async () => (await unreadable()).lastError !== null);
+    const row = await unreadable();
+    expect(row.status).not.toBe('DONE');
+    expect(row.lastError).toMatch(/applicationId/);
+    const done = await server.app.db.prisma.webhookInbox.count({
+      where: { deliveryId: { in: rows.slice(0, 4).map((entry) => entry.deliveryId) }, status: 'DONE' },
+    });
+    expect(done).toBe(4);
+  });
+});
+
 describe('erasure', () => {
   test('deleteCandidate leaves no personal field in any table, and no document bytes', async () => {
     const contract = await topcvContract();

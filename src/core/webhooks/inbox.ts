@@ -82,99 +82,136 @@ async function applyPostingEvent(
   }
 }
 
-/** The row's lease passed to another worker while this one applied it. */
-class LeaseLost extends Error {}
+/** A row's lease passed to another worker while this one applied it. */
+export class LeaseLost extends Error {}
+
+/** A claimed row as applying it reads it: its events checked, and its CVs written to the storage first. */
+interface PreparedRow {
+  claimed: ClaimedInboxRow;
+  events: InboxEvent[];
+  documents: DocumentOutcome[];
+}
+
+async function prepareRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<PreparedRow> {
+  const events = z.array(inboxEventSchema).parse(claimed.events);
+  const documents = await Promise.all(
+    events.map((event, index) =>
+      event.type === 'candidate.applied'
+        ? storeDocument(deps, claimed.organization_id, claimed.id, index, event)
+        : undefined,
+    ),
+  );
+  return { claimed, events, documents };
+}
 
 /**
- * Applies one claimed inbox row: stores its documents, then in one transaction applies every event and marks the
- * row DONE, which commits only while this worker still holds its lease. What is kept of the events afterwards names the
- * candidates and stored documents instead of carrying the bytes.
+ * Applies one row's events inside the transaction: what is kept of them afterwards (the candidates and stored
+ * documents named instead of the bytes), the candidates they touched, and the stored CVs left unused.
  */
-export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<void> {
-  const { prisma, topics: bus, log } = deps;
-  const row = {
-    id: claimed.id,
+async function applyRow(
+  deps: InboxDeps,
+  tx: Prisma.TransactionClient,
+  emit: Emit,
+  { claimed, events, documents }: PreparedRow,
+): Promise<{ stored: StoredInboxEvent[]; candidateIds: string[]; unused: string[] }> {
+  const source = {
     organizationId: claimed.organization_id,
     contractId: claimed.contract_id,
     boardId: claimed.board_id,
-    events: claimed.events,
     receivedAt: new Date(claimed.received_at),
   };
-  const events = z.array(inboxEventSchema).parse(row.events);
-  const documents = await Promise.all(
-    events.map((event, index) =>
-      event.type === 'candidate.applied' ? storeDocument(deps, row.organizationId, row.id, index, event) : undefined,
-    ),
-  );
+  const stored: StoredInboxEvent[] = [];
+  const candidateIds = new Set<string>();
+  const unused: string[] = [];
+  for (const [index, event] of events.entries()) {
+    if (event.type !== 'candidate.applied') {
+      await applyPostingEvent(tx, emit, source.contractId, event, deps.log);
+      stored.push(event);
+      continue;
+    }
+    const outcome = documents[index];
+    const document = outcome && 'stored' in outcome ? outcome.stored : undefined;
+    const { candidateId, documentAttached, createdApplicationId } = await applyCandidateApplied(
+      tx,
+      emit,
+      source,
+      event,
+      document,
+    );
+    if (document && !documentAttached) unused.push(document.storageKey);
+    // A CV behind a link is fetched by a worker afterwards, once per application (a board's retry adds none).
+    if (event.documentDownload && createdApplicationId)
+      await queueDownload(tx, deps.keyring, {
+        organizationId: source.organizationId,
+        applicationId: createdApplicationId,
+        url: event.documentDownload.url,
+        fileName: event.documentDownload.fileName,
+      });
+    if (outcome && 'rejected' in outcome)
+      deps.log.warn(
+        { inbox: claimed.id, reason: outcome.rejected },
+        'A CV was refused; the candidate is kept without it',
+      );
+    candidateIds.add(candidateId);
+    const { document: _bytes, documentDownload: _link, ...rest } = event;
+    stored.push({
+      ...rest,
+      candidateId,
+      ...(event.documentDownload ? { documentDownload: { queued: Boolean(createdApplicationId) } } : {}),
+      ...(event.document
+        ? {
+            document:
+              outcome && 'rejected' in outcome
+                ? { fileName: event.document.fileName, rejected: outcome.rejected }
+                : { fileName: event.document.fileName },
+          }
+        : {}),
+    });
+  }
+  return { stored, candidateIds: [...candidateIds], unused };
+}
+
+/**
+ * Applies claimed inbox rows in one transaction: stores their documents, then applies every event, row after row,
+ * and marks the rows DONE in one statement, which commits only while this worker still holds every lease (else
+ * LeaseLost, and nothing is applied). A transaction per row cost two more round trips per delivery than its
+ * statements. What is kept of the events afterwards names the candidates and stored documents instead of carrying
+ * the bytes. Throws if any row cannot be applied: the caller then applies each alone (processInboxRow).
+ */
+export async function processInboxRows(deps: InboxDeps, claimed: readonly ClaimedInboxRow[]): Promise<void> {
+  const { prisma, topics: bus } = deps;
+  const prepared = await Promise.all(claimed.map((row) => prepareRow(deps, row)));
   const unused: string[] = [];
   await publishAfter(bus, (emit) =>
     prisma.$transaction(
       async (tx) => {
-        const source = {
-          organizationId: row.organizationId,
-          contractId: row.contractId,
-          boardId: row.boardId,
-          receivedAt: row.receivedAt,
-        };
-        const stored: StoredInboxEvent[] = [];
-        const candidateIds = new Set<string>();
-        for (const [index, event] of events.entries()) {
-          if (event.type !== 'candidate.applied') {
-            await applyPostingEvent(tx, emit, row.contractId, event, log);
-            stored.push(event);
-            continue;
-          }
-          const outcome = documents[index];
-          const document = outcome && 'stored' in outcome ? outcome.stored : undefined;
-          const { candidateId, documentAttached, createdApplicationId } = await applyCandidateApplied(
-            tx,
-            emit,
-            source,
-            event,
-            document,
-          );
-          if (document && !documentAttached) unused.push(document.storageKey);
-          // A CV behind a link is fetched by a worker afterwards, once per application (a board's retry adds none).
-          if (event.documentDownload && createdApplicationId)
-            await queueDownload(tx, deps.keyring, {
-              organizationId: row.organizationId,
-              applicationId: createdApplicationId,
-              url: event.documentDownload.url,
-              fileName: event.documentDownload.fileName,
-            });
-          if (outcome && 'rejected' in outcome)
-            log.warn({ inbox: row.id, reason: outcome.rejected }, 'A CV was refused; the candidate is kept without it');
-          candidateIds.add(candidateId);
-          const { document: _bytes, documentDownload: _link, ...rest } = event;
-          stored.push({
-            ...rest,
-            candidateId,
-            ...(event.documentDownload ? { documentDownload: { queued: Boolean(createdApplicationId) } } : {}),
-            ...(event.document
-              ? {
-                  document:
-                    outcome && 'rejected' in outcome
-                      ? { fileName: event.document.fileName, rejected: outcome.rejected }
-                      : { fileName: event.document.fileName },
-                }
-              : {}),
-          });
-        }
+        const applied = [];
+        for (const row of prepared) applied.push(await applyRow(deps, tx, emit, row));
         // Raw SQL: Prisma writes a Json value into the query's shape, so its query plan cache never matched this
         // update and compiled it again for every delivery (a tenth of the worker's time).
         const done = await tx.$executeRaw`
-          UPDATE webhook_inbox
+          UPDATE webhook_inbox AS w
           SET status = 'DONE', lease_token = NULL, lease_until = NULL, last_error = NULL, processed_at = ${new Date()},
-              events = ${JSON.stringify(stored)}::jsonb, candidate_ids = ${[...candidateIds]}::uuid[]
-          WHERE id = ${row.id}::uuid AND status = 'PROCESSING' AND lease_token = ${claimed.lease_token}::uuid`;
-        // Our lease ran out and another worker has the row now: its outcome counts, not ours (all of this is undone).
-        if (done === 0) throw new LeaseLost();
+              events = r.events,
+              candidate_ids = ARRAY(SELECT jsonb_array_elements_text(r.candidate_ids)::uuid)
+          FROM unnest(${claimed.map((row) => row.id)}::uuid[], ${claimed.map((row) => row.lease_token)}::uuid[],
+                      ${applied.map((row) => JSON.stringify(row.stored))}::jsonb[],
+                      ${applied.map((row) => JSON.stringify(row.candidateIds))}::jsonb[])
+            AS r(id, lease_token, events, candidate_ids)
+          WHERE w.id = r.id AND w.status = 'PROCESSING' AND w.lease_token = r.lease_token`;
+        // A lease ran out and another worker has that row now: its outcome counts, not ours (all of this is undone).
+        if (done !== claimed.length) throw new LeaseLost();
+        for (const row of applied) unused.push(...row.unused);
       },
       { timeout: 20_000 },
     ),
-  ).catch((error: unknown) => {
-    if (!(error instanceof LeaseLost)) throw error;
-    unused.length = 0;
-  });
+  );
   if (unused.length > 0) await deps.documents.storage.delete(unused);
+}
+
+/** Applies one claimed inbox row (processInboxRows); a row whose lease passed to another worker is left to it. */
+export async function processInboxRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<void> {
+  await processInboxRows(deps, [claimed]).catch((error: unknown) => {
+    if (!(error instanceof LeaseLost)) throw error;
+  });
 }

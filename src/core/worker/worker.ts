@@ -22,12 +22,29 @@ import {
 import { claimDueClosings, closeScheduledPosting } from '../postings/postings.ts';
 import { ClaimLoop, claimDueRows, releaseExpiredLeases, type QueueTable } from '../queue/claim-loop.ts';
 import type { Services } from '../services.ts';
-import { INBOX_COLUMNS, processInboxRow, type ClaimedInboxRow } from '../webhooks/inbox.ts';
+import { INBOX_COLUMNS, processInboxRow, processInboxRows, type ClaimedInboxRow } from '../webhooks/inbox.ts';
 
 export type WorkerDeps = Omit<Services, 'publicUrl'>;
 
 /** Rows at once of the loops that only write to the database (the webhook inbox, scheduled closings). */
 const DATABASE_ONLY_CONCURRENCY = 8;
+
+/**
+ * Inbox rows applied in one transaction, at most, and such transactions at once: each holds a connection while it
+ * applies its rows one after another, and in the API's process the webhook route needs the pool too.
+ */
+const INBOX_BATCH = 20;
+const INBOX_BATCHES_AT_ONCE = 2;
+
+/** The rows in groups of `size` at most, each handled as one item of a loop (named by its first row). */
+function batches<Row extends { id: string }>(rows: Row[], size: number): { id: string; rows: Row[] }[] {
+  const groups: { id: string; rows: Row[] }[] = [];
+  for (let start = 0; start < rows.length; start += size) {
+    const group = rows.slice(start, start + size);
+    groups.push({ id: group[0]!.id, rows: group });
+  }
+  return groups;
+}
 
 export type WorkerOptions = Omit<Config['worker'], 'inProcess'>;
 
@@ -104,12 +121,17 @@ export class Worker {
       (limit) => this.claim(limit),
       (row) => this.runOutboxCall(row),
     );
+    // The inbox is applied in batches, a transaction each: a row is applied alone only when its batch fails.
     const inbox = loop(
       'webhook inbox rows',
       release('webhook_inbox'),
-      (limit) => claimDueRows<ClaimedInboxRow>(prisma, 'webhook_inbox', limit, leaseMs, INBOX_COLUMNS),
-      (row: ClaimedInboxRow) => this.receive(row),
-      databaseOnly,
+      async (limit) =>
+        batches(
+          await claimDueRows<ClaimedInboxRow>(prisma, 'webhook_inbox', limit * INBOX_BATCH, leaseMs, INBOX_COLUMNS),
+          INBOX_BATCH,
+        ),
+      (batch) => this.receive(batch.rows),
+      { concurrency: Math.min(options.concurrency, INBOX_BATCHES_AT_ONCE) },
     );
     const downloads = loop(
       'CV downloads',
@@ -185,8 +207,23 @@ export class Worker {
     await Promise.all(this.subscriptions.splice(0).map((events) => events.return?.()));
   }
 
+  /** Applies webhook deliveries from the inbox together, or each alone when that fails (receiveOne). */
+  private async receive(rows: ClaimedInboxRow[]): Promise<void> {
+    if (rows.length > 1) {
+      try {
+        return await processInboxRows(this.deps, rows);
+      } catch (error) {
+        this.log.debug(
+          { rows: rows.length, err: (error as Error).message },
+          'An inbox batch failed; applying each row',
+        );
+      }
+    }
+    for (const row of rows) await this.receiveOne(row);
+  }
+
   /** Applies one webhook delivery from the inbox; a failure is retried with backoff like a board call. */
-  private async receive(row: ClaimedInboxRow): Promise<void> {
+  private async receiveOne(row: ClaimedInboxRow): Promise<void> {
     try {
       await processInboxRow(this.deps, row);
     } catch (error) {
