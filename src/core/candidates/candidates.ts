@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Application, Candidate, Prisma } from '../../db/generated/prisma/client.ts';
+import { type Application, type Candidate, Prisma } from '../../db/generated/prisma/client.ts';
 import type { Services } from '../services.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
 import { publishAfter, type Emit } from '../topics.ts';
@@ -36,24 +36,6 @@ export class NotPending extends DomainError {
 
 type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
 
-/** The candidate of that e-mail address in the organisation, created or brought up to date; a new one without an address. */
-async function upsertCandidate(tx: Prisma.TransactionClient, organizationId: string, person: Applied['candidate']) {
-  const [row] = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
-    INSERT INTO candidate (id, organization_id, name, email, phone, city, country_code, profile_url, consent_at, updated_at)
-    VALUES (${randomUUID()}::uuid, ${organizationId}::uuid, ${person.name}, ${person.email ?? null}, ${person.phone ?? null}, ${person.city ?? null},
-            ${person.countryCode ?? null}, ${person.profileUrl ?? null}, ${person.consentAt ?? null}::timestamptz, now())
-    ON CONFLICT (organization_id, email) DO UPDATE SET
-      name = EXCLUDED.name,
-      phone = COALESCE(EXCLUDED.phone, candidate.phone),
-      city = COALESCE(EXCLUDED.city, candidate.city),
-      country_code = COALESCE(EXCLUDED.country_code, candidate.country_code),
-      profile_url = COALESCE(EXCLUDED.profile_url, candidate.profile_url),
-      consent_at = COALESCE(EXCLUDED.consent_at, candidate.consent_at),
-      updated_at = now()
-    RETURNING id::text AS id, (xmax = 0) AS inserted`;
-  return row!;
-}
-
 /** The job an application lands in, with its stages and questions, and the posting it came through if any. */
 interface Target {
   postingId: string | null;
@@ -63,28 +45,38 @@ interface Target {
 }
 
 /**
- * The posting the event names (by our id or the board's, the newest should a board reuse an id) with its job, or
- * the job an application from the hosted page names (it may have been deleted since): one statement.
+ * The candidate of this board application if it arrived before, and else the posting the event names (by our id or
+ * the board's, the newest should a board reuse an id) with its job, or the job an application from the hosted page
+ * names (it may have been deleted since): one statement.
  */
-async function namedTarget(
+async function knownOrNamed(
   tx: Prisma.TransactionClient,
   source: ApplicationSource,
   event: Applied,
-): Promise<Target | null> {
-  const rows = event.postingId
-    ? await tx.$queryRaw<Target[]>`
-        SELECT p.id::text AS "postingId", j.id::text AS "jobId", j.stages, j.questions
-        FROM posting AS p JOIN job AS j ON j.id = p.job_id
-        WHERE p.id = ${event.postingId}::uuid AND p.contract_id = ${source.contractId}::uuid`
+): Promise<{ knownCandidateId: string | null; named: Target | null }> {
+  const posting = event.postingId
+    ? Prisma.sql`p.id = ${event.postingId}::uuid AND p.contract_id = ${source.contractId}::uuid`
     : event.externalPostingId
-      ? await tx.$queryRaw<Target[]>`
-          SELECT p.id::text AS "postingId", j.id::text AS "jobId", j.stages, j.questions
-          FROM posting AS p JOIN job AS j ON j.id = p.job_id
-          WHERE p.contract_id = ${source.contractId}::uuid AND p.external_id = ${event.externalPostingId}
-          ORDER BY p.created_at DESC LIMIT 1`
-      : [];
-  if (rows[0] || !event.jobId) return rows[0] ?? null;
-  return jobTarget(tx, source.organizationId, event.jobId);
+      ? Prisma.sql`p.contract_id = ${source.contractId}::uuid AND p.external_id = ${event.externalPostingId}`
+      : Prisma.sql`false`;
+  const [row] = await tx.$queryRaw<(Target & { knownCandidateId: string | null })[]>`
+    SELECT a.candidate_id::text AS "knownCandidateId", t."postingId", t."jobId", t.stages, t.questions
+    FROM (SELECT 1) AS one
+    LEFT JOIN application AS a
+      ON a.contract_id = ${source.contractId}::uuid AND a.board_application_id = ${event.applicationId}
+    LEFT JOIN LATERAL (
+      SELECT * FROM (
+        (SELECT 0 AS rank, p.id::text AS "postingId", j.id::text AS "jobId", j.stages, j.questions
+         FROM posting AS p JOIN job AS j ON j.id = p.job_id
+         WHERE ${posting}
+         ORDER BY p.created_at DESC LIMIT 1)
+        UNION ALL
+        SELECT 1, NULL, id::text, stages, questions
+        FROM job WHERE id = ${event.jobId ?? null}::uuid AND organization_id = ${source.organizationId}::uuid
+      ) AS candidates ORDER BY rank LIMIT 1
+    ) AS t ON true`;
+  const { knownCandidateId, ...target } = row!;
+  return { knownCandidateId, named: target.jobId ? target : null };
 }
 
 /** One of the organisation's jobs as a target, with no posting. */
@@ -109,17 +101,9 @@ export async function applyCandidateApplied(
   event: Applied,
   document: StoredDocument | undefined,
 ): Promise<{ candidateId: string; documentAttached: boolean; createdApplicationId?: string }> {
-  const applicationOnBoard = () =>
-    tx.application.findUnique({
-      where: {
-        contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId },
-      },
-      select: { candidateId: true },
-    });
-  const known = await applicationOnBoard();
-  if (known) return { candidateId: known.candidateId, documentAttached: false };
+  const { knownCandidateId, named } = await knownOrNamed(tx, source, event);
+  if (knownCandidateId) return { candidateId: knownCandidateId, documentAttached: false };
 
-  const named = await namedTarget(tx, source, event);
   const match = named ? null : await matchJobByTitle(tx, source.organizationId, event.jobTitle);
   const job = named ?? (match && 'jobId' in match ? await jobTarget(tx, source.organizationId, match.jobId) : null);
   const pending = match && 'pending' in match ? match.pending : null;
@@ -130,28 +114,57 @@ export async function applyCandidateApplied(
 
   const answers = event.answers ?? [];
   const knockedOut = isKnockedOut(questionsOf(job?.questions ?? []), answers);
-  const candidate = await upsertCandidate(tx, source.organizationId, event.candidate);
-  // The application and the endpoints that want to hear of it: one statement.
-  const rows = await tx.$queryRaw<{ id: string; endpoint: string | null }[]>`
-    WITH inserted AS (
+  const person = event.candidate;
+  // The candidate of that e-mail address in the organisation, created or brought up to date (a new one without an
+  // address), their application, and the endpoints that want to hear of it: one statement.
+  const rows = await tx.$queryRaw<
+    { candidateId: string; inserted: boolean; applicationId: string | null; endpoint: string | null }[]
+  >`
+    WITH person AS (
+      INSERT INTO candidate (id, organization_id, name, email, phone, city, country_code, profile_url, consent_at,
+                             updated_at)
+      VALUES (${randomUUID()}::uuid, ${source.organizationId}::uuid, ${person.name}, ${person.email ?? null},
+              ${person.phone ?? null}, ${person.city ?? null}, ${person.countryCode ?? null},
+              ${person.profileUrl ?? null}, ${person.consentAt ?? null}::timestamptz, now())
+      ON CONFLICT (organization_id, email) DO UPDATE SET
+        name = EXCLUDED.name,
+        phone = COALESCE(EXCLUDED.phone, candidate.phone),
+        city = COALESCE(EXCLUDED.city, candidate.city),
+        country_code = COALESCE(EXCLUDED.country_code, candidate.country_code),
+        profile_url = COALESCE(EXCLUDED.profile_url, candidate.profile_url),
+        consent_at = COALESCE(EXCLUDED.consent_at, candidate.consent_at),
+        updated_at = now()
+      RETURNING id, (xmax = 0) AS inserted
+    ), inserted AS (
       INSERT INTO application (id, organization_id, candidate_id, job_id, posting_id, contract_id, board_id, status, stage,
                                board_application_id, job_title, pending_reason, suggested_job_ids, applied_at, updated_at,
                                answers, knocked_out)
-      VALUES (${randomUUID()}::uuid, ${source.organizationId}::uuid, ${candidate.id}::uuid, ${job?.jobId ?? null}::uuid, ${job?.postingId ?? null}::uuid,
-              ${source.contractId}::uuid, ${source.boardId}, ${job ? 'ACTIVE' : 'PENDING'}::"ApplicationStatus", ${job?.stages[0] ?? null},
-              ${event.applicationId}, ${event.jobTitle ?? null}, ${reason}, ${pending?.suggestedJobIds ?? []}::uuid[],
-              ${event.appliedAt ?? source.receivedAt.toISOString()}::timestamptz, now(),
-              ${JSON.stringify(answers)}::jsonb, ${knockedOut})
+      SELECT ${randomUUID()}::uuid, ${source.organizationId}::uuid, person.id, ${job?.jobId ?? null}::uuid,
+             ${job?.postingId ?? null}::uuid, ${source.contractId}::uuid, ${source.boardId},
+             ${job ? 'ACTIVE' : 'PENDING'}::"ApplicationStatus", ${job?.stages[0] ?? null}, ${event.applicationId},
+             ${event.jobTitle ?? null}, ${reason}, ${pending?.suggestedJobIds ?? []}::uuid[],
+             ${event.appliedAt ?? source.receivedAt.toISOString()}::timestamptz, now(), ${JSON.stringify(answers)}::jsonb,
+             ${knockedOut}
+      FROM person
       ON CONFLICT DO NOTHING
       RETURNING id
     )
-    SELECT i.id::text AS id, e.id::text AS endpoint
-    FROM inserted AS i LEFT JOIN event_endpoint AS e ON ${endpointsWanting(source.organizationId, ['candidate.received'])}`;
-  const application = rows[0];
+    SELECT p.id::text AS "candidateId", p.inserted, i.id::text AS "applicationId", e.id::text AS endpoint
+    FROM person AS p
+    LEFT JOIN inserted AS i ON true
+    LEFT JOIN event_endpoint AS e
+      ON i.id IS NOT NULL AND ${endpointsWanting(source.organizationId, ['candidate.received'])}`;
+  const candidate = { id: rows[0]!.candidateId, inserted: rows[0]!.inserted };
+  const application = rows[0]!.applicationId ? { id: rows[0]!.applicationId } : undefined;
   if (!application) {
     // Another delivery of this application won the race, or the candidate already applied to this job.
     if (candidate.inserted) await tx.candidate.delete({ where: { id: candidate.id } });
-    const winner = await applicationOnBoard();
+    const winner = await tx.application.findUnique({
+      where: {
+        contractId_boardApplicationId: { contractId: source.contractId, boardApplicationId: event.applicationId },
+      },
+      select: { candidateId: true },
+    });
     return { candidateId: winner?.candidateId ?? candidate.id, documentAttached: false };
   }
   if (document)
