@@ -69,7 +69,10 @@ async function seed(server: BenchServer): Promise<Record<'small' | 'large', { gl
 
 export async function readPathBench(): Promise<BenchResult> {
   const server = await startBenchServer('read');
-  const local = await openDatabase({ database: { kind: 'postgres', url: server.env.DATABASE_URL!, poolSize: 2 } });
+  const url = server.env.DATABASE_URL!;
+  // Prisma as it comes (each statement parsed and planned again), and configured as the server is.
+  const local = await openDatabase({ database: { kind: 'postgres', url, poolSize: 2, preparedStatements: 0 } });
+  const prepared = await openDatabase({ database: { kind: 'postgres', url, poolSize: 2, preparedStatements: 500 } });
   try {
     const contracts = await seed(server);
     const statements = async () =>
@@ -84,8 +87,8 @@ export async function readPathBench(): Promise<BenchResult> {
 
     const target = contracts.large;
     const api = await timeRuns(RUNS, () => server.graphql(PAGE, { id: target.globalId, ...SIZES }));
-    const prisma = await timeRuns(RUNS, () =>
-      local.prisma.contract.findFirst({
+    const page = (db: typeof local) =>
+      db.prisma.contract.findFirst({
         where: { id: target.id, organizationId: server.organizationId },
         include: {
           postings: {
@@ -97,8 +100,9 @@ export async function readPathBench(): Promise<BenchResult> {
             },
           },
         },
-      }),
-    );
+      });
+    const prisma = await timeRuns(RUNS, () => page(local));
+    const preparedPrisma = await timeRuns(RUNS, () => page(prepared));
     const raw = await timeRuns(RUNS, () => server.db.query(RAW, [target.id, server.organizationId]));
     const check = await server.graphql(PAGE, { id: target.globalId, ...SIZES });
     const rows = check.contract.postings.edges.length as number;
@@ -123,11 +127,19 @@ export async function readPathBench(): Promise<BenchResult> {
           ratio(prisma.median / raw.median),
           '—',
         ],
+        [
+          'the same Prisma query, its statements prepared as the server prepares them',
+          ms(preparedPrisma.median),
+          ms(preparedPrisma.p99),
+          ratio(preparedPrisma.median / prisma.median),
+          ratio(preparedPrisma.median / raw.median),
+          '—',
+        ],
         ['one raw SQL query (pg)', ms(raw.median), ms(raw.p99), ratio(raw.median / prisma.median), ratio(1), '1'],
       ],
     };
   } finally {
-    await local.close();
+    await Promise.all([local.close(), prepared.close()]);
     await server.stop();
   }
 }

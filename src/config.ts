@@ -67,6 +67,12 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: positiveInt(200).default(10),
+  DATABASE_PREPARED_STATEMENTS: z.coerce
+    .number({ error: 'expected a whole number (0: none)' })
+    .int('expected a whole number (0: none)')
+    .min(0)
+    .max(10_000)
+    .default(500),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: redisUrl.optional(),
   ENCRYPTION_KEYS: encryptionKeys.optional(),
@@ -155,7 +161,9 @@ export interface Config {
   env: Environment['NODE_ENV'];
   port: number;
   host: string;
-  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  database:
+    | { kind: 'postgres'; url: string; poolSize: number; preparedStatements: number }
+    | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   redisUrl: string | undefined;
   encryptionKeys: { id: string; key: Buffer }[] | undefined;
@@ -285,7 +293,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     host: env.HOST,
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      ? {
+          kind: 'postgres',
+          url: env.DATABASE_URL,
+          poolSize: env.DATABASE_POOL_SIZE,
+          preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+        }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
     redisUrl: env.REDIS_URL,

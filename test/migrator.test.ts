@@ -21,7 +21,9 @@ async function emptyDatabase(): Promise<{ db: Database; second: () => Promise<Da
     const name = `mp_migrate_${randomUUID().replaceAll('-', '')}`;
     await adminQuery(`CREATE DATABASE ${name}`);
     const open = async () => {
-      const db = await openDatabase({ database: { kind: 'postgres', url: databaseUrl(name), poolSize: 2 } });
+      const db = await openDatabase({
+        database: { kind: 'postgres', url: databaseUrl(name), poolSize: 2, preparedStatements: 0 },
+      });
       cleanups.push(() => db.close());
       return db;
     };

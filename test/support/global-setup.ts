@@ -28,7 +28,7 @@ export default async function setup(project: TestProject) {
   await adminQuery(`DROP DATABASE IF EXISTS ${postgresTemplate}`);
   await adminQuery(`CREATE DATABASE ${postgresTemplate}`);
   const server = await openDatabase({
-    database: { kind: 'postgres', url: databaseUrl(postgresTemplate), poolSize: 2 },
+    database: { kind: 'postgres', url: databaseUrl(postgresTemplate), poolSize: 2, preparedStatements: 0 },
   });
   await migrate(server.sql);
   await server.close();

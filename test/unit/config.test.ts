@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { statementNames } from '../../src/db/database.ts';
 
 const KEYS = `k1:${randomBytes(32).toString('base64')}`;
 
@@ -61,9 +62,33 @@ describe('configuration', () => {
       BOARD_PLUGINS: 'a, ./b.js ,',
       CORS_ORIGINS: 'https://x.example',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://u@h/db', poolSize: 10 });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://u@h/db',
+      poolSize: 10,
+      preparedStatements: 500,
+    });
     expect(config.boardPlugins).toEqual(['a', './b.js']);
     expect(config.corsOrigins).toEqual(['https://x.example']);
+  });
+
+  test('DATABASE_PREPARED_STATEMENTS: how many statements each connection prepares, 0 for none', () => {
+    const database = (value: string) =>
+      loadConfig({ DATABASE_URL: 'postgresql://u@h/db', DATABASE_PREPARED_STATEMENTS: value }).database;
+    expect(database('0')).toMatchObject({ preparedStatements: 0 });
+    expect(database('64')).toMatchObject({ preparedStatements: 64 });
+    expect(problems({ DATABASE_PREPARED_STATEMENTS: '-1' })).toHaveLength(1);
+    expect(problems({ DATABASE_PREPARED_STATEMENTS: 'many' })[0]).toMatch(/^DATABASE_PREPARED_STATEMENTS: /);
+  });
+
+  test('statement names: one per distinct text, the same for the same text, none past the limit', () => {
+    const name = statementNames(2);
+    const [first, second] = [name({ sql: 'SELECT 1' }), name({ sql: 'SELECT 2' })];
+    expect(first).not.toBe(second);
+    expect(name({ sql: 'SELECT 1' })).toBe(first);
+    expect(name({ sql: 'SELECT 3' })).toBeUndefined();
+    expect(name({ sql: 'SELECT 2' })).toBe(second);
+    expect(statementNames(0)({ sql: 'SELECT 1' })).toBeUndefined();
   });
 
   test('ENCRYPTION_KEYS takes id:base64 entries of 32-byte keys', () => {
