@@ -518,6 +518,51 @@ describe('an inbox row that cannot be applied', () => {
     });
     expect(done).toBe(4);
   });
+
+  test('the same application in two deliveries claimed together is one application, with or without an e-mail', async () => {
+    const contract = await topcvContract();
+    const contractId = contract.webhookUrl.split('/').pop()!;
+    const { organizationId } = await server.app.db.prisma.contract.findUniqueOrThrow({ where: { id: contractId } });
+    const tag = randomUUID().slice(0, 8);
+    const withEmail = {
+      type: 'candidate.applied',
+      applicationId: `twice-${tag}-a`,
+      candidate: { name: `Twice ${tag}`, email: `twice-${tag}@example.vn` },
+    };
+    const withoutEmail = {
+      type: 'candidate.applied',
+      applicationId: `twice-${tag}-b`,
+      candidate: { name: `Nameless ${tag}` },
+    };
+    const rows = [withEmail, withEmail, withoutEmail, withoutEmail].map((event, index) => ({
+      organizationId,
+      contractId,
+      boardId: 'topcv',
+      deliveryId: `twice-${tag}-${index}`,
+      events: [event],
+    }));
+    await server.app.db.prisma.webhookInbox.createMany({ data: rows });
+    const done = () =>
+      server.app.db.prisma.webhookInbox.count({
+        where: { deliveryId: { startsWith: `twice-${tag}` }, status: 'DONE' },
+      });
+    await eventually(async () => (await done()) === 4);
+    const applications = await server.app.db.prisma.application.findMany({
+      where: { contractId, boardApplicationId: { startsWith: `twice-${tag}` } },
+      select: { boardApplicationId: true, candidateId: true },
+    });
+    expect(applications.map((application) => application.boardApplicationId).sort()).toEqual([
+      `twice-${tag}-a`,
+      `twice-${tag}-b`,
+    ]);
+    const candidates = await server.app.db.prisma.candidate.findMany({
+      where: { name: { in: [`Twice ${tag}`, `Nameless ${tag}`] } },
+      select: { id: true },
+    });
+    expect(candidates.map((candidate) => candidate.id).sort()).toEqual(
+      applications.map((application) => application.candidateId).sort(),
+    );
+  });
 });
 
 describe('erasure', () => {

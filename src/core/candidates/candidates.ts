@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Application, type Candidate, Prisma } from '../../db/generated/prisma/client.ts';
+import type { Application, Candidate, Prisma } from '../../db/generated/prisma/client.ts';
 import type { Services } from '../services.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
 import { publishAfter, type Emit } from '../topics.ts';
@@ -37,46 +37,58 @@ export class NotPending extends DomainError {
 type Applied = Extract<InboxEvent, { type: 'candidate.applied' }>;
 
 /** The job an application lands in, with its stages and questions, and the posting it came through if any. */
-interface Target {
+export interface Target {
   postingId: string | null;
   jobId: string;
   stages: string[];
   questions: Prisma.JsonValue;
 }
 
+/** What applying an application needs to know first (lookUpApplications). */
+export interface ApplicationLookup {
+  /** The candidate of this board application if it arrived before. */
+  knownCandidateId: string | null;
+  /** The posting the event names with its job, or the job it names. */
+  named: Target | null;
+}
+
 /**
- * The candidate of this board application if it arrived before, and else the posting the event names (by our id or
- * the board's, the newest should a board reuse an id) with its job, or the job an application from the hosted page
- * names (it may have been deleted since): one statement.
+ * For each application: its candidate if it arrived before, and else the posting it names (by our id or the board's,
+ * the newest should a board reuse an id) with its job, or the job an application from the hosted page names (it may
+ * have been deleted since). One statement for all, in their order.
  */
-async function knownOrNamed(
+export async function lookUpApplications(
   tx: Prisma.TransactionClient,
-  source: ApplicationSource,
-  event: Applied,
-): Promise<{ knownCandidateId: string | null; named: Target | null }> {
-  const posting = event.postingId
-    ? Prisma.sql`p.id = ${event.postingId}::uuid AND p.contract_id = ${source.contractId}::uuid`
-    : event.externalPostingId
-      ? Prisma.sql`p.contract_id = ${source.contractId}::uuid AND p.external_id = ${event.externalPostingId}`
-      : Prisma.sql`false`;
-  const [row] = await tx.$queryRaw<(Target & { knownCandidateId: string | null })[]>`
+  applications: readonly { source: ApplicationSource; event: Applied }[],
+): Promise<ApplicationLookup[]> {
+  const column = <T>(pick: (application: { source: ApplicationSource; event: Applied }) => T) => applications.map(pick);
+  const rows = await tx.$queryRaw<(Target & { knownCandidateId: string | null })[]>`
     SELECT a.candidate_id::text AS "knownCandidateId", t."postingId", t."jobId", t.stages, t.questions
-    FROM (SELECT 1) AS one
-    LEFT JOIN application AS a
-      ON a.contract_id = ${source.contractId}::uuid AND a.board_application_id = ${event.applicationId}
+    FROM unnest(${column((a) => a.source.contractId)}::uuid[], ${column((a) => a.source.organizationId)}::uuid[],
+                ${column((a) => a.event.applicationId)}::text[], ${column((a) => a.event.postingId ?? null)}::uuid[],
+                ${column((a) => a.event.externalPostingId ?? null)}::text[], ${column((a) => a.event.jobId ?? null)}::uuid[])
+      WITH ORDINALITY AS x(contract_id, organization_id, application_id, posting_id, external_id, job_id, place)
+    LEFT JOIN application AS a ON a.contract_id = x.contract_id AND a.board_application_id = x.application_id
     LEFT JOIN LATERAL (
       SELECT * FROM (
         (SELECT 0 AS rank, p.id::text AS "postingId", j.id::text AS "jobId", j.stages, j.questions
          FROM posting AS p JOIN job AS j ON j.id = p.job_id
-         WHERE ${posting}
+         WHERE p.id = x.posting_id AND p.contract_id = x.contract_id)
+        UNION ALL
+        (SELECT 1, p.id::text, j.id::text, j.stages, j.questions
+         FROM posting AS p JOIN job AS j ON j.id = p.job_id
+         WHERE x.posting_id IS NULL AND p.contract_id = x.contract_id AND p.external_id = x.external_id
          ORDER BY p.created_at DESC LIMIT 1)
         UNION ALL
-        SELECT 1, NULL, id::text, stages, questions
-        FROM job WHERE id = ${event.jobId ?? null}::uuid AND organization_id = ${source.organizationId}::uuid
-      ) AS candidates ORDER BY rank LIMIT 1
-    ) AS t ON true`;
-  const { knownCandidateId, ...target } = row!;
-  return { knownCandidateId, named: target.jobId ? target : null };
+        SELECT 2, NULL, id::text, stages, questions
+        FROM job WHERE id = x.job_id AND organization_id = x.organization_id
+      ) AS found ORDER BY rank LIMIT 1
+    ) AS t ON true
+    ORDER BY x.place`;
+  return rows.map(({ knownCandidateId, ...target }) => ({
+    knownCandidateId,
+    named: target.jobId ? target : null,
+  }));
 }
 
 /** One of the organisation's jobs as a target, with no posting. */
@@ -88,11 +100,11 @@ async function jobTarget(tx: Prisma.TransactionClient, organizationId: string, j
 }
 
 /**
- * Applies a board's `candidate.applied` event: the application lands in the first stage of the job of the posting
- * it names, else of the one open job its title matches, else in the pending pool. The same board application
- * twice is one application; the same e-mail address is one candidate. Returns the candidate's id, whether the
- * document was attached (a repeated application keeps the document it came with the first time), and the new
- * application's id when this event made one.
+ * Applies a board's `candidate.applied` event, looked up first (lookUpApplications): the application lands in the
+ * first stage of the job of the posting it names, else of the one open job its title matches, else in the pending
+ * pool. The same board application twice is one application; the same e-mail address is one candidate. Returns the
+ * candidate's id, whether the document was attached (a repeated application keeps the document it came with the
+ * first time), and the new application's id when this event made one.
  */
 export async function applyCandidateApplied(
   tx: Prisma.TransactionClient,
@@ -100,8 +112,8 @@ export async function applyCandidateApplied(
   source: ApplicationSource,
   event: Applied,
   document: StoredDocument | undefined,
+  { knownCandidateId, named }: ApplicationLookup,
 ): Promise<{ candidateId: string; documentAttached: boolean; createdApplicationId?: string }> {
-  const { knownCandidateId, named } = await knownOrNamed(tx, source, event);
   if (knownCandidateId) return { candidateId: knownCandidateId, documentAttached: false };
 
   const match = named ? null : await matchJobByTitle(tx, source.organizationId, event.jobTitle);

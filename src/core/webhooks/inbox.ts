@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { Prisma } from '../../db/generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
-import { applyCandidateApplied, type StoredDocument } from '../candidates/candidates.ts';
+import {
+  type ApplicationLookup,
+  type ApplicationSource,
+  applyCandidateApplied,
+  lookUpApplications,
+  type StoredDocument,
+} from '../candidates/candidates.ts';
 import type { Services } from '../services.ts';
 import { checkDocument, safeFileName } from '../documents/files.ts';
 import { queueDownload } from '../documents/downloads.ts';
@@ -85,6 +91,13 @@ async function applyPostingEvent(
 /** A row's lease passed to another worker while this one applied it. */
 export class LeaseLost extends Error {}
 
+const sourceOf = (claimed: ClaimedInboxRow): ApplicationSource => ({
+  organizationId: claimed.organization_id,
+  contractId: claimed.contract_id,
+  boardId: claimed.board_id,
+  receivedAt: new Date(claimed.received_at),
+});
+
 /** A claimed row as applying it reads it: its events checked, and its CVs written to the storage first. */
 interface PreparedRow {
   claimed: ClaimedInboxRow;
@@ -113,13 +126,9 @@ async function applyRow(
   tx: Prisma.TransactionClient,
   emit: Emit,
   { claimed, events, documents }: PreparedRow,
+  lookups: Iterator<ApplicationLookup>,
 ): Promise<{ stored: StoredInboxEvent[]; candidateIds: string[]; unused: string[] }> {
-  const source = {
-    organizationId: claimed.organization_id,
-    contractId: claimed.contract_id,
-    boardId: claimed.board_id,
-    receivedAt: new Date(claimed.received_at),
-  };
+  const source = sourceOf(claimed);
   const stored: StoredInboxEvent[] = [];
   const candidateIds = new Set<string>();
   const unused: string[] = [];
@@ -137,6 +146,7 @@ async function applyRow(
       source,
       event,
       document,
+      lookups.next().value!,
     );
     if (document && !documentAttached) unused.push(document.storageKey);
     // A CV behind a link is fetched by a worker afterwards, once per application (a board's retry adds none).
@@ -185,8 +195,15 @@ export async function processInboxRows(deps: InboxDeps, claimed: readonly Claime
   await publishAfter(bus, (emit) =>
     prisma.$transaction(
       async (tx) => {
+        // What every application of the batch needs to know first, in one statement: the events go in this order.
+        const applications = prepared.flatMap((row) =>
+          row.events.flatMap((event) =>
+            event.type === 'candidate.applied' ? [{ source: sourceOf(row.claimed), event }] : [],
+          ),
+        );
+        const lookups = (applications.length > 0 ? await lookUpApplications(tx, applications) : []).values();
         const applied = [];
-        for (const row of prepared) applied.push(await applyRow(deps, tx, emit, row));
+        for (const row of prepared) applied.push(await applyRow(deps, tx, emit, row, lookups));
         // Raw SQL: Prisma writes a Json value into the query's shape, so its query plan cache never matched this
         // update and compiled it again for every delivery (a tenth of the worker's time).
         const done = await tx.$executeRaw`
