@@ -1,8 +1,10 @@
 // Webhook ingestion: signed Fjord Jobs application deliveries, 10 % of them sent twice, 20 at a time (after 200
 // unmeasured ones to warm each receiver up), to the server with its worker on: answers per second and their latency
 // against a bare server that only checks the signature, and how fast the inbox turns them into applications — every
-// one exactly once.
+// one exactly once. The CPU each delivery cost the load generator, the receiver's processes and PostgreSQL says what
+// the answers per second are bound by: on two cores, all of them share the same two.
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fjordDelivery, startFjordJobsSimulator } from '../examples/fjord-jobs/simulator.ts';
 import { type RunningProcess, runScript } from '../test/support/process.ts';
 import {
@@ -52,6 +54,51 @@ async function send(url: string, deliveries: { headers: Record<string, string>; 
   };
 }
 
+/** CPU time a process has used (user and system), in milliseconds; 0 once it is gone. Linux clock ticks: 100/s. */
+function cpuMsOf(pid: number | string | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of every PostgreSQL process on the machine (its backends serve the servers measured), in ms. */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) total += cpuMsOf(pid);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/** The CPU used per delivery while `work` ran: this (load-generating) process, the receiver's processes, PostgreSQL. */
+async function cpuPerDelivery<T>(deliveries: number, receiverPids: (number | undefined)[], work: () => Promise<T>) {
+  const receiver = () => receiverPids.reduce((sum: number, pid) => sum + cpuMsOf(pid), 0);
+  const client = () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1000;
+  };
+  const before = { client: client(), receiver: receiver(), postgres: postgresCpuMs() };
+  const result = await work();
+  const per = (now: number, then: number) => (now - then) / deliveries;
+  const cpu = {
+    client: per(client(), before.client),
+    receiver: per(receiver(), before.receiver),
+    postgres: per(postgresCpuMs(), before.postgres),
+  };
+  return { result, cpu };
+}
+
+type Cpu = Awaited<ReturnType<typeof cpuPerDelivery>>['cpu'];
+const cpuText = (cpu: Cpu, database = true) =>
+  `${cpu.client.toFixed(2)} / ${cpu.receiver.toFixed(2)}${database ? ` / ${cpu.postgres.toFixed(2)}` : ''}`;
+
 /** The server's db_statements_total: SQL statements sent so far (transaction control not counted). */
 async function statementsOf(server: { base: string }): Promise<number> {
   const text = await (await fetch(`${server.base}/metrics`)).text();
@@ -87,7 +134,12 @@ async function ingest(
   await applicationsReach(server, WARMUP);
   const statementsBefore = await statementsOf(server);
   const started = performance.now();
-  const answers = await send(url, deliveries.all);
+  const pids = [server.process.child.pid, worker?.child.pid];
+  const { result: answers, cpu } = await cpuPerDelivery(deliveries.all.length, pids, async () => {
+    const sent = await send(url, deliveries.all);
+    await applicationsReach(server, WARMUP + DELIVERIES);
+    return sent;
+  });
   const refused = answers.answers.filter((answer) => answer.status >= 300);
   if (refused.length > 0) throw new Error(`${refused.length} deliveries were refused (first: ${refused[0]!.status})`);
   const applied = (await applicationsReach(server, WARMUP + DELIVERIES)) - WARMUP;
@@ -99,7 +151,7 @@ async function ingest(
     statements += workerStatements(worker);
   }
   if (applied !== DELIVERIES) throw new Error(`${applied} applications for ${DELIVERIES} deliveries`);
-  return { answers, processed, applied, statementsPerDelivery: statements / deliveries.all.length };
+  return { answers, processed, applied, cpu, statementsPerDelivery: statements / deliveries.all.length };
 }
 
 export async function webhooksBench(): Promise<BenchResult> {
@@ -125,7 +177,9 @@ export async function webhooksBench(): Promise<BenchResult> {
     const all = [...unique, ...unique.filter((_, index) => index % 10 === 0)].sort(() => Math.random() - 0.5);
     const deliveries = { all, warmup: Array.from({ length: WARMUP }, (_, index) => application(`warm-${index}`)) };
     await send(`http://127.0.0.1:${port}/`, deliveries.warmup);
-    const baseline = await send(`http://127.0.0.1:${port}/`, all);
+    const { result: baseline, cpu: bareCpu } = await cpuPerDelivery(all.length, [bare.child.pid], () =>
+      send(`http://127.0.0.1:${port}/`, all),
+    );
 
     // One process: the API applies the inbox itself (the embedded default).
     const single = await startBenchServer('webhooks', { WORKER: 'true', ...boardEnv });
@@ -149,6 +203,7 @@ export async function webhooksBench(): Promise<BenchResult> {
       ms(run.processed),
       `${run.applied} (each once)`,
       run.statementsPerDelivery.toFixed(1),
+      cpuText(run.cpu),
     ];
     return {
       title: `Webhook ingestion: ${all.length.toLocaleString('en')} signed deliveries (${DELIVERIES.toLocaleString('en')} unique, 10 % sent twice), ${CONCURRENCY} at a time, each receiver warmed up first (PostgreSQL)`,
@@ -161,6 +216,7 @@ export async function webhooksBench(): Promise<BenchResult> {
         'all applied after',
         'applications',
         'SQL statements per delivery',
+        'CPU ms per delivery: load generator / receiver / PostgreSQL',
       ],
       rows: [
         row('ours, one process: verify, store in the inbox, answer; its worker applies', inProcess),
@@ -174,6 +230,7 @@ export async function webhooksBench(): Promise<BenchResult> {
           '—',
           '—',
           '—',
+          cpuText(bareCpu, false),
         ],
       ],
     };
