@@ -89,7 +89,7 @@ async function applyPostingEvent(
 }
 
 /** A row's lease passed to another worker while this one applied it. */
-export class LeaseLost extends Error {}
+class LeaseLost extends Error {}
 
 const sourceOf = (claimed: ClaimedInboxRow): ApplicationSource => ({
   organizationId: claimed.organization_id,
@@ -98,9 +98,10 @@ const sourceOf = (claimed: ClaimedInboxRow): ApplicationSource => ({
   receivedAt: new Date(claimed.received_at),
 });
 
-/** A claimed row as applying it reads it: its events checked, and its CVs written to the storage first. */
+/** A claimed row as applying it reads it: where it came from, its events checked, its CVs written to the storage. */
 interface PreparedRow {
   claimed: ClaimedInboxRow;
+  source: ApplicationSource;
   events: InboxEvent[];
   documents: DocumentOutcome[];
 }
@@ -114,7 +115,7 @@ async function prepareRow(deps: InboxDeps, claimed: ClaimedInboxRow): Promise<Pr
         : undefined,
     ),
   );
-  return { claimed, events, documents };
+  return { claimed, source: sourceOf(claimed), events, documents };
 }
 
 /**
@@ -125,10 +126,9 @@ async function applyRow(
   deps: InboxDeps,
   tx: Prisma.TransactionClient,
   emit: Emit,
-  { claimed, events, documents }: PreparedRow,
+  { claimed, source, events, documents }: PreparedRow,
   lookups: Iterator<ApplicationLookup>,
 ): Promise<{ stored: StoredInboxEvent[]; candidateIds: string[]; unused: string[] }> {
-  const source = sourceOf(claimed);
   const stored: StoredInboxEvent[] = [];
   const candidateIds = new Set<string>();
   const unused: string[] = [];
@@ -197,9 +197,7 @@ export async function processInboxRows(deps: InboxDeps, claimed: readonly Claime
       async (tx) => {
         // What every application of the batch needs to know first, in one statement: the events go in this order.
         const applications = prepared.flatMap((row) =>
-          row.events.flatMap((event) =>
-            event.type === 'candidate.applied' ? [{ source: sourceOf(row.claimed), event }] : [],
-          ),
+          row.events.flatMap((event) => (event.type === 'candidate.applied' ? [{ source: row.source, event }] : [])),
         );
         const lookups = (applications.length > 0 ? await lookUpApplications(tx, applications) : []).values();
         const applied = [];

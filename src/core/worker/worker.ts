@@ -26,7 +26,7 @@ import { INBOX_COLUMNS, processInboxRow, processInboxRows, type ClaimedInboxRow 
 
 export type WorkerDeps = Omit<Services, 'publicUrl'>;
 
-/** Rows at once of the loops that only write to the database (the webhook inbox, scheduled closings). */
+/** Rows at once of a loop that only writes to the database (scheduled closings; the inbox goes in batches). */
 const DATABASE_ONLY_CONCURRENCY = 8;
 
 /**
