@@ -135,14 +135,13 @@ async function ingest(
   const statementsBefore = await statementsOf(server);
   const started = performance.now();
   const pids = [server.process.child.pid, worker?.child.pid];
-  const { result: answers, cpu } = await cpuPerDelivery(deliveries.all.length, pids, async () => {
-    const sent = await send(url, deliveries.all);
-    await applicationsReach(server, WARMUP + DELIVERIES);
-    return sent;
-  });
+  const { result, cpu } = await cpuPerDelivery(deliveries.all.length, pids, async () => ({
+    answers: await send(url, deliveries.all),
+    applied: (await applicationsReach(server, WARMUP + DELIVERIES)) - WARMUP,
+  }));
+  const { answers, applied } = result;
   const refused = answers.answers.filter((answer) => answer.status >= 300);
   if (refused.length > 0) throw new Error(`${refused.length} deliveries were refused (first: ${refused[0]!.status})`);
-  const applied = (await applicationsReach(server, WARMUP + DELIVERIES)) - WARMUP;
   const processed = performance.now() - started;
   let statements = (await statementsOf(server)) - statementsBefore;
   if (worker) {

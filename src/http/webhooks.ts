@@ -49,8 +49,8 @@ export function webhookRoute(
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const path = (request.url ?? '').split('?')[0]!;
-    const match = ROUTE.exec(path);
     if (!path.startsWith('/webhooks/')) return false;
+    const match = ROUTE.exec(path);
     const answer = (outcome: ReceiveOutcome, boardLabel: string, detail?: string) => {
       counter.inc({ board: boardLabel, outcome });
       const status = OUTCOME_STATUS[outcome];
